@@ -1,0 +1,9 @@
+//! Plain types and rules of the order desk. No SQL, no terminal: everything here is tested
+//! on its own.
+
+pub mod enums;
+pub mod mask;
+pub mod money;
+pub mod order;
+pub mod status;
+pub mod time;

@@ -1,0 +1,122 @@
+//! Exact money: decimals per currency, never summed across currencies (SPEC §2).
+
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("'{0}' is not a number")]
+    NotANumber(String),
+    #[error("must not be negative")]
+    Negative,
+    #[error("must be more than zero")]
+    NotPositive,
+    #[error("'{0}' is not a currency code (three capital letters, e.g. USD)")]
+    BadCurrency(String),
+}
+
+/// Reads a decimal as people type it: `1234.5`, `1,234.50`, ` 12 `.
+pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
+    let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
+    Decimal::from_str(&cleaned)
+        .or_else(|_| Decimal::from_scientific(&cleaned))
+        .map_err(|_| MoneyError::NotANumber(text.to_string()))
+}
+
+pub fn parse_price(text: &str) -> Result<Decimal, MoneyError> {
+    let d = parse_decimal(text)?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(MoneyError::Negative);
+    }
+    Ok(d)
+}
+
+pub fn parse_quantity(text: &str) -> Result<Decimal, MoneyError> {
+    let d = parse_decimal(text)?;
+    if d <= Decimal::ZERO {
+        return Err(MoneyError::NotPositive);
+    }
+    Ok(d)
+}
+
+pub fn parse_currency(text: &str) -> Result<String, MoneyError> {
+    let t = text.trim();
+    if t.len() == 3 && t.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(t.to_string())
+    } else {
+        Err(MoneyError::BadCurrency(text.to_string()))
+    }
+}
+
+/// The canonical text of a stored decimal: no trailing zeros beyond what was meant.
+pub fn canonical(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// An amount for display and reports: two decimals unless more were given.
+pub fn display_amount(d: Decimal) -> String {
+    let n = d.normalize();
+    if n.scale() < 2 {
+        format!("{:.2}", n)
+    } else {
+        n.to_string()
+    }
+}
+
+/// Amounts kept apart by currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals(pub BTreeMap<String, Decimal>);
+
+impl Totals {
+    pub fn add(&mut self, currency: &str, amount: Decimal) {
+        *self.0.entry(currency.to_string()).or_default() += amount;
+    }
+
+    pub fn get(&self, currency: &str) -> Decimal {
+        self.0.get(currency).copied().unwrap_or_default()
+    }
+
+    /// `USD 1,234.50 · CNY 88.00`
+    pub fn describe(&self) -> String {
+        self.0
+            .iter()
+            .map(|(c, a)| format!("{c} {}", display_amount(*a)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_exact() {
+        let a = parse_decimal("0.1").unwrap() + parse_decimal("0.2").unwrap();
+        assert_eq!(canonical(a), "0.3");
+        assert_eq!(parse_decimal("1,234.50").unwrap().to_string(), "1234.50");
+        assert_eq!(display_amount(parse_decimal("12").unwrap()), "12.00");
+        assert_eq!(display_amount(parse_decimal("0.0035").unwrap()), "0.0035");
+    }
+
+    #[test]
+    fn prices_and_quantities_have_signs_checked() {
+        assert_eq!(parse_price("-1"), Err(MoneyError::Negative));
+        assert!(parse_price("0").is_ok());
+        assert_eq!(parse_quantity("0"), Err(MoneyError::NotPositive));
+        assert!(parse_quantity("abc").is_err());
+    }
+
+    #[test]
+    fn currencies_are_never_mixed() {
+        let mut t = Totals::default();
+        t.add("USD", parse_decimal("10.5").unwrap());
+        t.add("CNY", parse_decimal("3").unwrap());
+        t.add("USD", parse_decimal("0.5").unwrap());
+        assert_eq!(t.get("USD").to_string(), "11.0");
+        assert_eq!(t.describe(), "CNY 3.00 · USD 11.00");
+        assert!(parse_currency("usd").is_err());
+        assert_eq!(parse_currency("EUR").unwrap(), "EUR");
+    }
+}

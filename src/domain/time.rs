@@ -1,0 +1,147 @@
+//! Dates and timestamps as the clerk types and reads them. Timestamps are stored as UTC Unix
+//! seconds and shown in local time; dates are calendar days `YYYY-MM-DD` (SPEC §2, §5).
+
+use chrono::{DateTime, Local, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+pub const DATE_FORMAT: &str = "%Y-%m-%d";
+pub const STAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    #[error("'{0}' is not a date (YYYY-MM-DD)")]
+    BadDate(String),
+    #[error("'{0}' is not a time (YYYY-MM-DD HH:MM[:SS] or RFC 3339)")]
+    BadStamp(String),
+    #[error("'{0}' does not exist in the local time zone")]
+    NoSuchLocalTime(String),
+}
+
+pub fn parse_date(text: &str) -> Result<NaiveDate, TimeError> {
+    NaiveDate::parse_from_str(text.trim(), DATE_FORMAT)
+        .map_err(|_| TimeError::BadDate(text.to_string()))
+}
+
+pub fn format_date(date: NaiveDate) -> String {
+    date.format(DATE_FORMAT).to_string()
+}
+
+/// Reads `YYYY-MM-DD HH:MM[:SS]` (local), RFC 3339 with an offset, or a bare date (local
+/// midnight), and returns UTC Unix seconds.
+pub fn parse_stamp(text: &str) -> Result<i64, TimeError> {
+    let t = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.timestamp());
+    }
+    let naive = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(t, DATE_FORMAT)
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
+        .ok_or_else(|| TimeError::BadStamp(text.to_string()))?;
+    local_to_unix(naive).ok_or_else(|| TimeError::NoSuchLocalTime(text.to_string()))
+}
+
+fn local_to_unix(naive: NaiveDateTime) -> Option<i64> {
+    match Local.from_local_datetime(&naive) {
+        LocalResult::Single(dt) => Some(dt.timestamp()),
+        // In the hour a clock goes back, the earlier reading is the one a person means.
+        LocalResult::Ambiguous(a, _) => Some(a.timestamp()),
+        LocalResult::None => None,
+    }
+}
+
+pub fn local(ts: i64) -> DateTime<Local> {
+    Utc.timestamp_opt(ts, 0)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&Local)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in local time: the export format, stable for round trips.
+pub fn format_stamp(ts: i64) -> String {
+    local(ts).format(STAMP_FORMAT).to_string()
+}
+
+/// `YYYY-MM-DD HH:MM` in local time, for screens.
+pub fn format_stamp_short(ts: i64) -> String {
+    local(ts).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn local_date(ts: i64) -> NaiveDate {
+    local(ts).date_naive()
+}
+
+pub fn now() -> i64 {
+    Utc::now().timestamp()
+}
+
+pub fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+/// Start of a local calendar day as UTC seconds (first valid instant of the day).
+pub fn day_start(date: NaiveDate) -> i64 {
+    (0..24)
+        .find_map(|h| date.and_hms_opt(h, 0, 0).and_then(local_to_unix))
+        .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp())
+}
+
+/// "3d", "-5h", "45m": a compact signed duration for countdowns in narrow columns.
+pub fn short_duration(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.abs();
+    if s >= 2 * 86_400 {
+        format!("{sign}{}d", s / 86_400)
+    } else if s >= 3_600 {
+        format!("{sign}{}h", s / 3_600)
+    } else {
+        format!("{sign}{}m", s / 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn stamps_parse_in_every_documented_form() {
+        let a = parse_stamp("2026-03-01 08:30").unwrap();
+        let b = parse_stamp("2026-03-01 08:30:00").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(parse_stamp("2026-03-01T08:30:00+00:00").unwrap(), 1_772_353_800);
+        assert!(parse_stamp("2026-13-01").is_err());
+        assert!(parse_stamp("yesterday").is_err());
+        assert_eq!(parse_stamp(&format_stamp(a)).unwrap(), a);
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2026-02-30").is_err());
+        assert_eq!(format_date(parse_date(" 2026-02-28 ").unwrap()), "2026-02-28");
+    }
+
+    #[test]
+    fn durations_are_compact() {
+        assert_eq!(short_duration(3 * 86_400 + 5), "3d");
+        assert_eq!(short_duration(-5 * 3_600), "-5h");
+        assert_eq!(short_duration(59 * 60), "59m");
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_errs_without_panic(s in "\\PC{0,30}") {
+            let _ = parse_stamp(&s);
+            let _ = parse_date(&s);
+        }
+
+        #[test]
+        fn formatted_stamps_read_back(ts in 0i64..4_000_000_000) {
+            let text = format_stamp(ts);
+            prop_assert_eq!(parse_stamp(&text).unwrap(), ts);
+        }
+    }
+}
