@@ -2,14 +2,14 @@
 //! Nothing here knows about the terminal.
 
 pub mod audit;
-//pub mod customers;
-//pub mod list;
-//pub mod orders;
+pub mod customers;
+pub mod list;
+pub mod orders;
 pub mod schema;
 pub mod search;
-//pub mod shipments;
-//pub mod complaints;
-//pub mod undo;
+pub mod shipments;
+pub mod complaints;
+pub mod undo;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};

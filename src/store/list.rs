@@ -1,0 +1,245 @@
+//! The list engine: a window of rows over a whole table, fetched with keyset paging
+//! (`WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT n`), so moving anywhere in a million
+//! rows costs one indexed seek and never a large OFFSET. Each entity describes its query
+//! once (`ListEntity`); screens hold a `ListQuery` and ask for windows.
+
+use super::{Context, Result};
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row, ToSql};
+
+/// One way to order a list. `expr` must match an index for the list to stay fast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub key: &'static str,
+    pub expr: &'static str,
+    pub desc: bool,
+}
+
+/// One filter. Filters of the same group exclude each other; different groups combine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub key: String,
+    pub group: &'static str,
+    pub sql: String,
+}
+
+/// Values that filters and searches may refer to by name.
+#[derive(Debug, Clone)]
+pub struct ListContext {
+    pub today: String,
+    pub week_end: String,
+    pub now: i64,
+}
+
+impl ListContext {
+    pub fn current() -> ListContext {
+        let today = crate::domain::time::today();
+        let week_end = today + chrono::Duration::days(7);
+        ListContext {
+            today: crate::domain::time::format_date(today),
+            week_end: crate::domain::time::format_date(week_end),
+            now: crate::domain::time::now(),
+        }
+    }
+}
+
+/// A search as a SQL condition with its own named parameters.
+pub struct SearchClause {
+    pub sql: String,
+    pub params: Vec<(String, Value)>,
+}
+
+pub trait ListEntity: Sized {
+    /// `FROM` part, with the joins the row needs.
+    const FROM: &'static str;
+    /// The smallest `FROM` that still counts the same rows.
+    const COUNT_FROM: &'static str;
+    /// The id column, unique, used to break ties in every sort.
+    const ID: &'static str;
+    /// The columns `from_row` reads, starting at index 2.
+    const COLUMNS: &'static str;
+
+    fn sorts() -> &'static [Sort];
+    fn filters() -> Vec<Filter>;
+    fn search(query: &str) -> Option<SearchClause>;
+    fn from_row(row: &Row) -> rusqlite::Result<Self>;
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    pub search: String,
+    /// Keys of the active filters (at most one per group).
+    pub filters: Vec<String>,
+    pub sort: usize,
+    /// Flips the sort's natural direction.
+    pub reversed: bool,
+}
+
+/// Where a row sits in the order: its sort value and id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub sort: Value,
+    pub id: i64,
+}
+
+/// Where to start a window.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Anchor {
+    First,
+    Last,
+    /// Rows from this key on, this one included.
+    From(Key),
+    /// Rows after this key.
+    After(Key),
+    /// Rows before this key (returned in display order, nearest last).
+    Before(Key),
+}
+
+pub struct Page<T> {
+    pub keys: Vec<Key>,
+    pub rows: Vec<T>,
+}
+
+struct Built {
+    sql: String,
+    params: Vec<(String, Value)>,
+}
+
+fn conditions<T: ListEntity>(q: &ListQuery, ctx: &ListContext) -> Built {
+    let mut parts = Vec::new();
+    let mut params: Vec<(String, Value)> = Vec::new();
+    let all = T::filters();
+    for key in &q.filters {
+        if let Some(f) = all.iter().find(|f| &f.key == key) {
+            parts.push(format!("({})", f.sql));
+        }
+    }
+    if let Some(s) = T::search(q.search.trim()) {
+        parts.push(format!("({})", s.sql));
+        params.extend(s.params);
+    }
+    let sql = if parts.is_empty() {
+        String::new()
+    } else {
+        parts.join(" AND ")
+    };
+    for (name, value) in [
+        (":today", Value::Text(ctx.today.clone())),
+        (":week_end", Value::Text(ctx.week_end.clone())),
+        (":now", Value::Integer(ctx.now)),
+    ] {
+        if sql.contains(name) {
+            params.push((name.to_string(), value));
+        }
+    }
+    Built { sql, params }
+}
+
+fn sort_of<T: ListEntity>(q: &ListQuery) -> (Sort, bool) {
+    let sorts = T::sorts();
+    let sort = sorts.get(q.sort).copied().unwrap_or(sorts[0]);
+    (sort, sort.desc ^ q.reversed)
+}
+
+fn run<T: ListEntity>(conn: &Connection, sql: &str, params: &[(String, Value)]) -> Result<Page<T>> {
+    let mut stmt = conn.prepare_cached(sql).doing("preparing a list query")?;
+    let named: Vec<(&str, &dyn ToSql)> = params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v as &dyn ToSql))
+        .collect();
+    let mut rows = stmt.query(named.as_slice()).doing("reading a list")?;
+    let mut page = Page {
+        keys: Vec::new(),
+        rows: Vec::new(),
+    };
+    while let Some(r) = rows.next().doing("reading a list")? {
+        page.keys.push(Key {
+            sort: r.get(0).doing("reading a list key")?,
+            id: r.get(1).doing("reading a list key")?,
+        });
+        page.rows.push(T::from_row(r).doing("reading a list row")?);
+    }
+    Ok(page)
+}
+
+/// Up to `limit` rows at `anchor`, in display order.
+pub fn fetch<T: ListEntity>(
+    conn: &Connection,
+    q: &ListQuery,
+    anchor: &Anchor,
+    limit: usize,
+    ctx: &ListContext,
+) -> Result<Page<T>> {
+    let (sort, desc) = sort_of::<T>(q);
+    let built = conditions::<T>(q, ctx);
+    let mut params = built.params;
+    let mut conds = Vec::new();
+    if !built.sql.is_empty() {
+        conds.push(built.sql);
+    }
+    // Walking backwards means the opposite order, then reversing the rows.
+    let backwards = matches!(anchor, Anchor::Last | Anchor::Before(_));
+    let ascending = desc == backwards;
+    let key = match anchor {
+        Anchor::First | Anchor::Last => None,
+        Anchor::From(k) => Some((k, if ascending { ">=" } else { "<=" })),
+        Anchor::After(k) | Anchor::Before(k) => Some((k, if ascending { ">" } else { "<" })),
+    };
+    if let Some((k, op)) = key {
+        conds.push(format!("({}, {}) {op} (:k_sort, :k_id)", sort.expr, T::ID));
+        params.push((":k_sort".into(), k.sort.clone()));
+        params.push((":k_id".into(), Value::Integer(k.id)));
+    }
+    let dir = if ascending { "ASC" } else { "DESC" };
+    let where_ = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {expr}, {id}, {cols} FROM {from} {where_} ORDER BY {expr} {dir}, {id} {dir} LIMIT {limit}",
+        expr = sort.expr,
+        id = T::ID,
+        cols = T::COLUMNS,
+        from = T::FROM,
+    );
+    let mut page = run::<T>(conn, &sql, &params)?;
+    if backwards {
+        page.keys.reverse();
+        page.rows.reverse();
+    }
+    Ok(page)
+}
+
+/// How many rows the query matches (an indexed count; screens ask for it after the first
+/// frame).
+pub fn count<T: ListEntity>(conn: &Connection, q: &ListQuery, ctx: &ListContext) -> Result<u64> {
+    let built = conditions::<T>(q, ctx);
+    let where_ = if built.sql.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", built.sql)
+    };
+    let sql = format!("SELECT count(*) FROM {} {where_}", T::COUNT_FROM);
+    let mut stmt = conn.prepare_cached(&sql).doing("preparing a count")?;
+    let named: Vec<(&str, &dyn ToSql)> = built
+        .params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v as &dyn ToSql))
+        .collect();
+    stmt.query_row(named.as_slice(), |r| r.get::<_, i64>(0))
+        .map(|n| n.max(0) as u64)
+        .doing("counting a list")
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern written with `ESCAPE '\'`.
+pub fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
