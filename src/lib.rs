@@ -3,4 +3,5 @@
 //! command line.
 
 pub mod domain;
+pub mod io;
 pub mod store;

@@ -1,0 +1,11 @@
+//! Files in and out (SPEC §5): CSV export of every kind, and the `check` of the file itself.
+//! Reading rows out of the store is kept apart from the file format, so other formats can
+//! share the same row source.
+
+pub mod check;
+pub mod export;
+pub mod kinds;
+
+pub use check::{check, CheckReport};
+pub use export::{export_csv, for_each_row, record_export, ExportOptions};
+pub use kinds::Kind;
