@@ -1,7 +1,14 @@
 //! OrderDesk: the order-desk clerk's terminal desk. `domain` holds the rules, `store` the
-//! SQLite file, `app` and `ui` the terminal screens, `io` files in and out, `cli` the
-//! command line.
+//! SQLite file, `app` the screens' state and actions, `ui` the drawing, `io` files in and
+//! out, `cli` the command line.
 
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod crash;
+// pub mod demo;
 pub mod domain;
+pub mod i18n;
 pub mod io;
 pub mod store;
+pub mod ui;

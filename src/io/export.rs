@@ -86,6 +86,35 @@ pub fn export_csv(
     Ok(rows)
 }
 
+/// Exports to a file: written beside it under a temporary name, readable by the owner only,
+/// and renamed into place only when complete, so a failure never leaves half a file.
+pub fn export_to_path(
+    store: &mut Store,
+    kind: Kind,
+    path: &std::path::Path,
+    include_pii: bool,
+) -> anyhow::Result<usize> {
+    let tmp = path.with_extension("partial");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
+        .open(&tmp)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let result = export_csv(store, kind, &mut out, &ExportOptions { include_pii }).and_then(|rows| {
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(rows)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,5 +7,5 @@ pub mod export;
 pub mod kinds;
 
 pub use check::{check, CheckReport};
-pub use export::{export_csv, for_each_row, record_export, ExportOptions};
+pub use export::{export_csv, export_to_path, for_each_row, record_export, ExportOptions};
 pub use kinds::Kind;

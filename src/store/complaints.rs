@@ -49,7 +49,7 @@ impl ListEntity for ComplaintRow {
         ];
         for t in crate::domain::enums::ComplaintType::words() {
             f.push(Filter {
-                key: format!("type:{t}"),
+                key: format!("complaint_type:{t}"),
                 group: "type",
                 sql: format!("k.type = '{t}'"),
             });

@@ -8,6 +8,7 @@ pub mod orders;
 pub mod schema;
 pub mod search;
 pub mod shipments;
+pub mod today;
 pub mod complaints;
 pub mod undo;
 

@@ -91,6 +91,11 @@ impl ListEntity for OrderRow {
             group: "incomplete",
             sql: "o.missing <> ''".into(),
         });
+        f.extend(super::today::ORDER_FILTERS.iter().map(|(key, sql)| Filter {
+            key: key.to_string(),
+            group: "today",
+            sql: sql.to_string(),
+        }));
         f
     }
 

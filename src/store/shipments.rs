@@ -53,7 +53,7 @@ impl ListEntity for ShipmentRow {
         }
         for st in crate::domain::enums::ShipmentStatus::words() {
             f.push(Filter {
-                key: format!("status:{st}"),
+                key: format!("shipment_status:{st}"),
                 group: "status",
                 sql: format!("s.status = '{st}'"),
             });

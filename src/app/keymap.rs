@@ -1,0 +1,361 @@
+//! One keymap drives input, the footer hints and the `?` help, so they can never disagree.
+//! Defaults are embedded from `assets/keymap.toml`; `config.toml` may override any action.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+use strum::{AsRefStr, EnumIter, EnumString, IntoEnumIterator};
+
+const DEFAULTS: &str = include_str!("../../assets/keymap.toml");
+
+/// Every action a key can trigger, named as in the keymap file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumString, EnumIter, AsRefStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    NextTab,
+    PrevTab,
+    TabOrders,
+    TabCustomers,
+    TabShipments,
+    TabComplaints,
+    TabToday,
+    TabReports,
+    Help,
+    Palette,
+    Back,
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    Open,
+    Search,
+    Filter,
+    Sort,
+    Mark,
+    New,
+    Edit,
+    Advance,
+    StatusMenu,
+    Hold,
+    CancelOrder,
+    Undo,
+    Save,
+    NextField,
+    PrevField,
+    AddLine,
+    DeleteLine,
+    Close,
+}
+
+/// Groups of bindings that are active together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, EnumString, AsRefStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Section {
+    Global,
+    List,
+    Orders,
+    Form,
+}
+
+/// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub code: KeyName,
+    pub ctrl: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyName {
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    Backspace,
+    Delete,
+    F(u8),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    #[error("unknown key '{0}' (examples: j, G, Enter, Esc, Tab, Shift-Tab, Ctrl-s, PgDn, F1, Space)")]
+    BadKey(String),
+    #[error("unknown action '{action}' in [keys.{section}]")]
+    BadAction { section: String, action: String },
+    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form)")]
+    BadSection(String),
+    #[error("key {key} is bound to both {first} and {second}")]
+    Conflict { key: String, first: String, second: String },
+    #[error("keymap: {0}")]
+    Syntax(String),
+}
+
+impl Key {
+    pub fn parse(text: &str) -> Result<Key, KeymapError> {
+        let bad = || KeymapError::BadKey(text.to_string());
+        let (ctrl, rest) = match text.strip_prefix("Ctrl-") {
+            Some(r) => (true, r),
+            None => (false, text),
+        };
+        let code = match rest {
+            "Enter" => KeyName::Enter,
+            "Esc" => KeyName::Esc,
+            "Tab" => KeyName::Tab,
+            "Shift-Tab" => KeyName::BackTab,
+            "Up" => KeyName::Up,
+            "Down" => KeyName::Down,
+            "Left" => KeyName::Left,
+            "Right" => KeyName::Right,
+            "Home" => KeyName::Home,
+            "End" => KeyName::End,
+            "PgUp" => KeyName::PageUp,
+            "PgDn" => KeyName::PageDown,
+            "Backspace" => KeyName::Backspace,
+            "Delete" => KeyName::Delete,
+            "Space" => KeyName::Char(' '),
+            f if f.len() >= 2 && f.starts_with('F') => {
+                KeyName::F(f[1..].parse::<u8>().map_err(|_| bad())?)
+            }
+            c => {
+                let mut chars = c.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(ch), None) => {
+                        KeyName::Char(if ctrl { ch.to_ascii_lowercase() } else { ch })
+                    }
+                    _ => return Err(bad()),
+                }
+            }
+        };
+        Ok(Key { code, ctrl })
+    }
+
+    pub fn from_event(ev: &KeyEvent) -> Option<Key> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match ev.code {
+            KeyCode::Char(c) => KeyName::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            KeyCode::Enter => KeyName::Enter,
+            KeyCode::Esc => KeyName::Esc,
+            KeyCode::Tab if ev.modifiers.contains(KeyModifiers::SHIFT) => KeyName::BackTab,
+            KeyCode::Tab => KeyName::Tab,
+            KeyCode::BackTab => KeyName::BackTab,
+            KeyCode::Up => KeyName::Up,
+            KeyCode::Down => KeyName::Down,
+            KeyCode::Left => KeyName::Left,
+            KeyCode::Right => KeyName::Right,
+            KeyCode::Home => KeyName::Home,
+            KeyCode::End => KeyName::End,
+            KeyCode::PageUp => KeyName::PageUp,
+            KeyCode::PageDown => KeyName::PageDown,
+            KeyCode::Backspace => KeyName::Backspace,
+            KeyCode::Delete => KeyName::Delete,
+            KeyCode::F(n) => KeyName::F(n),
+            _ => return None,
+        };
+        Some(Key { code, ctrl })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            write!(f, "Ctrl-")?;
+        }
+        match self.code {
+            KeyName::Char(' ') => write!(f, "Space"),
+            KeyName::Char(c) => write!(f, "{c}"),
+            KeyName::Enter => write!(f, "Enter"),
+            KeyName::Esc => write!(f, "Esc"),
+            KeyName::Tab => write!(f, "Tab"),
+            KeyName::BackTab => write!(f, "Shift-Tab"),
+            KeyName::Up => write!(f, "↑"),
+            KeyName::Down => write!(f, "↓"),
+            KeyName::Left => write!(f, "←"),
+            KeyName::Right => write!(f, "→"),
+            KeyName::Home => write!(f, "Home"),
+            KeyName::End => write!(f, "End"),
+            KeyName::PageUp => write!(f, "PgUp"),
+            KeyName::PageDown => write!(f, "PgDn"),
+            KeyName::Backspace => write!(f, "Backspace"),
+            KeyName::Delete => write!(f, "Delete"),
+            KeyName::F(n) => write!(f, "F{n}"),
+        }
+    }
+}
+
+/// Which sections are live together; a key may appear once across them.
+pub const LIST_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Orders];
+pub const FORM_SCREEN: &[Section] = &[Section::Form];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    bindings: BTreeMap<Section, BTreeMap<Action, Vec<Key>>>,
+}
+
+type RawMap = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+fn apply(bindings: &mut BTreeMap<Section, BTreeMap<Action, Vec<Key>>>, raw: &RawMap) -> Result<(), KeymapError> {
+    for (section, actions) in raw {
+        let sec: Section = section
+            .parse()
+            .map_err(|_| KeymapError::BadSection(section.clone()))?;
+        for (action, keys) in actions {
+            let act: Action = action.parse().map_err(|_| KeymapError::BadAction {
+                section: section.clone(),
+                action: action.clone(),
+            })?;
+            let keys = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
+            // An action lives in one section; an override replaces it wherever it was.
+            for map in bindings.values_mut() {
+                map.remove(&act);
+            }
+            bindings.entry(sec).or_default().insert(act, keys);
+        }
+    }
+    Ok(())
+}
+
+impl Keymap {
+    /// The defaults with `overrides` (the `[keys]` table of config.toml) applied, checked
+    /// for conflicts.
+    pub fn load(overrides: Option<&toml::Table>) -> Result<Keymap, KeymapError> {
+        let defaults: RawMap = toml::from_str(DEFAULTS).map_err(|e| KeymapError::Syntax(e.to_string()))?;
+        let mut bindings = BTreeMap::new();
+        apply(&mut bindings, &defaults)?;
+        if let Some(table) = overrides {
+            let raw: RawMap = table
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| KeymapError::Syntax(e.to_string()))?;
+            apply(&mut bindings, &raw)?;
+        }
+        let map = Keymap { bindings };
+        map.check(LIST_SCREEN)?;
+        map.check(&[Section::Global, Section::List])?;
+        map.check(FORM_SCREEN)?;
+        Ok(map)
+    }
+
+    pub fn defaults() -> Keymap {
+        // The embedded file is checked by a unit test, so loading it cannot fail.
+        Keymap::load(None).expect("embedded keymap is valid")
+    }
+
+    fn check(&self, sections: &[Section]) -> Result<(), KeymapError> {
+        let mut seen: BTreeMap<Key, Action> = BTreeMap::new();
+        for s in sections {
+            for (action, keys) in self.bindings.get(s).into_iter().flatten() {
+                for k in keys {
+                    if let Some(first) = seen.insert(*k, *action) {
+                        if first != *action {
+                            return Err(KeymapError::Conflict {
+                                key: k.to_string(),
+                                first: first.as_ref().to_string(),
+                                second: action.as_ref().to_string(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The action `key` triggers among `sections`, searched in order.
+    pub fn action(&self, sections: &[Section], key: &Key) -> Option<Action> {
+        sections.iter().find_map(|s| {
+            self.bindings
+                .get(s)?
+                .iter()
+                .find(|(_, keys)| keys.contains(key))
+                .map(|(a, _)| *a)
+        })
+    }
+
+    pub fn keys(&self, action: Action) -> Vec<Key> {
+        self.bindings
+            .values()
+            .find_map(|m| m.get(&action).cloned())
+            .unwrap_or_default()
+    }
+
+    /// `j/↓` style text for hints.
+    pub fn describe(&self, action: Action) -> String {
+        self.keys(action)
+            .iter()
+            .map(Key::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Every binding of the given sections, in keymap order, for the help screen.
+    pub fn entries(&self, sections: &[Section]) -> Vec<(Section, Action, String)> {
+        let mut out = Vec::new();
+        for s in sections {
+            for a in Action::iter() {
+                if let Some(keys) = self.bindings.get(s).and_then(|m| m.get(&a)) {
+                    let text = keys.iter().map(Key::to_string).collect::<Vec<_>>().join(" ");
+                    out.push((*s, a, text));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn embedded_defaults_load_and_cover_the_spec_keys() {
+        let k = Keymap::defaults();
+        let on_list = |s: &str| k.action(LIST_SCREEN, &Key::parse(s).unwrap());
+        assert_eq!(on_list("j"), Some(Action::Down));
+        assert_eq!(on_list(">"), Some(Action::Advance));
+        assert_eq!(on_list("u"), Some(Action::Undo));
+        assert_eq!(on_list("Space"), Some(Action::Mark));
+        assert_eq!(on_list("6"), Some(Action::TabReports));
+        assert_eq!(on_list("Shift-Tab"), Some(Action::PrevTab));
+        assert_eq!(k.action(FORM_SCREEN, &Key::parse("Ctrl-s").unwrap()), Some(Action::Save));
+    }
+
+    #[test]
+    fn overrides_replace_and_conflicts_are_refused() {
+        let over: toml::Table = toml::from_str("[list]\ndown = [\"n\", \"Down\"]").unwrap();
+        let err = Keymap::load(Some(&over)).unwrap_err();
+        assert!(matches!(err, KeymapError::Conflict { .. }), "n is `new` already: {err}");
+        let over: toml::Table = toml::from_str("[list]\ndown = [\"J\"]").unwrap();
+        let k = Keymap::load(Some(&over)).unwrap();
+        assert_eq!(k.action(LIST_SCREEN, &Key::parse("J").unwrap()), Some(Action::Down));
+        assert_eq!(k.action(LIST_SCREEN, &Key::parse("j").unwrap()), None);
+        let over: toml::Table = toml::from_str("[list]\nfly = [\"z\"]").unwrap();
+        assert!(matches!(Keymap::load(Some(&over)), Err(KeymapError::BadAction { .. })));
+        let over: toml::Table = toml::from_str("[list]\ndown = [\"Hyper-x\"]").unwrap();
+        assert!(matches!(Keymap::load(Some(&over)), Err(KeymapError::BadKey(_))));
+    }
+
+    proptest! {
+        #[test]
+        fn key_text_parses_or_errs_and_round_trips(s in "(Ctrl-)?[ -~]{1,4}") {
+            if let Ok(k) = Key::parse(&s) {
+                let shown = k.to_string();
+                if !shown.contains(['↑', '↓', '←', '→']) {
+                    prop_assert_eq!(Key::parse(&shown), Ok(k));
+                }
+            }
+        }
+    }
+}

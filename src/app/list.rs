@@ -1,0 +1,339 @@
+//! A window onto a list: the rows on screen, the cursor, marks, and how many rows match.
+//! Every move asks the store for just the rows it needs (keyset paging).
+
+use crate::store::list::{count, fetch, Anchor, Key, ListContext, ListEntity, ListQuery};
+use crate::store::Result;
+use rusqlite::Connection;
+use std::collections::BTreeSet;
+
+pub struct ListView<T> {
+    pub query: ListQuery,
+    pub rows: Vec<T>,
+    keys: Vec<Key>,
+    /// Index of the selected row within `rows`.
+    pub cursor: usize,
+    /// Position of `rows[0]` in the whole list, when known.
+    pub offset: u64,
+    /// Rows matching the query; `None` until counted (counting waits for the first frame).
+    pub total: Option<u64>,
+    pub height: usize,
+    /// Ids of marked rows.
+    pub marks: BTreeSet<i64>,
+    loaded: bool,
+}
+
+impl<T: ListEntity> Default for ListView<T> {
+    fn default() -> Self {
+        ListView {
+            query: ListQuery::default(),
+            rows: Vec::new(),
+            keys: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            total: None,
+            height: 20,
+            marks: BTreeSet::new(),
+            loaded: false,
+        }
+    }
+}
+
+impl<T: ListEntity> ListView<T> {
+    pub fn is_loaded(&self) -> bool {
+        self.loaded
+    }
+
+    pub fn selected(&self) -> Option<&T> {
+        self.rows.get(self.cursor)
+    }
+
+    pub fn selected_id(&self) -> Option<i64> {
+        self.keys.get(self.cursor).map(|k| k.id)
+    }
+
+    fn load(&mut self, conn: &Connection, anchor: Anchor, limit: usize) -> Result<(Vec<Key>, Vec<T>)> {
+        let page = fetch::<T>(conn, &self.query, &anchor, limit, &ListContext::current())?;
+        Ok((page.keys, page.rows))
+    }
+
+    fn set(&mut self, keys: Vec<Key>, rows: Vec<T>) {
+        self.keys = keys;
+        self.rows = rows;
+        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        self.loaded = true;
+    }
+
+    /// From the top, after a new query, filter or sort; the count follows later.
+    pub fn reset(&mut self, conn: &Connection) -> Result<()> {
+        let (k, r) = self.load(conn, Anchor::First, self.height)?;
+        self.offset = 0;
+        self.cursor = 0;
+        self.total = None;
+        self.set(k, r);
+        Ok(())
+    }
+
+    /// Re-reads the window where it stands (after a change, or a new height), keeping the
+    /// cursor on the same row when it is still there.
+    pub fn refresh(&mut self, conn: &Connection) -> Result<()> {
+        let Some(first) = self.keys.first().cloned() else {
+            return self.reset(conn);
+        };
+        let keep = self.selected_id();
+        let (mut k, mut r) = self.load(conn, Anchor::From(first), self.height)?;
+        if k.len() < self.height {
+            // Near the end: fill the window from below instead of leaving it half empty.
+            let (lk, lr) = self.load(conn, Anchor::Last, self.height)?;
+            let shift = lk.len().saturating_sub(k.len()) as u64;
+            self.offset = self.offset.saturating_sub(shift);
+            k = lk;
+            r = lr;
+        }
+        self.set(k, r);
+        if let Some(pos) = keep.and_then(|id| self.keys.iter().position(|key| key.id == id)) {
+            self.cursor = pos;
+        }
+        Ok(())
+    }
+
+    pub fn resize(&mut self, conn: &Connection, height: usize) -> Result<()> {
+        let height = height.max(1);
+        if height != self.height || !self.loaded {
+            self.height = height;
+            if self.loaded {
+                self.refresh(conn)?;
+            } else {
+                self.reset(conn)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn count_now(&mut self, conn: &Connection) -> Result<()> {
+        self.total = Some(count::<T>(conn, &self.query, &ListContext::current())?);
+        Ok(())
+    }
+
+    pub fn down(&mut self, conn: &Connection) -> Result<()> {
+        if self.cursor + 1 < self.rows.len() {
+            self.cursor += 1;
+            return Ok(());
+        }
+        let Some(last) = self.keys.last().cloned() else { return Ok(()) };
+        let (k, r) = self.load(conn, Anchor::After(last), 1)?;
+        if !k.is_empty() {
+            self.keys.extend(k);
+            self.rows.extend(r);
+            if self.rows.len() > self.height {
+                self.keys.remove(0);
+                self.rows.remove(0);
+                self.offset += 1;
+            }
+            self.cursor = self.rows.len() - 1;
+        }
+        Ok(())
+    }
+
+    pub fn up(&mut self, conn: &Connection) -> Result<()> {
+        if self.cursor > 0 {
+            self.cursor -= 1;
+            return Ok(());
+        }
+        let Some(first) = self.keys.first().cloned() else { return Ok(()) };
+        let (k, r) = self.load(conn, Anchor::Before(first), 1)?;
+        if !k.is_empty() {
+            self.keys.splice(0..0, k);
+            self.rows.splice(0..0, r);
+            self.keys.truncate(self.height);
+            self.rows.truncate(self.height);
+            self.offset = self.offset.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    pub fn page_down(&mut self, conn: &Connection) -> Result<()> {
+        let Some(last) = self.keys.last().cloned() else { return Ok(()) };
+        let (k, r) = self.load(conn, Anchor::After(last), self.height)?;
+        let n = k.len();
+        if n == 0 {
+            self.cursor = self.rows.len().saturating_sub(1);
+            return Ok(());
+        }
+        self.keys.extend(k);
+        self.rows.extend(r);
+        let drop = self.rows.len().saturating_sub(self.height);
+        self.keys.drain(..drop);
+        self.rows.drain(..drop);
+        self.offset += drop as u64;
+        if n < self.height {
+            self.cursor = self.rows.len() - 1;
+        }
+        Ok(())
+    }
+
+    pub fn page_up(&mut self, conn: &Connection) -> Result<()> {
+        let Some(first) = self.keys.first().cloned() else { return Ok(()) };
+        let (k, r) = self.load(conn, Anchor::Before(first), self.height)?;
+        let n = k.len();
+        if n == 0 {
+            self.cursor = 0;
+            return Ok(());
+        }
+        self.keys.splice(0..0, k);
+        self.rows.splice(0..0, r);
+        self.keys.truncate(self.height);
+        self.rows.truncate(self.height);
+        self.offset = self.offset.saturating_sub(n as u64);
+        if n < self.height {
+            self.cursor = 0;
+        }
+        Ok(())
+    }
+
+    pub fn top(&mut self, conn: &Connection) -> Result<()> {
+        let (k, r) = self.load(conn, Anchor::First, self.height)?;
+        self.offset = 0;
+        self.cursor = 0;
+        self.set(k, r);
+        Ok(())
+    }
+
+    pub fn bottom(&mut self, conn: &Connection) -> Result<()> {
+        let (k, r) = self.load(conn, Anchor::Last, self.height)?;
+        if self.total.is_none() {
+            self.count_now(conn)?;
+        }
+        let n = k.len() as u64;
+        self.offset = self.total.unwrap_or(n).saturating_sub(n);
+        self.set(k, r);
+        self.cursor = self.rows.len().saturating_sub(1);
+        Ok(())
+    }
+
+    /// Marks or unmarks the selected row, then moves down, as in a file manager.
+    pub fn toggle_mark(&mut self, conn: &Connection) -> Result<()> {
+        if let Some(id) = self.selected_id() {
+            if !self.marks.remove(&id) {
+                self.marks.insert(id);
+            }
+        }
+        self.down(conn)
+    }
+
+    /// The marked rows, or the selected one when none is marked.
+    pub fn targets(&self) -> Vec<i64> {
+        if self.marks.is_empty() {
+            self.selected_id().into_iter().collect()
+        } else {
+            self.marks.iter().copied().collect()
+        }
+    }
+
+    /// Turns a filter on, replacing another of its group, or off when it was on.
+    pub fn toggle_filter(&mut self, key: &str) {
+        if let Some(pos) = self.query.filters.iter().position(|f| f == key) {
+            self.query.filters.remove(pos);
+            return;
+        }
+        let group = T::filters().into_iter().find(|f| f.key == key).map(|f| f.group);
+        if let Some(group) = group {
+            let all = T::filters();
+            self.query
+                .filters
+                .retain(|k| all.iter().find(|f| &f.key == k).map(|f| f.group) != Some(group));
+            self.query.filters.push(key.to_string());
+        }
+    }
+
+    /// Next sort, each first in its natural direction, then reversed.
+    pub fn cycle_sort(&mut self) {
+        let n = T::sorts().len();
+        if self.query.reversed {
+            self.query.reversed = false;
+            self.query.sort = (self.query.sort + 1) % n;
+        } else {
+            self.query.reversed = true;
+        }
+    }
+
+    /// Puts the cursor on row `id` if it is in the window.
+    pub fn select_id(&mut self, id: i64) -> bool {
+        match self.keys.iter().position(|k| k.id == id) {
+            Some(p) => {
+                self.cursor = p;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::orders::OrderRow;
+    use crate::store::Store;
+
+    fn store_with(n: usize) -> Store {
+        let store = Store::open_in_memory().unwrap();
+        for i in 0..n {
+            store
+                .conn()
+                .execute(
+                    "INSERT INTO orders (order_no, ordered_at, status_changed_at, created_at, updated_at)
+                     VALUES (?1, ?2, 0, 0, 0)",
+                    rusqlite::params![format!("SO-{i:04}"), 1_000 + i as i64],
+                )
+                .unwrap();
+        }
+        store
+    }
+
+    fn nos(v: &ListView<OrderRow>) -> Vec<String> {
+        v.rows.iter().map(|r| r.order_no.clone()).collect()
+    }
+
+    #[test]
+    fn scrolling_moves_the_window_one_row_at_a_time() {
+        let store = store_with(30);
+        let c = store.conn();
+        let mut v = ListView::<OrderRow>::default();
+        v.resize(c, 5).unwrap();
+        assert_eq!(nos(&v)[0], "SO-0029", "newest first");
+        for _ in 0..6 {
+            v.down(c).unwrap();
+        }
+        assert_eq!(v.selected().unwrap().order_no, "SO-0023");
+        assert_eq!(v.offset, 2);
+        v.page_down(c).unwrap();
+        assert_eq!(v.offset, 7);
+        v.bottom(c).unwrap();
+        assert_eq!(v.selected().unwrap().order_no, "SO-0000");
+        assert_eq!(v.offset, 25);
+        assert_eq!(v.total, Some(30));
+        v.page_up(c).unwrap();
+        assert_eq!(v.offset, 20);
+        v.top(c).unwrap();
+        for _ in 0..3 {
+            v.up(c).unwrap();
+        }
+        assert_eq!(v.selected().unwrap().order_no, "SO-0029");
+    }
+
+    #[test]
+    fn marks_and_filters() {
+        let store = store_with(10);
+        let c = store.conn();
+        let mut v = ListView::<OrderRow>::default();
+        v.resize(c, 4).unwrap();
+        v.toggle_mark(c).unwrap();
+        v.toggle_mark(c).unwrap();
+        assert_eq!(v.targets().len(), 2);
+        v.toggle_filter("status:confirmed");
+        v.toggle_filter("status:inquiry");
+        assert_eq!(v.query.filters, vec!["status:inquiry".to_string()], "same group replaces");
+        v.toggle_filter("incomplete");
+        v.toggle_filter("status:inquiry");
+        assert_eq!(v.query.filters, vec!["incomplete".to_string()]);
+    }
+}

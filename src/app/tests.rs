@@ -1,0 +1,357 @@
+use super::fixture;
+use super::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use proptest::prelude::*;
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn code(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn status_of(app: &App, order_no: &str) -> String {
+    app.store
+        .conn()
+        .query_row("SELECT status FROM orders WHERE order_no = ?1", [order_no], |r| r.get(0))
+        .unwrap()
+}
+
+fn selected_no(app: &App) -> String {
+    app.orders.selected().unwrap().order_no.clone()
+}
+
+#[test]
+fn moving_through_the_list_and_counting_after_the_first_frame() {
+    let mut app = fixture::app(50);
+    assert_eq!(selected_no(&app), "SO-20260101-050", "newest first");
+    assert!(app.has_deferred_work(), "count waits for the first frame");
+    app.do_deferred_work();
+    assert_eq!(app.orders.total, Some(50));
+    press(&mut app, "jjj");
+    assert_eq!(selected_no(&app), "SO-20260101-047");
+    press(&mut app, "G");
+    assert_eq!(selected_no(&app), "SO-20260101-001");
+    press(&mut app, "g");
+    assert_eq!(selected_no(&app), "SO-20260101-050");
+    code(&mut app, KeyCode::PageDown);
+    assert_eq!(app.orders.offset, 20);
+}
+
+#[test]
+fn search_filters_as_you_type_and_esc_clears() {
+    let mut app = fixture::app(30);
+    press(&mut app, "/");
+    press(&mut app, "华联");
+    assert_eq!(app.orders.rows.len(), 10, "two Chinese characters match the customer name");
+    press(&mut app, "电子");
+    assert_eq!(app.orders.rows.len(), 10, "trigram search on the full name");
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.orders.query.search, "华联电子");
+    code(&mut app, KeyCode::Esc);
+    assert_eq!(app.orders.query.search, "");
+    assert_eq!(app.orders.rows.len(), 20);
+    press(&mut app, "/SO-20260101-007");
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(app.orders.rows.len(), 1);
+}
+
+#[test]
+fn advance_then_undo_again_and_again() {
+    let mut app = fixture::app(9);
+    press(&mut app, "/SO-20260101-003");
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
+    press(&mut app, ">");
+    assert_eq!(status_of(&app, "SO-20260101-003"), "in_production");
+    press(&mut app, ">");
+    assert_eq!(status_of(&app, "SO-20260101-003"), "ready");
+    press(&mut app, "u");
+    assert_eq!(status_of(&app, "SO-20260101-003"), "in_production");
+    press(&mut app, "u");
+    assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
+    press(&mut app, "u");
+    assert!(app.message.as_ref().unwrap().1.contains("Nothing"), "{:?}", app.message);
+}
+
+#[test]
+fn a_bulk_change_on_marked_rows_is_one_undo_step() {
+    let mut app = fixture::app(9);
+    // The three newest are 009 (confirmed), 008 (quoted), 007 (inquiry).
+    press(&mut app, "   ");
+    assert_eq!(app.orders.marks.len(), 3);
+    press(&mut app, ">");
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::Bulk { .. })));
+    press(&mut app, "y");
+    assert_eq!(status_of(&app, "SO-20260101-009"), "in_production");
+    assert_eq!(status_of(&app, "SO-20260101-007"), "quoted");
+    assert!(app.orders.marks.is_empty());
+    press(&mut app, "u");
+    assert_eq!(status_of(&app, "SO-20260101-009"), "confirmed");
+    assert_eq!(status_of(&app, "SO-20260101-008"), "quoted");
+    assert_eq!(status_of(&app, "SO-20260101-007"), "inquiry");
+}
+
+#[test]
+fn cancelling_asks_for_a_reason_and_hold_returns() {
+    let mut app = fixture::app(3);
+    press(&mut app, "x");
+    code(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Prompt { .. }), "empty reason refused");
+    press(&mut app, "duplicate PO");
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(status_of(&app, "SO-20260101-003"), "cancelled");
+    press(&mut app, "u");
+    press(&mut app, "h");
+    assert_eq!(status_of(&app, "SO-20260101-003"), "on_hold");
+    press(&mut app, "h");
+    assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
+}
+
+#[test]
+fn the_status_menu_sets_any_status_with_a_late_time() {
+    let mut app = fixture::app(3);
+    press(&mut app, "s");
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "2026-01-05 09:30");
+    code(&mut app, KeyCode::Enter);
+    press(&mut app, "r");
+    assert_eq!(status_of(&app, "SO-20260101-003"), "ready");
+    let happened: i64 = app
+        .store
+        .conn()
+        .query_row("SELECT happened_at FROM status_history ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(happened, crate::domain::time::parse_stamp("2026-01-05 09:30").unwrap());
+}
+
+#[test]
+fn leaving_quoted_with_missing_fields_shows_why() {
+    let mut app = fixture::app(3);
+    app.store
+        .conn()
+        .execute("UPDATE orders SET missing = 'due_date', due_date = NULL WHERE order_no = 'SO-20260101-002'", [])
+        .unwrap();
+    press(&mut app, "j>");
+    assert_eq!(status_of(&app, "SO-20260101-002"), "quoted");
+    let (level, text) = app.message.clone().unwrap();
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("due_date"), "{text}");
+}
+
+#[test]
+fn creating_an_order_through_the_form() {
+    let mut app = fixture::app(3);
+    press(&mut app, "n");
+    assert!(app.form.is_some());
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "C002");
+    for _ in 0..4 {
+        code(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, "2099-06-30");
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "Hamburg, Hafenstraße 1");
+    for _ in 0..6 {
+        code(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, "P-9");
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "red");
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "0");
+    ctrl(&mut app, 's');
+    assert!(app.form.is_some(), "quantity 0 is refused");
+    let form = app.form.as_ref().unwrap();
+    assert!(form.lines[0].errors[2].is_some());
+    code(&mut app, KeyCode::Tab);
+    code(&mut app, KeyCode::BackTab);
+    press(&mut app, "12");
+    ctrl(&mut app, 's');
+    assert!(app.form.is_none(), "saved: {:?}", app.message);
+    let n: i64 = app.store.conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 4);
+    let (no, missing): (String, String) = app
+        .store
+        .conn()
+        .query_row("SELECT order_no, missing FROM orders ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert!(no.starts_with("SO-"), "{no}");
+    assert_eq!(missing, "unit_price", "the line has no price yet");
+    press(&mut app, "u");
+    let n: i64 = app.store.conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 3, "a new order can be undone");
+}
+
+#[test]
+fn esc_on_a_changed_form_asks_first() {
+    let mut app = fixture::app(3);
+    press(&mut app, "e");
+    let form = app.form.as_ref().unwrap();
+    assert!(!form.dirty);
+    press(&mut app, "X");
+    code(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Confirm(Confirm::DiscardForm));
+    press(&mut app, "n");
+    assert!(app.form.is_some());
+    code(&mut app, KeyCode::Esc);
+    press(&mut app, "y");
+    assert!(app.form.is_none());
+}
+
+#[test]
+fn editing_a_due_date_needs_a_reason_and_keeps_the_revision() {
+    let mut app = fixture::app(3);
+    press(&mut app, "e");
+    for _ in 0..4 {
+        code(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, "2099-12-31");
+    ctrl(&mut app, 's');
+    assert!(app.form.is_some(), "reason missing");
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "factory shutdown");
+    ctrl(&mut app, 's');
+    assert!(app.form.is_none(), "{:?}", app.form.as_ref().map(|f| f.message.clone()));
+    let reason: String = app
+        .store
+        .conn()
+        .query_row("SELECT reason FROM due_date_revisions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(reason, "factory shutdown");
+}
+
+#[test]
+fn tabs_palette_filters_and_help() {
+    let mut app = fixture::app(6);
+    press(&mut app, "2");
+    assert_eq!(app.tab, Tab::Customers);
+    assert_eq!(app.customers.rows.len(), 3);
+    code(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Shipments);
+    press(&mut app, "5");
+    app.do_deferred_work();
+    assert_eq!(app.today.len(), crate::store::today::KINDS.len());
+    press(&mut app, "1?");
+    assert_eq!(app.mode, Mode::Help);
+    code(&mut app, KeyCode::Esc);
+    press(&mut app, ":");
+    press(&mut app, "new ord");
+    code(&mut app, KeyCode::Enter);
+    assert!(app.form.is_some());
+    code(&mut app, KeyCode::Esc);
+    press(&mut app, "f");
+    assert!(matches!(app.mode, Mode::Filters { .. }));
+    // The first filter is status:inquiry.
+    code(&mut app, KeyCode::Enter);
+    code(&mut app, KeyCode::Esc);
+    assert_eq!(app.orders.rows.len(), 2);
+    assert!(app.orders.rows.iter().all(|r| r.status == Status::Inquiry));
+    press(&mut app, "o");
+    assert!(app.orders.query.reversed);
+    press(&mut app, "q");
+    assert!(!app.running);
+}
+
+#[test]
+fn a_second_copy_changing_the_same_order_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        let mem = fixture::store(3);
+        drop(mem);
+        s.conn().execute("INSERT INTO customers (code, name) VALUES ('C', 'C')", []).unwrap();
+        let tx = s.begin().unwrap();
+        tx.execute(
+            "INSERT INTO orders (order_no, customer_id, status, ordered_at, status_changed_at, created_at, updated_at, due_date, delivery_address)
+             VALUES ('SO-X', 1, 'confirmed', 0, 0, 0, 0, '2099-01-01', 'x')",
+            [],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let open = || {
+        let mut a = App::new(Store::open(&path).unwrap(), Config::default(), Keymap::defaults());
+        a.prepare(10);
+        a
+    };
+    let mut first = open();
+    let mut second = open();
+    press(&mut first, ">");
+    assert_eq!(status_of(&first, "SO-X"), "in_production");
+    press(&mut second, ">");
+    let (level, text) = second.message.clone().unwrap();
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("changed elsewhere"), "{text}");
+    assert_eq!(status_of(&second, "SO-X"), "in_production", "not overwritten");
+}
+
+fn any_key() -> impl Strategy<Value = KeyEvent> {
+    prop_oneof![
+        proptest::sample::select(vec!['j', 'k', 'g', 'G', '>', 's', 'h', 'x', 'u', 'n', 'e', '/', 'f', 'o', ' ', '?', ':', 'y', 'c', 'r', '1', '2', '3', '4', '5', '6', 'a', '华'])
+            .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        proptest::sample::select(vec![
+            KeyCode::Enter, KeyCode::Esc, KeyCode::Tab, KeyCode::BackTab, KeyCode::Up, KeyCode::Down,
+            KeyCode::PageUp, KeyCode::PageDown, KeyCode::Backspace, KeyCode::Left, KeyCode::Right
+        ])
+        .prop_map(|c| KeyEvent::new(c, KeyModifiers::NONE)),
+        proptest::sample::select(vec!['s', 'n', 'd'])
+            .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Random key sequences at random sizes never panic, and the data stays consistent:
+    /// every order's total equals its lines, and the audit chain holds.
+    #[test]
+    fn random_keys_never_panic_and_keep_invariants(
+        keys in proptest::collection::vec(any_key(), 1..80),
+        width in 1u16..200,
+        height in 1u16..60,
+    ) {
+        let mut app = fixture::app(12);
+        let backend = ratatui::backend::TestBackend::new(width, height);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        for key in keys {
+            if !app.running {
+                break;
+            }
+            app.prepare(crate::ui::list_height(height));
+            terminal.draw(|f| crate::ui::draw(f, &app)).unwrap();
+            if app.has_deferred_work() {
+                app.do_deferred_work();
+            }
+            app.handle_key(key);
+        }
+        let bad: i64 = app.store.conn().query_row(
+            "SELECT count(*) FROM orders o WHERE o.status NOT IN
+             ('inquiry','quoted','confirmed','in_production','ready','shipped','delivered','closed','on_hold','cancelled','lost')",
+            [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(bad, 0);
+        let chain = crate::store::audit::verify(app.store.conn()).unwrap();
+        prop_assert_eq!(chain.first_broken, None);
+        let mut stmt = app.store.conn().prepare(
+            "SELECT o.total, group_concat(l.quantity || '*' || ifnull(l.unit_price, '0'), ';')
+             FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id GROUP BY o.id").unwrap();
+        let rows: Vec<(String, Option<String>)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap()
+            .collect::<rusqlite::Result<_>>().unwrap();
+        for (total, lines) in rows {
+            let sum: rust_decimal::Decimal = lines.unwrap_or_default().split(';').filter(|s| !s.is_empty()).map(|p| {
+                let (q, u) = p.split_once('*').unwrap();
+                q.parse::<rust_decimal::Decimal>().unwrap() * u.parse::<rust_decimal::Decimal>().unwrap()
+            }).sum();
+            prop_assert_eq!(total.parse::<rust_decimal::Decimal>().unwrap(), sum);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The command line (SPEC §6): opening the app, and the commands that run without it.
+
+use crate::app::keymap::Keymap;
+use crate::app::App;
+use crate::config::{self, Config};
+use crate::i18n::{self, Lang};
+use crate::io::{self, Kind};
+use crate::store::Store;
+use anyhow::{anyhow, bail, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "orderdesk", version, about = "The order-desk clerk's terminal desk: orders, customers, shipments, complaints", long_about = None)]
+pub struct Cli {
+    /// The database file (default: the data dir's orderdesk.db; also ORDERDESK_DB)
+    #[arg(long, global = true, env = "ORDERDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Open the app on a demo database in the data dir (created when absent)
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill an empty database with realistic demo data
+    Demo {
+        /// How many orders
+        #[arg(long, default_value_t = 2000)]
+        orders: usize,
+        /// The same seed gives the same data
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write one kind of record as CSV (sensitive fields masked unless --include-pii)
+    Export {
+        /// What to export
+        kind: Kind,
+        /// File format
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Output file (default: standard output)
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Export phone, e-mail, IM handle and addresses unmasked (recorded in the audit log)
+        #[arg(long)]
+        include_pii: bool,
+    },
+    /// Check the file: integrity, schema version, audit chain
+    Check,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Csv,
+}
+
+/// The database path: `--db`, else `ORDERDESK_DB` (both via clap), else the data dir.
+fn db_path(cli: &Cli) -> anyhow::Result<PathBuf> {
+    if let Some(p) = &cli.db {
+        return Ok(p.clone());
+    }
+    data_dir().map(|d| d.join("orderdesk.db"))
+}
+
+fn data_dir() -> anyhow::Result<PathBuf> {
+    config::dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| anyhow!("cannot find a home folder for the data; give --db PATH"))
+}
+
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    let db = db_path(&cli);
+    let config = Config::load(config::default_path().as_deref())?;
+    i18n::init(Lang::detect(config.language.as_deref()));
+    match cli.command {
+        None => {
+            let path = if cli.demo { data_dir()?.join("demo.db") } else { db? };
+            let fresh_demo = cli.demo && !path.exists();
+            let mut store = Store::open(&path)?;
+            if fresh_demo {
+                bail!("demo pending");
+            }
+            let keymap = Keymap::load(config.keys.as_ref()).context("config.toml [keys]")?;
+            run_app(App::new(store, config, keymap))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Demo { orders, seed }) => {
+            let path = db?;
+            let mut store = Store::open(&path)?;
+            let started = std::time::Instant::now();
+            let summary: DemoSummary = { let _ = (&mut store, orders, seed); bail!("pending") };
+            eprintln!(
+                "{}: {} orders, {} customers, {} shipments, {} complaints, {} contacts in {:.1} s",
+                path.display(),
+                summary.orders,
+                summary.customers,
+                summary.shipments,
+                summary.complaints,
+                summary.contacts,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Export { kind, format: Format::Csv, output, include_pii }) => {
+            let mut store = open_existing(db?)?;
+            match output {
+                Some(path) => {
+                    let rows = io::export_to_path(&mut store, kind, &path, include_pii)?;
+                    eprintln!("{rows} rows → {}", path.display());
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut out = std::io::BufWriter::new(stdout.lock());
+                    io::export_csv(&mut store, kind, &mut out, &io::ExportOptions { include_pii })?;
+                    out.flush().context("writing to standard output")?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Check) => {
+            let store = open_existing(db?)?;
+            let report = io::check(&store)?;
+            println!("{}", report.render());
+            Ok(if report.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+    }
+}
+
+/// Commands that read data refuse to create an empty file by mistake.
+fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
+    if !path.exists() {
+        bail!("{}: no such database (create one with `orderdesk demo` or open the app)", path.display());
+    }
+    Ok(Store::open(&path)?)
+}
+
+fn run_app(mut app: App) -> anyhow::Result<()> {
+    let mut terminal = ratatui::try_init().context("cannot use this terminal")?;
+    let result = crate::app::run::run(&mut terminal, &mut app);
+    ratatui::restore();
+    result.context("terminal")
+}
+struct DemoSummary { orders: usize, customers: usize, shipments: usize, complaints: usize, contacts: usize }

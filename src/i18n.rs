@@ -1,0 +1,162 @@
+//! Every user-visible string, in English and 简体中文, from `assets/i18n/`. The language comes
+//! from config.toml, else from LANG/LC_ALL (zh* → Chinese).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const EN: &str = include_str!("../assets/i18n/en.toml");
+const ZH: &str = include_str!("../assets/i18n/zh-CN.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `language` from config when given, else the locale variables.
+    pub fn detect(configured: Option<&str>) -> Lang {
+        if let Some(c) = configured {
+            return if c.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En };
+        }
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        if locale.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+}
+
+struct Table {
+    lang: Lang,
+    strings: HashMap<String, String>,
+    fallback: HashMap<String, String>,
+}
+
+static TABLE: OnceLock<Table> = OnceLock::new();
+
+/// Flattens `[section] key = "text"` into `section.key`.
+pub fn parse(text: &str) -> Result<HashMap<String, String>, String> {
+    let value: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut out = HashMap::new();
+    fn walk(prefix: &str, t: &toml::Table, out: &mut HashMap<String, String>) {
+        for (k, v) in t {
+            let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            match v {
+                toml::Value::String(s) => {
+                    out.insert(key, s.clone());
+                }
+                toml::Value::Table(inner) => walk(&key, inner, out),
+                _ => {}
+            }
+        }
+    }
+    walk("", &value, &mut out);
+    Ok(out)
+}
+
+/// Chooses the language once, at start. Later calls keep the first choice.
+pub fn init(lang: Lang) {
+    TABLE.get_or_init(|| build(lang));
+}
+
+fn build(lang: Lang) -> Table {
+    // Both files are checked by unit tests; an unreadable one falls back to keys as text.
+    let en = parse(EN).unwrap_or_default();
+    let strings = match lang {
+        Lang::En => en.clone(),
+        Lang::Zh => parse(ZH).unwrap_or_default(),
+    };
+    Table {
+        lang,
+        strings,
+        fallback: en,
+    }
+}
+
+pub fn lang() -> Lang {
+    TABLE.get_or_init(|| build(Lang::En)).lang
+}
+
+/// The text for `key` in the chosen language (English, then the key itself, when missing).
+pub fn t(key: &str) -> &'static str {
+    let table = TABLE.get_or_init(|| build(Lang::En));
+    table
+        .strings
+        .get(key)
+        .or_else(|| table.fallback.get(key))
+        .map(String::as_str)
+        .unwrap_or_else(|| {
+            // Unknown keys are caught by the tests; at run time the key is better than nothing.
+            Box::leak(key.to_string().into_boxed_str())
+        })
+}
+
+/// `t(key)` with `{name}` placeholders filled in.
+pub fn tf(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut s = t(key).to_string();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_exactly_the_same_keys() {
+        let en = parse(EN).unwrap();
+        let zh = parse(ZH).unwrap();
+        let mut missing_zh: Vec<_> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
+        let mut missing_en: Vec<_> = zh.keys().filter(|k| !en.contains_key(*k)).collect();
+        missing_zh.sort();
+        missing_en.sort();
+        assert!(missing_zh.is_empty(), "missing in zh-CN: {missing_zh:?}");
+        assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
+    }
+
+    /// Every `t("…")`/`tf("…"` in the source names a key that exists.
+    #[test]
+    fn every_key_used_in_the_source_exists() {
+        let en = parse(EN).unwrap();
+        let mut unknown = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            if p.ends_with("i18n.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for pat in ["t(\"", "tf(\""] {
+                for (i, _) in text.match_indices(pat) {
+                    let prev = text[..i].chars().last().unwrap_or(' ');
+                    if prev.is_alphanumeric() || prev == '_' {
+                        continue;
+                    }
+                    let rest = &text[i + pat.len()..];
+                    let key = &rest[..rest.find('"').unwrap()];
+                    if !key.is_empty() && !key.ends_with('.') && !en.contains_key(key) {
+                        unknown.push(format!("{}: {key}", p.display()));
+                    }
+                }
+            }
+        }
+        assert!(unknown.is_empty(), "unknown string keys: {unknown:?}");
+    }
+
+    #[test]
+    fn locale_picks_chinese() {
+        assert_eq!(Lang::detect(Some("zh-CN")), Lang::Zh);
+        assert_eq!(Lang::detect(Some("en")), Lang::En);
+    }
+}

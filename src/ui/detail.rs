@@ -1,0 +1,122 @@
+//! The order detail: header, lines, status history, due-date revisions, production,
+//! exceptions, shipments, complaints and contacts.
+
+use super::{pane, theme};
+use crate::app::status_key;
+use crate::domain::money::{canonical, display_amount};
+use crate::domain::time::{format_date, format_stamp_short};
+use crate::i18n::t;
+use crate::store::orders::OrderDetail;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+fn section(lines: &mut Vec<Line<'static>>, key: &str, items: Vec<String>) {
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(t(key).to_string(), theme::title())));
+    if items.is_empty() {
+        lines.push(Line::from(Span::styled(format!("  {}", t("ui.none")), theme::dim())));
+    }
+    lines.extend(items.into_iter().map(|i| Line::from(format!("  {i}"))));
+}
+
+fn field(label: &str, value: String) -> Line<'static> {
+    Line::from(vec![Span::styled(format!("{:<14}", t(label)), theme::dim()), Span::raw(value)])
+}
+
+pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
+    let o = &d.draft;
+    let mut lines = vec![
+        field("col.customer", format!("{} ({})", d.customer, d.customer_code)),
+        field("col.type", t(&format!("type.{}", o.order_type)).to_string()),
+        field(
+            "col.status",
+            match d.held_from {
+                Some(h) => format!("{} ← {}", t(&status_key(o.status)), t(&status_key(h))),
+                None => t(&status_key(o.status)).to_string(),
+            },
+        ),
+        field("field.ordered_at", format_stamp_short(o.ordered_at)),
+        field("col.due", o.due_date.map(format_date).unwrap_or_default()),
+        field("field.delivery_address", o.delivery_address.clone()),
+        field("col.total", format!("{} {}", o.currency, display_amount(o.total()))),
+        field(
+            "field.payment_due",
+            format!(
+                "{}{}",
+                o.payment_due.map(format_date).unwrap_or_default(),
+                o.paid_at.map(|p| format!(" · {} {}", t("field.paid_at"), format_date(p))).unwrap_or_default()
+            ),
+        ),
+        field("field.notes", o.notes.clone()),
+    ];
+    if !d.missing.is_empty() {
+        let reason = if o.missing_reason.is_empty() { String::new() } else { format!(" — {}", o.missing_reason) };
+        lines.push(Line::from(Span::styled(
+            format!("{}: {}{reason}", t("ui.incomplete"), d.missing),
+            theme::incomplete(),
+        )));
+    }
+    section(
+        &mut lines,
+        "detail.lines",
+        o.lines
+            .iter()
+            .map(|l| {
+                format!(
+                    "{:<14} {:<24} {:>10} {:<5} × {:>10} = {}",
+                    l.product_code,
+                    l.spec,
+                    canonical(l.quantity),
+                    l.unit,
+                    l.unit_price.map(canonical).unwrap_or_else(|| "?".into()),
+                    display_amount(l.amount())
+                )
+            })
+            .collect(),
+    );
+    section(
+        &mut lines,
+        "detail.history",
+        d.history
+            .iter()
+            .map(|h| {
+                let late = if h.recorded_at > h.happened_at + 3600 {
+                    format!(" ({} {})", t("detail.recorded"), format_stamp_short(h.recorded_at))
+                } else {
+                    String::new()
+                };
+                let from = h.from.as_deref().map(|f| format!("{} → ", t(&format!("status.{f}")))).unwrap_or_default();
+                let note = if h.note.is_empty() { String::new() } else { format!(" · {}", h.note) };
+                format!("{} {from}{}{late}{note}", format_stamp_short(h.happened_at), t(&format!("status.{}", h.to)))
+            })
+            .collect(),
+    );
+    section(
+        &mut lines,
+        "detail.revisions",
+        d.revisions
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} → {} · {}",
+                    format_stamp_short(r.changed_at),
+                    r.old.clone().unwrap_or_default(),
+                    r.new.clone().unwrap_or_default(),
+                    r.reason
+                )
+            })
+            .collect(),
+    );
+    section(&mut lines, "detail.production", d.production.clone().into_iter().collect());
+    section(&mut lines, "detail.exceptions", d.exceptions.clone());
+    section(&mut lines, "detail.shipments", d.shipments.clone());
+    section(&mut lines, "detail.complaints", d.complaints.clone());
+    section(&mut lines, "detail.contacts", d.contacts.clone());
+    let p = Paragraph::new(lines)
+        .block(pane(format!("{} {}", t("detail.title"), o.order_no)))
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0));
+    frame.render_widget(p, area);
+}

@@ -1,0 +1,82 @@
+//! The order form: labelled fields with their errors, then the grid of lines.
+
+use super::{pane, theme};
+use crate::app::form::{Focus, OrderForm, LINE_COLUMNS};
+use crate::i18n::t;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+const LABEL: u16 = 18;
+
+pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
+    let title = if form.id.is_some() { t("form.edit_title") } else { t("form.new_title") };
+    let block = pane(title.to_string());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let n = form.fields.len() as u16;
+    let [fields_area, message_area, lines_area] =
+        Layout::vertical([Constraint::Length(n), Constraint::Length(1), Constraint::Min(3)]).areas(inner);
+
+    let mut cursor = None;
+    for (i, f) in form.fields.iter().enumerate() {
+        let y = fields_area.y + i as u16;
+        if y >= fields_area.bottom() {
+            break;
+        }
+        let focused = form.focus == Focus::Field(i);
+        let label_style = if focused { theme::focused() } else { theme::dim() };
+        let mut label = t(&format!("field.{}", f.key.as_ref())).to_string();
+        if f.key == crate::app::form::FieldKey::DueReason && !form.due_changed() {
+            label = format!("({label})");
+        }
+        let mut spans = vec![
+            Span::styled(format!("{label:<w$}", w = LABEL as usize - 1), label_style),
+            Span::raw(" "),
+            Span::raw(f.input.value().to_string()),
+        ];
+        if let Some(e) = &f.error {
+            spans.push(Span::styled(format!("  ✗ {e}"), theme::field_error()));
+        }
+        let row = Rect { x: fields_area.x, y, width: fields_area.width, height: 1 };
+        frame.render_widget(Line::from(spans), row);
+        if focused {
+            let before: String = f.input.value().chars().take(f.input.cursor()).collect();
+            cursor = Some((fields_area.x + LABEL + before.width() as u16, y));
+        }
+    }
+    if let Some(m) = &form.message {
+        frame.render_widget(Span::styled(m.clone(), theme::field_error()), message_area);
+    }
+
+    let widths = [Constraint::Length(16), Constraint::Fill(1), Constraint::Length(12), Constraint::Length(8), Constraint::Length(14)];
+    let header = Row::new(LINE_COLUMNS.iter().map(|c| Cell::from(t(&format!("line.{c}"))))).style(theme::header());
+    let rows = form.lines.iter().enumerate().map(|(li, l)| {
+        Row::new(l.cells.iter().enumerate().map(|(ci, c)| {
+            let focused = form.focus == Focus::Cell { line: li, col: ci };
+            let text = match &l.errors[ci] {
+                Some(e) => Line::from(vec![Span::raw(c.value().to_string()), Span::styled(format!(" ✗ {e}"), theme::field_error())]),
+                None => Line::from(c.value().to_string()),
+            };
+            Cell::from(text).style(if focused { theme::focused() } else { ratatui::style::Style::default() })
+        }))
+    });
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    frame.render_widget(table, lines_area);
+    if let Focus::Cell { line, col } = form.focus {
+        let cols = Layout::horizontal(widths).spacing(1).split(lines_area);
+        if let (Some(c), Some(l)) = (cols.get(col), form.lines.get(line)) {
+            let input = &l.cells[col];
+            let before: String = input.value().chars().take(input.cursor()).collect();
+            let y = lines_area.y + 1 + line as u16;
+            if y < lines_area.bottom() {
+                cursor = Some((c.x + before.width() as u16, y));
+            }
+        }
+    }
+    if let Some(pos) = cursor {
+        frame.set_cursor_position(pos);
+    }
+}

@@ -1,0 +1,137 @@
+//! Drawing. Everything here reads the `App` and draws it; nothing queries or changes state.
+
+mod detail;
+mod form;
+mod popups;
+mod tables;
+mod theme;
+mod today;
+
+use crate::app::keymap::Action;
+use crate::app::tab::Tab;
+use crate::app::{App, Level, Mode};
+use crate::i18n::{t, tf};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
+use ratatui::Frame;
+use strum::IntoEnumIterator;
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Rows above and below a list: tab bar, border top, header, border bottom, status, footer.
+const CHROME: u16 = 6;
+
+/// How many list rows fit on a screen `height` rows tall.
+pub fn list_height(height: u16) -> usize {
+    height.saturating_sub(CHROME).max(1) as usize
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = tf(
+            "ui.too_small",
+            &[("need", &format!("{MIN_WIDTH}×{MIN_HEIGHT}")), ("have", &format!("{}×{}", area.width, area.height))],
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_tabs(frame, app, tabs);
+    if let Some(f) = &app.form {
+        form::draw(frame, f, body);
+    } else if let (Tab::Orders, Some(d)) = (app.tab, &app.detail) {
+        detail::draw(frame, d, app.detail_scroll, body);
+    } else {
+        match app.tab {
+            Tab::Orders => tables::orders(frame, &app.orders, body),
+            Tab::Customers => tables::customers(frame, &app.customers, body),
+            Tab::Shipments => tables::shipments(frame, &app.shipments, body),
+            Tab::Complaints => tables::complaints(frame, &app.complaints, app.windows, body),
+            Tab::Today => today::draw(frame, app, body),
+            Tab::Reports => today::reports(frame, app, body),
+        }
+    }
+    draw_status(frame, app, status);
+    draw_footer(frame, app, footer);
+    popups::draw(frame, app, area);
+}
+
+fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
+    let titles = Tab::iter()
+        .enumerate()
+        .map(|(i, tab)| format!("{} {}", i + 1, t(tab.title_key())));
+    let selected = Tab::iter().position(|x| x == app.tab).unwrap_or(0);
+    let tabs = Tabs::new(titles)
+        .select(selected)
+        .highlight_style(theme::tab_active())
+        .divider("│");
+    let [name, rest] = Layout::horizontal([Constraint::Length(11), Constraint::Min(1)]).areas(area);
+    frame.render_widget(Span::styled(" OrderDesk ", theme::title()), name);
+    frame.render_widget(tabs, rest);
+}
+
+fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
+    let line = match (&app.mode, &app.message) {
+        (Mode::Search { input }, _) => Line::from(vec![
+            Span::styled(format!("{} ", t("ui.search")), theme::key()),
+            Span::raw(" "),
+            Span::raw(input.value().to_string()),
+        ]),
+        (_, Some((Level::Error, m))) => Line::from(Span::styled(format!(" {m} "), theme::error())),
+        (_, Some((Level::Info, m))) => Line::from(Span::styled(m.clone(), theme::info())),
+        _ => Line::from(Span::styled(tables::summary(app), theme::dim())),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+    if let Mode::Search { input } = &app.mode {
+        let prefix = unicode_width::UnicodeWidthStr::width(t("ui.search")) as u16 + 2;
+        let before: String = input.value().chars().take(input.cursor()).collect();
+        let x = area.x + prefix + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+/// The actions whose keys the footer shows on the current screen.
+fn footer_actions(app: &App) -> Vec<Action> {
+    use Action::*;
+    if app.form.is_some() {
+        return vec![Save, NextField, AddLine, DeleteLine, Close];
+    }
+    match app.tab {
+        Tab::Orders if app.detail.is_some() => vec![Down, Up, Advance, StatusMenu, Hold, CancelOrder, Edit, Undo, Back, Help],
+        Tab::Orders => vec![Open, Search, Filter, Sort, Mark, New, Edit, Advance, StatusMenu, Hold, CancelOrder, Undo, Palette, Help, Quit],
+        Tab::Today => vec![Down, Up, Open, NextTab, Palette, Help, Quit],
+        Tab::Reports => vec![NextTab, Palette, Help, Quit],
+        _ => vec![Search, Filter, Sort, Mark, NextTab, Palette, Help, Quit],
+    }
+}
+
+fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
+    let mut spans = Vec::new();
+    for action in footer_actions(app) {
+        let keys = app.keymap.keys(action);
+        let Some(first) = keys.first() else { continue };
+        spans.push(Span::styled(format!(" {first} "), theme::key()));
+        spans.push(Span::raw(format!(" {} ", t(&format!("action.{}", action.as_ref())))));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A bordered block with a title, used by every pane.
+pub fn pane(title: String) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::dim())
+        .title(Span::styled(format!(" {title} "), theme::title()))
+}
+
+#[cfg(test)]
+mod tests;
