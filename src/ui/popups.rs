@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 Span::raw(when.value().to_string()),
             ]));
             lines.push(Line::from(Span::styled(t("ui.status_hint"), theme::dim())));
-            popup(frame, area, t("action.status_menu").into(), lines, 56);
+            popup(frame, area, t("action.status_menu").into(), lines, 66);
         }
         Mode::Prompt { prompt, input } => {
             let question = match prompt {

@@ -1,1 +1,148 @@
 use super::*;
+use crate::app::fixture;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    app.prepare(list_height(height));
+    terminal.draw(|f| draw(f, app)).unwrap();
+    terminal
+}
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut s = String::new();
+    for y in 0..buf.area.height {
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            // A wide character covers the next cell too; that cell holds no text of its own.
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            s.push_str(sym);
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn orders_list_at_120x40() {
+    let mut app = fixture::app(40);
+    let mut t = render(&mut app, 120, 40);
+    app.do_deferred_work();
+    t.draw(|f| draw(f, &app)).unwrap();
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn the_cursor_row_and_marks_are_highlighted() {
+    let mut app = fixture::app(10);
+    keys(&mut app, " ");
+    let t = render(&mut app, 120, 20);
+    let buf = t.backend().buffer();
+    // Row 3 is the first data row: marked; row 4 holds the cursor.
+    assert_eq!(buf[(1, 3)].symbol(), "●");
+    assert_eq!(buf[(5, 3)].fg, theme::marked().fg.unwrap());
+    assert_eq!(buf[(5, 4)].bg, theme::selected().bg.unwrap());
+}
+
+#[test]
+fn late_orders_are_red() {
+    let mut app = fixture::app(3);
+    app.store
+        .conn()
+        .execute("UPDATE orders SET due_date = '2020-01-01' WHERE order_no = 'SO-20260101-003'", [])
+        .unwrap();
+    app.orders.reset(app.store.conn()).unwrap();
+    keys(&mut app, "j");
+    let t = render(&mut app, 120, 20);
+    let text = screen_text(&t);
+    let line = text.lines().find(|l| l.contains("SO-20260101-003")).unwrap();
+    assert!(line.contains("2020-01-01 LATE"), "{line}");
+    let buf = t.backend().buffer();
+    let y = text.lines().position(|l| l.contains("SO-20260101-003")).unwrap() as u16;
+    let x = line.chars().take_while(|_| true).collect::<String>().find("2020").map(|b| line[..b].chars().count()).unwrap() as u16;
+    assert_eq!(buf[(x, y)].fg, theme::late().fg.unwrap());
+}
+
+#[test]
+fn help_lists_every_key_including_undo() {
+    let mut app = fixture::app(3);
+    keys(&mut app, "?");
+    let t = render(&mut app, 120, 40);
+    let text = screen_text(&t);
+    for needle in ["undo", "next status", "hold/resume", "cancel order", "search", "mark", "commands", "page down"] {
+        assert!(text.contains(needle), "help lacks {needle}:\n{text}");
+    }
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn status_menu_popup() {
+    let mut app = fixture::app(3);
+    keys(&mut app, "s");
+    let t = render(&mut app, 100, 30);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn customers_tab() {
+    let mut app = fixture::app(6);
+    keys(&mut app, "2");
+    let mut t = render(&mut app, 100, 12);
+    app.do_deferred_work();
+    t.draw(|f| draw(f, &app)).unwrap();
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn detail_shows_lines_history_and_sections() {
+    let mut app = fixture::app(3);
+    keys(&mut app, "G");
+    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let t = render(&mut app, 120, 40);
+    let text = screen_text(&t);
+    for needle in ["Order SO-20260101-001", "深圳华联电子有限公司 (C001)", "Lines", "M6×20 不锈钢 304", "Status history", "Due date changes", "Shipments", "Complaints", "Contacts", "USD 12.50"] {
+        assert!(text.contains(needle), "detail lacks {needle}:\n{text}");
+    }
+}
+
+#[test]
+fn a_tiny_terminal_says_so_instead_of_drawing_a_broken_layout() {
+    let mut app = fixture::app(3);
+    let t = render(&mut app, 40, 8);
+    let text = screen_text(&t);
+    assert!(text.contains("too small"), "{text}");
+    for (w, h) in [(1, 1), (2, 50), (300, 1), (59, 100)] {
+        render(&mut app, w, h);
+    }
+}
+
+#[test]
+fn chinese_names_are_aligned_by_display_width() {
+    let mut app = fixture::app(3);
+    let t = render(&mut app, 120, 12);
+    let text = screen_text(&t);
+    let cols: Vec<usize> = text
+        .lines()
+        .filter(|l| l.contains("SO-2026"))
+        .map(|l| {
+            let b = l.find("Custom").or_else(|| l.find("Rush")).or_else(|| l.find("Regular")).unwrap();
+            unicode_width::UnicodeWidthStr::width(&l[..b])
+        })
+        .collect();
+    assert_eq!(cols.len(), 3);
+    assert!(cols.windows(2).all(|w| w[0] == w[1]), "type column starts at the same width: {cols:?}");
+}
