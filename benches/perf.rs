@@ -1,1 +1,184 @@
-fn main(){}
+//! Prints the SPEC §10 figures at 1,000,000 orders (release build):
+//!   cargo bench --bench perf              (creates target/bench-1m.db on first run)
+//!   ORDERDESK_BENCH_ORDERS=100000 cargo bench --bench perf   (a smaller file)
+//! A benchmark, not a test: it reports numbers and never fails on a slow machine.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orderdesk::app::keymap::Keymap;
+use orderdesk::app::App;
+use orderdesk::config::Config;
+use orderdesk::store::Store;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_orderdesk");
+
+fn database(orders: usize) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-{orders}.db"));
+    if !path.exists() {
+        let started = Instant::now();
+        let status = Command::new(BIN)
+            .args(["--db"])
+            .arg(&path)
+            .args(["demo", "--orders", &orders.to_string(), "--seed", "1"])
+            .status()
+            .expect("run orderdesk demo");
+        assert!(status.success(), "demo generation failed");
+        println!(
+            "demo --orders {orders}: {:.1} s (SPEC: < 60 s at 1,000,000)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    path
+}
+
+fn key(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+/// One key as the event loop handles it: the key, then the next frame.
+fn key_to_frame(app: &mut App, terminal: &mut Terminal<TestBackend>, k: KeyEvent) -> Duration {
+    let start = Instant::now();
+    app.handle_key(k);
+    app.prepare(orderdesk::ui::list_height(40));
+    terminal
+        .draw(|f| orderdesk::ui::draw(f, app))
+        .expect("draw");
+    start.elapsed()
+}
+
+fn report(label: &str, mut samples: Vec<Duration>, p50_goal_ms: f64, p99_goal_ms: f64) {
+    samples.sort();
+    let pick = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{label:<34} n={:<5} p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms   (goal p50 < {p50_goal_ms} ms, p99 < {p99_goal_ms} ms)",
+        samples.len(),
+        ms(pick(0.5)),
+        ms(pick(0.99)),
+        ms(*samples.last().expect("samples"))
+    );
+}
+
+fn rss_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn open(path: &PathBuf) -> (App, Terminal<TestBackend>, Duration) {
+    let start = Instant::now();
+    let store = Store::open(path).expect("open");
+    let mut app = App::new(store, Config::default(), Keymap::defaults());
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    app.prepare(orderdesk::ui::list_height(40));
+    terminal
+        .draw(|f| orderdesk::ui::draw(f, &app))
+        .expect("draw");
+    let first = start.elapsed();
+    assert!(app.orders.rows.len() >= 20, "first frame has rows");
+    (app, terminal, first)
+}
+
+fn main() {
+    let orders: usize = std::env::var("ORDERDESK_BENCH_ORDERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let path = database(orders);
+    println!(
+        "OrderDesk benchmarks on {} ({orders} orders), 120x40",
+        path.display()
+    );
+
+    let mut firsts = Vec::new();
+    for _ in 0..10 {
+        let (_, _, first) = open(&path);
+        firsts.push(first);
+    }
+    report("first frame with rows (open+draw)", firsts, 50.0, 50.0);
+
+    let (mut app, mut t, _) = open(&path);
+    let start = Instant::now();
+    app.do_deferred_work();
+    println!(
+        "{:<34} {:>7.3} ms (after the first frame; count = {:?})",
+        "count of all orders",
+        start.elapsed().as_secs_f64() * 1000.0,
+        app.orders.total
+    );
+
+    let j: Vec<_> = (0..2000)
+        .map(|_| key_to_frame(&mut app, &mut t, key(KeyCode::Char('j'))))
+        .collect();
+    report("j (down)", j, 5.0, 16.0);
+    let pg: Vec<_> = (0..1000)
+        .map(|_| key_to_frame(&mut app, &mut t, key(KeyCode::PageDown)))
+        .collect();
+    report("PgDn", pg, 5.0, 16.0);
+    let mut g = Vec::new();
+    for _ in 0..50 {
+        g.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('G'))));
+        key_to_frame(&mut app, &mut t, key(KeyCode::Char('g')));
+    }
+    report("G (jump to the end)", g, 5.0, 16.0);
+    let mut tabs = Vec::new();
+    for _ in 0..100 {
+        tabs.push(key_to_frame(&mut app, &mut t, key(KeyCode::Tab)));
+        key_to_frame(&mut app, &mut t, key(KeyCode::BackTab));
+    }
+    report("Tab (switch tab)", tabs, 5.0, 16.0);
+
+    let mut search = Vec::new();
+    for term in [
+        "SO-2026",
+        "深圳",
+        "华联电子",
+        "PCB",
+        "blue",
+        "M6×20",
+        "Acme",
+    ] {
+        key_to_frame(&mut app, &mut t, key(KeyCode::Char('/')));
+        for c in term.chars() {
+            search.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char(c))));
+        }
+        key_to_frame(&mut app, &mut t, key(KeyCode::Esc));
+    }
+    report("search keystroke", search, 30.0, 30.0);
+
+    let mut change = Vec::new();
+    let mut undo = Vec::new();
+    for _ in 0..100 {
+        change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('h'))));
+        undo.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('u'))));
+        key_to_frame(&mut app, &mut t, key(KeyCode::Char('j')));
+    }
+    report("status change (h) + commit", change, 5.0, 16.0);
+    report("undo (u) + commit", undo, 5.0, 16.0);
+
+    key_to_frame(&mut app, &mut t, key(KeyCode::Char('5')));
+    let start = Instant::now();
+    app.do_deferred_work();
+    println!(
+        "{:<34} {:>7.3} ms (goal < 100 ms)",
+        "Today tab built",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+
+    println!(
+        "{:<34} {:>7.1} MiB now, {:.1} MiB peak (goal < 64 MiB)",
+        "RSS",
+        rss_kib("VmRSS:") as f64 / 1024.0,
+        rss_kib("VmHWM:") as f64 / 1024.0
+    );
+}

@@ -82,7 +82,11 @@ pub fn run() -> anyhow::Result<ExitCode> {
     i18n::init(Lang::detect(config.language.as_deref()));
     match cli.command {
         None => {
-            let path = if cli.demo { data_dir()?.join("demo.db") } else { db? };
+            let path = if cli.demo {
+                data_dir()?.join("demo.db")
+            } else {
+                db?
+            };
             let fresh_demo = cli.demo && !path.exists();
             let mut store = Store::open(&path)?;
             if fresh_demo {
@@ -96,7 +100,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
             let path = db?;
             let mut store = Store::open(&path)?;
             let started = std::time::Instant::now();
-            let summary: DemoSummary = { let _ = (&mut store, orders, seed); bail!("pending") };
+            let summary: DemoSummary = {
+                let _ = (&mut store, orders, seed);
+                bail!("pending")
+            };
             eprintln!(
                 "{}: {} orders, {} customers, {} shipments, {} complaints, {} contacts in {:.1} s",
                 path.display(),
@@ -109,7 +116,12 @@ pub fn run() -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Export { kind, format: Format::Csv, output, include_pii }) => {
+        Some(Command::Export {
+            kind,
+            format: Format::Csv,
+            output,
+            include_pii,
+        }) => {
             let mut store = open_existing(db?)?;
             match output {
                 Some(path) => {
@@ -119,7 +131,12 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 None => {
                     let stdout = std::io::stdout();
                     let mut out = std::io::BufWriter::new(stdout.lock());
-                    io::export_csv(&mut store, kind, &mut out, &io::ExportOptions { include_pii })?;
+                    io::export_csv(
+                        &mut store,
+                        kind,
+                        &mut out,
+                        &io::ExportOptions { include_pii },
+                    )?;
                     out.flush().context("writing to standard output")?;
                 }
             }
@@ -129,7 +146,11 @@ pub fn run() -> anyhow::Result<ExitCode> {
             let store = open_existing(db?)?;
             let report = io::check(&store)?;
             println!("{}", report.render());
-            Ok(if report.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }
@@ -137,7 +158,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
 /// Commands that read data refuse to create an empty file by mistake.
 fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
     if !path.exists() {
-        bail!("{}: no such database (create one with `orderdesk demo` or open the app)", path.display());
+        bail!(
+            "{}: no such database (create one with `orderdesk demo` or open the app)",
+            path.display()
+        );
     }
     Ok(Store::open(&path)?)
 }
@@ -148,4 +172,10 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
     ratatui::restore();
     result.context("terminal")
 }
-struct DemoSummary { orders: usize, customers: usize, shipments: usize, complaints: usize, contacts: usize }
+struct DemoSummary {
+    orders: usize,
+    customers: usize,
+    shipments: usize,
+    complaints: usize,
+    contacts: usize,
+}

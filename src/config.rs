@@ -29,7 +29,12 @@ fn h24() -> u32 {
 
 impl Default for ComplaintWindows {
     fn default() -> Self {
-        ComplaintWindows { urgent: 4, high: 8, normal: 24, low: 24 }
+        ComplaintWindows {
+            urgent: 4,
+            high: 8,
+            normal: 24,
+            low: 24,
+        }
     }
 }
 
@@ -46,7 +51,10 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
 }
@@ -72,7 +80,10 @@ impl Config {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(source) => {
-                return Err(ConfigError::Read { path: path.display().to_string(), source })
+                return Err(ConfigError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })
             }
         };
         Config::parse(&text).map_err(|message| ConfigError::Parse {
@@ -108,9 +119,14 @@ mod tests {
         assert_eq!(c.language.as_deref(), Some("zh"));
         assert_eq!(c.complaint_windows.urgent, 2);
         assert_eq!(c.complaint_windows.high, 8);
-        assert!(Config::parse("langage = \"zh\"").unwrap_err().contains("langage"));
+        assert!(Config::parse("langage = \"zh\"")
+            .unwrap_err()
+            .contains("langage"));
         assert!(Config::parse("currency = \"usd\"").is_err());
-        assert_eq!(Config::load(Some(Path::new("/nonexistent/x.toml"))).unwrap(), Config::default());
+        assert_eq!(
+            Config::load(Some(Path::new("/nonexistent/x.toml"))).unwrap(),
+            Config::default()
+        );
     }
 
     proptest! {

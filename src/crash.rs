@@ -20,8 +20,15 @@ pub fn install_hook() {
             .map(std::fs::create_dir_all)
             .unwrap_or(Ok(()))
             .and_then(|_| {
-                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
-                writeln!(f, "--- {}\n{info}\n{backtrace}", chrono::Local::now().to_rfc3339())
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)?;
+                writeln!(
+                    f,
+                    "--- {}\n{info}\n{backtrace}",
+                    chrono::Local::now().to_rfc3339()
+                )
             });
         match written {
             Ok(()) => eprintln!("orderdesk: internal error; details in {}", path.display()),

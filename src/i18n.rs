@@ -17,7 +17,11 @@ impl Lang {
     /// `language` from config when given, else the locale variables.
     pub fn detect(configured: Option<&str>) -> Lang {
         if let Some(c) = configured {
-            return if c.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En };
+            return if c.to_ascii_lowercase().starts_with("zh") {
+                Lang::Zh
+            } else {
+                Lang::En
+            };
         }
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()
@@ -46,7 +50,11 @@ pub fn parse(text: &str) -> Result<HashMap<String, String>, String> {
     let mut out = HashMap::new();
     fn walk(prefix: &str, t: &toml::Table, out: &mut HashMap<String, String>) {
         for (k, v) in t {
-            let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
             match v {
                 toml::Value::String(s) => {
                     out.insert(key, s.clone());
@@ -127,7 +135,10 @@ mod tests {
     fn every_key_used_in_the_source_exists() {
         let en = parse(EN).unwrap();
         let mut unknown = Vec::new();
-        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
         while let Some(p) = stack.pop() {
             if p.is_dir() {
                 stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));

@@ -19,9 +19,16 @@ pub const BASE: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 pub fn store(n: usize) -> Store {
     let mut store = Store::open_in_memory().expect("memory database");
     let c = store.conn();
-    for (code, name) in [("C001", "深圳华联电子有限公司"), ("C002", "Acme Trading Ltd"), ("C003", "Nordic Tools AB")] {
-        c.execute("INSERT INTO customers (code, name, language) VALUES (?1, ?2, 'en')", [code, name])
-            .expect("customer");
+    for (code, name) in [
+        ("C001", "深圳华联电子有限公司"),
+        ("C002", "Acme Trading Ltd"),
+        ("C003", "Nordic Tools AB"),
+    ] {
+        c.execute(
+            "INSERT INTO customers (code, name, language) VALUES (?1, ?2, 'en')",
+            [code, name],
+        )
+        .expect("customer");
     }
     let tx = store.begin().expect("tx");
     let mut change = Change::new("fixture");
@@ -35,14 +42,26 @@ pub fn store(n: usize) -> Store {
             ordered_at: BASE + i as i64 * 3600,
             due_date: chrono::NaiveDate::from_ymd_opt(2099, 1, 1 + (i % 28) as u32),
             delivery_address: "上海市浦东新区张江路 88 号".into(),
-            currency: if i % 2 == 0 { "USD".into() } else { "CNY".into() },
+            currency: if i % 2 == 0 {
+                "USD".into()
+            } else {
+                "CNY".into()
+            },
             payment_due: None,
             paid_at: None,
             missing_reason: String::new(),
-            notes: if i == 0 { "蓝色包装 blue carton".into() } else { String::new() },
+            notes: if i == 0 {
+                "蓝色包装 blue carton".into()
+            } else {
+                String::new()
+            },
             lines: vec![OrderLine {
                 product_code: format!("P-{}", 100 + i % 7),
-                spec: if i % 2 == 0 { "M6×20 不锈钢 304".into() } else { "PCB 4 layers 1.6mm".into() },
+                spec: if i % 2 == 0 {
+                    "M6×20 不锈钢 304".into()
+                } else {
+                    "PCB 4 layers 1.6mm".into()
+                },
                 quantity: parse_decimal(&format!("{}", 10 * (i + 1))).expect("number"),
                 unit: "pcs".into(),
                 unit_price: Some(parse_decimal("1.25").expect("number")),
@@ -52,7 +71,10 @@ pub fn store(n: usize) -> Store {
     }
     tx.commit().expect("commit");
     // The fixture itself is not something to undo.
-    store.conn().execute("DELETE FROM undo_log", []).expect("clear undo");
+    store
+        .conn()
+        .execute("DELETE FROM undo_log", [])
+        .expect("clear undo");
     store
 }
 

@@ -90,8 +90,14 @@ impl OrderForm {
         form.set(FieldKey::DueDate, due.as_deref().unwrap_or(""));
         form.set(FieldKey::DeliveryAddress, &draft.delivery_address);
         form.set(FieldKey::Currency, &draft.currency);
-        form.set(FieldKey::PaymentDue, &draft.payment_due.map(format_date).unwrap_or_default());
-        form.set(FieldKey::PaidAt, &draft.paid_at.map(format_date).unwrap_or_default());
+        form.set(
+            FieldKey::PaymentDue,
+            &draft.payment_due.map(format_date).unwrap_or_default(),
+        );
+        form.set(
+            FieldKey::PaidAt,
+            &draft.paid_at.map(format_date).unwrap_or_default(),
+        );
         form.set(FieldKey::MissingReason, &draft.missing_reason);
         form.set(FieldKey::Notes, &draft.notes);
         form.lines = draft
@@ -122,7 +128,11 @@ impl OrderForm {
                 FieldKey::DueReason => id.is_some(),
                 _ => true,
             })
-            .map(|key| Field { key, input: TextInput::default(), error: None })
+            .map(|key| Field {
+                key,
+                input: TextInput::default(),
+                error: None,
+            })
             .collect();
         OrderForm {
             id,
@@ -185,9 +195,13 @@ impl OrderForm {
     /// Applies an editing key to the focused input; returns whether the text changed.
     pub fn type_key(&mut self, key: &crossterm::event::KeyEvent) -> bool {
         let fresh = std::mem::replace(&mut self.fresh, false);
-        let Some(input) = self.focused_input() else { return false };
+        let Some(input) = self.focused_input() else {
+            return false;
+        };
         let typed = matches!(key.code, crossterm::event::KeyCode::Char(_))
-            && !key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL);
+            && !key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL);
         if fresh && typed {
             input.set("");
         }
@@ -198,7 +212,10 @@ impl OrderForm {
 
     pub fn add_line(&mut self) {
         self.lines.push(LineInputs::default());
-        self.focus = Focus::Cell { line: self.lines.len() - 1, col: 0 };
+        self.focus = Focus::Cell {
+            line: self.lines.len() - 1,
+            col: 0,
+        };
         self.fresh = true;
         self.dirty = true;
     }
@@ -212,7 +229,10 @@ impl OrderForm {
             self.focus = if self.lines.is_empty() {
                 Focus::Field(self.fields.len() - 1)
             } else {
-                Focus::Cell { line: line.min(self.lines.len() - 1), col: 0 }
+                Focus::Cell {
+                    line: line.min(self.lines.len() - 1),
+                    col: 0,
+                }
             };
         }
     }
@@ -257,7 +277,9 @@ impl OrderForm {
                     .ok_or_else(|| t("form.no_such_customer").to_string()),
                 FieldKey::OrderType => OrderType::from_str(&text)
                     .map(|v| draft.order_type = v)
-                    .map_err(|_| format!("{}: {}", t("form.one_of"), OrderType::words().join(" | "))),
+                    .map_err(|_| {
+                        format!("{}: {}", t("form.one_of"), OrderType::words().join(" | "))
+                    }),
                 FieldKey::Status => Status::from_str(&text)
                     .map(|v| draft.status = v)
                     .map_err(|_| format!("{}: inquiry | quoted | confirmed …", t("form.one_of"))),

@@ -9,7 +9,9 @@ use strum::{AsRefStr, EnumIter, EnumString, IntoEnumIterator};
 const DEFAULTS: &str = include_str!("../../assets/keymap.toml");
 
 /// Every action a key can trigger, named as in the keymap file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumString, EnumIter, AsRefStr)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumString, EnumIter, AsRefStr,
+)]
 #[strum(serialize_all = "snake_case")]
 pub enum Action {
     Quit,
@@ -25,6 +27,8 @@ pub enum Action {
     Help,
     Palette,
     Back,
+    PrevMonth,
+    NextMonth,
     Down,
     Up,
     Top,
@@ -52,7 +56,9 @@ pub enum Action {
 }
 
 /// Groups of bindings that are active together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, EnumString, AsRefStr)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, EnumString, AsRefStr,
+)]
 #[strum(serialize_all = "snake_case")]
 pub enum Section {
     Global,
@@ -90,14 +96,20 @@ pub enum KeyName {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeymapError {
-    #[error("unknown key '{0}' (examples: j, G, Enter, Esc, Tab, Shift-Tab, Ctrl-s, PgDn, F1, Space)")]
+    #[error(
+        "unknown key '{0}' (examples: j, G, Enter, Esc, Tab, Shift-Tab, Ctrl-s, PgDn, F1, Space)"
+    )]
     BadKey(String),
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
     #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form)")]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
-    Conflict { key: String, first: String, second: String },
+    Conflict {
+        key: String,
+        first: String,
+        second: String,
+    },
     #[error("keymap: {0}")]
     Syntax(String),
 }
@@ -205,7 +217,10 @@ pub struct Keymap {
 
 type RawMap = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
-fn apply(bindings: &mut BTreeMap<Section, BTreeMap<Action, Vec<Key>>>, raw: &RawMap) -> Result<(), KeymapError> {
+fn apply(
+    bindings: &mut BTreeMap<Section, BTreeMap<Action, Vec<Key>>>,
+    raw: &RawMap,
+) -> Result<(), KeymapError> {
     for (section, actions) in raw {
         let sec: Section = section
             .parse()
@@ -215,7 +230,10 @@ fn apply(bindings: &mut BTreeMap<Section, BTreeMap<Action, Vec<Key>>>, raw: &Raw
                 section: section.clone(),
                 action: action.clone(),
             })?;
-            let keys = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
+            let keys = keys
+                .iter()
+                .map(|k| Key::parse(k))
+                .collect::<Result<Vec<_>, _>>()?;
             // An action lives in one section; an override replaces it wherever it was.
             for map in bindings.values_mut() {
                 map.remove(&act);
@@ -230,7 +248,8 @@ impl Keymap {
     /// The defaults with `overrides` (the `[keys]` table of config.toml) applied, checked
     /// for conflicts.
     pub fn load(overrides: Option<&toml::Table>) -> Result<Keymap, KeymapError> {
-        let defaults: RawMap = toml::from_str(DEFAULTS).map_err(|e| KeymapError::Syntax(e.to_string()))?;
+        let defaults: RawMap =
+            toml::from_str(DEFAULTS).map_err(|e| KeymapError::Syntax(e.to_string()))?;
         let mut bindings = BTreeMap::new();
         apply(&mut bindings, &defaults)?;
         if let Some(table) = overrides {
@@ -305,7 +324,11 @@ impl Keymap {
         for s in sections {
             for a in Action::iter() {
                 if let Some(keys) = self.bindings.get(s).and_then(|m| m.get(&a)) {
-                    let text = keys.iter().map(Key::to_string).collect::<Vec<_>>().join(" ");
+                    let text = keys
+                        .iter()
+                        .map(Key::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     out.push((*s, a, text));
                 }
             }
@@ -329,22 +352,37 @@ mod tests {
         assert_eq!(on_list("Space"), Some(Action::Mark));
         assert_eq!(on_list("6"), Some(Action::TabReports));
         assert_eq!(on_list("Shift-Tab"), Some(Action::PrevTab));
-        assert_eq!(k.action(FORM_SCREEN, &Key::parse("Ctrl-s").unwrap()), Some(Action::Save));
+        assert_eq!(
+            k.action(FORM_SCREEN, &Key::parse("Ctrl-s").unwrap()),
+            Some(Action::Save)
+        );
     }
 
     #[test]
     fn overrides_replace_and_conflicts_are_refused() {
         let over: toml::Table = toml::from_str("[list]\ndown = [\"n\", \"Down\"]").unwrap();
         let err = Keymap::load(Some(&over)).unwrap_err();
-        assert!(matches!(err, KeymapError::Conflict { .. }), "n is `new` already: {err}");
+        assert!(
+            matches!(err, KeymapError::Conflict { .. }),
+            "n is `new` already: {err}"
+        );
         let over: toml::Table = toml::from_str("[list]\ndown = [\"J\"]").unwrap();
         let k = Keymap::load(Some(&over)).unwrap();
-        assert_eq!(k.action(LIST_SCREEN, &Key::parse("J").unwrap()), Some(Action::Down));
+        assert_eq!(
+            k.action(LIST_SCREEN, &Key::parse("J").unwrap()),
+            Some(Action::Down)
+        );
         assert_eq!(k.action(LIST_SCREEN, &Key::parse("j").unwrap()), None);
         let over: toml::Table = toml::from_str("[list]\nfly = [\"z\"]").unwrap();
-        assert!(matches!(Keymap::load(Some(&over)), Err(KeymapError::BadAction { .. })));
+        assert!(matches!(
+            Keymap::load(Some(&over)),
+            Err(KeymapError::BadAction { .. })
+        ));
         let over: toml::Table = toml::from_str("[list]\ndown = [\"Hyper-x\"]").unwrap();
-        assert!(matches!(Keymap::load(Some(&over)), Err(KeymapError::BadKey(_))));
+        assert!(matches!(
+            Keymap::load(Some(&over)),
+            Err(KeymapError::BadKey(_))
+        ));
     }
 
     proptest! {

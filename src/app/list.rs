@@ -51,7 +51,12 @@ impl<T: ListEntity> ListView<T> {
         self.keys.get(self.cursor).map(|k| k.id)
     }
 
-    fn load(&mut self, conn: &Connection, anchor: Anchor, limit: usize) -> Result<(Vec<Key>, Vec<T>)> {
+    fn load(
+        &mut self,
+        conn: &Connection,
+        anchor: Anchor,
+        limit: usize,
+    ) -> Result<(Vec<Key>, Vec<T>)> {
         let page = fetch::<T>(conn, &self.query, &anchor, limit, &ListContext::current())?;
         Ok((page.keys, page.rows))
     }
@@ -119,7 +124,9 @@ impl<T: ListEntity> ListView<T> {
             self.cursor += 1;
             return Ok(());
         }
-        let Some(last) = self.keys.last().cloned() else { return Ok(()) };
+        let Some(last) = self.keys.last().cloned() else {
+            return Ok(());
+        };
         let (k, r) = self.load(conn, Anchor::After(last), 1)?;
         if !k.is_empty() {
             self.keys.extend(k);
@@ -139,7 +146,9 @@ impl<T: ListEntity> ListView<T> {
             self.cursor -= 1;
             return Ok(());
         }
-        let Some(first) = self.keys.first().cloned() else { return Ok(()) };
+        let Some(first) = self.keys.first().cloned() else {
+            return Ok(());
+        };
         let (k, r) = self.load(conn, Anchor::Before(first), 1)?;
         if !k.is_empty() {
             self.keys.splice(0..0, k);
@@ -152,7 +161,9 @@ impl<T: ListEntity> ListView<T> {
     }
 
     pub fn page_down(&mut self, conn: &Connection) -> Result<()> {
-        let Some(last) = self.keys.last().cloned() else { return Ok(()) };
+        let Some(last) = self.keys.last().cloned() else {
+            return Ok(());
+        };
         let (k, r) = self.load(conn, Anchor::After(last), self.height)?;
         let n = k.len();
         if n == 0 {
@@ -172,7 +183,9 @@ impl<T: ListEntity> ListView<T> {
     }
 
     pub fn page_up(&mut self, conn: &Connection) -> Result<()> {
-        let Some(first) = self.keys.first().cloned() else { return Ok(()) };
+        let Some(first) = self.keys.first().cloned() else {
+            return Ok(());
+        };
         let (k, r) = self.load(conn, Anchor::Before(first), self.height)?;
         let n = k.len();
         if n == 0 {
@@ -235,7 +248,10 @@ impl<T: ListEntity> ListView<T> {
             self.query.filters.remove(pos);
             return;
         }
-        let group = T::filters().into_iter().find(|f| f.key == key).map(|f| f.group);
+        let group = T::filters()
+            .into_iter()
+            .find(|f| f.key == key)
+            .map(|f| f.group);
         if let Some(group) = group {
             let all = T::filters();
             self.query
@@ -331,7 +347,11 @@ mod tests {
         assert_eq!(v.targets().len(), 2);
         v.toggle_filter("status:confirmed");
         v.toggle_filter("status:inquiry");
-        assert_eq!(v.query.filters, vec!["status:inquiry".to_string()], "same group replaces");
+        assert_eq!(
+            v.query.filters,
+            vec!["status:inquiry".to_string()],
+            "same group replaces"
+        );
         v.toggle_filter("incomplete");
         v.toggle_filter("status:inquiry");
         assert_eq!(v.query.filters, vec!["incomplete".to_string()]);

@@ -20,6 +20,7 @@ use crate::store::customers::CustomerRow;
 use crate::store::list::ListEntity;
 use crate::store::orders::{self, OrderDetail, OrderRow, StatusRequest};
 use crate::store::shipments::ShipmentRow;
+use crate::store::summary::{self, MonthSummary};
 use crate::store::today::{reminders, Reminder, ResponseWindows, Target};
 use crate::store::undo::{undo_last, Change};
 use crate::store::{Context, Store};
@@ -41,7 +42,10 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     DiscardForm,
-    Bulk { ids: Vec<i64>, request: StatusRequest },
+    Bulk {
+        ids: Vec<i64>,
+        request: StatusRequest,
+    },
 }
 
 /// Why a one-line prompt is open.
@@ -54,12 +58,26 @@ pub enum Prompt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     Normal,
-    Search { input: TextInput },
+    Search {
+        input: TextInput,
+    },
     Help,
-    Palette { input: TextInput, selected: usize },
-    Filters { selected: usize },
-    StatusMenu { ids: Vec<i64>, when: TextInput, editing_when: bool },
-    Prompt { prompt: Prompt, input: TextInput },
+    Palette {
+        input: TextInput,
+        selected: usize,
+    },
+    Filters {
+        selected: usize,
+    },
+    StatusMenu {
+        ids: Vec<i64>,
+        when: TextInput,
+        editing_when: bool,
+    },
+    Prompt {
+        prompt: Prompt,
+        input: TextInput,
+    },
     Confirm(Confirm),
 }
 
@@ -77,6 +95,9 @@ pub struct App {
     pub detail_scroll: u16,
     pub form: Option<OrderForm>,
     pub today: Vec<Reminder>,
+    /// The Reports tab: the chosen month and the one before, computed when shown.
+    pub report_month: chrono::NaiveDate,
+    pub report: Option<(MonthSummary, MonthSummary)>,
     pub today_cursor: usize,
     pub message: Option<(Level, String)>,
     /// The last status change, for the footer's stage-message hint.
@@ -109,6 +130,8 @@ impl App {
             detail_scroll: 0,
             form: None,
             today: Vec::new(),
+            report_month: crate::domain::time::today(),
+            report: None,
             today_cursor: 0,
             message: None,
             last_change: None,
@@ -144,7 +167,7 @@ impl App {
             Tab::Shipments => self.shipments.is_loaded() && self.shipments.total.is_none(),
             Tab::Complaints => self.complaints.is_loaded() && self.complaints.total.is_none(),
             Tab::Today => self.today.is_empty(),
-            Tab::Reports => false,
+            Tab::Reports => self.report.is_none(),
         }
     }
 
@@ -156,7 +179,13 @@ impl App {
             Tab::Shipments => self.shipments.count_now(conn),
             Tab::Complaints => self.complaints.count_now(conn),
             Tab::Today => reminders(conn, self.windows).map(|r| self.today = r),
-            Tab::Reports => Ok(()),
+            Tab::Reports => {
+                let (start, _) = summary::month_bounds(self.report_month);
+                let previous = start - chrono::Duration::days(1);
+                summary::month(conn, start, now())
+                    .and_then(|a| Ok((a, summary::month(conn, previous, now())?)))
+                    .map(|r| self.report = Some(r))
+            }
         };
         self.deferred_blocked = r.is_err();
         self.report(r);
@@ -192,7 +221,9 @@ impl App {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) {
-        let Some(k) = Key::from_event(&key) else { return };
+        let Some(k) = Key::from_event(&key) else {
+            return;
+        };
         if self.keymap.action(&[Section::Global], &k) == Some(Action::ForceQuit) {
             self.running = false;
             return;
@@ -214,12 +245,18 @@ impl App {
             },
             Mode::Search { input } => self.search_key(input, &key),
             Mode::Help => match key.code {
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => Mode::Normal,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+                    Mode::Normal
+                }
                 _ => Mode::Help,
             },
             Mode::Palette { input, selected } => self.palette_key(input, selected, &key),
             Mode::Filters { selected } => self.filters_key(selected, &key),
-            Mode::StatusMenu { ids, when, editing_when } => self.status_menu_key(ids, when, editing_when, &key),
+            Mode::StatusMenu {
+                ids,
+                when,
+                editing_when,
+            } => self.status_menu_key(ids, when, editing_when, &key),
             Mode::Prompt { prompt, input } => self.prompt_key(prompt, input, &key),
             Mode::Confirm(c) => self.confirm_key(c, &key),
         };
@@ -237,6 +274,9 @@ impl App {
         if tab == Tab::Today {
             self.today.clear();
         }
+        if tab == Tab::Reports {
+            self.report = None;
+        }
         self.prepare(self.list_height);
     }
 
@@ -253,13 +293,33 @@ impl App {
             Action::TabToday => self.switch(Tab::Today),
             Action::TabReports => self.switch(Tab::Reports),
             Action::Help => self.mode = Mode::Help,
-            Action::Palette => self.mode = Mode::Palette { input: TextInput::default(), selected: 0 },
+            Action::Palette => {
+                self.mode = Mode::Palette {
+                    input: TextInput::default(),
+                    selected: 0,
+                }
+            }
             Action::Back => {
                 if self.detail.take().is_none() {
                     self.clear_search()?;
                 }
             }
-            Action::Down | Action::Up | Action::Top | Action::Bottom | Action::PageDown | Action::PageUp => {
+            Action::PrevMonth | Action::NextMonth if self.tab == Tab::Reports => {
+                let (start, next) = summary::month_bounds(self.report_month);
+                self.report_month = if action == Action::NextMonth {
+                    next
+                } else {
+                    start - chrono::Duration::days(1)
+                };
+                self.report = None;
+            }
+            Action::PrevMonth | Action::NextMonth => {}
+            Action::Down
+            | Action::Up
+            | Action::Top
+            | Action::Bottom
+            | Action::PageDown
+            | Action::PageUp => {
                 self.move_cursor(action)?;
             }
             Action::Open => match self.tab {
@@ -269,7 +329,9 @@ impl App {
             },
             Action::Search => {
                 let current = self.current_search();
-                self.mode = Mode::Search { input: TextInput::new(current) };
+                self.mode = Mode::Search {
+                    input: TextInput::new(current),
+                };
             }
             Action::Filter => {
                 if self.filter_keys().is_empty() {
@@ -293,22 +355,37 @@ impl App {
             Action::StatusMenu => {
                 let ids = self.order_targets();
                 if !ids.is_empty() {
-                    self.mode = Mode::StatusMenu { ids, when: TextInput::new(t("status.now")), editing_when: false };
+                    self.mode = Mode::StatusMenu {
+                        ids,
+                        when: TextInput::new(t("status.now")),
+                        editing_when: false,
+                    };
                 }
             }
             Action::CancelOrder => {
                 let ids = self.order_targets();
                 if !ids.is_empty() {
-                    self.mode = Mode::Prompt { prompt: Prompt::CancelReason { ids }, input: TextInput::default() };
+                    self.mode = Mode::Prompt {
+                        prompt: Prompt::CancelReason { ids },
+                        input: TextInput::default(),
+                    };
                 }
             }
             Action::Undo => self.undo()?,
-            Action::Save | Action::NextField | Action::PrevField | Action::AddLine | Action::DeleteLine | Action::Close => {}
+            Action::Save
+            | Action::NextField
+            | Action::PrevField
+            | Action::AddLine
+            | Action::DeleteLine
+            | Action::Close => {}
         }
         Ok(())
     }
 
-    fn with_list(&mut self, f: impl FnOnce(&mut dyn ListOps, &rusqlite::Connection) -> AppResult) -> AppResult {
+    fn with_list(
+        &mut self,
+        f: impl FnOnce(&mut dyn ListOps, &rusqlite::Connection) -> AppResult,
+    ) -> AppResult {
         let conn = self.store.conn();
         match self.tab {
             Tab::Orders => f(&mut self.orders, conn),
@@ -353,7 +430,9 @@ impl App {
     }
 
     fn edit_selected(&mut self) -> AppResult {
-        let Some(id) = self.orders.selected_id() else { return Ok(()) };
+        let Some(id) = self.orders.selected_id() else {
+            return Ok(());
+        };
         let d = orders::load_detail(self.store.conn(), id)?;
         self.form = Some(OrderForm::edit(id, d.version, &d.draft, &d.customer_code));
         Ok(())
@@ -380,20 +459,42 @@ impl App {
     }
 
     /// One step of undo: all `ids` change together or none does.
-    fn change_status(&mut self, ids: &[i64], request: StatusRequest, happened_at: i64, note: Option<&str>) -> AppResult {
+    fn change_status(
+        &mut self,
+        ids: &[i64],
+        request: StatusRequest,
+        happened_at: i64,
+        note: Option<&str>,
+    ) -> AppResult {
         if ids.is_empty() {
             return Ok(());
         }
         let single_version = match (&self.detail, ids) {
             (Some(d), [id]) if d.id == *id => Some(d.version),
-            (None, [id]) => self.orders.selected().filter(|r| r.id == *id).map(|r| r.version),
+            (None, [id]) => self
+                .orders
+                .selected()
+                .filter(|r| r.id == *id)
+                .map(|r| r.version),
             _ => None,
         };
         let tx = self.store.begin()?;
-        let mut change = Change::new(if ids.len() > 1 { "bulk status" } else { "status" });
+        let mut change = Change::new(if ids.len() > 1 {
+            "bulk status"
+        } else {
+            "status"
+        });
         let mut last = None;
         for id in ids {
-            last = Some(orders::change_status(&tx, &mut change, *id, single_version, request, happened_at, note)?);
+            last = Some(orders::change_status(
+                &tx,
+                &mut change,
+                *id,
+                single_version,
+                request,
+                happened_at,
+                note,
+            )?);
         }
         change.record(&tx)?;
         tx.commit().doing("saving the status change")?;
@@ -402,7 +503,14 @@ impl App {
             let text = if ids.len() > 1 {
                 tf("msg.bulk_status", &[("count", &ids.len())])
             } else {
-                tf("msg.status_changed", &[("order", &c.order_no), ("from", &t(&status_key(c.from))), ("to", &t(&status_key(c.to)))])
+                tf(
+                    "msg.status_changed",
+                    &[
+                        ("order", &c.order_no),
+                        ("from", &t(&status_key(c.from))),
+                        ("to", &t(&status_key(c.to))),
+                    ],
+                )
             };
             self.info(text);
         }
@@ -466,7 +574,11 @@ impl App {
                 Mode::Normal
             }
             KeyCode::Down | KeyCode::Up => {
-                let r = self.move_cursor(if key.code == KeyCode::Down { Action::Down } else { Action::Up });
+                let r = self.move_cursor(if key.code == KeyCode::Down {
+                    Action::Down
+                } else {
+                    Action::Up
+                });
                 self.report(r);
                 Mode::Search { input }
             }
@@ -504,8 +616,12 @@ impl App {
         let n = self.filter_keys().len();
         match key.code {
             KeyCode::Esc | KeyCode::Char('f') | KeyCode::Char('q') => Mode::Normal,
-            KeyCode::Down | KeyCode::Char('j') => Mode::Filters { selected: (selected + 1).min(n.saturating_sub(1)) },
-            KeyCode::Up | KeyCode::Char('k') => Mode::Filters { selected: selected.saturating_sub(1) },
+            KeyCode::Down | KeyCode::Char('j') => Mode::Filters {
+                selected: (selected + 1).min(n.saturating_sub(1)),
+            },
+            KeyCode::Up | KeyCode::Char('k') => Mode::Filters {
+                selected: selected.saturating_sub(1),
+            },
             KeyCode::Char('c') => {
                 let r = self.with_list(|l, c| {
                     l.clear_filters();
@@ -532,8 +648,14 @@ impl App {
         let found = palette::matches(input.value());
         match key.code {
             KeyCode::Esc => Mode::Normal,
-            KeyCode::Down => Mode::Palette { input, selected: (selected + 1).min(found.len().saturating_sub(1)) },
-            KeyCode::Up => Mode::Palette { input, selected: selected.saturating_sub(1) },
+            KeyCode::Down => Mode::Palette {
+                input,
+                selected: (selected + 1).min(found.len().saturating_sub(1)),
+            },
+            KeyCode::Up => Mode::Palette {
+                input,
+                selected: selected.saturating_sub(1),
+            },
             KeyCode::Enter => {
                 if let Some((cmd, _)) = found.get(selected) {
                     let r = self.run_command(*cmd);
@@ -584,58 +706,109 @@ impl App {
         let path = dir.join(format!("orders-{stamp}.csv"));
         let result = std::fs::create_dir_all(&dir)
             .map_err(anyhow::Error::from)
-            .and_then(|_| crate::io::export_to_path(&mut self.store, crate::io::Kind::Orders, &path, false));
+            .and_then(|_| {
+                crate::io::export_to_path(&mut self.store, crate::io::Kind::Orders, &path, false)
+            });
         match result {
-            Ok(rows) => self.info(tf("msg.exported", &[("rows", &rows), ("path", &path.display())])),
+            Ok(rows) => self.info(tf(
+                "msg.exported",
+                &[("rows", &rows), ("path", &path.display())],
+            )),
             Err(e) => self.message = Some((Level::Error, e.to_string())),
         }
     }
 
-    fn status_menu_key(&mut self, ids: Vec<i64>, mut when: TextInput, editing_when: bool, key: &KeyEvent) -> Mode {
+    fn status_menu_key(
+        &mut self,
+        ids: Vec<i64>,
+        mut when: TextInput,
+        editing_when: bool,
+        key: &KeyEvent,
+    ) -> Mode {
         if editing_when {
             return match key.code {
-                KeyCode::Enter | KeyCode::Tab => Mode::StatusMenu { ids, when, editing_when: false },
+                KeyCode::Enter | KeyCode::Tab => Mode::StatusMenu {
+                    ids,
+                    when,
+                    editing_when: false,
+                },
                 KeyCode::Esc => Mode::Normal,
                 _ => {
                     when.handle(key);
-                    Mode::StatusMenu { ids, when, editing_when: true }
+                    Mode::StatusMenu {
+                        ids,
+                        when,
+                        editing_when: true,
+                    }
                 }
             };
         }
         match key.code {
             KeyCode::Esc => Mode::Normal,
             KeyCode::Tab => {
-                let text = if when.value() == t("status.now") { String::new() } else { when.value().to_string() };
-                Mode::StatusMenu { ids, when: TextInput::new(text), editing_when: true }
+                let text = if when.value() == t("status.now") {
+                    String::new()
+                } else {
+                    when.value().to_string()
+                };
+                Mode::StatusMenu {
+                    ids,
+                    when: TextInput::new(text),
+                    editing_when: true,
+                }
             }
             KeyCode::Char(c) => {
                 let Some(to) = Status::from_menu_letter(c) else {
-                    return Mode::StatusMenu { ids, when, editing_when };
+                    return Mode::StatusMenu {
+                        ids,
+                        when,
+                        editing_when,
+                    };
                 };
-                let happened_at = if when.value() == t("status.now") || when.value().trim().is_empty() {
-                    now()
-                } else {
-                    match parse_stamp(when.value()) {
-                        Ok(ts) if ts <= now() => ts,
-                        Ok(_) => {
-                            self.message = Some((Level::Error, t("msg.future_time").into()));
-                            return Mode::StatusMenu { ids, when, editing_when };
+                let happened_at =
+                    if when.value() == t("status.now") || when.value().trim().is_empty() {
+                        now()
+                    } else {
+                        match parse_stamp(when.value()) {
+                            Ok(ts) if ts <= now() => ts,
+                            Ok(_) => {
+                                self.message = Some((Level::Error, t("msg.future_time").into()));
+                                return Mode::StatusMenu {
+                                    ids,
+                                    when,
+                                    editing_when,
+                                };
+                            }
+                            Err(e) => {
+                                self.message = Some((Level::Error, e.to_string()));
+                                return Mode::StatusMenu {
+                                    ids,
+                                    when,
+                                    editing_when,
+                                };
+                            }
                         }
-                        Err(e) => {
-                            self.message = Some((Level::Error, e.to_string()));
-                            return Mode::StatusMenu { ids, when, editing_when };
-                        }
-                    }
-                };
+                    };
                 if to == Status::Cancelled {
-                    return Mode::Prompt { prompt: Prompt::CancelReason { ids }, input: TextInput::default() };
+                    return Mode::Prompt {
+                        prompt: Prompt::CancelReason { ids },
+                        input: TextInput::default(),
+                    };
                 }
-                let request = if to == Status::OnHold { StatusRequest::ToggleHold } else { StatusRequest::Set(to) };
+                let request = if to == Status::OnHold {
+                    StatusRequest::ToggleHold
+                } else {
+                    StatusRequest::Set(to)
+                };
                 let r = self.change_status(&ids, request, happened_at, None);
                 self.report(r);
                 Mode::Normal
             }
-            _ => Mode::StatusMenu { ids, when, editing_when },
+            _ => Mode::StatusMenu {
+                ids,
+                when,
+                editing_when,
+            },
         }
     }
 
@@ -650,7 +823,12 @@ impl App {
                 }
                 match prompt {
                     Prompt::CancelReason { ids } => {
-                        let r = self.change_status(&ids, StatusRequest::Set(Status::Cancelled), now(), Some(&reason));
+                        let r = self.change_status(
+                            &ids,
+                            StatusRequest::Set(Status::Cancelled),
+                            now(),
+                            Some(&reason),
+                        );
                         self.report(r);
                     }
                 }
@@ -682,7 +860,9 @@ impl App {
 
     fn form_key(&mut self, k: &Key, key: &KeyEvent) {
         let action = self.keymap.action(keymap::FORM_SCREEN, k);
-        let Some(form) = self.form.as_mut() else { return };
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
         match action {
             Some(Action::Save) => self.save_form(),
             Some(Action::Close) => {
@@ -703,7 +883,9 @@ impl App {
     }
 
     fn save_form(&mut self) {
-        let Some(mut form) = self.form.take() else { return };
+        let Some(mut form) = self.form.take() else {
+            return;
+        };
         let conn = self.store.conn();
         let lookup = |text: &str| {
             crate::store::customers::find_by_code_or_name(conn, text)
@@ -717,8 +899,19 @@ impl App {
         };
         let result = (|| -> crate::store::Result<i64> {
             let tx = self.store.begin()?;
-            let mut change = Change::new(if form.id.is_some() { "edit order" } else { "new order" });
-            let id = orders::save(&tx, &mut change, form.id, form.version, &draft, reason.as_deref())?;
+            let mut change = Change::new(if form.id.is_some() {
+                "edit order"
+            } else {
+                "new order"
+            });
+            let id = orders::save(
+                &tx,
+                &mut change,
+                form.id,
+                form.version,
+                &draft,
+                reason.as_deref(),
+            )?;
             change.record(&tx)?;
             tx.commit().doing("saving the order")?;
             Ok(id)
@@ -750,7 +943,9 @@ impl App {
     }
 
     fn jump_from_today(&mut self) -> AppResult {
-        let Some(r) = self.today.get(self.today_cursor) else { return Ok(()) };
+        let Some(r) = self.today.get(self.today_cursor) else {
+            return Ok(());
+        };
         let (tab, key) = match r.target {
             Target::Orders(k) => (Tab::Orders, k),
             Target::Shipments(k) => (Tab::Shipments, k),

@@ -19,7 +19,9 @@ impl Tab {
     }
 
     pub fn next(self) -> Tab {
-        Tab::iter().nth((self.index() + 1) % Tab::COUNT).unwrap_or_default()
+        Tab::iter()
+            .nth((self.index() + 1) % Tab::COUNT)
+            .unwrap_or_default()
     }
 
     pub fn prev(self) -> Tab {

@@ -20,7 +20,11 @@ fn ctrl(app: &mut App, c: char) {
 fn status_of(app: &App, order_no: &str) -> String {
     app.store
         .conn()
-        .query_row("SELECT status FROM orders WHERE order_no = ?1", [order_no], |r| r.get(0))
+        .query_row(
+            "SELECT status FROM orders WHERE order_no = ?1",
+            [order_no],
+            |r| r.get(0),
+        )
         .unwrap()
 }
 
@@ -50,7 +54,11 @@ fn search_filters_as_you_type_and_esc_clears() {
     let mut app = fixture::app(30);
     press(&mut app, "/");
     press(&mut app, "华联");
-    assert_eq!(app.orders.rows.len(), 10, "two Chinese characters match the customer name");
+    assert_eq!(
+        app.orders.rows.len(),
+        10,
+        "two Chinese characters match the customer name"
+    );
     press(&mut app, "电子");
     assert_eq!(app.orders.rows.len(), 10, "trigram search on the full name");
     code(&mut app, KeyCode::Enter);
@@ -79,7 +87,11 @@ fn advance_then_undo_again_and_again() {
     press(&mut app, "u");
     assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
     press(&mut app, "u");
-    assert!(app.message.as_ref().unwrap().1.contains("Nothing"), "{:?}", app.message);
+    assert!(
+        app.message.as_ref().unwrap().1.contains("Nothing"),
+        "{:?}",
+        app.message
+    );
 }
 
 #[test]
@@ -105,7 +117,10 @@ fn cancelling_asks_for_a_reason_and_hold_returns() {
     let mut app = fixture::app(3);
     press(&mut app, "x");
     code(&mut app, KeyCode::Enter);
-    assert!(matches!(app.mode, Mode::Prompt { .. }), "empty reason refused");
+    assert!(
+        matches!(app.mode, Mode::Prompt { .. }),
+        "empty reason refused"
+    );
     press(&mut app, "duplicate PO");
     code(&mut app, KeyCode::Enter);
     assert_eq!(status_of(&app, "SO-20260101-003"), "cancelled");
@@ -128,9 +143,16 @@ fn the_status_menu_sets_any_status_with_a_late_time() {
     let happened: i64 = app
         .store
         .conn()
-        .query_row("SELECT happened_at FROM status_history ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT happened_at FROM status_history ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(happened, crate::domain::time::parse_stamp("2026-01-05 09:30").unwrap());
+    assert_eq!(
+        happened,
+        crate::domain::time::parse_stamp("2026-01-05 09:30").unwrap()
+    );
 }
 
 #[test]
@@ -177,17 +199,29 @@ fn creating_an_order_through_the_form() {
     press(&mut app, "12");
     ctrl(&mut app, 's');
     assert!(app.form.is_none(), "saved: {:?}", app.message);
-    let n: i64 = app.store.conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    let n: i64 = app
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 4);
     let (no, missing): (String, String) = app
         .store
         .conn()
-        .query_row("SELECT order_no, missing FROM orders ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT order_no, missing FROM orders ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert!(no.starts_with("SO-"), "{no}");
     assert_eq!(missing, "unit_price", "the line has no price yet");
     press(&mut app, "u");
-    let n: i64 = app.store.conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    let n: i64 = app
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 3, "a new order can be undone");
 }
 
@@ -220,7 +254,11 @@ fn editing_a_due_date_needs_a_reason_and_keeps_the_revision() {
     code(&mut app, KeyCode::Tab);
     press(&mut app, "factory shutdown");
     ctrl(&mut app, 's');
-    assert!(app.form.is_none(), "{:?}", app.form.as_ref().map(|f| f.message.clone()));
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| f.message.clone())
+    );
     let reason: String = app
         .store
         .conn()
@@ -269,7 +307,9 @@ fn a_second_copy_changing_the_same_order_is_refused() {
         let mut s = Store::open(&path).unwrap();
         let mem = fixture::store(3);
         drop(mem);
-        s.conn().execute("INSERT INTO customers (code, name) VALUES ('C', 'C')", []).unwrap();
+        s.conn()
+            .execute("INSERT INTO customers (code, name) VALUES ('C', 'C')", [])
+            .unwrap();
         let tx = s.begin().unwrap();
         tx.execute(
             "INSERT INTO orders (order_no, customer_id, status, ordered_at, status_changed_at, created_at, updated_at, due_date, delivery_address)
@@ -280,7 +320,11 @@ fn a_second_copy_changing_the_same_order_is_refused() {
         tx.commit().unwrap();
     }
     let open = || {
-        let mut a = App::new(Store::open(&path).unwrap(), Config::default(), Keymap::defaults());
+        let mut a = App::new(
+            Store::open(&path).unwrap(),
+            Config::default(),
+            Keymap::defaults(),
+        );
         a.prepare(10);
         a
     };
@@ -292,16 +336,32 @@ fn a_second_copy_changing_the_same_order_is_refused() {
     let (level, text) = second.message.clone().unwrap();
     assert_eq!(level, Level::Error);
     assert!(text.contains("changed elsewhere"), "{text}");
-    assert_eq!(status_of(&second, "SO-X"), "in_production", "not overwritten");
+    assert_eq!(
+        status_of(&second, "SO-X"),
+        "in_production",
+        "not overwritten"
+    );
 }
 
 fn any_key() -> impl Strategy<Value = KeyEvent> {
     prop_oneof![
-        proptest::sample::select(vec!['j', 'k', 'g', 'G', '>', 's', 'h', 'x', 'u', 'n', 'e', '/', 'f', 'o', ' ', '?', ':', 'y', 'c', 'r', '1', '2', '3', '4', '5', '6', 'a', '华'])
-            .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
         proptest::sample::select(vec![
-            KeyCode::Enter, KeyCode::Esc, KeyCode::Tab, KeyCode::BackTab, KeyCode::Up, KeyCode::Down,
-            KeyCode::PageUp, KeyCode::PageDown, KeyCode::Backspace, KeyCode::Left, KeyCode::Right
+            'j', 'k', 'g', 'G', '>', 's', 'h', 'x', 'u', 'n', 'e', '/', 'f', 'o', ' ', '?', ':',
+            'y', 'c', 'r', '1', '2', '3', '4', '5', '6', 'a', '华'
+        ])
+        .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        proptest::sample::select(vec![
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::Backspace,
+            KeyCode::Left,
+            KeyCode::Right
         ])
         .prop_map(|c| KeyEvent::new(c, KeyModifiers::NONE)),
         proptest::sample::select(vec!['s', 'n', 'd'])

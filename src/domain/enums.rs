@@ -26,24 +26,108 @@ macro_rules! vocabulary {
     };
 }
 
-vocabulary!(OrderType { Regular, Rush, Custom });
+vocabulary!(OrderType {
+    Regular,
+    Rush,
+    Custom
+});
 vocabulary!(Channel { Email, Phone, Im });
-vocabulary!(ContactChannel { Email, Phone, Im, Visit });
+vocabulary!(ContactChannel {
+    Email,
+    Phone,
+    Im,
+    Visit
+});
 vocabulary!(Direction { In, Out });
 vocabulary!(Language { Zh, En });
-vocabulary!(RequirementCategory { Product, Packaging, Logistics, Service });
-vocabulary!(RequirementStatus { Open, Forwarded, Met, Declined });
-vocabulary!(Department4 { Sales, Rnd, Production, Logistics });
-vocabulary!(ProductionStage { Materials, Scheduled, Producing, Qc, Done });
-vocabulary!(MaterialsState { Pending, Ordered, Received });
-vocabulary!(ExceptionKind { Stockout, Delay, Quality, SpecMismatch, Other });
-vocabulary!(ExceptionCause { SupplierDelay, ProductionBreakdown, Logistics, CustomerChange, Quality, Other });
-vocabulary!(ShipMode { Air, Sea, Road, Rail, Express });
-vocabulary!(ShipmentStatus { Booked, InTransit, Customs, Delayed, Delivered, Exception });
-vocabulary!(ComplaintType { SpecMismatch, Quality, DeliveryDelay, AfterSales, Payment, Other });
-vocabulary!(Severity { Urgent, High, Normal, Low });
-vocabulary!(Department { Tech, AfterSales, Production, Logistics, Finance });
-vocabulary!(DocumentKind { Po, Invoice, PackingList, Photo, Other });
+vocabulary!(RequirementCategory {
+    Product,
+    Packaging,
+    Logistics,
+    Service
+});
+vocabulary!(RequirementStatus {
+    Open,
+    Forwarded,
+    Met,
+    Declined
+});
+vocabulary!(Department4 {
+    Sales,
+    Rnd,
+    Production,
+    Logistics
+});
+vocabulary!(ProductionStage {
+    Materials,
+    Scheduled,
+    Producing,
+    Qc,
+    Done
+});
+vocabulary!(MaterialsState {
+    Pending,
+    Ordered,
+    Received
+});
+vocabulary!(ExceptionKind {
+    Stockout,
+    Delay,
+    Quality,
+    SpecMismatch,
+    Other
+});
+vocabulary!(ExceptionCause {
+    SupplierDelay,
+    ProductionBreakdown,
+    Logistics,
+    CustomerChange,
+    Quality,
+    Other
+});
+vocabulary!(ShipMode {
+    Air,
+    Sea,
+    Road,
+    Rail,
+    Express
+});
+vocabulary!(ShipmentStatus {
+    Booked,
+    InTransit,
+    Customs,
+    Delayed,
+    Delivered,
+    Exception
+});
+vocabulary!(ComplaintType {
+    SpecMismatch,
+    Quality,
+    DeliveryDelay,
+    AfterSales,
+    Payment,
+    Other
+});
+vocabulary!(Severity {
+    Urgent,
+    High,
+    Normal,
+    Low
+});
+vocabulary!(Department {
+    Tech,
+    AfterSales,
+    Production,
+    Logistics,
+    Finance
+});
+vocabulary!(DocumentKind {
+    Po,
+    Invoice,
+    PackingList,
+    Photo,
+    Other
+});
 
 /// Where a requirement is forwarded to (SPEC §2 `forwarded_to`).
 pub type ForwardTarget = Department4;
@@ -56,9 +140,18 @@ mod tests {
     #[test]
     fn words_round_trip_through_their_spelling() {
         assert_eq!(ComplaintType::DeliveryDelay.as_str(), "delivery_delay");
-        assert_eq!(ExceptionCause::from_str("supplier_delay"), Ok(ExceptionCause::SupplierDelay));
+        assert_eq!(
+            ExceptionCause::from_str("supplier_delay"),
+            Ok(ExceptionCause::SupplierDelay)
+        );
         assert_eq!(Department4::Rnd.as_str(), "rnd");
-        assert!(Severity::from_str("URGENT").is_err(), "words are exact lower case");
-        assert_eq!(ShipMode::words(), vec!["air", "sea", "road", "rail", "express"]);
+        assert!(
+            Severity::from_str("URGENT").is_err(),
+            "words are exact lower case"
+        );
+        assert_eq!(
+            ShipMode::words(),
+            vec!["air", "sea", "road", "rail", "express"]
+        );
     }
 }

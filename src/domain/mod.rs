@@ -2,6 +2,7 @@
 //! on its own.
 
 pub mod enums;
+pub mod kpi;
 pub mod mask;
 pub mod money;
 pub mod order;

@@ -165,7 +165,13 @@ mod tests {
         d.lines[0].product_code.clear();
         assert_eq!(
             d.missing_fields(),
-            vec!["customer", "product_code", "unit_price", "due_date", "delivery_address"]
+            vec![
+                "customer",
+                "product_code",
+                "unit_price",
+                "due_date",
+                "delivery_address"
+            ]
         );
         d.lines.clear();
         assert!(d.missing_fields().contains(&"lines"));
@@ -182,10 +188,22 @@ mod tests {
     fn due_state_highlights_late_and_at_risk_only_before_shipping() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
-        assert_eq!(due_state(d(2026, 11, 28), Status::InProduction, today), DueState::Late);
-        assert_eq!(due_state(d(2026, 12, 2), Status::Confirmed, today), DueState::AtRisk);
-        assert_eq!(due_state(d(2026, 12, 20), Status::Confirmed, today), DueState::Fine);
-        assert_eq!(due_state(d(2026, 11, 1), Status::Delivered, today), DueState::Done);
+        assert_eq!(
+            due_state(d(2026, 11, 28), Status::InProduction, today),
+            DueState::Late
+        );
+        assert_eq!(
+            due_state(d(2026, 12, 2), Status::Confirmed, today),
+            DueState::AtRisk
+        );
+        assert_eq!(
+            due_state(d(2026, 12, 20), Status::Confirmed, today),
+            DueState::Fine
+        );
+        assert_eq!(
+            due_state(d(2026, 11, 1), Status::Delivered, today),
+            DueState::Done
+        );
         assert_eq!(due_state(None, Status::Confirmed, today), DueState::Fine);
     }
 }

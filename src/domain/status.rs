@@ -87,6 +87,15 @@ impl Status {
         matches!(self, Status::Inquiry | Status::Quoted)
     }
 
+    /// Statuses in which an order may lack mandatory fields without a reason: before the
+    /// sale, and the side states that end or pause it.
+    pub fn may_be_incomplete(self) -> bool {
+        matches!(
+            self,
+            Status::Inquiry | Status::Quoted | Status::Cancelled | Status::Lost | Status::OnHold
+        )
+    }
+
     /// The next status on the main line, as `>` does.
     pub fn next(self) -> Result<Status, TransitionError> {
         match MAIN_LINE.iter().position(|s| *s == self) {
@@ -176,11 +185,10 @@ pub fn plan_change(
     reason: Option<&str>,
 ) -> Result<(), TransitionError> {
     from.check_transition(to)?;
-    if matches!(to, Cancelled) && reason.map_or(true, |r| r.trim().is_empty()) {
+    if matches!(to, Cancelled) && reason.is_none_or(|r| r.trim().is_empty()) {
         return Err(TransitionError::ReasonRequired);
     }
-    let effective_from = from;
-    if effective_from.leaves_pre_sale(to) && !missing.is_empty() && !has_missing_reason {
+    if from.leaves_pre_sale(to) && !missing.is_empty() && !has_missing_reason {
         return Err(TransitionError::Incomplete {
             fields: missing.to_vec(),
         });
@@ -228,14 +236,22 @@ mod tests {
             plan_change(Status::Confirmed, Status::Cancelled, &[], false, None),
             Err(TransitionError::ReasonRequired)
         );
-        assert!(plan_change(Status::Confirmed, Status::Cancelled, &[], false, Some("dup")).is_ok());
+        assert!(plan_change(
+            Status::Confirmed,
+            Status::Cancelled,
+            &[],
+            false,
+            Some("dup")
+        )
+        .is_ok());
         assert!(plan_change(Status::Delivered, Status::Cancelled, &[], false, Some("x")).is_err());
     }
 
     #[test]
     fn leaving_pre_sale_needs_mandatory_fields_or_a_reason() {
         let missing = ["due_date", "delivery_address"];
-        let err = plan_change(Status::Quoted, Status::Confirmed, &missing, false, None).unwrap_err();
+        let err =
+            plan_change(Status::Quoted, Status::Confirmed, &missing, false, None).unwrap_err();
         assert_eq!(
             err,
             TransitionError::Incomplete {
@@ -244,7 +260,14 @@ mod tests {
         );
         assert!(plan_change(Status::Quoted, Status::Confirmed, &missing, true, None).is_ok());
         assert!(plan_change(Status::Inquiry, Status::Quoted, &missing, false, None).is_ok());
-        assert!(plan_change(Status::Confirmed, Status::InProduction, &missing, false, None).is_ok());
+        assert!(plan_change(
+            Status::Confirmed,
+            Status::InProduction,
+            &missing,
+            false,
+            None
+        )
+        .is_ok());
     }
 
     #[test]

@@ -32,15 +32,20 @@ pub fn parse_stamp(text: &str) -> Result<i64, TimeError> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt.timestamp());
     }
-    let naive = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(t, DATE_FORMAT)
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .ok_or_else(|| TimeError::BadStamp(text.to_string()))?;
+    let naive = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(t, DATE_FORMAT)
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
+    .ok_or_else(|| TimeError::BadStamp(text.to_string()))?;
     local_to_unix(naive).ok_or_else(|| TimeError::NoSuchLocalTime(text.to_string()))
 }
 
@@ -86,7 +91,12 @@ pub fn today() -> NaiveDate {
 pub fn day_start(date: NaiveDate) -> i64 {
     (0..24)
         .find_map(|h| date.and_hms_opt(h, 0, 0).and_then(local_to_unix))
-        .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp())
+        .unwrap_or_else(|| {
+            date.and_hms_opt(0, 0, 0)
+                .unwrap_or_default()
+                .and_utc()
+                .timestamp()
+        })
 }
 
 /// "3d", "-5h", "45m": a compact signed duration for countdowns in narrow columns.
@@ -112,7 +122,10 @@ mod tests {
         let a = parse_stamp("2026-03-01 08:30").unwrap();
         let b = parse_stamp("2026-03-01 08:30:00").unwrap();
         assert_eq!(a, b);
-        assert_eq!(parse_stamp("2026-03-01T08:30:00+00:00").unwrap(), 1_772_353_800);
+        assert_eq!(
+            parse_stamp("2026-03-01T08:30:00+00:00").unwrap(),
+            1_772_353_800
+        );
         assert!(parse_stamp("2026-13-01").is_err());
         assert!(parse_stamp("yesterday").is_err());
         assert_eq!(parse_stamp(&format_stamp(a)).unwrap(), a);
@@ -121,7 +134,10 @@ mod tests {
     #[test]
     fn dates_are_strict() {
         assert!(parse_date("2026-02-30").is_err());
-        assert_eq!(format_date(parse_date(" 2026-02-28 ").unwrap()), "2026-02-28");
+        assert_eq!(
+            format_date(parse_date(" 2026-02-28 ").unwrap()),
+            "2026-02-28"
+        );
     }
 
     #[test]

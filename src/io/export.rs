@@ -103,12 +103,14 @@ pub fn export_to_path(
         .open(&tmp)
         .with_context(|| format!("cannot write {}", tmp.display()))?;
     let mut out = std::io::BufWriter::new(file);
-    let result = export_csv(store, kind, &mut out, &ExportOptions { include_pii }).and_then(|rows| {
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(rows)
-    });
+    let result =
+        export_csv(store, kind, &mut out, &ExportOptions { include_pii }).and_then(|rows| {
+            let file = out.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(rows)
+        });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

@@ -8,14 +8,7 @@ use sha2::{Digest, Sha256};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn entry_hash(
-    prev: &str,
-    at: i64,
-    action: &str,
-    entity: &str,
-    key: &str,
-    detail: &str,
-) -> String {
+fn entry_hash(prev: &str, at: i64, action: &str, entity: &str, key: &str, detail: &str) -> String {
     let mut h = Sha256::new();
     for part in [prev, &at.to_string(), action, entity, key, detail] {
         h.update(part.as_bytes());
@@ -117,7 +110,14 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let c = store.conn();
         for i in 0..5 {
-            append(c, "status", "order", &format!("SO-{i}"), &json!({"to": "confirmed"})).unwrap();
+            append(
+                c,
+                "status",
+                "order",
+                &format!("SO-{i}"),
+                &json!({"to": "confirmed"}),
+            )
+            .unwrap();
         }
         assert_eq!(
             verify(c).unwrap(),

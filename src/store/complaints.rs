@@ -22,11 +22,16 @@ impl ListEntity for ComplaintRow {
                                 LEFT JOIN orders o ON o.id = k.order_id";
     const COUNT_FROM: &'static str = "complaints k";
     const ID: &'static str = "k.id";
-    const COLUMNS: &'static str = "k.complaint_no, cu.name, ifnull(o.order_no,''), k.type, k.severity, \
+    const COLUMNS: &'static str =
+        "k.complaint_no, cu.name, ifnull(o.order_no,''), k.type, k.severity, \
         k.opened_at, k.first_response_at, k.resolved_at";
 
     fn sorts() -> &'static [Sort] {
-        &[Sort { key: "opened", expr: "k.opened_at", desc: true }]
+        &[Sort {
+            key: "opened",
+            expr: "k.opened_at",
+            desc: true,
+        }]
     }
 
     fn filters() -> Vec<Filter> {

@@ -28,8 +28,16 @@ impl ListEntity for CustomerRow {
 
     fn sorts() -> &'static [Sort] {
         &[
-            Sort { key: "code", expr: "cu.code", desc: false },
-            Sort { key: "name", expr: "cu.name", desc: false },
+            Sort {
+                key: "code",
+                expr: "cu.code",
+                desc: false,
+            },
+            Sort {
+                key: "name",
+                expr: "cu.name",
+                desc: false,
+            },
         ]
     }
 
@@ -98,7 +106,9 @@ pub fn suggest(conn: &Connection, text: &str, limit: usize) -> Result<Vec<(Strin
         )
         .doing("suggesting customers")?;
     let rows = stmt
-        .query_map(rusqlite::params![pattern, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(rusqlite::params![pattern, limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .doing("suggesting customers")?
         .collect::<rusqlite::Result<Vec<_>>>()
         .doing("suggesting customers")?;
@@ -107,9 +117,11 @@ pub fn suggest(conn: &Connection, text: &str, limit: usize) -> Result<Vec<(Strin
 
 /// The customer's code and name.
 pub fn code_and_name(conn: &Connection, id: i64) -> Result<Option<(String, String)>> {
-    conn.query_row("SELECT code, name FROM customers WHERE id = ?1", [id], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })
+    conn.query_row(
+        "SELECT code, name FROM customers WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
     .optional()
     .doing("reading a customer")
 }

@@ -2,14 +2,15 @@
 //! Nothing here knows about the terminal.
 
 pub mod audit;
+pub mod complaints;
 pub mod customers;
 pub mod list;
 pub mod orders;
 pub mod schema;
 pub mod search;
 pub mod shipments;
+pub mod summary;
 pub mod today;
-pub mod complaints;
 pub mod undo;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -20,7 +21,11 @@ pub enum StoreError {
     #[error("{path}: not an OrderDesk database ({reason})")]
     NotADatabase { path: String, reason: String },
     #[error("{path} was written by a newer OrderDesk (schema {found}, this one knows up to {known}); update OrderDesk")]
-    NewerSchema { path: String, found: i64, known: i64 },
+    NewerSchema {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("{0}")]
     Invalid(String),
     #[error("{0} was changed elsewhere meanwhile; reload and try again")]
@@ -217,7 +222,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/od.db");
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), schema::MIGRATIONS.len() as i64);
+        assert_eq!(
+            store.schema_version().unwrap(),
+            schema::MIGRATIONS.len() as i64
+        );
         assert!(store.integrity_problems().unwrap().is_empty());
         #[cfg(unix)]
         {
@@ -235,13 +243,19 @@ mod tests {
         let junk = dir.path().join("junk.db");
         std::fs::write(&junk, vec![0x42u8; 8192]).unwrap();
         let err = Store::open(&junk).err().expect("garbage refused");
-        assert!(err.to_string().contains("not an OrderDesk database"), "{err}");
+        assert!(
+            err.to_string().contains("not an OrderDesk database"),
+            "{err}"
+        );
 
         let newer = dir.path().join("newer.db");
         let c = Connection::open(&newer).unwrap();
         c.pragma_update(None, "user_version", 999).unwrap();
         drop(c);
         let err = Store::open(&newer).err().expect("newer refused");
-        assert!(matches!(err, StoreError::NewerSchema { found: 999, .. }), "{err}");
+        assert!(
+            matches!(err, StoreError::NewerSchema { found: 999, .. }),
+            "{err}"
+        );
     }
 }

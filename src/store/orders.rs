@@ -57,9 +57,21 @@ impl ListEntity for OrderRow {
 
     fn sorts() -> &'static [Sort] {
         &[
-            Sort { key: "ordered", expr: "o.ordered_at", desc: true },
-            Sort { key: "due", expr: "ifnull(o.due_date, '9999-12-31')", desc: false },
-            Sort { key: "number", expr: "o.order_no", desc: false },
+            Sort {
+                key: "ordered",
+                expr: "o.ordered_at",
+                desc: true,
+            },
+            Sort {
+                key: "due",
+                expr: "ifnull(o.due_date, '9999-12-31')",
+                desc: false,
+            },
+            Sort {
+                key: "number",
+                expr: "o.order_no",
+                desc: false,
+            },
         ]
     }
 
@@ -71,11 +83,13 @@ impl ListEntity for OrderRow {
                 sql: format!("o.status = '{s}'"),
             })
             .collect();
-        f.extend(<OrderType as strum::IntoEnumIterator>::iter().map(|t| Filter {
-            key: format!("type:{t}"),
-            group: "type",
-            sql: format!("o.order_type = '{t}'"),
-        }));
+        f.extend(
+            <OrderType as strum::IntoEnumIterator>::iter().map(|t| Filter {
+                key: format!("type:{t}"),
+                group: "type",
+                sql: format!("o.order_type = '{t}'"),
+            }),
+        );
         f.push(Filter {
             key: "overdue".into(),
             group: "due",
@@ -84,7 +98,9 @@ impl ListEntity for OrderRow {
         f.push(Filter {
             key: "due_week".into(),
             group: "due",
-            sql: format!("o.due_date >= :today AND o.due_date <= :week_end AND o.status IN ({ACTIVE})"),
+            sql: format!(
+                "o.due_date >= :today AND o.due_date <= :week_end AND o.status IN ({ACTIVE})"
+            ),
         });
         f.push(Filter {
             key: "incomplete".into(),
@@ -109,8 +125,15 @@ impl ListEntity for OrderRow {
             .split_whitespace()
             .partition(|t| t.chars().count() >= MIN_TRIGRAM_CHARS);
         if !long.is_empty() {
-            let expr = long.iter().map(|t| fts_phrase(t)).collect::<Vec<_>>().join(" AND ");
-            parts.push("o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH :fts)".to_string());
+            let expr = long
+                .iter()
+                .map(|t| fts_phrase(t))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            parts.push(
+                "o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH :fts)"
+                    .to_string(),
+            );
             params.push((":fts".to_string(), Value::Text(expr)));
         }
         // Trigrams need three characters; a one- or two-character term (a Chinese name is
@@ -412,7 +435,14 @@ fn current(conn: &Connection, id: i64) -> Result<Current> {
 }
 
 fn missing_list(missing: &str) -> Vec<&'static str> {
-    const NAMES: &[&str] = &["customer", "lines", "product_code", "unit_price", "due_date", "delivery_address"];
+    const NAMES: &[&str] = &[
+        "customer",
+        "lines",
+        "product_code",
+        "unit_price",
+        "due_date",
+        "delivery_address",
+    ];
     missing
         .split(',')
         .filter_map(|m| NAMES.iter().copied().find(|n| *n == m.trim()))
@@ -446,12 +476,24 @@ pub fn change_status(
         // Resuming (or leaving hold elsewhere) follows the rules of where it was held from.
         let base = cur.held_from.unwrap_or(Status::Inquiry);
         if base != to {
-            plan_change(base, to, &missing_list(&cur.missing), cur.missing_reason, note)
-                .map_err(invalid)?;
+            plan_change(
+                base,
+                to,
+                &missing_list(&cur.missing),
+                cur.missing_reason,
+                note,
+            )
+            .map_err(invalid)?;
         }
     } else {
-        plan_change(cur.status, to, &missing_list(&cur.missing), cur.missing_reason, note)
-            .map_err(invalid)?;
+        plan_change(
+            cur.status,
+            to,
+            &missing_list(&cur.missing),
+            cur.missing_reason,
+            note,
+        )
+        .map_err(invalid)?;
     }
     let held_from = match (cur.status, to) {
         (s, Status::OnHold) => Some(s.as_str()),
@@ -535,11 +577,17 @@ pub fn save(
         draft.order_no.trim().to_string()
     };
     let clash: Option<i64> = conn
-        .query_row("SELECT id FROM orders WHERE order_no = ?1", [&order_no], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM orders WHERE order_no = ?1",
+            [&order_no],
+            |r| r.get(0),
+        )
         .optional()
         .doing("checking the order number")?;
     if clash.is_some() && clash != id {
-        return Err(StoreError::Invalid(format!("order number {order_no} is taken")));
+        return Err(StoreError::Invalid(format!(
+            "order number {order_no} is taken"
+        )));
     }
     let due = draft.due_date.map(format_date);
     let total = canonical(draft.total());
@@ -549,7 +597,10 @@ pub fn save(
             if expected_version.is_some_and(|v| v != cur.version) {
                 return Err(StoreError::Conflict(format!("order {}", cur.order_no)));
             }
-            if !cur.status.is_pre_sale_or_side() && !missing.is_empty() && draft.missing_reason.trim().is_empty() {
+            if !cur.status.may_be_incomplete()
+                && !missing.is_empty()
+                && draft.missing_reason.trim().is_empty()
+            {
                 return Err(StoreError::Invalid(format!(
                     "a {} order needs {} (or a missing reason)",
                     cur.status,
@@ -557,13 +608,18 @@ pub fn save(
                 )));
             }
             let old_due: Option<String> = conn
-                .query_row("SELECT due_date FROM orders WHERE id = ?1", [id], |r| r.get(0))
+                .query_row("SELECT due_date FROM orders WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
                 .doing("reading the due date")?;
             change.capture(conn, "orders", id)?;
             if old_due != due && old_due.is_some() {
-                let reason = due_reason.map(str::trim).filter(|r| !r.is_empty()).ok_or_else(|| {
-                    StoreError::Invalid("a changed due date needs a reason".into())
-                })?;
+                let reason = due_reason
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .ok_or_else(|| {
+                        StoreError::Invalid("a changed due date needs a reason".into())
+                    })?;
                 conn.execute(
                     "INSERT INTO due_date_revisions (order_id, old_due, new_due, changed_at, reason)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -614,7 +670,13 @@ pub fn save(
             }
             conn.execute("DELETE FROM order_lines WHERE order_id = ?1", [id])
                 .doing("replacing order lines")?;
-            audit::append(conn, "edit", "order", &order_no, &json!({"total": total, "due_date": due}))?;
+            audit::append(
+                conn,
+                "edit",
+                "order",
+                &order_no,
+                &json!({"total": total, "due_date": due}),
+            )?;
             id
         }
         None => {
@@ -663,7 +725,13 @@ pub fn save(
             )
             .doing("recording status history")?;
             change.inserted("status_history", conn.last_insert_rowid())?;
-            audit::append(conn, "create", "order", &order_no, &json!({"total": total, "status": draft.status.as_str()}))?;
+            audit::append(
+                conn,
+                "create",
+                "order",
+                &order_no,
+                &json!({"total": total, "status": draft.status.as_str()}),
+            )?;
             id
         }
     };
@@ -693,21 +761,15 @@ fn none_if_empty(s: &str) -> Option<&str> {
     (!t.is_empty()).then_some(t)
 }
 
-trait PreSale {
-    fn is_pre_sale_or_side(self) -> bool;
-}
-
-impl PreSale for Status {
-    fn is_pre_sale_or_side(self) -> bool {
-        matches!(self, Status::Inquiry | Status::Quoted | Status::Cancelled | Status::Lost | Status::OnHold)
-    }
-}
-
 /// Finds an order by its exact number.
 pub fn id_by_number(conn: &Connection, order_no: &str) -> Result<Option<i64>> {
-    conn.query_row("SELECT id FROM orders WHERE order_no = ?1", [order_no], |r| r.get(0))
-        .optional()
-        .doing("finding an order")
+    conn.query_row(
+        "SELECT id FROM orders WHERE order_no = ?1",
+        [order_no],
+        |r| r.get(0),
+    )
+    .optional()
+    .doing("finding an order")
 }
 
 #[cfg(test)]

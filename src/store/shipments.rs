@@ -28,13 +28,22 @@ impl ListEntity for ShipmentRow {
     const FROM: &'static str = "shipments s JOIN orders o ON o.id = s.order_id";
     const COUNT_FROM: &'static str = "shipments s";
     const ID: &'static str = "s.id";
-    const COLUMNS: &'static str = "o.order_no, ifnull(s.carrier,''), ifnull(s.waybill_no,''), s.mode, \
+    const COLUMNS: &'static str =
+        "o.order_no, ifnull(s.carrier,''), ifnull(s.waybill_no,''), s.mode, \
         s.status, s.shipped_at, s.eta, s.delivered_at";
 
     fn sorts() -> &'static [Sort] {
         &[
-            Sort { key: "shipped", expr: "ifnull(s.shipped_at, 0)", desc: true },
-            Sort { key: "eta", expr: "ifnull(s.eta, 0)", desc: false },
+            Sort {
+                key: "shipped",
+                expr: "ifnull(s.shipped_at, 0)",
+                desc: true,
+            },
+            Sort {
+                key: "eta",
+                expr: "ifnull(s.eta, 0)",
+                desc: false,
+            },
         ]
     }
 

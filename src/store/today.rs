@@ -101,7 +101,10 @@ fn count(conn: &Connection, sql: &str, ctx: &ListContext) -> Result<u64> {
 }
 
 pub fn order_filter_sql(key: &str) -> Option<&'static str> {
-    ORDER_FILTERS.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)
+    ORDER_FILTERS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, s)| *s)
 }
 
 pub fn reminders(conn: &Connection, windows: ResponseWindows) -> Result<Vec<Reminder>> {
@@ -162,7 +165,8 @@ mod tests {
     fn counts_overdue_complaints_by_severity_window() {
         let store = Store::open_in_memory().unwrap();
         let c = store.conn();
-        c.execute("INSERT INTO customers (code, name) VALUES ('C', 'C')", []).unwrap();
+        c.execute("INSERT INTO customers (code, name) VALUES ('C', 'C')", [])
+            .unwrap();
         let now = crate::domain::time::now();
         for (no, severity, age_h) in [("A", "urgent", 5), ("B", "normal", 5), ("C", "high", 9)] {
             c.execute(
@@ -174,7 +178,11 @@ mod tests {
         }
         let r = reminders(c, ResponseWindows::from_hours(4, 8, 24, 24)).unwrap();
         let get = |k: &str| r.iter().find(|x| x.kind == k).unwrap().count;
-        assert_eq!(get("complaints_overdue"), 2, "urgent after 5h and high after 9h");
+        assert_eq!(
+            get("complaints_overdue"),
+            2,
+            "urgent after 5h and high after 9h"
+        );
         assert_eq!(get("complaints_awaiting"), 1);
         assert_eq!(get("late_shipments"), 0);
     }

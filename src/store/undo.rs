@@ -72,7 +72,11 @@ fn to_sql(v: &Json) -> Value {
     }
 }
 
-fn read_row(conn: &Connection, table: &'static str, rowid: i64) -> Result<Option<Map<String, Json>>> {
+fn read_row(
+    conn: &Connection,
+    table: &'static str,
+    rowid: i64,
+) -> Result<Option<Map<String, Json>>> {
     let sql = format!("SELECT * FROM {table} WHERE rowid = ?1");
     let mut stmt = conn.prepare_cached(&sql).doing("reading a row for undo")?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
@@ -99,7 +103,11 @@ impl Change {
     /// capture of a row counts: that is the state undo must return to.
     pub fn capture(&mut self, conn: &Connection, table: &str, rowid: i64) -> Result<()> {
         let table = checked_table(table)?;
-        if self.images.iter().any(|i| i.table == table && i.rowid == rowid) {
+        if self
+            .images
+            .iter()
+            .any(|i| i.table == table && i.rowid == rowid)
+        {
             return Ok(());
         }
         let before = read_row(conn, table, rowid)?;
@@ -153,8 +161,11 @@ fn restore(conn: &Connection, image: &Image) -> Result<()> {
     let table = checked_table(&image.table)?;
     match &image.before {
         None => {
-            conn.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [image.rowid])
-                .doing("undoing an insert")?;
+            conn.execute(
+                &format!("DELETE FROM {table} WHERE rowid = ?1"),
+                [image.rowid],
+            )
+            .doing("undoing an insert")?;
         }
         Some(before) => {
             let exists = read_row(conn, table, image.rowid)?;
@@ -194,8 +205,15 @@ fn restore(conn: &Connection, image: &Image) -> Result<()> {
                 conn.execute(&sql, rusqlite::params_from_iter(values))
                     .doing("undoing a change")?;
             } else {
-                let names = cols.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
-                let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+                let names = cols
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let marks = (1..=cols.len())
+                    .map(|i| format!("?{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let sql = format!("INSERT INTO {table} ({names}) VALUES ({marks})");
                 conn.execute(&sql, rusqlite::params_from_iter(values))
                     .doing("undoing a delete")?;
@@ -257,7 +275,13 @@ pub fn undo_last(conn: &Connection) -> Result<Option<Undone>> {
         params![crate::domain::time::now(), id],
     )
     .doing("marking the change undone")?;
-    audit::append(conn, "undo", "change", &id.to_string(), &serde_json::json!({ "label": label }))?;
+    audit::append(
+        conn,
+        "undo",
+        "change",
+        &id.to_string(),
+        &serde_json::json!({ "label": label }),
+    )?;
     Ok(Some(Undone { label, orders }))
 }
 
@@ -283,10 +307,14 @@ mod tests {
         let tx = store.begin().unwrap();
         let mut change = Change::new("bulk");
         change.capture(&tx, "customers", a).unwrap();
-        tx.execute("UPDATE customers SET notes = 'vip', version = version + 1 WHERE id = ?1", [a])
-            .unwrap();
+        tx.execute(
+            "UPDATE customers SET notes = 'vip', version = version + 1 WHERE id = ?1",
+            [a],
+        )
+        .unwrap();
         change.capture(&tx, "customers", b).unwrap();
-        tx.execute("DELETE FROM customers WHERE id = ?1", [b]).unwrap();
+        tx.execute("DELETE FROM customers WHERE id = ?1", [b])
+            .unwrap();
         let c = customer(&tx, "C");
         change.inserted("customers", c).unwrap();
         change.record(&tx).unwrap();

@@ -16,19 +16,28 @@ fn section(lines: &mut Vec<Line<'static>>, key: &str, items: Vec<String>) {
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(t(key).to_string(), theme::title())));
     if items.is_empty() {
-        lines.push(Line::from(Span::styled(format!("  {}", t("ui.none")), theme::dim())));
+        lines.push(Line::from(Span::styled(
+            format!("  {}", t("ui.none")),
+            theme::dim(),
+        )));
     }
     lines.extend(items.into_iter().map(|i| Line::from(format!("  {i}"))));
 }
 
 fn field(label: &str, value: String) -> Line<'static> {
-    Line::from(vec![Span::styled(format!("{:<14}", t(label)), theme::dim()), Span::raw(value)])
+    Line::from(vec![
+        Span::styled(format!("{:<14}", t(label)), theme::dim()),
+        Span::raw(value),
+    ])
 }
 
 pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
     let o = &d.draft;
     let mut lines = vec![
-        field("col.customer", format!("{} ({})", d.customer, d.customer_code)),
+        field(
+            "col.customer",
+            format!("{} ({})", d.customer, d.customer_code),
+        ),
         field("col.type", t(&format!("type.{}", o.order_type)).to_string()),
         field(
             "col.status",
@@ -40,19 +49,28 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
         field("field.ordered_at", format_stamp_short(o.ordered_at)),
         field("col.due", o.due_date.map(format_date).unwrap_or_default()),
         field("field.delivery_address", o.delivery_address.clone()),
-        field("col.total", format!("{} {}", o.currency, display_amount(o.total()))),
+        field(
+            "col.total",
+            format!("{} {}", o.currency, display_amount(o.total())),
+        ),
         field(
             "field.payment_due",
             format!(
                 "{}{}",
                 o.payment_due.map(format_date).unwrap_or_default(),
-                o.paid_at.map(|p| format!(" · {} {}", t("field.paid_at"), format_date(p))).unwrap_or_default()
+                o.paid_at
+                    .map(|p| format!(" · {} {}", t("field.paid_at"), format_date(p)))
+                    .unwrap_or_default()
             ),
         ),
         field("field.notes", o.notes.clone()),
     ];
     if !d.missing.is_empty() {
-        let reason = if o.missing_reason.is_empty() { String::new() } else { format!(" — {}", o.missing_reason) };
+        let reason = if o.missing_reason.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", o.missing_reason)
+        };
         lines.push(Line::from(Span::styled(
             format!("{}: {}{reason}", t("ui.incomplete"), d.missing),
             theme::incomplete(),
@@ -83,13 +101,29 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
             .iter()
             .map(|h| {
                 let late = if h.recorded_at > h.happened_at + 3600 {
-                    format!(" ({} {})", t("detail.recorded"), format_stamp_short(h.recorded_at))
+                    format!(
+                        " ({} {})",
+                        t("detail.recorded"),
+                        format_stamp_short(h.recorded_at)
+                    )
                 } else {
                     String::new()
                 };
-                let from = h.from.as_deref().map(|f| format!("{} → ", t(&format!("status.{f}")))).unwrap_or_default();
-                let note = if h.note.is_empty() { String::new() } else { format!(" · {}", h.note) };
-                format!("{} {from}{}{late}{note}", format_stamp_short(h.happened_at), t(&format!("status.{}", h.to)))
+                let from = h
+                    .from
+                    .as_deref()
+                    .map(|f| format!("{} → ", t(&format!("status.{f}"))))
+                    .unwrap_or_default();
+                let note = if h.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", h.note)
+                };
+                format!(
+                    "{} {from}{}{late}{note}",
+                    format_stamp_short(h.happened_at),
+                    t(&format!("status.{}", h.to))
+                )
             })
             .collect(),
     );
@@ -109,7 +143,11 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
             })
             .collect(),
     );
-    section(&mut lines, "detail.production", d.production.clone().into_iter().collect());
+    section(
+        &mut lines,
+        "detail.production",
+        d.production.clone().into_iter().collect(),
+    );
     section(&mut lines, "detail.exceptions", d.exceptions.clone());
     section(&mut lines, "detail.shipments", d.shipments.clone());
     section(&mut lines, "detail.complaints", d.complaints.clone());

@@ -12,13 +12,21 @@ use unicode_width::UnicodeWidthStr;
 const LABEL: u16 = 18;
 
 pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
-    let title = if form.id.is_some() { t("form.edit_title") } else { t("form.new_title") };
+    let title = if form.id.is_some() {
+        t("form.edit_title")
+    } else {
+        t("form.new_title")
+    };
     let block = pane(title.to_string());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let n = form.fields.len() as u16;
-    let [fields_area, message_area, lines_area] =
-        Layout::vertical([Constraint::Length(n), Constraint::Length(1), Constraint::Min(3)]).areas(inner);
+    let [fields_area, message_area, lines_area] = Layout::vertical([
+        Constraint::Length(n),
+        Constraint::Length(1),
+        Constraint::Min(3),
+    ])
+    .areas(inner);
 
     let mut cursor = None;
     for (i, f) in form.fields.iter().enumerate() {
@@ -27,7 +35,11 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
             break;
         }
         let focused = form.focus == Focus::Field(i);
-        let label_style = if focused { theme::focused() } else { theme::dim() };
+        let label_style = if focused {
+            theme::focused()
+        } else {
+            theme::dim()
+        };
         let mut label = t(&format!("field.{}", f.key.as_ref())).to_string();
         if f.key == crate::app::form::FieldKey::DueReason && !form.due_changed() {
             label = format!("({label})");
@@ -40,7 +52,12 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
         if let Some(e) = &f.error {
             spans.push(Span::styled(format!("  ✗ {e}"), theme::field_error()));
         }
-        let row = Rect { x: fields_area.x, y, width: fields_area.width, height: 1 };
+        let row = Rect {
+            x: fields_area.x,
+            y,
+            width: fields_area.width,
+            height: 1,
+        };
         frame.render_widget(Line::from(spans), row);
         if focused {
             let before: String = f.input.value().chars().take(f.input.cursor()).collect();
@@ -51,16 +68,34 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
         frame.render_widget(Span::styled(m.clone(), theme::field_error()), message_area);
     }
 
-    let widths = [Constraint::Length(16), Constraint::Fill(1), Constraint::Length(12), Constraint::Length(8), Constraint::Length(14)];
-    let header = Row::new(LINE_COLUMNS.iter().map(|c| Cell::from(t(&format!("line.{c}"))))).style(theme::header());
+    let widths = [
+        Constraint::Length(16),
+        Constraint::Fill(1),
+        Constraint::Length(12),
+        Constraint::Length(8),
+        Constraint::Length(14),
+    ];
+    let header = Row::new(
+        LINE_COLUMNS
+            .iter()
+            .map(|c| Cell::from(t(&format!("line.{c}")))),
+    )
+    .style(theme::header());
     let rows = form.lines.iter().enumerate().map(|(li, l)| {
         Row::new(l.cells.iter().enumerate().map(|(ci, c)| {
             let focused = form.focus == Focus::Cell { line: li, col: ci };
             let text = match &l.errors[ci] {
-                Some(e) => Line::from(vec![Span::raw(c.value().to_string()), Span::styled(format!(" ✗ {e}"), theme::field_error())]),
+                Some(e) => Line::from(vec![
+                    Span::raw(c.value().to_string()),
+                    Span::styled(format!(" ✗ {e}"), theme::field_error()),
+                ]),
                 None => Line::from(c.value().to_string()),
             };
-            Cell::from(text).style(if focused { theme::focused() } else { ratatui::style::Style::default() })
+            Cell::from(text).style(if focused {
+                theme::focused()
+            } else {
+                ratatui::style::Style::default()
+            })
         }))
     });
     let table = Table::new(rows, widths).header(header).column_spacing(1);

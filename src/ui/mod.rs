@@ -33,7 +33,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = tf(
             "ui.too_small",
-            &[("need", &format!("{MIN_WIDTH}×{MIN_HEIGHT}")), ("have", &format!("{}×{}", area.width, area.height))],
+            &[
+                ("need", &format!("{MIN_WIDTH}×{MIN_HEIGHT}")),
+                ("have", &format!("{}×{}", area.width, area.height)),
+            ],
         );
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
@@ -106,8 +109,35 @@ fn footer_actions(app: &App) -> Vec<Action> {
         return vec![Save, NextField, AddLine, DeleteLine, Close];
     }
     match app.tab {
-        Tab::Orders if app.detail.is_some() => vec![Down, Up, Advance, StatusMenu, Hold, CancelOrder, Edit, Undo, Back, Help],
-        Tab::Orders => vec![Open, Search, Filter, Sort, Mark, New, Edit, Advance, StatusMenu, Hold, CancelOrder, Undo, Palette, Help, Quit],
+        Tab::Orders if app.detail.is_some() => vec![
+            Down,
+            Up,
+            Advance,
+            StatusMenu,
+            Hold,
+            CancelOrder,
+            Edit,
+            Undo,
+            Back,
+            Help,
+        ],
+        Tab::Orders => vec![
+            Open,
+            Search,
+            Filter,
+            Sort,
+            Mark,
+            New,
+            Edit,
+            Advance,
+            StatusMenu,
+            Hold,
+            CancelOrder,
+            Undo,
+            Palette,
+            Help,
+            Quit,
+        ],
         Tab::Today => vec![Down, Up, Open, NextTab, Palette, Help, Quit],
         Tab::Reports => vec![NextTab, Palette, Help, Quit],
         _ => vec![Search, Filter, Sort, Mark, NextTab, Palette, Help, Quit],
@@ -120,7 +150,10 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         let keys = app.keymap.keys(action);
         let Some(first) = keys.first() else { continue };
         spans.push(Span::styled(format!(" {first} "), theme::key()));
-        spans.push(Span::raw(format!(" {} ", t(&format!("action.{}", action.as_ref())))));
+        spans.push(Span::raw(format!(
+            " {} ",
+            t(&format!("action.{}", action.as_ref()))
+        )));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

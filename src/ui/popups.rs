@@ -12,15 +12,30 @@ use ratatui::Frame;
 use strum::IntoEnumIterator;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
     h
 }
 
-fn popup(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line<'static>>, width: u16) -> Rect {
+fn popup(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    lines: Vec<Line<'static>>,
+    width: u16,
+) -> Rect {
     let r = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
-    frame.render_widget(Paragraph::new(lines).block(pane(title)).wrap(Wrap { trim: false }), r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(pane(title))
+            .wrap(Wrap { trim: false }),
+        r,
+    );
     r
 }
 
@@ -32,7 +47,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let found = palette::matches(input.value());
             let mut lines = vec![Line::from(format!("> {}", input.value())), Line::from("")];
             for (i, (_, label)) in found.iter().take(12).enumerate() {
-                let style = if i == *selected { theme::selected() } else { ratatui::style::Style::default() };
+                let style = if i == *selected {
+                    theme::selected()
+                } else {
+                    ratatui::style::Style::default()
+                };
                 lines.push(Line::from(Span::styled(format!(" {label} "), style)));
             }
             if found.is_empty() {
@@ -45,9 +64,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Mode::Filters { selected } => {
             let mut lines = Vec::new();
             for (i, (key, on)) in app.filter_keys().iter().enumerate() {
-                let style = if i == *selected { theme::selected() } else { ratatui::style::Style::default() };
+                let style = if i == *selected {
+                    theme::selected()
+                } else {
+                    ratatui::style::Style::default()
+                };
                 let mark = if *on { "[x]" } else { "[ ]" };
-                lines.push(Line::from(Span::styled(format!(" {mark} {} ", filter_label(key)), style)));
+                lines.push(Line::from(Span::styled(
+                    format!(" {mark} {} ", filter_label(key)),
+                    style,
+                )));
             }
             lines.push(Line::from(Span::styled(t("ui.filter_hint"), theme::dim())));
             let height = area.height.saturating_sub(4) as usize;
@@ -55,7 +81,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let shown: Vec<Line> = lines.into_iter().skip(skip).take(height).collect();
             popup(frame, area, t("ui.filters").into(), shown, 50);
         }
-        Mode::StatusMenu { ids, when, editing_when } => {
+        Mode::StatusMenu {
+            ids,
+            when,
+            editing_when,
+        } => {
             let mut lines = vec![Line::from(tf("ui.status_for", &[("count", &ids.len())]))];
             for s in Status::iter() {
                 lines.push(Line::from(vec![
@@ -64,7 +94,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 ]));
             }
             lines.push(Line::from(""));
-            let style = if *editing_when { theme::focused() } else { theme::dim() };
+            let style = if *editing_when {
+                theme::focused()
+            } else {
+                theme::dim()
+            };
             lines.push(Line::from(vec![
                 Span::styled(format!("{} ", t("ui.happened_at")), style),
                 Span::raw(when.value().to_string()),
@@ -76,7 +110,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let question = match prompt {
                 Prompt::CancelReason { ids } => tf("ui.cancel_reason", &[("count", &ids.len())]),
             };
-            let lines = vec![Line::from(question), Line::from(format!("> {}", input.value()))];
+            let lines = vec![
+                Line::from(question),
+                Line::from(format!("> {}", input.value())),
+            ];
             let r = popup(frame, area, t("action.cancel_order").into(), lines, 64);
             let x = r.x + 3 + unicode_width::UnicodeWidthStr::width(input.value()) as u16;
             frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
@@ -86,7 +123,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 Confirm::DiscardForm => t("ui.discard").to_string(),
                 Confirm::Bulk { ids, .. } => tf("ui.bulk_confirm", &[("count", &ids.len())]),
             };
-            popup(frame, area, t("ui.confirm").into(), vec![Line::from(question), Line::from(t("ui.yes_no"))], 56);
+            popup(
+                frame,
+                area,
+                t("ui.confirm").into(),
+                vec![Line::from(question), Line::from(t("ui.yes_no"))],
+                56,
+            );
         }
     }
 }
@@ -102,7 +145,10 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
     for (section, action, keys) in app.keymap.entries(sections) {
         if current != Some(section) {
             current = Some(section);
-            lines.push(Line::from(Span::styled(t(&format!("help.{}", section.as_ref())).to_string(), theme::title())));
+            lines.push(Line::from(Span::styled(
+                t(&format!("help.{}", section.as_ref())).to_string(),
+                theme::title(),
+            )));
         }
         lines.push(Line::from(vec![
             Span::styled(format!("  {keys:<18}"), theme::focused()),

@@ -5,7 +5,9 @@ use crate::app::list::ListView;
 use crate::app::tab::Tab;
 use crate::app::{status_key, App};
 use crate::domain::order::{due_state, DueState};
-use crate::domain::time::{format_date, format_stamp_short, local_date, now, short_duration, today};
+use crate::domain::time::{
+    format_date, format_stamp_short, local_date, now, short_duration, today,
+};
 use crate::i18n::{t, tf};
 use crate::store::complaints::ComplaintRow;
 use crate::store::customers::CustomerRow;
@@ -38,7 +40,11 @@ fn title<T: ListEntity>(tab: Tab, list: &ListView<T>) -> String {
 /// `status:confirmed` → "Status: Confirmed", `overdue` → "Overdue".
 pub fn filter_label(key: &str) -> String {
     match key.split_once(':') {
-        Some((group, value)) => format!("{}: {}", t(&format!("filter.{group}")), t(&format!("{group}.{value}"))),
+        Some((group, value)) => format!(
+            "{}: {}",
+            t(&format!("filter.{group}")),
+            t(&format!("{group}.{value}"))
+        ),
         None => t(&format!("filter.{key}")).to_string(),
     }
 }
@@ -62,7 +68,12 @@ fn mark<T: ListEntity>(list: &ListView<T>, id: i64) -> &'static str {
 }
 
 fn empty_hint(frame: &mut Frame, area: Rect) {
-    let inner = Rect { x: area.x + 2, y: area.y + 2, width: area.width.saturating_sub(4), height: 1 };
+    let inner = Rect {
+        x: area.x + 2,
+        y: area.y + 2,
+        width: area.width.saturating_sub(4),
+        height: 1,
+    };
     frame.render_widget(Span::styled(t("ui.no_rows"), theme::dim()), inner);
 }
 
@@ -95,10 +106,19 @@ pub fn orders(frame: &mut Frame, list: &ListView<OrderRow>, area: Rect) {
             Cell::from(t(&format!("type.{}", r.order_type))),
             Cell::from(t(&status_key(r.status))),
             Cell::from(Span::styled(due_text, due_style)),
-            Cell::from(Line::from(format!("{} {}", r.currency, crate::domain::money::display_amount(
-                crate::domain::money::parse_decimal(&r.total).unwrap_or_default(),
-            ))).right_aligned()),
-            Cell::from(Line::from(r.percent.map(|p| format!("{p}%")).unwrap_or_default()).right_aligned()),
+            Cell::from(
+                Line::from(format!(
+                    "{} {}",
+                    r.currency,
+                    crate::domain::money::display_amount(
+                        crate::domain::money::parse_decimal(&r.total).unwrap_or_default(),
+                    )
+                ))
+                .right_aligned(),
+            ),
+            Cell::from(
+                Line::from(r.percent.map(|p| format!("{p}%")).unwrap_or_default()).right_aligned(),
+            ),
         ])
         .style(row_style(list, i, r.id))
     });
@@ -115,7 +135,16 @@ pub fn orders(frame: &mut Frame, list: &ListView<OrderRow>, area: Rect) {
             Constraint::Length(5),
         ],
     )
-    .header(header(&["", "col.order_no", "col.customer", "col.type", "col.status", "col.due", "col.total", "col.progress"]))
+    .header(header(&[
+        "",
+        "col.order_no",
+        "col.customer",
+        "col.type",
+        "col.status",
+        "col.due",
+        "col.total",
+        "col.progress",
+    ]))
     .block(pane(title(Tab::Orders, list)));
     frame.render_widget(table, area);
     if list.rows.is_empty() && list.is_loaded() {
@@ -128,7 +157,11 @@ pub fn customers(frame: &mut Frame, list: &ListView<CustomerRow>, area: Rect) {
         Row::new(vec![
             Cell::from(mark(list, r.id)),
             Cell::from(r.code.clone()),
-            Cell::from(if r.key_account { format!("★ {}", r.name) } else { r.name.clone() }),
+            Cell::from(if r.key_account {
+                format!("★ {}", r.name)
+            } else {
+                r.name.clone()
+            }),
             Cell::from(r.contact_person.clone()),
             Cell::from(t(&format!("channel.{}", r.channel))),
             Cell::from(t(&format!("language.{}", r.language))),
@@ -148,7 +181,15 @@ pub fn customers(frame: &mut Frame, list: &ListView<CustomerRow>, area: Rect) {
             Constraint::Length(12),
         ],
     )
-    .header(header(&["", "col.code", "col.name", "col.contact", "col.channel", "col.language", "col.open_orders"]))
+    .header(header(&[
+        "",
+        "col.code",
+        "col.name",
+        "col.contact",
+        "col.channel",
+        "col.language",
+        "col.open_orders",
+    ]))
     .block(pane(title(Tab::Customers, list)));
     frame.render_widget(table, area);
     if list.rows.is_empty() && list.is_loaded() {
@@ -161,7 +202,11 @@ pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
     let date = |ts: Option<i64>| ts.map(|t| format_date(local_date(t))).unwrap_or_default();
     let rows = list.rows.iter().enumerate().map(|(i, r)| {
         let late = r.is_late(now);
-        let eta = if late { format!("{} {}", date(r.eta), t("ui.late_mark")) } else { date(r.eta) };
+        let eta = if late {
+            format!("{} {}", date(r.eta), t("ui.late_mark"))
+        } else {
+            date(r.eta)
+        };
         Row::new(vec![
             Cell::from(mark(list, r.id)),
             Cell::from(r.order_no.clone()),
@@ -170,7 +215,14 @@ pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
             Cell::from(t(&format!("mode.{}", r.mode))),
             Cell::from(t(&format!("shipment_status.{}", r.status))),
             Cell::from(date(r.shipped_at)),
-            Cell::from(Span::styled(eta, if late { theme::late() } else { Style::default() })),
+            Cell::from(Span::styled(
+                eta,
+                if late {
+                    theme::late()
+                } else {
+                    Style::default()
+                },
+            )),
             Cell::from(date(r.delivered_at)),
         ])
         .style(row_style(list, i, r.id))
@@ -189,7 +241,17 @@ pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
             Constraint::Length(10),
         ],
     )
-    .header(header(&["", "col.order_no", "col.carrier", "col.waybill", "col.mode", "col.status", "col.shipped", "col.eta", "col.delivered"]))
+    .header(header(&[
+        "",
+        "col.order_no",
+        "col.carrier",
+        "col.waybill",
+        "col.mode",
+        "col.status",
+        "col.shipped",
+        "col.eta",
+        "col.delivered",
+    ]))
     .block(pane(title(Tab::Shipments, list)));
     frame.render_widget(table, area);
     if list.rows.is_empty() && list.is_loaded() {
@@ -197,19 +259,36 @@ pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
     }
 }
 
-pub fn complaints(frame: &mut Frame, list: &ListView<ComplaintRow>, windows: ResponseWindows, area: Rect) {
+pub fn complaints(
+    frame: &mut Frame,
+    list: &ListView<ComplaintRow>,
+    windows: ResponseWindows,
+    area: Rect,
+) {
     let now = now();
     let rows = list.rows.iter().enumerate().map(|(i, r)| {
-        let idx = ["urgent", "high", "normal"].iter().position(|s| *s == r.severity).unwrap_or(3);
+        let idx = ["urgent", "high", "normal"]
+            .iter()
+            .position(|s| *s == r.severity)
+            .unwrap_or(3);
         let deadline = r.opened_at + windows.0[idx];
         let (state, style) = match (r.first_response_at, r.resolved_at) {
             (_, Some(_)) => (t("complaint_state.closed").to_string(), theme::done()),
-            (Some(_), None) => (t("complaint_state.in_progress").to_string(), Style::default()),
+            (Some(_), None) => (
+                t("complaint_state.in_progress").to_string(),
+                Style::default(),
+            ),
             (None, None) if deadline < now => (
-                tf("ui.overdue_by", &[("time", &short_duration(now - deadline))]),
+                tf(
+                    "ui.overdue_by",
+                    &[("time", &short_duration(now - deadline))],
+                ),
                 theme::late(),
             ),
-            (None, None) => (tf("ui.due_in", &[("time", &short_duration(deadline - now))]), theme::at_risk()),
+            (None, None) => (
+                tf("ui.due_in", &[("time", &short_duration(deadline - now))]),
+                theme::at_risk(),
+            ),
         };
         Row::new(vec![
             Cell::from(mark(list, r.id)),
@@ -236,7 +315,16 @@ pub fn complaints(frame: &mut Frame, list: &ListView<ComplaintRow>, windows: Res
             Constraint::Length(14),
         ],
     )
-    .header(header(&["", "col.complaint_no", "col.customer", "col.order_no", "col.type", "col.severity", "col.opened", "col.response"]))
+    .header(header(&[
+        "",
+        "col.complaint_no",
+        "col.customer",
+        "col.order_no",
+        "col.type",
+        "col.severity",
+        "col.opened",
+        "col.response",
+    ]))
     .block(pane(title(Tab::Complaints, list)));
     frame.render_widget(table, area);
     if list.rows.is_empty() && list.is_loaded() {
@@ -253,7 +341,11 @@ fn position<T: ListEntity>(list: &ListView<T>) -> String {
     };
     let sort = T::sorts().get(list.query.sort).map(|s| s.key).unwrap_or("");
     let natural_desc = T::sorts().get(list.query.sort).is_some_and(|s| s.desc);
-    let arrow = if natural_desc ^ list.query.reversed { "↓" } else { "↑" };
+    let arrow = if natural_desc ^ list.query.reversed {
+        "↓"
+    } else {
+        "↑"
+    };
     let total = match list.total {
         Some(n) => n.to_string(),
         None => "…".to_string(),
@@ -261,7 +353,11 @@ fn position<T: ListEntity>(list: &ListView<T>) -> String {
     if list.rows.is_empty() {
         return format!("0 / {total}");
     }
-    format!("{at} / {total} · {} {} {arrow}{marks}", t("ui.sort"), t(&format!("sort.{sort}")))
+    format!(
+        "{at} / {total} · {} {} {arrow}{marks}",
+        t("ui.sort"),
+        t(&format!("sort.{sort}"))
+    )
 }
 
 /// The status line when no message is shown: where the cursor is in the list.

@@ -63,17 +63,32 @@ fn late_orders_are_red() {
     let mut app = fixture::app(3);
     app.store
         .conn()
-        .execute("UPDATE orders SET due_date = '2020-01-01' WHERE order_no = 'SO-20260101-003'", [])
+        .execute(
+            "UPDATE orders SET due_date = '2020-01-01' WHERE order_no = 'SO-20260101-003'",
+            [],
+        )
         .unwrap();
     app.orders.reset(app.store.conn()).unwrap();
     keys(&mut app, "j");
     let t = render(&mut app, 120, 20);
     let text = screen_text(&t);
-    let line = text.lines().find(|l| l.contains("SO-20260101-003")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("SO-20260101-003"))
+        .unwrap();
     assert!(line.contains("2020-01-01 LATE"), "{line}");
     let buf = t.backend().buffer();
-    let y = text.lines().position(|l| l.contains("SO-20260101-003")).unwrap() as u16;
-    let x = line.chars().take_while(|_| true).collect::<String>().find("2020").map(|b| line[..b].chars().count()).unwrap() as u16;
+    let y = text
+        .lines()
+        .position(|l| l.contains("SO-20260101-003"))
+        .unwrap() as u16;
+    let x = line
+        .chars()
+        .take_while(|_| true)
+        .collect::<String>()
+        .find("2020")
+        .map(|b| line[..b].chars().count())
+        .unwrap() as u16;
     assert_eq!(buf[(x, y)].fg, theme::late().fg.unwrap());
 }
 
@@ -83,7 +98,16 @@ fn help_lists_every_key_including_undo() {
     keys(&mut app, "?");
     let t = render(&mut app, 120, 40);
     let text = screen_text(&t);
-    for needle in ["undo", "next status", "hold/resume", "cancel order", "search", "mark", "commands", "page down"] {
+    for needle in [
+        "undo",
+        "next status",
+        "hold/resume",
+        "cancel order",
+        "search",
+        "mark",
+        "commands",
+        "page down",
+    ] {
         assert!(text.contains(needle), "help lacks {needle}:\n{text}");
     }
     insta::assert_snapshot!(t.backend());
@@ -114,7 +138,18 @@ fn detail_shows_lines_history_and_sections() {
     app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     let t = render(&mut app, 120, 40);
     let text = screen_text(&t);
-    for needle in ["Order SO-20260101-001", "深圳华联电子有限公司 (C001)", "Lines", "M6×20 不锈钢 304", "Status history", "Due date changes", "Shipments", "Complaints", "Contacts", "USD 12.50"] {
+    for needle in [
+        "Order SO-20260101-001",
+        "深圳华联电子有限公司 (C001)",
+        "Lines",
+        "M6×20 不锈钢 304",
+        "Status history",
+        "Due date changes",
+        "Shipments",
+        "Complaints",
+        "Contacts",
+        "USD 12.50",
+    ] {
         assert!(text.contains(needle), "detail lacks {needle}:\n{text}");
     }
 }
@@ -139,10 +174,17 @@ fn chinese_names_are_aligned_by_display_width() {
         .lines()
         .filter(|l| l.contains("SO-2026"))
         .map(|l| {
-            let b = l.find("Custom").or_else(|| l.find("Rush")).or_else(|| l.find("Regular")).unwrap();
+            let b = l
+                .find("Custom")
+                .or_else(|| l.find("Rush"))
+                .or_else(|| l.find("Regular"))
+                .unwrap();
             unicode_width::UnicodeWidthStr::width(&l[..b])
         })
         .collect();
     assert_eq!(cols.len(), 3);
-    assert!(cols.windows(2).all(|w| w[0] == w[1]), "type column starts at the same width: {cols:?}");
+    assert!(
+        cols.windows(2).all(|w| w[0] == w[1]),
+        "type column starts at the same width: {cols:?}"
+    );
 }

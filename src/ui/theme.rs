@@ -11,10 +11,15 @@ pub fn header() -> Style {
     Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
 }
 pub fn selected() -> Style {
-    Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD)
+    Style::new()
+        .bg(Color::Blue)
+        .fg(Color::White)
+        .add_modifier(Modifier::BOLD)
 }
 pub fn marked() -> Style {
-    Style::new().fg(Color::LightMagenta).add_modifier(Modifier::BOLD)
+    Style::new()
+        .fg(Color::LightMagenta)
+        .add_modifier(Modifier::BOLD)
 }
 pub fn late() -> Style {
     Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
@@ -41,7 +46,10 @@ pub fn key() -> Style {
     Style::new().fg(Color::Black).bg(ACCENT)
 }
 pub fn tab_active() -> Style {
-    Style::new().fg(Color::Black).bg(ACCENT).add_modifier(Modifier::BOLD)
+    Style::new()
+        .fg(Color::Black)
+        .bg(ACCENT)
+        .add_modifier(Modifier::BOLD)
 }
 pub fn field_error() -> Style {
     Style::new().fg(Color::Red)

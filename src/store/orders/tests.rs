@@ -1,12 +1,15 @@
 use super::*;
-use crate::store::list::{fetch, count, Anchor, ListContext, ListQuery};
+use crate::store::list::{count, fetch, Anchor, ListContext, ListQuery};
 use crate::store::undo::undo_last;
 use crate::store::Store;
 
 fn customer(store: &Store, code: &str, name: &str) -> i64 {
     store
         .conn()
-        .execute("INSERT INTO customers (code, name) VALUES (?1, ?2)", params![code, name])
+        .execute(
+            "INSERT INTO customers (code, name) VALUES (?1, ?2)",
+            params![code, name],
+        )
         .unwrap();
     store.conn().last_insert_rowid()
 }
@@ -44,7 +47,12 @@ fn create(store: &mut Store, d: &OrderDraft) -> i64 {
     id
 }
 
-fn set(store: &mut Store, id: i64, req: StatusRequest, note: Option<&str>) -> Result<StatusChanged> {
+fn set(
+    store: &mut Store,
+    id: i64,
+    req: StatusRequest,
+    note: Option<&str>,
+) -> Result<StatusChanged> {
     let tx = store.begin()?;
     let mut change = Change::new("status");
     let r = change_status(&tx, &mut change, id, None, req, now(), note)?;
@@ -56,7 +64,9 @@ fn set(store: &mut Store, id: i64, req: StatusRequest, note: Option<&str>) -> Re
 fn status_of(store: &Store, id: i64) -> String {
     store
         .conn()
-        .query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .unwrap()
 }
 
@@ -71,13 +81,24 @@ fn saving_computes_total_and_search_finds_chinese_substrings() {
     assert_eq!(detail.history.len(), 1);
     let ctx = ListContext::current();
     for q in ["华联电子", "不锈钢", "M6-2", "SO-T", "华联", "C1"] {
-        let query = ListQuery { search: q.into(), ..Default::default() };
+        let query = ListQuery {
+            search: q.into(),
+            ..Default::default()
+        };
         let page = fetch::<OrderRow>(store.conn(), &query, &Anchor::First, 10, &ctx).unwrap();
         assert_eq!(page.rows.len(), 1, "search {q}");
         assert_eq!(count::<OrderRow>(store.conn(), &query, &ctx).unwrap(), 1);
     }
-    let query = ListQuery { search: "不存在的".into(), ..Default::default() };
-    assert!(fetch::<OrderRow>(store.conn(), &query, &Anchor::First, 10, &ctx).unwrap().rows.is_empty());
+    let query = ListQuery {
+        search: "不存在的".into(),
+        ..Default::default()
+    };
+    assert!(
+        fetch::<OrderRow>(store.conn(), &query, &Anchor::First, 10, &ctx)
+            .unwrap()
+            .rows
+            .is_empty()
+    );
 }
 
 #[test]
@@ -91,7 +112,10 @@ fn advancing_an_incomplete_quote_is_refused_until_a_reason_is_given() {
     assert_eq!(status_of(&store, id), "quoted");
     store
         .conn()
-        .execute("UPDATE orders SET missing_reason = 'customer sends PO Monday' WHERE id = ?1", [id])
+        .execute(
+            "UPDATE orders SET missing_reason = 'customer sends PO Monday' WHERE id = ?1",
+            [id],
+        )
         .unwrap();
     set(&mut store, id, StatusRequest::Advance, None).unwrap();
     assert_eq!(status_of(&store, id), "confirmed");
@@ -121,9 +145,16 @@ fn status_changes_undo_one_by_one_and_hold_remembers() {
     assert_eq!(history.len(), 1, "undone changes leave no history rows");
     let production: i64 = store
         .conn()
-        .query_row("SELECT count(*) FROM production WHERE order_id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM production WHERE order_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(production, 0, "production progress started by the change is undone too");
+    assert_eq!(
+        production, 0,
+        "production progress started by the change is undone too"
+    );
     let chain = crate::store::audit::verify(store.conn()).unwrap();
     assert_eq!(chain.first_broken, None);
 }
@@ -139,8 +170,16 @@ fn a_stale_version_is_refused_not_overwritten() {
     set(&mut store, id, StatusRequest::Advance, None).unwrap();
     let tx = store.begin().unwrap();
     let mut change = Change::new("stale");
-    let err = change_status(&tx, &mut change, id, Some(seen), StatusRequest::Advance, now(), None)
-        .unwrap_err();
+    let err = change_status(
+        &tx,
+        &mut change,
+        id,
+        Some(seen),
+        StatusRequest::Advance,
+        now(),
+        None,
+    )
+    .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
 }
 
@@ -156,14 +195,26 @@ fn changing_the_due_date_keeps_the_first_promise() {
     let mut change = Change::new("edit");
     let err = save(&tx, &mut change, Some(id), None, &later, None).unwrap_err();
     assert!(err.to_string().contains("reason"), "{err}");
-    save(&tx, &mut change, Some(id), None, &later, Some("supplier delay")).unwrap();
+    save(
+        &tx,
+        &mut change,
+        Some(id),
+        None,
+        &later,
+        Some("supplier delay"),
+    )
+    .unwrap();
     tx.commit().unwrap();
     let detail = load_detail(store.conn(), id).unwrap();
     assert_eq!(detail.revisions.len(), 1);
     assert_eq!(detail.revisions[0].old.as_deref(), Some("2026-12-24"));
     let first: String = store
         .conn()
-        .query_row("SELECT first_due_date FROM orders WHERE id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT first_due_date FROM orders WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(first, "2026-12-24");
 }
@@ -210,7 +261,20 @@ fn keyset_windows_walk_the_whole_list_both_ways() {
     unique.dedup();
     assert_eq!(unique.len(), 25, "no row twice");
     let last = fetch::<OrderRow>(store.conn(), &q, &Anchor::Last, 7, &ctx).unwrap();
-    assert_eq!(last.rows.iter().map(|r| r.id).collect::<Vec<_>>(), seen[18..].to_vec());
-    let before = fetch::<OrderRow>(store.conn(), &q, &Anchor::Before(last.keys[0].clone()), 3, &ctx).unwrap();
-    assert_eq!(before.rows.iter().map(|r| r.id).collect::<Vec<_>>(), seen[15..18].to_vec());
+    assert_eq!(
+        last.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        seen[18..].to_vec()
+    );
+    let before = fetch::<OrderRow>(
+        store.conn(),
+        &q,
+        &Anchor::Before(last.keys[0].clone()),
+        3,
+        &ctx,
+    )
+    .unwrap();
+    assert_eq!(
+        before.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        seen[15..18].to_vec()
+    );
 }

@@ -1,0 +1,184 @@
+//! The real binary in a real terminal (tmux at 120x40): keys in, screen and database out.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(db: &Path, exit_file: &Path) -> Tmux {
+        let session = format!("odtest{}", std::process::id() as u64 * 1000 + rand_suffix());
+        let cmd = format!(
+            "ORDERDESK_CONFIG=/nonexistent/x.toml LANG=C.UTF-8 {} --db '{}'; echo $? > '{}'",
+            BIN,
+            db.display(),
+            exit_file.display()
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                &cmd,
+            ])
+            .status()
+            .expect("tmux is installed (CI installs it)");
+        assert!(ok.success());
+        Tmux { session }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let status = Command::new("tmux")
+                .args(["send-keys", "-t", &self.session, k])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn text(&self, text: &str) {
+        Command::new("tmux")
+            .args(["send-keys", "-t", &self.session, "-l", text])
+            .status()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-t", &self.session, "-p"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, what: impl Fn(&str) -> bool, label: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if what(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {label}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64 % 1000)
+        .unwrap_or(0)
+}
+
+fn wait_exit(exit_file: &Path) -> String {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if let Ok(s) = std::fs::read_to_string(exit_file) {
+            if !s.trim().is_empty() {
+                return s.trim().to_string();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the app did not exit");
+}
+
+fn order_rows(screen: &str) -> usize {
+    screen.lines().filter(|l| l.contains("SO-")).count()
+}
+
+#[test]
+fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 400, 7);
+    let before = order_statuses(&db);
+    let target = before
+        .iter()
+        .find(|(_, s)| s == "confirmed")
+        .map(|(n, _)| n.clone())
+        .expect("the demo has confirmed orders");
+
+    let exit = dir.path().join("exit1");
+    let t = Tmux::start(&db, &exit);
+    let screen = t.wait_for(|s| order_rows(s) >= 20, "20 order rows");
+    assert!(screen.contains("Orders"), "{screen}");
+
+    t.keys(&["?"]);
+    let help = t.wait_for(|s| s.contains("Keys"), "help");
+    assert!(help.contains("undo"), "{help}");
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(150));
+
+    t.keys(&["/"]);
+    t.text(&target);
+    t.keys(&["Enter"]);
+    t.wait_for(
+        |s| order_rows(s) == 1 && s.contains(&target),
+        "the searched order alone",
+    );
+    t.keys(&[">"]);
+    t.wait_for(|s| s.contains("In production"), "the new status on screen");
+
+    let after = order_statuses(&db);
+    for ((n0, s0), (n1, s1)) in before.iter().zip(&after) {
+        assert_eq!(n0, n1);
+        if *n0 == target {
+            assert_eq!(s1, "in_production");
+        } else {
+            assert_eq!(s0, s1, "{n0} must not change");
+        }
+    }
+
+    t.keys(&["u"]);
+    t.wait_for(|s| s.contains("Undone"), "undo message");
+    assert_eq!(status_of(&db, &target), "confirmed");
+
+    // Again, then quit, restart and undo from the persistent undo log.
+    t.keys(&[">"]);
+    t.wait_for(|s| s.contains("In production"), "advanced again");
+    assert_eq!(status_of(&db, &target), "in_production");
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(150));
+    t.keys(&["q"]);
+    assert_eq!(wait_exit(&exit), "0", "q exits with 0");
+    drop(t);
+
+    let exit2 = dir.path().join("exit2");
+    let t = Tmux::start(&db, &exit2);
+    t.wait_for(|s| order_rows(s) >= 20, "rows after restart");
+    t.keys(&["u"]);
+    t.wait_for(|s| s.contains("Undone"), "undo after restart");
+    assert_eq!(status_of(&db, &target), "confirmed");
+    assert_eq!(order_statuses(&db), before, "everything as it was");
+    t.keys(&["q"]);
+    assert_eq!(wait_exit(&exit2), "0");
+
+    let check = run_ok(orderdesk(&db).arg("check"));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("intact"));
+}
