@@ -284,6 +284,61 @@ impl<T: ListEntity> ListView<T> {
     }
 }
 
+/// What the app does with any list, whatever its rows.
+pub trait ListOps {
+    fn down(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
+    fn up(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
+    fn top(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
+    fn bottom(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
+    fn page_down(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
+    fn page_up(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
+    fn reset(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
+    fn toggle_mark(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
+    fn cycle_sort(&mut self);
+    fn set_search(&mut self, text: String);
+    fn clear_filters(&mut self);
+    fn toggle_filter_key(&mut self, key: &str);
+}
+
+impl<T: ListEntity> ListOps for ListView<T> {
+    fn down(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
+        ListView::down(self, c)
+    }
+    fn up(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
+        ListView::up(self, c)
+    }
+    fn top(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
+        ListView::top(self, c)
+    }
+    fn bottom(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
+        ListView::bottom(self, c)
+    }
+    fn page_down(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
+        ListView::page_down(self, c)
+    }
+    fn page_up(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
+        ListView::page_up(self, c)
+    }
+    fn reset(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
+        ListView::reset(self, c)
+    }
+    fn toggle_mark(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
+        ListView::toggle_mark(self, c)
+    }
+    fn cycle_sort(&mut self) {
+        ListView::cycle_sort(self)
+    }
+    fn set_search(&mut self, text: String) {
+        self.query.search = text;
+    }
+    fn clear_filters(&mut self) {
+        self.query.filters.clear();
+    }
+    fn toggle_filter_key(&mut self, key: &str) {
+        self.toggle_filter(key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

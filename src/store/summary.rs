@@ -67,11 +67,13 @@ pub fn month(conn: &Connection, any_day: NaiveDate, now: i64) -> Result<MonthSum
             _ => 0,
         };
         s.confirmed_by_type[i] += 1;
-        s.amount.add(&currency, parse_decimal(&total).unwrap_or_default());
+        s.amount
+            .add(&currency, parse_decimal(&total).unwrap_or_default());
     }
     s.won = s.confirmed;
     s.lost = one("SELECT count(*) FROM orders WHERE ordered_at >= ?1 AND ordered_at < ?2 AND status = 'lost'")?;
-    s.delivered = one("SELECT count(*) FROM orders WHERE delivered_at >= ?1 AND delivered_at < ?2")?;
+    s.delivered =
+        one("SELECT count(*) FROM orders WHERE delivered_at >= ?1 AND delivered_at < ?2")?;
     s.on_time = one(
         "SELECT count(*) FROM orders WHERE delivered_at >= ?1 AND delivered_at < ?2
          AND date(delivered_at, 'unixepoch', 'localtime') <= due_date",
@@ -109,11 +111,27 @@ mod tests {
         let inside = day_start(day) + 3600;
         let outside = day_start(NaiveDate::from_ymd_opt(2026, 4, 2).unwrap());
         for (no, at, status, kind, total, delivered, due) in [
-            ("A", inside, "delivered", "rush", "10.5", Some(inside), "2026-03-10"),
+            (
+                "A",
+                inside,
+                "delivered",
+                "rush",
+                "10.5",
+                Some(inside),
+                "2026-03-10",
+            ),
             ("B", inside, "confirmed", "regular", "4", None, "2026-03-30"),
             ("C", inside, "lost", "regular", "1", None, "2026-03-30"),
             ("D", outside, "confirmed", "custom", "7", None, "2026-04-30"),
-            ("E", inside - 86400 * 30, "delivered", "regular", "1", Some(inside + 86400 * 3), "2026-03-11"),
+            (
+                "E",
+                inside - 86400 * 30,
+                "delivered",
+                "regular",
+                "1",
+                Some(inside + 86400 * 3),
+                "2026-03-11",
+            ),
         ] {
             c.execute(
                 "INSERT INTO orders (order_no, order_type, status, ordered_at, total, currency, delivered_at,
@@ -129,7 +147,14 @@ mod tests {
         assert_eq!(s.confirmed_by_type, [1, 1, 0]);
         assert_eq!(s.amount.get("USD").to_string(), "14.5");
         assert_eq!((s.won, s.lost), (2, 1));
-        assert_eq!((s.delivered, s.on_time), (2, 1), "E arrived after its due date");
-        assert_eq!(month_bounds(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()).1, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(
+            (s.delivered, s.on_time),
+            (2, 1),
+            "E arrived after its due date"
+        );
+        assert_eq!(
+            month_bounds(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()).1,
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
     }
 }

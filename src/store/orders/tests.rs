@@ -1,7 +1,11 @@
 use super::*;
+use crate::domain::order::generated_order_no;
+use crate::domain::time::now;
 use crate::store::list::{count, fetch, Anchor, ListContext, ListQuery};
 use crate::store::undo::undo_last;
+use crate::store::undo::Change;
 use crate::store::Store;
+use rusqlite::params;
 
 fn customer(store: &Store, code: &str, name: &str) -> i64 {
     store

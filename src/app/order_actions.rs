@@ -1,0 +1,217 @@
+//! What the Orders desk's keys do: the detail, status changes, undo and the order form.
+
+use super::form::OrderForm;
+use super::keymap::{self, Action, Key};
+use super::tab::Tab;
+use super::{status_key, App, AppResult, Confirm, Mode};
+use crate::domain::time::now;
+use crate::i18n::{t, tf};
+use crate::store::orders::{self, StatusRequest};
+use crate::store::undo::{undo_last, Change};
+use crate::store::Context;
+use crossterm::event::KeyEvent;
+
+impl App {
+    pub(super) fn open_detail(&mut self) -> AppResult {
+        if let Some(id) = self.orders.selected_id() {
+            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+            self.detail_scroll = 0;
+        }
+        Ok(())
+    }
+
+    pub(super) fn edit_selected(&mut self) -> AppResult {
+        let Some(id) = self.orders.selected_id() else {
+            return Ok(());
+        };
+        let d = orders::load_detail(self.store.conn(), id)?;
+        self.form = Some(OrderForm::edit(id, d.version, &d.draft, &d.customer_code));
+        Ok(())
+    }
+
+    /// Marked orders, else the one under the cursor (or shown in the detail).
+    pub(super) fn order_targets(&self) -> Vec<i64> {
+        if self.tab != Tab::Orders {
+            return Vec::new();
+        }
+        match &self.detail {
+            Some(d) => vec![d.id],
+            None => self.orders.targets(),
+        }
+    }
+
+    pub(super) fn status_keys(&mut self, request: StatusRequest) -> AppResult {
+        let ids = self.order_targets();
+        if ids.len() > 1 {
+            self.mode = Mode::Confirm(Confirm::Bulk { ids, request });
+            return Ok(());
+        }
+        self.change_status(&ids, request, now(), None)
+    }
+
+    /// One step of undo: all `ids` change together or none does.
+    pub(super) fn change_status(
+        &mut self,
+        ids: &[i64],
+        request: StatusRequest,
+        happened_at: i64,
+        note: Option<&str>,
+    ) -> AppResult {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let single_version = match (&self.detail, ids) {
+            (Some(d), [id]) if d.id == *id => Some(d.version),
+            (None, [id]) => self
+                .orders
+                .selected()
+                .filter(|r| r.id == *id)
+                .map(|r| r.version),
+            _ => None,
+        };
+        let tx = self.store.begin()?;
+        let mut change = Change::new(if ids.len() > 1 {
+            "bulk status"
+        } else {
+            "status"
+        });
+        let mut last = None;
+        for id in ids {
+            last = Some(orders::change_status(
+                &tx,
+                &mut change,
+                *id,
+                single_version,
+                request,
+                happened_at,
+                note,
+            )?);
+        }
+        change.record(&tx)?;
+        tx.commit().doing("saving the status change")?;
+        if let Some(c) = last {
+            self.last_change = Some(c.to);
+            let text = if ids.len() > 1 {
+                tf("msg.bulk_status", &[("count", &ids.len())])
+            } else {
+                tf(
+                    "msg.status_changed",
+                    &[
+                        ("order", &c.order_no),
+                        ("from", &t(&status_key(c.from))),
+                        ("to", &t(&status_key(c.to))),
+                    ],
+                )
+            };
+            self.info(text);
+        }
+        self.orders.marks.clear();
+        self.after_change()
+    }
+
+    pub(super) fn after_change(&mut self) -> AppResult {
+        self.orders.total = None;
+        self.orders.refresh(self.store.conn())?;
+        if let Some(d) = &self.detail {
+            let id = d.id;
+            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+        }
+        Ok(())
+    }
+
+    pub(super) fn undo(&mut self) -> AppResult {
+        let tx = self.store.begin()?;
+        let undone = undo_last(&tx)?;
+        tx.commit().doing("saving the undo")?;
+        match undone {
+            Some(u) => self.info(tf("msg.undone", &[("what", &u.label)])),
+            None => self.info(t("msg.nothing_to_undo").into()),
+        }
+        self.last_change = None;
+        self.after_change()
+    }
+
+    pub(super) fn form_key(&mut self, k: &Key, key: &KeyEvent) {
+        let action = self.keymap.action(keymap::FORM_SCREEN, k);
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        match action {
+            Some(Action::Save) => self.save_form(),
+            Some(Action::Close) => {
+                if form.dirty {
+                    self.mode = Mode::Confirm(Confirm::DiscardForm);
+                } else {
+                    self.form = None;
+                }
+            }
+            Some(Action::NextField) => form.next(1),
+            Some(Action::PrevField) => form.next(-1),
+            Some(Action::AddLine) => form.add_line(),
+            Some(Action::DeleteLine) => form.delete_line(),
+            _ => {
+                form.type_key(key);
+            }
+        }
+    }
+
+    pub(super) fn save_form(&mut self) {
+        let Some(mut form) = self.form.take() else {
+            return;
+        };
+        let conn = self.store.conn();
+        let lookup = |text: &str| {
+            crate::store::customers::find_by_code_or_name(conn, text)
+                .ok()
+                .flatten()
+                .map(|(id, _)| id)
+        };
+        let Some((draft, reason)) = form.validate(&lookup) else {
+            self.form = Some(form);
+            return;
+        };
+        let result = (|| -> crate::store::Result<i64> {
+            let tx = self.store.begin()?;
+            let mut change = Change::new(if form.id.is_some() {
+                "edit order"
+            } else {
+                "new order"
+            });
+            let id = orders::save(
+                &tx,
+                &mut change,
+                form.id,
+                form.version,
+                &draft,
+                reason.as_deref(),
+            )?;
+            change.record(&tx)?;
+            tx.commit().doing("saving the order")?;
+            Ok(id)
+        })();
+        match result {
+            Ok(id) => {
+                let r = self.after_save(id);
+                self.report(r);
+                self.info(t("msg.saved").into());
+            }
+            Err(e) => {
+                form.message = Some(e.to_string());
+                self.form = Some(form);
+            }
+        }
+    }
+
+    pub(super) fn after_save(&mut self, id: i64) -> AppResult {
+        self.orders.total = None;
+        self.orders.refresh(self.store.conn())?;
+        if !self.orders.select_id(id) {
+            self.orders.reset(self.store.conn())?;
+            self.orders.select_id(id);
+        }
+        if self.detail.is_some() {
+            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+        }
+        Ok(())
+    }
+}

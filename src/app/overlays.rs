@@ -1,0 +1,345 @@
+//! The overlays and input modes: search as you type, filters, the command palette, the
+//! status menu, prompts and confirmations. Each takes a key and returns the next mode.
+
+use super::form::OrderForm;
+use super::input::TextInput;
+use super::keymap::Action;
+use super::palette::{self, Command};
+use super::tab::Tab;
+use super::{App, AppResult, Confirm, Level, ListView, Mode, Prompt};
+use crate::domain::status::Status;
+use crate::domain::time::{now, parse_stamp};
+use crate::i18n::{t, tf};
+use crate::store::list::ListEntity;
+use crate::store::orders::StatusRequest;
+use crossterm::event::{KeyCode, KeyEvent};
+
+impl App {
+    pub(super) fn current_search(&self) -> String {
+        match self.tab {
+            Tab::Orders => self.orders.query.search.clone(),
+            Tab::Customers => self.customers.query.search.clone(),
+            Tab::Shipments => self.shipments.query.search.clone(),
+            Tab::Complaints => self.complaints.query.search.clone(),
+            _ => String::new(),
+        }
+    }
+
+    pub(super) fn set_search(&mut self, text: &str) -> AppResult {
+        let text = text.to_string();
+        self.with_list(move |l, c| {
+            l.set_search(text);
+            l.reset(c)
+        })
+    }
+
+    pub(super) fn clear_search(&mut self) -> AppResult {
+        if !self.current_search().is_empty() {
+            self.set_search("")?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn search_key(&mut self, mut input: TextInput, key: &KeyEvent) -> Mode {
+        match key.code {
+            KeyCode::Enter => Mode::Normal,
+            KeyCode::Esc => {
+                let r = self.set_search("");
+                self.report(r);
+                Mode::Normal
+            }
+            KeyCode::Down | KeyCode::Up => {
+                let r = self.move_cursor(if key.code == KeyCode::Down {
+                    Action::Down
+                } else {
+                    Action::Up
+                });
+                self.report(r);
+                Mode::Search { input }
+            }
+            _ => {
+                if input.handle(key) {
+                    let r = self.set_search(input.value());
+                    self.report(r);
+                }
+                Mode::Search { input }
+            }
+        }
+    }
+
+    /// Filter keys of the current list with their on/off state.
+    pub fn filter_keys(&self) -> Vec<(String, bool)> {
+        fn keys<T: ListEntity>(l: &ListView<T>) -> Vec<(String, bool)> {
+            T::filters()
+                .into_iter()
+                .map(|f| {
+                    let on = l.query.filters.contains(&f.key);
+                    (f.key, on)
+                })
+                .collect()
+        }
+        match self.tab {
+            Tab::Orders => keys(&self.orders),
+            Tab::Customers => keys(&self.customers),
+            Tab::Shipments => keys(&self.shipments),
+            Tab::Complaints => keys(&self.complaints),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn filters_key(&mut self, selected: usize, key: &KeyEvent) -> Mode {
+        let n = self.filter_keys().len();
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('f') | KeyCode::Char('q') => Mode::Normal,
+            KeyCode::Down | KeyCode::Char('j') => Mode::Filters {
+                selected: (selected + 1).min(n.saturating_sub(1)),
+            },
+            KeyCode::Up | KeyCode::Char('k') => Mode::Filters {
+                selected: selected.saturating_sub(1),
+            },
+            KeyCode::Char('c') => {
+                let r = self.with_list(|l, c| {
+                    l.clear_filters();
+                    l.reset(c)
+                });
+                self.report(r);
+                Mode::Filters { selected }
+            }
+            KeyCode::Enter | KeyCode::Char(' ') => {
+                if let Some((k, _)) = self.filter_keys().get(selected).cloned() {
+                    let r = self.with_list(|l, c| {
+                        l.toggle_filter_key(&k);
+                        l.reset(c)
+                    });
+                    self.report(r);
+                }
+                Mode::Filters { selected }
+            }
+            _ => Mode::Filters { selected },
+        }
+    }
+
+    pub(super) fn palette_key(
+        &mut self,
+        mut input: TextInput,
+        selected: usize,
+        key: &KeyEvent,
+    ) -> Mode {
+        let found = palette::matches(input.value());
+        match key.code {
+            KeyCode::Esc => Mode::Normal,
+            KeyCode::Down => Mode::Palette {
+                input,
+                selected: (selected + 1).min(found.len().saturating_sub(1)),
+            },
+            KeyCode::Up => Mode::Palette {
+                input,
+                selected: selected.saturating_sub(1),
+            },
+            KeyCode::Enter => {
+                if let Some((cmd, _)) = found.get(selected) {
+                    let r = self.run_command(*cmd);
+                    self.report(r);
+                }
+                std::mem::replace(&mut self.mode, Mode::Normal)
+            }
+            _ => {
+                input.handle(key);
+                Mode::Palette { input, selected: 0 }
+            }
+        }
+    }
+
+    pub fn run_command(&mut self, cmd: Command) -> AppResult {
+        match cmd {
+            Command::NewOrder => {
+                self.switch(Tab::Orders);
+                self.form = Some(OrderForm::new_order(&self.config.currency()));
+            }
+            Command::Undo => self.undo()?,
+            Command::Goto(tab) => self.switch(tab),
+            Command::OrdersFilter(key) => {
+                self.switch(Tab::Orders);
+                self.orders.toggle_filter(key);
+                self.orders.reset(self.store.conn())?;
+            }
+            Command::ClearFilters => self.with_list(|l, c| {
+                l.clear_filters();
+                l.reset(c)
+            })?,
+            Command::NextSort => self.act(Action::Sort),
+            Command::ExportOrders => self.export_orders(),
+            Command::Help => self.mode = Mode::Help,
+            Command::Quit => self.running = false,
+        }
+        Ok(())
+    }
+
+    pub(super) fn export_orders(&mut self) {
+        let dir = self
+            .store
+            .path()
+            .parent()
+            .map(|p| p.join("exports"))
+            .unwrap_or_else(|| std::path::PathBuf::from("exports"));
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let path = dir.join(format!("orders-{stamp}.csv"));
+        let result = std::fs::create_dir_all(&dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|_| {
+                crate::io::export_to_path(&mut self.store, crate::io::Kind::Orders, &path, false)
+            });
+        match result {
+            Ok(rows) => self.info(tf(
+                "msg.exported",
+                &[("rows", &rows), ("path", &path.display())],
+            )),
+            Err(e) => self.message = Some((Level::Error, e.to_string())),
+        }
+    }
+
+    pub(super) fn status_menu_key(
+        &mut self,
+        ids: Vec<i64>,
+        mut when: TextInput,
+        editing_when: bool,
+        key: &KeyEvent,
+    ) -> Mode {
+        if editing_when {
+            return match key.code {
+                KeyCode::Enter | KeyCode::Tab => Mode::StatusMenu {
+                    ids,
+                    when,
+                    editing_when: false,
+                },
+                KeyCode::Esc => Mode::Normal,
+                _ => {
+                    when.handle(key);
+                    Mode::StatusMenu {
+                        ids,
+                        when,
+                        editing_when: true,
+                    }
+                }
+            };
+        }
+        match key.code {
+            KeyCode::Esc => Mode::Normal,
+            KeyCode::Tab => {
+                let text = if when.value() == t("status.now") {
+                    String::new()
+                } else {
+                    when.value().to_string()
+                };
+                Mode::StatusMenu {
+                    ids,
+                    when: TextInput::new(text),
+                    editing_when: true,
+                }
+            }
+            KeyCode::Char(c) => {
+                let Some(to) = Status::from_menu_letter(c) else {
+                    return Mode::StatusMenu {
+                        ids,
+                        when,
+                        editing_when,
+                    };
+                };
+                let happened_at =
+                    if when.value() == t("status.now") || when.value().trim().is_empty() {
+                        now()
+                    } else {
+                        match parse_stamp(when.value()) {
+                            Ok(ts) if ts <= now() => ts,
+                            Ok(_) => {
+                                self.message = Some((Level::Error, t("msg.future_time").into()));
+                                return Mode::StatusMenu {
+                                    ids,
+                                    when,
+                                    editing_when,
+                                };
+                            }
+                            Err(e) => {
+                                self.message = Some((Level::Error, e.to_string()));
+                                return Mode::StatusMenu {
+                                    ids,
+                                    when,
+                                    editing_when,
+                                };
+                            }
+                        }
+                    };
+                if to == Status::Cancelled {
+                    return Mode::Prompt {
+                        prompt: Prompt::CancelReason { ids },
+                        input: TextInput::default(),
+                    };
+                }
+                let request = if to == Status::OnHold {
+                    StatusRequest::ToggleHold
+                } else {
+                    StatusRequest::Set(to)
+                };
+                let r = self.change_status(&ids, request, happened_at, None);
+                self.report(r);
+                Mode::Normal
+            }
+            _ => Mode::StatusMenu {
+                ids,
+                when,
+                editing_when,
+            },
+        }
+    }
+
+    pub(super) fn prompt_key(
+        &mut self,
+        prompt: Prompt,
+        mut input: TextInput,
+        key: &KeyEvent,
+    ) -> Mode {
+        match key.code {
+            KeyCode::Esc => Mode::Normal,
+            KeyCode::Enter => {
+                let reason = input.value().trim().to_string();
+                if reason.is_empty() {
+                    self.message = Some((Level::Error, t("msg.reason_required").into()));
+                    return Mode::Prompt { prompt, input };
+                }
+                match prompt {
+                    Prompt::CancelReason { ids } => {
+                        let r = self.change_status(
+                            &ids,
+                            StatusRequest::Set(Status::Cancelled),
+                            now(),
+                            Some(&reason),
+                        );
+                        self.report(r);
+                    }
+                }
+                Mode::Normal
+            }
+            _ => {
+                input.handle(key);
+                Mode::Prompt { prompt, input }
+            }
+        }
+    }
+
+    pub(super) fn confirm_key(&mut self, confirm: Confirm, key: &KeyEvent) -> Mode {
+        match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => {
+                match confirm {
+                    Confirm::DiscardForm => self.form = None,
+                    Confirm::Bulk { ids, request } => {
+                        let r = self.change_status(&ids, request, now(), None);
+                        self.report(r);
+                    }
+                }
+                Mode::Normal
+            }
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Mode::Normal,
+            _ => Mode::Confirm(confirm),
+        }
+    }
+}
