@@ -13,9 +13,13 @@ struct Tmux {
 
 impl Tmux {
     fn start(db: &Path, exit_file: &Path) -> Tmux {
+        Tmux::start_with(db, exit_file, "C.UTF-8")
+    }
+
+    fn start_with(db: &Path, exit_file: &Path, lang: &str) -> Tmux {
         let session = format!("odtest{}", std::process::id() as u64 * 1000 + rand_suffix());
         let cmd = format!(
-            "ORDERDESK_CONFIG=/nonexistent/x.toml LANG=C.UTF-8 {} --db '{}'; echo $? > '{}'",
+            "ORDERDESK_CONFIG=/nonexistent/x.toml LC_ALL= LANG={lang} {} --db '{}'; echo $? > '{}'",
             BIN,
             db.display(),
             exit_file.display()
@@ -155,6 +159,18 @@ fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
         }
     }
 
+    // The history row is in the file itself, as sqlite3 sees it.
+    let sql = format!(
+        "SELECT to_status FROM status_history WHERE order_id = \
+         (SELECT id FROM orders WHERE order_no = '{target}') ORDER BY id DESC LIMIT 1"
+    );
+    let out = Command::new("sqlite3")
+        .arg(&db)
+        .arg(&sql)
+        .output()
+        .expect("sqlite3 is installed (CI installs it)");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "in_production");
+
     t.keys(&["u"]);
     t.wait_for(|s| s.contains("Undone"), "undo message");
     assert_eq!(status_of(&db, &target), "confirmed");
@@ -181,4 +197,44 @@ fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
 
     let check = run_ok(orderdesk(&db).arg("check"));
     assert!(String::from_utf8_lossy(&check.stdout).contains("intact"));
+}
+
+#[test]
+fn chinese_locale_shows_chinese_tabs_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 100, 1);
+    let exit = dir.path().join("exit");
+    let t = Tmux::start_with(&db, &exit, "zh_CN.UTF-8");
+    let screen = t.wait_for(|s| order_rows(s) >= 20, "rows");
+    for title in ["订单", "客户", "物流", "投诉", "今日", "报表"] {
+        assert!(screen.contains(title), "tab {title}:\n{screen}");
+    }
+    t.keys(&["?"]);
+    let help = t.wait_for(|s| s.contains("按键"), "help in Chinese");
+    assert!(help.contains("撤销") && help.contains("下一状态"), "{help}");
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(150));
+    t.keys(&["q"]);
+    assert_eq!(wait_exit(&exit), "0");
+}
+
+#[test]
+fn a_tiny_terminal_gets_a_message_not_a_broken_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 50, 1);
+    let exit = dir.path().join("exit");
+    let t = Tmux::start(&db, &exit);
+    t.wait_for(|s| order_rows(s) >= 20, "rows");
+    Command::new("tmux")
+        .args(["resize-window", "-t", &t.session, "-x", "30", "-y", "8"])
+        .status()
+        .unwrap();
+    t.wait_for(|s| s.contains("too small"), "the small-terminal message");
+    Command::new("tmux")
+        .args(["resize-window", "-t", &t.session, "-x", "120", "-y", "40"])
+        .status()
+        .unwrap();
+    t.wait_for(|s| order_rows(s) >= 20, "rows again");
+    t.keys(&["q"]);
+    assert_eq!(wait_exit(&exit), "0");
 }

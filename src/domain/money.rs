@@ -54,13 +54,30 @@ pub fn canonical(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// An amount for display and reports: two decimals unless more were given.
+/// An amount for screens: thousands grouped, two decimals unless more were given.
 pub fn display_amount(d: Decimal) -> String {
     let n = d.normalize();
-    if n.scale() < 2 {
+    let plain = if n.scale() < 2 {
         format!("{:.2}", n)
     } else {
         n.to_string()
+    };
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
     }
 }
 
@@ -98,6 +115,12 @@ mod tests {
         assert_eq!(parse_decimal("1,234.50").unwrap().to_string(), "1234.50");
         assert_eq!(display_amount(parse_decimal("12").unwrap()), "12.00");
         assert_eq!(display_amount(parse_decimal("0.0035").unwrap()), "0.0035");
+        assert_eq!(
+            display_amount(parse_decimal("1234567.5").unwrap()),
+            "1,234,567.50"
+        );
+        assert_eq!(display_amount(parse_decimal("-999.1").unwrap()), "-999.10");
+        assert_eq!(display_amount(parse_decimal("100").unwrap()), "100.00");
     }
 
     #[test]
@@ -116,6 +139,8 @@ mod tests {
         t.add("USD", parse_decimal("0.5").unwrap());
         assert_eq!(t.get("USD").to_string(), "11.0");
         assert_eq!(t.describe(), "CNY 3.00 · USD 11.00");
+        t.add("USD", parse_decimal("1000").unwrap());
+        assert_eq!(t.describe(), "CNY 3.00 · USD 1,011.00");
         assert!(parse_currency("usd").is_err());
         assert_eq!(parse_currency("EUR").unwrap(), "EUR");
     }

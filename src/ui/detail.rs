@@ -24,9 +24,14 @@ fn section(lines: &mut Vec<Line<'static>>, key: &str, items: Vec<String>) {
     lines.extend(items.into_iter().map(|i| Line::from(format!("  {i}"))));
 }
 
+const LABEL_WIDTH: usize = 18;
+
 fn field(label: &str, value: String) -> Line<'static> {
+    let text = t(label);
+    // Pad by display width: a Chinese label is twice as wide as its character count.
+    let pad = LABEL_WIDTH.saturating_sub(unicode_width::UnicodeWidthStr::width(text));
     Line::from(vec![
-        Span::styled(format!("{:<14}", t(label)), theme::dim()),
+        Span::styled(format!("{text}{}", " ".repeat(pad)), theme::dim()),
         Span::raw(value),
     ])
 }

@@ -44,8 +44,9 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
         if f.key == crate::app::form::FieldKey::DueReason && !form.due_changed() {
             label = format!("({label})");
         }
+        let pad = (LABEL as usize - 1).saturating_sub(label.width());
         let mut spans = vec![
-            Span::styled(format!("{label:<w$}", w = LABEL as usize - 1), label_style),
+            Span::styled(format!("{label}{}", " ".repeat(pad)), label_style),
             Span::raw(" "),
             Span::raw(f.input.value().to_string()),
         ];

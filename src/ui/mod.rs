@@ -102,59 +102,70 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// The actions whose keys the footer shows on the current screen.
+/// The actions whose keys the footer shows on the current screen, most important first.
 fn footer_actions(app: &App) -> Vec<Action> {
     use Action::*;
     if app.form.is_some() {
         return vec![Save, NextField, AddLine, DeleteLine, Close];
     }
     match app.tab {
-        Tab::Orders if app.detail.is_some() => vec![
-            Down,
-            Up,
-            Advance,
-            StatusMenu,
-            Hold,
-            CancelOrder,
-            Edit,
-            Undo,
-            Back,
-            Help,
-        ],
+        Tab::Orders if app.detail.is_some() => {
+            vec![
+                Advance,
+                StatusMenu,
+                Hold,
+                CancelOrder,
+                Undo,
+                Edit,
+                Down,
+                Up,
+                Back,
+            ]
+        }
         Tab::Orders => vec![
             Open,
             Search,
-            Filter,
-            Sort,
-            Mark,
-            New,
-            Edit,
             Advance,
             StatusMenu,
             Hold,
             CancelOrder,
             Undo,
+            Mark,
+            Filter,
+            New,
+            Edit,
+            Sort,
             Palette,
-            Help,
             Quit,
         ],
-        Tab::Today => vec![Down, Up, Open, NextTab, Palette, Help, Quit],
-        Tab::Reports => vec![NextTab, Palette, Help, Quit],
-        _ => vec![Search, Filter, Sort, Mark, NextTab, Palette, Help, Quit],
+        Tab::Today => vec![Down, Up, Open, NextTab, Palette, Quit],
+        Tab::Reports => vec![PrevMonth, NextMonth, NextTab, Palette, Quit],
+        _ => vec![Search, Filter, Sort, Mark, NextTab, Palette, Quit],
     }
 }
 
+/// Key hints that fit the width, in order of importance; `?` help always shows, last.
 fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
+    let hint = |action: Action| -> Option<[Span<'static>; 2]> {
+        let key = app.keymap.keys(action).into_iter().next()?;
+        Some([
+            Span::styled(format!(" {key} "), theme::key()),
+            Span::raw(format!(" {} ", t(&format!("action.{}", action.as_ref())))),
+        ])
+    };
+    let width = |h: &[Span]| h.iter().map(Span::width).sum::<usize>();
+    let help = hint(Action::Help);
+    let mut room = (area.width as usize).saturating_sub(help.as_ref().map_or(0, |h| width(h)));
     let mut spans = Vec::new();
-    for action in footer_actions(app) {
-        let keys = app.keymap.keys(action);
-        let Some(first) = keys.first() else { continue };
-        spans.push(Span::styled(format!(" {first} "), theme::key()));
-        spans.push(Span::raw(format!(
-            " {} ",
-            t(&format!("action.{}", action.as_ref()))
-        )));
+    for h in footer_actions(app).into_iter().filter_map(hint) {
+        let w = width(&h);
+        if w > room {
+            break;
+        }
+        room -= w;
+        spans.extend(h);
     }
+    spans.extend(help.into_iter().flatten());
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -129,7 +129,7 @@ pub fn orders(frame: &mut Frame, list: &ListView<OrderRow>, area: Rect) {
             Constraint::Length(17),
             Constraint::Fill(1),
             Constraint::Length(8),
-            Constraint::Length(12),
+            Constraint::Length(14),
             Constraint::Length(15),
             Constraint::Length(18),
             Constraint::Length(5),
@@ -178,7 +178,7 @@ pub fn customers(frame: &mut Frame, list: &ListView<CustomerRow>, area: Rect) {
             Constraint::Fill(1),
             Constraint::Length(8),
             Constraint::Length(8),
-            Constraint::Length(12),
+            Constraint::Length(14),
         ],
     )
     .header(header(&[
