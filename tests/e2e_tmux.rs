@@ -114,7 +114,8 @@ fn wait_exit(exit_file: &Path) -> String {
 }
 
 fn order_rows(screen: &str) -> usize {
-    screen.lines().filter(|l| l.contains("SO-")).count()
+    // Rows of the table: inside the frame, below the title line.
+    screen.lines().filter(|l| l.starts_with('│') && l.contains("SO-")).count()
 }
 
 #[test]
