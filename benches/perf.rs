@@ -149,9 +149,17 @@ fn main() {
         "Acme",
     ] {
         key_to_frame(&mut app, &mut t, key(KeyCode::Char('/')));
+        let mut slowest = Duration::ZERO;
         for c in term.chars() {
-            search.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char(c))));
+            let d = key_to_frame(&mut app, &mut t, key(KeyCode::Char(c)));
+            slowest = slowest.max(d);
+            search.push(d);
         }
+        println!(
+            "  search {term:<10} slowest keystroke {:>8.3} ms, {} rows",
+            slowest.as_secs_f64() * 1000.0,
+            app.orders.rows.len()
+        );
         key_to_frame(&mut app, &mut t, key(KeyCode::Esc));
     }
     report("search keystroke", search, 30.0, 30.0);
@@ -164,6 +172,18 @@ fn main() {
         key_to_frame(&mut app, &mut t, key(KeyCode::Char('j')));
     }
     report("status change (h) + commit", change, 5.0, 16.0);
+    let mut saves = Vec::new();
+    for _ in 0..20 {
+        key_to_frame(&mut app, &mut t, key(KeyCode::Char('e')));
+        let start = Instant::now();
+        app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        app.prepare(orderdesk::ui::list_height(40));
+        t.draw(|f| orderdesk::ui::draw(f, &app)).expect("draw");
+        saves.push(start.elapsed());
+        assert!(app.form.is_none(), "the form saved");
+        key_to_frame(&mut app, &mut t, key(KeyCode::Char('u')));
+    }
+    report("order form save (Ctrl-S) + commit", saves, 5.0, 16.0);
     report("undo (u) + commit", undo, 5.0, 16.0);
 
     key_to_frame(&mut app, &mut t, key(KeyCode::Char('5')));

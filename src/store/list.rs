@@ -62,6 +62,12 @@ pub trait ListEntity: Sized {
     fn sorts() -> &'static [Sort];
     fn filters() -> Vec<Filter>;
     fn search(query: &str) -> Option<SearchClause>;
+
+    /// The search as it should run on this data: an entity may look at the data to choose
+    /// the cheaper form of the same condition.
+    fn search_in(_conn: &Connection, query: &str) -> Option<SearchClause> {
+        Self::search(query)
+    }
     fn from_row(row: &Row) -> rusqlite::Result<Self>;
 }
 
@@ -105,7 +111,7 @@ struct Built {
     params: Vec<(String, Value)>,
 }
 
-fn conditions<T: ListEntity>(q: &ListQuery, ctx: &ListContext) -> Built {
+fn conditions<T: ListEntity>(conn: &Connection, q: &ListQuery, ctx: &ListContext) -> Built {
     let mut parts = Vec::new();
     let mut params: Vec<(String, Value)> = Vec::new();
     let all = T::filters();
@@ -114,7 +120,7 @@ fn conditions<T: ListEntity>(q: &ListQuery, ctx: &ListContext) -> Built {
             parts.push(format!("({})", f.sql));
         }
     }
-    if let Some(s) = T::search(q.search.trim()) {
+    if let Some(s) = T::search_in(conn, q.search.trim()) {
         parts.push(format!("({})", s.sql));
         params.extend(s.params);
     }
@@ -171,7 +177,7 @@ pub fn fetch<T: ListEntity>(
     ctx: &ListContext,
 ) -> Result<Page<T>> {
     let (sort, desc) = sort_of::<T>(q);
-    let built = conditions::<T>(q, ctx);
+    let built = conditions::<T>(conn, q, ctx);
     let mut params = built.params;
     let mut conds = Vec::new();
     if !built.sql.is_empty() {
@@ -211,16 +217,27 @@ pub fn fetch<T: ListEntity>(
     Ok(page)
 }
 
+/// Searches are counted up to this many; more shows as "10000+".
+pub const SEARCH_COUNT_CAP: u64 = 10_000;
+
 /// How many rows the query matches (an indexed count; screens ask for it after the first
-/// frame).
+/// frame). A search is counted only up to `SEARCH_COUNT_CAP` + 1, so a common word stays fast.
 pub fn count<T: ListEntity>(conn: &Connection, q: &ListQuery, ctx: &ListContext) -> Result<u64> {
-    let built = conditions::<T>(q, ctx);
+    let built = conditions::<T>(conn, q, ctx);
     let where_ = if built.sql.is_empty() {
         String::new()
     } else {
         format!("WHERE {}", built.sql)
     };
-    let sql = format!("SELECT count(*) FROM {} {where_}", T::COUNT_FROM);
+    let sql = if q.search.trim().is_empty() {
+        format!("SELECT count(*) FROM {} {where_}", T::COUNT_FROM)
+    } else {
+        format!(
+            "SELECT count(*) FROM (SELECT 1 FROM {} {where_} LIMIT {})",
+            T::COUNT_FROM,
+            SEARCH_COUNT_CAP + 1
+        )
+    };
     let mut stmt = conn.prepare_cached(&sql).doing("preparing a count")?;
     let named: Vec<(&str, &dyn ToSql)> = built
         .params

@@ -43,6 +43,39 @@ fn date_col(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 }
 
 const ACTIVE: &str = "'inquiry','quoted','confirmed','in_production','ready','on_hold'";
+/// A rare word: collect its few matches, then sort them.
+const FTS_RARE: &str = "o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH :fts)";
+/// A common word: walk the list in its order and ask the index about each row, so the first
+/// screenful is found without collecting hundreds of thousands of matches.
+const FTS_COMMON: &str =
+    "EXISTS (SELECT 1 FROM order_search WHERE order_search MATCH :fts AND rowid = o.id)";
+/// Matches above which a word counts as common.
+const COMMON_MATCHES: i64 = 2_000;
+
+/// Whether `expr` matches many orders; remembered for the last expression, because every
+/// scroll step of a searched list asks again.
+fn is_common(conn: &Connection, expr: &str) -> bool {
+    static LAST: std::sync::Mutex<Option<(String, bool)>> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((e, common)) = last.as_ref() {
+        if e == expr {
+            return *common;
+        }
+    }
+    let common = conn
+        .query_row(
+            "SELECT count(*) FROM (SELECT rowid FROM order_search WHERE order_search MATCH ?1 LIMIT ?2)",
+            rusqlite::params![expr, COMMON_MATCHES + 1],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > COMMON_MATCHES)
+        .unwrap_or(false);
+    *last = Some((expr.to_string(), common));
+    common
+}
+
+/// The due date as the indexes hold it, so range conditions are answered from the index.
+const DUE: &str = "ifnull(o.due_date, '9999-12-31')";
 
 impl ListEntity for OrderRow {
     const FROM: &'static str = "orders o LEFT JOIN customers c ON c.id = o.customer_id \
@@ -91,14 +124,12 @@ impl ListEntity for OrderRow {
         f.push(Filter {
             key: "overdue".into(),
             group: "due",
-            sql: format!("o.due_date < :today AND o.status IN ({ACTIVE})"),
+            sql: format!("{DUE} < :today AND o.status IN ({ACTIVE})"),
         });
         f.push(Filter {
             key: "due_week".into(),
             group: "due",
-            sql: format!(
-                "o.due_date >= :today AND o.due_date <= :week_end AND o.status IN ({ACTIVE})"
-            ),
+            sql: format!("{DUE} >= :today AND {DUE} <= :week_end AND o.status IN ({ACTIVE})"),
         });
         f.push(Filter {
             key: "incomplete".into(),
@@ -128,10 +159,7 @@ impl ListEntity for OrderRow {
                 .map(|t| fts_phrase(t))
                 .collect::<Vec<_>>()
                 .join(" AND ");
-            parts.push(
-                "o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH :fts)"
-                    .to_string(),
-            );
+            parts.push(FTS_RARE.to_string());
             params.push((":fts".to_string(), Value::Text(expr)));
         }
         // Trigrams need three characters; a one- or two-character term (a Chinese name is
@@ -149,6 +177,16 @@ impl ListEntity for OrderRow {
             sql: parts.join(" AND "),
             params,
         })
+    }
+
+    fn search_in(conn: &Connection, query: &str) -> Option<SearchClause> {
+        let mut clause = Self::search(query)?;
+        if let Some((_, Value::Text(expr))) = clause.params.iter().find(|(n, _)| n == ":fts") {
+            if is_common(conn, expr) {
+                clause.sql = clause.sql.replace(FTS_RARE, FTS_COMMON);
+            }
+        }
+        Some(clause)
     }
 
     fn from_row(r: &Row) -> rusqlite::Result<Self> {

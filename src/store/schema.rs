@@ -63,10 +63,10 @@ CREATE INDEX orders_by_status        ON orders(status, ordered_at, id);
 CREATE INDEX orders_by_status_due    ON orders(status, ifnull(due_date, '9999-12-31'), id);
 CREATE INDEX orders_by_type          ON orders(order_type, ordered_at, id);
 CREATE INDEX orders_by_customer      ON orders(customer_id, ordered_at);
-CREATE INDEX orders_incomplete       ON orders(ordered_at, id) WHERE missing <> '';
+CREATE INDEX orders_incomplete       ON orders(status, ordered_at, id) WHERE missing <> '';
 CREATE INDEX orders_by_delivered     ON orders(delivered_at) WHERE delivered_at IS NOT NULL;
-CREATE INDEX orders_payment_open     ON orders(payment_due) WHERE paid_at IS NULL AND payment_due IS NOT NULL;
-CREATE INDEX orders_by_status_change ON orders(status_changed_at);
+CREATE INDEX orders_payment_open     ON orders(payment_due, status) WHERE paid_at IS NULL AND payment_due IS NOT NULL;
+CREATE INDEX orders_by_status_change ON orders(status, status_changed_at);
 
 CREATE TABLE order_lines (
     id           INTEGER PRIMARY KEY,

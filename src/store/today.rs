@@ -50,7 +50,7 @@ pub const ORDER_FILTERS: &[(&str, &str)] = &[
     (
         "high_risk",
         "o.status IN ('confirmed','in_production','ready','shipped','on_hold') \
-         AND (o.order_type = 'rush' OR o.due_date <= :week_end) \
+         AND (o.order_type = 'rush' OR ifnull(o.due_date, '9999-12-31') <= :week_end) \
          AND (o.id IN (SELECT order_id FROM exceptions WHERE resolved_at IS NULL) \
               OR o.id IN (SELECT order_id FROM production WHERE stage <> 'done' AND planned_finish < :today) \
               OR o.id IN (SELECT order_id FROM shipments WHERE delivered_at IS NULL AND eta < :now))",
@@ -123,18 +123,20 @@ pub fn reminders(conn: &Connection, windows: ResponseWindows) -> Result<Vec<Remi
                  AND k.resolved_at IS NULL AND {deadline} >= :now"
             ),
             "late_shipments" => {
-                "SELECT count(*) FROM shipments WHERE delivered_at IS NULL AND eta < :now".to_string()
+                "SELECT count(*) FROM shipments WHERE delivered_at IS NULL AND eta < :now"
+                    .to_string()
             }
             "overdue_orders" => orders_where(
-                "o.due_date < :today AND o.status IN ('confirmed','in_production','ready','on_hold')",
-            ),
-            "due_soon" => orders_where(
-                "o.due_date >= :today AND o.due_date <= :week_end \
+                "ifnull(o.due_date, '9999-12-31') < :today \
                  AND o.status IN ('confirmed','in_production','ready','on_hold')",
             ),
-            "incomplete_orders" => orders_where(
-                "o.missing <> '' AND o.status NOT IN ('cancelled','lost','closed')",
+            "due_soon" => orders_where(
+                "ifnull(o.due_date, '9999-12-31') BETWEEN :today AND :week_end \
+                 AND o.status IN ('confirmed','in_production','ready','on_hold')",
             ),
+            "incomplete_orders" => {
+                orders_where("o.missing <> '' AND o.status NOT IN ('cancelled','lost','closed')")
+            }
             "followups_due" => {
                 "SELECT count(*) FROM followups WHERE done_at IS NULL AND due_at <= :now + 86400"
                     .to_string()

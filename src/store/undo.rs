@@ -240,6 +240,19 @@ fn order_of(image: &Image, conn: &Connection) -> Option<i64> {
     }
 }
 
+/// Whether restoring `image` changes what the order search index holds.
+fn touches_search(conn: &Connection, image: &Image) -> Result<bool> {
+    const SEARCHED: [&str; 3] = ["order_no", "customer_id", "notes"];
+    Ok(match (image.table.as_str(), &image.before) {
+        ("order_lines", _) | ("orders", None) => true,
+        ("orders", Some(before)) => match read_row(conn, "orders", image.rowid)? {
+            None => true,
+            Some(now) => SEARCHED.iter().any(|c| before.get(*c) != now.get(*c)),
+        },
+        _ => false,
+    })
+}
+
 /// Undoes the latest action not yet undone, inside the caller's transaction. `None` when
 /// there is nothing left to undo.
 pub fn undo_last(conn: &Connection) -> Result<Option<Undone>> {
@@ -257,17 +270,23 @@ pub fn undo_last(conn: &Connection) -> Result<Option<Undone>> {
     let images: Vec<Image> = serde_json::from_str(&images)
         .map_err(|e| StoreError::Invalid(format!("undo record {id} is damaged: {e}")))?;
     let mut orders = Vec::new();
+    let mut reindex = Vec::new();
     for image in images.iter().rev() {
-        // The order is looked up before the restore deletes a row the action had created.
+        // Both are worked out before the restore deletes a row the action had created.
         let order = order_of(image, conn);
+        let searchable = touches_search(conn, image)?;
         restore(conn, image)?;
         if let Some(o) = order {
             if !orders.contains(&o) {
                 orders.push(o);
             }
+            if searchable && !reindex.contains(&o) {
+                reindex.push(o);
+            }
         }
     }
-    for o in &orders {
+    // Only text the search index holds needs it rebuilt; a status undo leaves it alone.
+    for o in &reindex {
         search::reindex_order(conn, *o)?;
     }
     conn.execute(

@@ -347,6 +347,9 @@ fn position<T: ListEntity>(list: &ListView<T>) -> String {
         "↑"
     };
     let total = match list.total {
+        Some(n) if n > crate::store::list::SEARCH_COUNT_CAP => {
+            format!("{}+", crate::store::list::SEARCH_COUNT_CAP)
+        }
         Some(n) => n.to_string(),
         None => "…".to_string(),
     };
