@@ -115,7 +115,10 @@ fn wait_exit(exit_file: &Path) -> String {
 
 fn order_rows(screen: &str) -> usize {
     // Rows of the table: inside the frame, below the title line.
-    screen.lines().filter(|l| l.starts_with('│') && l.contains("SO-")).count()
+    screen
+        .lines()
+        .filter(|l| l.starts_with('│') && l.contains("SO-"))
+        .count()
 }
 
 #[test]
