@@ -196,6 +196,16 @@ impl Store {
     }
 }
 
+impl Drop for Store {
+    /// Keeps the planner's statistics current, so list queries keep choosing their indexes
+    /// as the data grows. Bounded, so closing a large file stays quick.
+    fn drop(&mut self) {
+        let _ = self
+            .conn
+            .execute_batch("PRAGMA analysis_limit = 400; PRAGMA optimize;");
+    }
+}
+
 #[cfg(unix)]
 fn create_private_file(path: &Path) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
