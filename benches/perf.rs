@@ -75,7 +75,7 @@ fn rss_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn open(path: &PathBuf) -> (App, Terminal<TestBackend>, Duration) {
+fn open(path: &std::path::Path) -> (App, Terminal<TestBackend>, Duration) {
     let start = Instant::now();
     let store = Store::open(path).expect("open");
     let mut app = App::new(store, Config::default(), Keymap::defaults());

@@ -6,7 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod crash;
-// pub mod demo;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod io;

@@ -1,0 +1,99 @@
+//! Settings for loading a million orders in under a minute, and their undoing. The demo
+//! only fills a file without orders or customers, so while it runs, speed may be bought
+//! with durability: a crash rolls the file back to the empty state it had.
+
+use crate::store::{Context, Result as StoreResult};
+use rusqlite::{Connection, Transaction};
+
+/// Page cache while loading (KiB, negative as SQLite wants it). The file grows to about
+/// 1.5 GiB at a million orders; a cache that holds most of it saves writing pages out and
+/// reading them back for the index builds. SQLite takes the memory only as it fills.
+const BULK_CACHE_KIB: i64 = -512 * 1024;
+
+/// Connection settings changed for the bulk load, and their previous values.
+pub struct BulkSettings {
+    journal_mode: String,
+    synchronous: i64,
+    cache_size: i64,
+    foreign_keys: i64,
+}
+
+fn pragma<T: rusqlite::types::FromSql>(conn: &Connection, name: &str) -> StoreResult<T> {
+    conn.pragma_query_value(None, name, |r| r.get(0))
+        .doing("reading the connection settings")
+}
+
+impl BulkSettings {
+    pub fn apply(conn: &Connection) -> StoreResult<BulkSettings> {
+        let saved = BulkSettings {
+            journal_mode: pragma(conn, "journal_mode")?,
+            synchronous: pragma(conn, "synchronous")?,
+            cache_size: pragma(conn, "cache_size")?,
+            foreign_keys: pragma(conn, "foreign_keys")?,
+        };
+        // A rollback journal instead of WAL: the new pages go to the file once, instead of
+        // to the WAL and then again to the file at the checkpoint; the journal only keeps
+        // the few pages the empty file had. This fails harmlessly (staying in WAL) when
+        // another connection has the file open.
+        let _ = conn.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()));
+        // Foreign keys are off so that multi-row inserts need no statement journal (see
+        // `rows`); the generator makes every reference valid and the tests check it.
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous = OFF;
+             PRAGMA cache_size = {BULK_CACHE_KIB};
+             PRAGMA foreign_keys = OFF;"
+        ))
+        .doing("preparing the connection for the demo")?;
+        Ok(saved)
+    }
+
+    pub fn restore(self, conn: &Connection) -> StoreResult<()> {
+        conn.pragma_update_and_check(None, "journal_mode", &self.journal_mode, |_| Ok(()))
+            .doing("restoring the journal mode")?;
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous = {};
+             PRAGMA cache_size = {};
+             PRAGMA foreign_keys = {};",
+            self.synchronous, self.cache_size, self.foreign_keys
+        ))
+        .doing("restoring the connection after the demo")?;
+        // Hand back the memory of the bulk cache now, not when the store closes.
+        conn.execute_batch("PRAGMA shrink_memory;")
+            .doing("restoring the connection after the demo")
+    }
+}
+
+/// Secondary indexes dropped for the load and created again at its end: building an index
+/// over a finished table (one sort) is about twice as fast as updating it row by row, and
+/// the rows go in much faster without them. The same statements recreate them exactly.
+pub struct DroppedIndexes(Vec<(String, String)>);
+
+impl DroppedIndexes {
+    pub fn drop_all(tx: &Transaction) -> StoreResult<DroppedIndexes> {
+        let mut stmt = tx
+            .prepare(
+                "SELECT name, sql FROM sqlite_master
+                 WHERE type = 'index' AND sql IS NOT NULL AND tbl_name <> 'audit_log'
+                 ORDER BY rowid",
+            )
+            .doing("listing indexes")?;
+        let list = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .doing("listing indexes")?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()
+            .doing("listing indexes")?;
+        for (name, _) in &list {
+            tx.execute_batch(&format!("DROP INDEX \"{name}\""))
+                .doing("setting indexes aside for the demo")?;
+        }
+        Ok(DroppedIndexes(list))
+    }
+
+    pub fn rebuild(self, tx: &Transaction) -> StoreResult<()> {
+        for (_, sql) in &self.0 {
+            tx.execute_batch(sql)
+                .doing("rebuilding indexes after the demo")?;
+        }
+        Ok(())
+    }
+}
