@@ -152,6 +152,9 @@ fn main() {
         let mut slowest = Duration::ZERO;
         for c in term.chars() {
             let d = key_to_frame(&mut app, &mut t, key(KeyCode::Char(c)));
+            if std::env::var("ORDERDESK_BENCH_VERBOSE").is_ok() {
+                println!("    {c:?} {:.3} ms", d.as_secs_f64() * 1000.0);
+            }
             slowest = slowest.max(d);
             search.push(d);
         }

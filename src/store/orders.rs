@@ -49,28 +49,109 @@ const FTS_RARE: &str = "o.id IN (SELECT rowid FROM order_search WHERE order_sear
 /// screenful is found without collecting hundreds of thousands of matches.
 const FTS_COMMON: &str =
     "EXISTS (SELECT 1 FROM order_search WHERE order_search MATCH :fts AND rowid = o.id)";
-/// Matches above which a word counts as common.
-const COMMON_MATCHES: i64 = 2_000;
+/// Rare words cost one rowid each to collect; common ones one index probe per row walked
+/// until a screenful is found. The balance point measured at 1,000,000 orders.
+const COMMON_MATCHES: i64 = 30_000;
 
-/// Whether `expr` matches many orders; remembered for the last expression, because every
+/// Changes whenever this connection or another one has written, so remembered answers
+/// about the data are never used after it changed.
+fn data_stamp(conn: &Connection) -> String {
+    conn.query_row("SELECT total_changes()", [], |r| r.get::<_, i64>(0))
+        .and_then(|own| {
+            conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
+                .map(|other| format!("{:p}:{own}:{other}", conn))
+        })
+        .unwrap_or_default()
+}
+
+/// The condition for the `i`-th short term, checked row by row as the list is walked.
+fn short_walk(i: usize) -> String {
+    format!(
+        "(o.order_no LIKE :p{i} ESCAPE '\\' OR o.customer_id IN \
+         (SELECT id FROM customers WHERE name LIKE :a{i} ESCAPE '\\' OR code LIKE :p{i} ESCAPE '\\'))"
+    )
+}
+
+/// Orders above which a short term is walked rather than collected.
+const SHORT_RARE_LIMIT: i64 = 2_000;
+
+/// For a short term matching at most `SHORT_RARE_LIMIT` orders, the same condition as
+/// `short_walk` written as a list of order ids (only integers, so safe inside SQL).
+fn rare_short_term(conn: &Connection, term: &str) -> Option<String> {
+    static LAST: std::sync::Mutex<Option<(String, Option<String>)>> = std::sync::Mutex::new(None);
+    let key = format!("{}\u{0}{term}", data_stamp(conn));
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((k, answer)) = last.as_ref() {
+        if *k == key {
+            return answer.clone();
+        }
+    }
+    let esc = like_escape(term);
+    let ids: Option<Vec<i64>> = conn
+        .prepare_cached(
+            "SELECT o.id FROM orders o WHERE o.customer_id IN
+               (SELECT id FROM customers WHERE name LIKE ?2 ESCAPE '\\' OR code LIKE ?1 ESCAPE '\\')
+             UNION ALL SELECT id FROM orders WHERE order_no >= ?3 AND order_no < ?4
+             UNION ALL SELECT id FROM orders WHERE order_no >= ?5 AND order_no < ?6
+             LIMIT ?7",
+        )
+        .and_then(|mut stmt| {
+            let upper = term.to_uppercase();
+            stmt.query_map(
+                rusqlite::params![
+                    format!("{esc}%"),
+                    format!("%{esc}%"),
+                    term,
+                    format!("{term}\u{10FFFF}"),
+                    upper,
+                    format!("{upper}\u{10FFFF}"),
+                    SHORT_RARE_LIMIT + 1
+                ],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<Vec<i64>>>()
+        })
+        .ok();
+    let answer = ids
+        .filter(|ids| ids.len() as i64 <= SHORT_RARE_LIMIT)
+        .map(|mut ids| {
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.is_empty() {
+                "0".to_string()
+            } else {
+                let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+                format!("o.id IN ({list})")
+            }
+        });
+    *last = Some((key, answer.clone()));
+    answer
+}
+
+/// Whether `expr` matches more than `limit` orders (reads at most `limit` + 1 rowids).
+fn matches_more_than(conn: &Connection, expr: &str, limit: i64) -> bool {
+    conn.query_row(
+        "SELECT count(*) FROM (SELECT rowid FROM order_search WHERE order_search MATCH ?1 LIMIT ?2)",
+        rusqlite::params![expr, limit + 1],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > limit)
+    .unwrap_or(false)
+}
+
+/// Whether `expr` is a common word; remembered for the last expression, because every
 /// scroll step of a searched list asks again.
 fn is_common(conn: &Connection, expr: &str) -> bool {
     static LAST: std::sync::Mutex<Option<(String, bool)>> = std::sync::Mutex::new(None);
+    let key = format!("{}\u{0}{expr}", data_stamp(conn));
     let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((e, common)) = last.as_ref() {
-        if e == expr {
+    if let Some((k, common)) = last.as_ref() {
+        if *k == key {
             return *common;
         }
     }
-    let common = conn
-        .query_row(
-            "SELECT count(*) FROM (SELECT rowid FROM order_search WHERE order_search MATCH ?1 LIMIT ?2)",
-            rusqlite::params![expr, COMMON_MATCHES + 1],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(|n| n > COMMON_MATCHES)
-        .unwrap_or(false);
-    *last = Some((expr.to_string(), common));
+    let common = matches_more_than(conn, expr, COMMON_MATCHES);
+    *last = Some((key, common));
     common
 }
 
@@ -166,10 +247,7 @@ impl ListEntity for OrderRow {
         // often two) matches order-number prefixes and customer names instead.
         for (i, term) in short.iter().enumerate() {
             let esc = like_escape(term);
-            parts.push(format!(
-                "(o.order_no LIKE :p{i} ESCAPE '\\' OR o.customer_id IN \
-                 (SELECT id FROM customers WHERE name LIKE :a{i} ESCAPE '\\' OR code LIKE :p{i} ESCAPE '\\'))"
-            ));
+            parts.push(short_walk(i));
             params.push((format!(":p{i}"), Value::Text(format!("{esc}%"))));
             params.push((format!(":a{i}"), Value::Text(format!("%{esc}%"))));
         }
@@ -186,6 +264,23 @@ impl ListEntity for OrderRow {
                 clause.sql = clause.sql.replace(FTS_RARE, FTS_COMMON);
             }
         }
+        // A short term that matches few orders (or none) is answered from their ids; walking
+        // the list to check each row would read all million rows to find nothing.
+        for (i, term) in query
+            .split_whitespace()
+            .filter(|t| t.chars().count() < MIN_TRIGRAM_CHARS)
+            .enumerate()
+        {
+            if let Some(rare) = rare_short_term(conn, term) {
+                let walk = short_walk(i);
+                clause.sql = clause.sql.replace(&walk, &rare);
+            }
+        }
+        let sql = &clause.sql;
+        clause.params.retain(|(name, _)| {
+            sql.match_indices(name.as_str())
+                .any(|(at, _)| !sql[at + name.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        });
         Some(clause)
     }
 
