@@ -185,9 +185,12 @@ impl Parts<'_> {
                 let _ = joined(worker);
                 return Err(e.into());
             }
-            let Ok(facts) = facts.recv() else {
-                joined(worker)?;
-                bail!("the demo generator stopped early");
+            let facts = match facts.recv() {
+                Ok(facts) if facts.len() == orders => facts,
+                _ => {
+                    joined(worker)?;
+                    bail!("the demo generator stopped early");
+                }
             };
             summary.orders = facts.len();
             self.after_sales(&facts, orders, summary)?;

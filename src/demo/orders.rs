@@ -33,7 +33,7 @@ pub struct OrderFact {
     pub late: bool,
 }
 
-/// Counts and last ids of what has been generated; rows get explicit, increasing ids.
+/// The last id used in each child table: rows get explicit, increasing ids.
 #[derive(Default)]
 pub(super) struct Ids {
     pub(super) line: i64,
@@ -434,7 +434,7 @@ fn make_line(rng: &mut ChaCha8Rng, words: &Words, lang: Language, currency: &str
     let span = product.max_price - product.min_price;
     let usd = product.min_price + rng.gen_range(0..=span).min(rng.gen_range(0..=span));
     let mut price = usd * rate(currency) / 10_000;
-    // Round as a price list would: cents from 1.00 up, tenths of a cent below 0.10.
+    // Round as a price list would: cents from 1.00, tenths of a cent from 0.10, finer below.
     price = match price {
         p if p >= 10_000 => (p + 50) / 100 * 100,
         p if p >= 1_000 => (p + 5) / 10 * 10,
