@@ -10,6 +10,7 @@ use crate::store::audit;
 use crate::store::search::reindex_order;
 use crate::store::undo::Change;
 use chrono::NaiveDate;
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 use std::str::FromStr;
@@ -254,30 +255,19 @@ pub fn save(
                 .doing("keeping the due date revision")?;
                 change.inserted("due_date_revisions", conn.last_insert_rowid())?;
             }
-            conn.execute(
-                "UPDATE orders SET order_no = ?1, customer_id = ?2, order_type = ?3, ordered_at = ?4,
-                        due_date = ?5, first_due_date = ifnull(first_due_date, ?5),
-                        delivery_address = ?6, currency = ?7, payment_due = ?8, paid_at = ?9,
-                        total = ?10, missing = ?11, missing_reason = ?12, notes = ?13,
-                        updated_at = ?14, version = version + 1
-                 WHERE id = ?15",
-                params![
-                    order_no,
-                    draft.customer_id,
-                    draft.order_type.as_str(),
-                    draft.ordered_at,
-                    due,
-                    none_if_empty(&draft.delivery_address),
-                    draft.currency,
-                    draft.payment_due.map(format_date),
-                    draft.paid_at.map(format_date),
-                    total,
-                    missing_text,
-                    none_if_empty(&draft.missing_reason),
-                    none_if_empty(&draft.notes),
-                    stamp,
-                    id
-                ],
+            let mut fields = order_fields(draft, &order_no, &due, &total, &missing_text, stamp);
+            fields.push((":id", Value::Integer(id)));
+            execute_named(
+                conn,
+                "UPDATE orders SET order_no = :order_no, customer_id = :customer_id,
+                        order_type = :order_type, ordered_at = :ordered_at, due_date = :due_date,
+                        first_due_date = ifnull(first_due_date, :due_date),
+                        delivery_address = :delivery_address, currency = :currency,
+                        payment_due = :payment_due, paid_at = :paid_at, total = :total,
+                        missing = :missing, missing_reason = :missing_reason, notes = :notes,
+                        updated_at = :stamp, version = version + 1
+                 WHERE id = :id",
+                &fields,
             )
             .doing("saving an order")?;
             let line_ids: Vec<i64> = {
@@ -318,28 +308,17 @@ pub fn save(
                 e => Err(e),
             })
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            conn.execute(
+            let mut fields = order_fields(draft, &order_no, &due, &total, &missing_text, stamp);
+            fields.push((":status", Value::Text(draft.status.as_str().to_string())));
+            execute_named(
+                conn,
                 "INSERT INTO orders (order_no, customer_id, order_type, status, ordered_at, due_date,
                         first_due_date, delivery_address, currency, payment_due, paid_at, total,
                         missing, missing_reason, notes, status_changed_at, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?15)",
-                params![
-                    order_no,
-                    draft.customer_id,
-                    draft.order_type.as_str(),
-                    draft.status.as_str(),
-                    draft.ordered_at,
-                    due,
-                    none_if_empty(&draft.delivery_address),
-                    draft.currency,
-                    draft.payment_due.map(format_date),
-                    draft.paid_at.map(format_date),
-                    total,
-                    missing_text,
-                    none_if_empty(&draft.missing_reason),
-                    none_if_empty(&draft.notes),
-                    stamp
-                ],
+                 VALUES (:order_no, :customer_id, :order_type, :status, :ordered_at, :due_date,
+                        :due_date, :delivery_address, :currency, :payment_due, :paid_at, :total,
+                        :missing, :missing_reason, :notes, :stamp, :stamp, :stamp)",
+                &fields,
             )
             .doing("creating an order")?;
             let id = conn.last_insert_rowid();
@@ -380,6 +359,59 @@ pub fn save(
     }
     reindex_order(conn, id)?;
     Ok(id)
+}
+
+/// The columns a new order and an edit write alike, as named parameters.
+fn order_fields(
+    draft: &OrderDraft,
+    order_no: &str,
+    due: &Option<String>,
+    total: &str,
+    missing: &str,
+    stamp: i64,
+) -> Vec<(&'static str, Value)> {
+    let text = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Text(s.to_string()));
+    let date = |d: Option<NaiveDate>| text(d.map(format_date).as_deref());
+    vec![
+        (":order_no", Value::Text(order_no.to_string())),
+        (
+            ":customer_id",
+            draft.customer_id.map_or(Value::Null, Value::Integer),
+        ),
+        (
+            ":order_type",
+            Value::Text(draft.order_type.as_str().to_string()),
+        ),
+        (":ordered_at", Value::Integer(draft.ordered_at)),
+        (":due_date", text(due.as_deref())),
+        (
+            ":delivery_address",
+            text(none_if_empty(&draft.delivery_address)),
+        ),
+        (":currency", Value::Text(draft.currency.clone())),
+        (":payment_due", date(draft.payment_due)),
+        (":paid_at", date(draft.paid_at)),
+        (":total", Value::Text(total.to_string())),
+        (":missing", Value::Text(missing.to_string())),
+        (
+            ":missing_reason",
+            text(none_if_empty(&draft.missing_reason)),
+        ),
+        (":notes", text(none_if_empty(&draft.notes))),
+        (":stamp", Value::Integer(stamp)),
+    ]
+}
+
+fn execute_named(
+    conn: &Connection,
+    sql: &str,
+    fields: &[(&'static str, Value)],
+) -> rusqlite::Result<usize> {
+    let named: Vec<(&str, &dyn rusqlite::ToSql)> = fields
+        .iter()
+        .map(|(n, v)| (*n, v as &dyn rusqlite::ToSql))
+        .collect();
+    conn.prepare_cached(sql)?.execute(named.as_slice())
 }
 
 fn none_if_empty(s: &str) -> Option<&str> {
