@@ -119,21 +119,20 @@ pub fn run() -> anyhow::Result<ExitCode> {
             output,
             include_pii,
         }) => {
+            let opts = io::ExportOptions {
+                include_pii,
+                ..Default::default()
+            };
             let mut store = open_existing(db?)?;
             match output {
                 Some(path) => {
-                    let rows = io::export_to_path(&mut store, kind, &path, include_pii)?;
+                    let rows = io::export_to_path(&mut store, kind, &path, &opts)?;
                     eprintln!("{rows} rows → {}", path.display());
                 }
                 None => {
                     let stdout = std::io::stdout();
                     let mut out = std::io::BufWriter::new(stdout.lock());
-                    io::export_csv(
-                        &mut store,
-                        kind,
-                        &mut out,
-                        &io::ExportOptions { include_pii },
-                    )?;
+                    io::export_csv(&mut store, kind, &mut out, &opts)?;
                     out.flush().context("writing to standard output")?;
                 }
             }

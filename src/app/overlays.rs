@@ -184,10 +184,17 @@ impl App {
             .unwrap_or_else(|| std::path::PathBuf::from("exports"));
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
         let path = dir.join(format!("orders-{stamp}.csv"));
+        // Marked rows are what the next command acts on (SPEC §7); none marked: all orders.
+        let marked: Vec<i64> = self.orders.marks.iter().copied().collect();
+        let opts = crate::io::ExportOptions {
+            include_pii: false,
+            marked_only: !marked.is_empty(),
+        };
         let result = std::fs::create_dir_all(&dir)
             .map_err(anyhow::Error::from)
+            .and_then(|_| crate::io::mark_for_export(self.store.conn(), &marked))
             .and_then(|_| {
-                crate::io::export_to_path(&mut self.store, crate::io::Kind::Orders, &path, false)
+                crate::io::export_to_path(&mut self.store, crate::io::Kind::Orders, &path, &opts)
             });
         match result {
             Ok(rows) => self.info(tf(

@@ -415,3 +415,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn export_takes_the_marked_orders_only() {
+    let mut app = fixture::app(6);
+    press(&mut app, "  ");
+    let marked: Vec<i64> = app.orders.marks.iter().copied().collect();
+    crate::io::mark_for_export(app.store.conn(), &marked).unwrap();
+    let mut out = Vec::new();
+    let opts = crate::io::ExportOptions {
+        include_pii: false,
+        marked_only: true,
+    };
+    let rows =
+        crate::io::export_csv(&mut app.store, crate::io::Kind::Orders, &mut out, &opts).unwrap();
+    assert_eq!(rows, 2);
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("SO-20260101-006") && text.contains("SO-20260101-005"),
+        "{text}"
+    );
+    assert!(!text.contains("SO-20260101-004"));
+    let err = crate::io::export_csv(
+        &mut app.store,
+        crate::io::Kind::Customers,
+        &mut Vec::new(),
+        &opts,
+    );
+    assert!(err.is_err(), "only orders go by marks");
+}

@@ -12,6 +12,23 @@ use std::io::Write;
 pub struct ExportOptions {
     /// Write phone numbers, e-mail addresses, handles and addresses unmasked (SPEC §8).
     pub include_pii: bool,
+    /// Only the orders put in `temp.export_ids` by `mark_for_export` (marked rows).
+    pub marked_only: bool,
+}
+
+/// Chooses the orders a `marked_only` export writes, for this connection only.
+pub fn mark_for_export(conn: &Connection, ids: &[i64]) -> anyhow::Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS export_ids (id INTEGER PRIMARY KEY); DELETE FROM temp.export_ids;",
+    )
+    .doing("preparing the marked rows")?;
+    let mut insert = conn
+        .prepare_cached("INSERT OR IGNORE INTO temp.export_ids (id) VALUES (?1)")
+        .doing("preparing the marked rows")?;
+    for id in ids {
+        insert.execute([id]).doing("preparing the marked rows")?;
+    }
+    Ok(())
 }
 
 /// Calls `row` once per exported row, in the stable export order, with one cell per
@@ -24,9 +41,13 @@ pub fn for_each_row(
     mut row: impl FnMut(&[Option<String>]) -> anyhow::Result<()>,
 ) -> anyhow::Result<usize> {
     let cells = kind.cells();
-    let mut stmt = conn
-        .prepare(kind.select_sql())
-        .doing("preparing the export")?;
+    let sql = if opts.marked_only {
+        kind.select_marked_sql()
+            .ok_or_else(|| anyhow::anyhow!("only orders can be exported by marked rows"))?
+    } else {
+        kind.select_sql().to_string()
+    };
+    let mut stmt = conn.prepare(&sql).doing("preparing the export")?;
     let mut rows = stmt.query([]).doing("reading rows to export")?;
     let mut buf: Vec<Option<String>> = vec![None; cells.len()];
     let mut n = 0;
@@ -55,7 +76,7 @@ pub fn record_export(
         "export",
         kind.name(),
         "all",
-        &json!({"rows": rows, "include_pii": opts.include_pii}),
+        &json!({"rows": rows, "include_pii": opts.include_pii, "marked_only": opts.marked_only}),
     )?;
     tx.commit().doing("recording the export")?;
     Ok(())
@@ -92,7 +113,7 @@ pub fn export_to_path(
     store: &mut Store,
     kind: Kind,
     path: &std::path::Path,
-    include_pii: bool,
+    opts: &ExportOptions,
 ) -> anyhow::Result<usize> {
     let tmp = path.with_extension("partial");
     let mut options = std::fs::OpenOptions::new();
@@ -103,14 +124,12 @@ pub fn export_to_path(
         .open(&tmp)
         .with_context(|| format!("cannot write {}", tmp.display()))?;
     let mut out = std::io::BufWriter::new(file);
-    let result =
-        export_csv(store, kind, &mut out, &ExportOptions { include_pii }).and_then(|rows| {
-            let file = out.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(rows)
-        });
+    let result = export_csv(store, kind, &mut out, opts).and_then(|rows| {
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(rows)
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -128,7 +147,16 @@ mod tests {
 
     fn export(store: &mut Store, kind: Kind, include_pii: bool) -> String {
         let mut out = Vec::new();
-        export_csv(store, kind, &mut out, &ExportOptions { include_pii }).unwrap();
+        export_csv(
+            store,
+            kind,
+            &mut out,
+            &ExportOptions {
+                include_pii,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -535,7 +563,10 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
             .unwrap();
         assert_eq!(entity, "orders");
         let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
-        assert_eq!(detail, json!({"rows": 3, "include_pii": false}));
+        assert_eq!(
+            detail,
+            json!({"rows": 3, "include_pii": false, "marked_only": false})
+        );
         let chain = audit::verify(store.conn()).unwrap();
         assert_eq!(chain.entries, 8);
         assert_eq!(chain.first_broken, None);

@@ -262,6 +262,16 @@ impl Kind {
 
     /// One SELECT whose result columns are `columns()` in order, sorted so that an export
     /// of the same data is always the same bytes.
+    /// The orders query limited to the ids in `temp.export_ids` (marked rows), same order.
+    pub(crate) fn select_marked_sql(self) -> Option<String> {
+        (self == Kind::Orders).then(|| {
+            ORDERS_SQL.replace(
+                "ORDER BY o.order_no",
+                "WHERE o.id IN (SELECT id FROM temp.export_ids)\n    ORDER BY o.order_no",
+            )
+        })
+    }
+
     pub(crate) fn select_sql(self) -> &'static str {
         match self {
             Kind::Customers => CUSTOMERS_SQL,

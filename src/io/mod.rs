@@ -7,5 +7,7 @@ pub mod export;
 pub mod kinds;
 
 pub use check::{check, CheckReport};
-pub use export::{export_csv, export_to_path, for_each_row, record_export, ExportOptions};
+pub use export::{
+    export_csv, export_to_path, for_each_row, mark_for_export, record_export, ExportOptions,
+};
 pub use kinds::Kind;
