@@ -5,10 +5,14 @@ use crate::app::App;
 use crate::config::{self, Config};
 use crate::i18n::{self, Lang};
 use crate::io::{self, Kind};
+
+mod data;
+mod desk;
+mod report;
+mod safety;
 use crate::store::Store;
 use anyhow::{anyhow, bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,7 +42,17 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Write one kind of record as CSV (sensitive fields masked unless --include-pii)
+    /// Read one kind of record from a CSV or XLSX file (all or nothing)
+    Import {
+        /// What the file holds
+        kind: Kind,
+        /// The CSV or XLSX file
+        file: PathBuf,
+        /// Check every row and report problems without writing anything
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write one kind of record (sensitive fields masked unless --include-pii)
     Export {
         /// What to export
         kind: Kind,
@@ -52,6 +66,46 @@ pub enum Command {
         #[arg(long)]
         include_pii: bool,
     },
+    /// The monthly KPI report (SPEC §4)
+    Report {
+        /// The month, YYYY-MM (default: the current month)
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Output file (default: standard output; required for xlsx)
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Today's reminders as text
+    Remind,
+    /// The weekly review: high-risk orders, late shipments, bottlenecks, complaints awaiting response
+    Review {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+        format: ReviewFormat,
+        /// Output file (default: standard output)
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Copy the database to the backup folder (or DIR), verified, keeping 30
+    Backup {
+        /// Folder for the backup (default: the configured backup folder)
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
+    /// Replace the database by a backup, after checking it and keeping a copy of the current file
+    Restore {
+        /// The backup file
+        file: PathBuf,
+    },
+    /// Encrypt the database with a passphrase (asked twice, or ORDERDESK_PASSPHRASE)
+    Encrypt,
+    /// Remove the encryption of the database
+    Decrypt,
+    /// Change the passphrase of an encrypted database
+    Passphrase,
     /// Check the file: integrity, schema version, audit chain
     Check,
 }
@@ -59,6 +113,22 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Csv,
+    Xlsx,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Xlsx,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    Text,
+    Html,
 }
 
 /// The database path: `--db`, else `ORDERDESK_DB` (both via clap), else the data dir.
@@ -113,31 +183,29 @@ pub fn run() -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Import {
+            kind,
+            file,
+            dry_run,
+        }) => data::import(db?, kind, &file, dry_run),
         Some(Command::Export {
             kind,
-            format: Format::Csv,
+            format,
             output,
             include_pii,
-        }) => {
-            let opts = io::ExportOptions {
-                include_pii,
-                ..Default::default()
-            };
-            let mut store = open_existing(db?)?;
-            match output {
-                Some(path) => {
-                    let rows = io::export_to_path(&mut store, kind, &path, &opts)?;
-                    eprintln!("{rows} rows → {}", path.display());
-                }
-                None => {
-                    let stdout = std::io::stdout();
-                    let mut out = std::io::BufWriter::new(stdout.lock());
-                    io::export_csv(&mut store, kind, &mut out, &opts)?;
-                    out.flush().context("writing to standard output")?;
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        }) => data::export(db?, kind, format, output, include_pii),
+        Some(Command::Report {
+            month,
+            format,
+            output,
+        }) => report::report(db?, &config, month.as_deref(), format, output),
+        Some(Command::Remind) => desk::remind(db?, &config),
+        Some(Command::Review { format, output }) => desk::review(db?, &config, format, output),
+        Some(Command::Backup { to }) => safety::backup(db?, &config, to),
+        Some(Command::Restore { file }) => safety::restore(db?, &file),
+        Some(Command::Encrypt) => safety::encrypt(db?),
+        Some(Command::Decrypt) => safety::decrypt(db?),
+        Some(Command::Passphrase) => safety::passphrase(db?),
         Some(Command::Check) => {
             let store = open_existing(db?)?;
             let report = io::check(&store)?;
@@ -152,7 +220,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
 }
 
 /// Commands that read data refuse to create an empty file by mistake.
-fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
+pub(crate) fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
     if !path.exists() {
         bail!(
             "{}: no such database (create one with `orderdesk demo` or open the app)",
