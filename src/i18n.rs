@@ -4,8 +4,29 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const EN: &str = include_str!("../assets/i18n/en.toml");
-const ZH: &str = include_str!("../assets/i18n/zh-CN.toml");
+/// One file per area of the app, so the strings of one screen stay together.
+macro_rules! parts {
+    ($lang:literal: $($part:literal),*) => {
+        &[$(($part, include_str!(concat!("../assets/i18n/", $lang, "/", $part, ".toml")))),*]
+    };
+}
+const EN: &[(&str, &str)] =
+    parts!("en": "core", "aftersales", "shipping", "data", "reports", "safety");
+const ZH: &[(&str, &str)] =
+    parts!("zh-CN": "core", "aftersales", "shipping", "data", "reports", "safety");
+
+/// All parts of one language in one table; a key defined in two parts is an error.
+fn parse_parts(parts: &[(&str, &str)]) -> Result<HashMap<String, String>, String> {
+    let mut all = HashMap::new();
+    for (name, text) in parts {
+        for (k, v) in parse(text).map_err(|e| format!("{name}.toml: {e}"))? {
+            if all.insert(k.clone(), v).is_some() {
+                return Err(format!("{name}.toml: {k} is defined twice"));
+            }
+        }
+    }
+    Ok(all)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -75,10 +96,10 @@ pub fn init(lang: Lang) {
 
 fn build(lang: Lang) -> Table {
     // Both files are checked by unit tests; an unreadable one falls back to keys as text.
-    let en = parse(EN).unwrap_or_default();
+    let en = parse_parts(EN).unwrap_or_default();
     let strings = match lang {
         Lang::En => en.clone(),
-        Lang::Zh => parse(ZH).unwrap_or_default(),
+        Lang::Zh => parse_parts(ZH).unwrap_or_default(),
     };
     Table {
         lang,
@@ -120,8 +141,8 @@ mod tests {
 
     #[test]
     fn both_languages_have_exactly_the_same_keys() {
-        let en = parse(EN).unwrap();
-        let zh = parse(ZH).unwrap();
+        let en = parse_parts(EN).unwrap();
+        let zh = parse_parts(ZH).unwrap();
         let mut missing_zh: Vec<_> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
         let mut missing_en: Vec<_> = zh.keys().filter(|k| !en.contains_key(*k)).collect();
         missing_zh.sort();
@@ -133,7 +154,7 @@ mod tests {
     /// Every `t("…")`/`tf("…"` in the source names a key that exists.
     #[test]
     fn every_key_used_in_the_source_exists() {
-        let en = parse(EN).unwrap();
+        let en = parse_parts(EN).unwrap();
         let mut unknown = Vec::new();
         let mut stack = vec![std::path::PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
