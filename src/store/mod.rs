@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod complaints;
 pub mod customers;
+pub mod delivery;
 pub mod list;
 pub mod orders;
 pub mod schema;
