@@ -124,6 +124,24 @@ pub fn t(key: &str) -> &'static str {
         })
 }
 
+/// The text for `key` in a given language, whatever the UI speaks: customer messages are
+/// written in the customer's language.
+pub fn t_in(lang: Lang, key: &str) -> String {
+    static BOTH: OnceLock<(HashMap<String, String>, HashMap<String, String>)> = OnceLock::new();
+    let (en, zh) = BOTH.get_or_init(|| {
+        (
+            parse_parts(EN).unwrap_or_default(),
+            parse_parts(ZH).unwrap_or_default(),
+        )
+    });
+    let table = if lang == Lang::Zh { zh } else { en };
+    table
+        .get(key)
+        .or_else(|| en.get(key))
+        .cloned()
+        .unwrap_or_else(|| key.rsplit('.').next().unwrap_or(key).to_string())
+}
+
 /// `t(key)` with `{name}` placeholders filled in.
 pub fn tf(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     let mut s = t(key).to_string();

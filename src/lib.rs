@@ -10,5 +10,6 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod io;
+pub mod messages;
 pub mod store;
 pub mod ui;

@@ -6,6 +6,7 @@ pub mod complaints;
 pub mod customers;
 pub mod delivery;
 pub mod list;
+pub mod messages;
 pub mod orders;
 pub mod schema;
 pub mod search;
