@@ -45,6 +45,8 @@ pub struct Config {
     pub currency: Option<String>,
     #[serde(default)]
     pub complaint_windows: ComplaintWindows,
+    /// How customer messages are signed, e.g. "Li Hua, Order Desk, Huadong Machinery".
+    pub signature: Option<String>,
     pub keys: Option<toml::Table>,
 }
 

@@ -80,6 +80,9 @@ pub fn store(n: usize) -> Store {
 
 pub fn app(n: usize) -> App {
     let mut app = App::new(store(n), Config::default(), Keymap::defaults());
+    // The shipped templates only, and a clipboard that touches nothing outside the test.
+    app.templates = crate::messages::Templates::new(None);
+    app.copier = |_| Ok(crate::messages::clipboard::Copied::Program("test"));
     app.prepare(20);
     app
 }

@@ -53,6 +53,11 @@ pub enum Action {
     AddLine,
     DeleteLine,
     Close,
+    DraftMessage,
+    CopyMessage,
+    SaveMessage,
+    NextTemplate,
+    PrevTemplate,
 }
 
 /// Groups of bindings that are active together.
@@ -65,6 +70,7 @@ pub enum Section {
     List,
     Orders,
     Form,
+    Message,
 }
 
 /// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
@@ -102,7 +108,7 @@ pub enum KeymapError {
     BadKey(String),
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
-    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form)")]
+    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form, message)")]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
     Conflict {
@@ -209,6 +215,8 @@ impl fmt::Display for Key {
 /// Which sections are live together; a key may appear once across them.
 pub const LIST_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Orders];
 pub const FORM_SCREEN: &[Section] = &[Section::Form];
+/// The message popup: its own keys, scrolling and Esc from the lists and global sections.
+pub const MESSAGE_SCREEN: &[Section] = &[Section::Message, Section::List, Section::Global];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -263,6 +271,7 @@ impl Keymap {
         map.check(LIST_SCREEN)?;
         map.check(&[Section::Global, Section::List])?;
         map.check(FORM_SCREEN)?;
+        map.check(MESSAGE_SCREEN)?;
         Ok(map)
     }
 

@@ -7,6 +7,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod list;
+pub mod message;
 mod order_actions;
 mod overlays;
 pub mod palette;
@@ -78,6 +79,7 @@ pub enum Mode {
         input: TextInput,
     },
     Confirm(Confirm),
+    Message(Box<message::MessageDraft>),
 }
 
 pub struct App {
@@ -107,6 +109,9 @@ pub struct App {
     pub list_height: usize,
     /// Deferred work failed; wait for the next key rather than retrying in a loop.
     deferred_blocked: bool,
+    pub templates: crate::messages::Templates,
+    /// Where `y` in a message puts the text; tests record instead of touching the desktop.
+    pub copier: message::CopyFn,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -138,6 +143,8 @@ impl App {
             windows,
             list_height: 20,
             deferred_blocked: false,
+            templates: crate::messages::Templates::from_config_dir(),
+            copier: message::system_clipboard,
         }
     }
 
@@ -258,6 +265,7 @@ impl App {
             } => self.status_menu_key(ids, when, editing_when, &key),
             Mode::Prompt { prompt, input } => self.prompt_key(prompt, input, &key),
             Mode::Confirm(c) => self.confirm_key(c, &key),
+            Mode::Message(popup) => self.message_key(popup, &key),
         };
     }
 
@@ -371,6 +379,11 @@ impl App {
                 }
             }
             Action::Undo => self.undo()?,
+            Action::DraftMessage => self.draft_message()?,
+            Action::CopyMessage
+            | Action::SaveMessage
+            | Action::NextTemplate
+            | Action::PrevTemplate => {}
             Action::Save
             | Action::NextField
             | Action::PrevField

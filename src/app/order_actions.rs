@@ -103,6 +103,20 @@ impl App {
                     ],
                 )
             };
+            // A stage with a standard message: say which one `m` would draft.
+            let text = match crate::messages::MessageKind::for_stage(c.to) {
+                Some(kind) if ids.len() == 1 => format!(
+                    "{text} · {}",
+                    tf(
+                        "message.stage_hint",
+                        &[
+                            ("key", &self.keymap.describe(Action::DraftMessage)),
+                            ("message", &t(&format!("message_kind.{}", kind.as_ref()))),
+                        ]
+                    )
+                ),
+                _ => text,
+            };
             self.info(text);
         }
         self.orders.marks.clear();

@@ -115,25 +115,7 @@ pub fn export_to_path(
     path: &std::path::Path,
     opts: &ExportOptions,
 ) -> anyhow::Result<usize> {
-    let tmp = path.with_extension("partial");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options
-        .open(&tmp)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    let mut out = std::io::BufWriter::new(file);
-    let result = export_csv(store, kind, &mut out, opts).and_then(|rows| {
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(rows)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    super::files::write_private_with(path, |out| export_csv(store, kind, out, opts))
 }
 
 #[cfg(test)]

@@ -4,10 +4,12 @@
 
 pub mod check;
 pub mod export;
+pub mod files;
 pub mod kinds;
 
 pub use check::{check, CheckReport};
 pub use export::{
     export_csv, export_to_path, for_each_row, mark_for_export, record_export, ExportOptions,
 };
+pub use files::{write_private, write_private_with};
 pub use kinds::Kind;

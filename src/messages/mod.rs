@@ -39,7 +39,7 @@ impl MessageKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CustomerFacts {
     #[serde(skip)]
     pub id: i64,
@@ -54,7 +54,7 @@ pub struct CustomerFacts {
     pub channel: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineFacts {
     pub product_code: String,
     pub spec: String,
@@ -63,7 +63,7 @@ pub struct LineFacts {
     pub unit_price: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrderFacts {
     #[serde(skip)]
     pub id: i64,
@@ -93,7 +93,7 @@ pub struct OrderFacts {
     pub lines: Vec<LineFacts>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShipmentFacts {
     #[serde(skip)]
     pub id: i64,
@@ -107,7 +107,7 @@ pub struct ShipmentFacts {
 }
 
 /// The latest delay: the promise before the last change and the one now, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DelayFacts {
     pub old_date: String,
     pub new_date: String,
@@ -116,7 +116,7 @@ pub struct DelayFacts {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ComplaintFacts {
     #[serde(skip)]
     pub id: i64,
@@ -134,7 +134,7 @@ pub struct ComplaintFacts {
 }
 
 /// Everything a message may say about one record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Facts {
     pub customer: CustomerFacts,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,7 @@
 
 mod detail;
 mod form;
+mod message;
 mod popups;
 mod tables;
 mod theme;
@@ -108,7 +109,9 @@ fn footer_actions(app: &App) -> Vec<Action> {
     if app.form.is_some() {
         return vec![Save, NextField, AddLine, DeleteLine, Close];
     }
-    match app.tab {
+    // Right after a change to a stage with a message, drafting it comes first (SPEC §7).
+    let stage_message = app.last_change.is_some_and(|s| s.has_stage_message());
+    let mut actions = match app.tab {
         Tab::Orders if app.detail.is_some() => {
             vec![
                 Advance,
@@ -116,6 +119,7 @@ fn footer_actions(app: &App) -> Vec<Action> {
                 Hold,
                 CancelOrder,
                 Undo,
+                DraftMessage,
                 Edit,
                 Down,
                 Up,
@@ -130,6 +134,7 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Hold,
             CancelOrder,
             Undo,
+            DraftMessage,
             Mark,
             Filter,
             New,
@@ -140,8 +145,22 @@ fn footer_actions(app: &App) -> Vec<Action> {
         ],
         Tab::Today => vec![Down, Up, Open, NextTab, Palette, Quit],
         Tab::Reports => vec![PrevMonth, NextMonth, NextTab, Palette, Quit],
-        _ => vec![Search, Filter, Sort, Mark, NextTab, Palette, Quit],
+        _ => vec![
+            Search,
+            DraftMessage,
+            Filter,
+            Sort,
+            Mark,
+            NextTab,
+            Palette,
+            Quit,
+        ],
+    };
+    if stage_message && app.tab == Tab::Orders {
+        actions.retain(|a| *a != DraftMessage);
+        actions.insert(0, DraftMessage);
     }
+    actions
 }
 
 /// Key hints that fit the width, in order of importance; `?` help always shows, last.

@@ -118,6 +118,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let x = r.x + 3 + unicode_width::UnicodeWidthStr::width(input.value()) as u16;
             frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
         }
+        Mode::Message(m) => super::message::draw(frame, app, m, area),
         Mode::Confirm(c) => {
             let question = match c {
                 Confirm::DiscardForm => t("ui.discard").to_string(),
@@ -138,7 +139,12 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
     let sections: &[Section] = if app.form.is_some() {
         &[Section::Global, Section::Form]
     } else {
-        &[Section::Global, Section::List, Section::Orders]
+        &[
+            Section::Global,
+            Section::List,
+            Section::Orders,
+            Section::Message,
+        ]
     };
     let mut lines = Vec::new();
     let mut current = None;

@@ -188,3 +188,13 @@ fn chinese_names_are_aligned_by_display_width() {
         "type column starts at the same width: {cols:?}"
     );
 }
+
+#[test]
+fn message_popup_shows_the_draft_and_its_keys() {
+    let mut app = fixture::app(10);
+    keys(&mut app, "m");
+    let t = render(&mut app, 100, 32);
+    let text = screen_text(&t);
+    assert!(text.contains("SO-20260101-010"), "{text}");
+    insta::assert_snapshot!(text);
+}
