@@ -242,3 +242,64 @@ fn a_tiny_terminal_gets_a_message_not_a_broken_layout() {
     t.keys(&["q"]);
     assert_eq!(wait_exit(&exit), "0");
 }
+
+/// `export KIND` as header + rows.
+fn export_rows(db: &Path, kind: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let out = run_ok(orderdesk(db).args(["export", kind]));
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+fn col(header: &[String], name: &str) -> usize {
+    header.iter().position(|h| h == name).unwrap()
+}
+
+#[test]
+fn m_on_an_order_shows_its_draft_and_logs_an_outbound_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 300, 11);
+    let (oh, orders) = export_rows(&db, "orders");
+    let order = orders
+        .iter()
+        .find(|r| r[col(&oh, "status")] == "confirmed")
+        .expect("a confirmed order");
+    let order_no = order[col(&oh, "order_no")].clone();
+    let customer = order[col(&oh, "customer")].clone();
+    let (ch, customers) = export_rows(&db, "customers");
+    let name = customers
+        .iter()
+        .find(|r| r[col(&ch, "code")] == customer || r[col(&ch, "name")] == customer)
+        .map(|r| r[col(&ch, "name")].clone())
+        .expect("the order's customer");
+    let outbound = |db: &Path| {
+        let (h, rows) = export_rows(db, "contacts");
+        rows.iter()
+            .filter(|r| r[col(&h, "direction")] == "out" && r[col(&h, "order_no")] == order_no)
+            .count()
+    };
+    let before = outbound(&db);
+
+    let exit = dir.path().join("exit");
+    let t = Tmux::start(&db, &exit);
+    t.wait_for(|s| order_rows(s) >= 20, "order rows");
+    t.keys(&["/"]);
+    t.text(&order_no);
+    t.keys(&["Enter"]);
+    t.wait_for(|s| order_rows(s) == 1, "the order alone");
+    t.keys(&["m"]);
+    let screen = t.wait_for(|s| s.contains("Message"), "the draft");
+    assert!(screen.contains(&order_no), "{screen}");
+    assert!(screen.contains(&name), "{screen}");
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(150));
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(150));
+    t.keys(&["q"]);
+    assert_eq!(wait_exit(&exit), "0");
+    assert_eq!(outbound(&db), before + 1, "one more outbound contact");
+}

@@ -311,3 +311,90 @@ pub fn relabel_outbound(
     .doing("updating a logged contact")?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::MessageKind;
+
+    fn store() -> crate::store::Store {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO customers (id, code, name, contact_person, language, preferred_channel)
+                 VALUES (1, 'ZH01', '上海华东机械', '王经理', 'zh', 'im');
+                 INSERT INTO orders (id, order_no, customer_id, status, ordered_at, due_date,
+                                     first_due_date, currency, total, status_changed_at,
+                                     created_at, updated_at)
+                 VALUES (1, 'SO-1', 1, 'in_production', 0, '2026-04-20', '2026-04-01', 'CNY',
+                         '1250.5', 0, 0, 0);
+                 INSERT INTO order_lines (order_id, line_no, product_code, spec, quantity, unit, unit_price)
+                 VALUES (1, 1, 'M6', '304', '500', 'pcs', '2.501');
+                 INSERT INTO due_date_revisions (order_id, old_due, new_due, changed_at, reason)
+                 VALUES (1, '2026-04-01', '2026-04-10', 10, 'resin'),
+                        (1, '2026-04-10', '2026-04-20', 20, 'machine down');
+                 INSERT INTO exceptions (order_id, kind, cause, opened_at, note)
+                 VALUES (1, 'delay', 'supplier_delay', 5, NULL),
+                        (1, 'delay', 'production_breakdown', 15, 'line 3');",
+            )
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn an_orders_facts_carry_its_latest_delay_and_cause() {
+        let store = store();
+        let f = for_order(store.conn(), 1).unwrap();
+        assert_eq!(f.customer.contact, "王经理");
+        assert_eq!(f.customer.language, Language::Zh);
+        let o = f.order.as_ref().unwrap();
+        assert_eq!(o.total, "1,250.50");
+        assert_eq!(o.lines[0].unit_price, "2.501");
+        let d = f.delay.as_ref().unwrap();
+        assert_eq!(
+            (d.old_date.as_str(), d.new_date.as_str()),
+            ("2026-04-10", "2026-04-20")
+        );
+        assert_eq!(d.cause, "production_breakdown");
+        assert_eq!(d.note.as_deref(), Some("line 3"));
+        assert_eq!(f.fitting(), Some(MessageKind::DelayNotice));
+    }
+
+    #[test]
+    fn a_logged_message_is_an_outbound_contact_on_the_preferred_channel() {
+        let mut store = store();
+        let f = for_order(store.conn(), 1).unwrap();
+        let tx = store.begin().unwrap();
+        let mut change = Change::new("message");
+        let id = log_outbound(
+            &tx,
+            &mut change,
+            &f,
+            "delay_notice",
+            "Delay notice: SO-1",
+            99,
+        )
+        .unwrap();
+        change.record(&tx).unwrap();
+        tx.commit().unwrap();
+        let row: (String, String, i64, Option<i64>, String) = store
+            .conn()
+            .query_row(
+                "SELECT channel, direction, at, order_id, template FROM contacts WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            row,
+            (
+                "im".into(),
+                "out".into(),
+                99,
+                Some(1),
+                "delay_notice".into()
+            )
+        );
+    }
+}
