@@ -1,6 +1,7 @@
 //! The application state and what each action does to it. Keys become actions in one place
 //! (`keymap`), actions change the store and the state, and `ui` draws the state.
 
+pub mod entity_form;
 #[cfg(test)]
 pub mod fixture;
 pub mod form;
@@ -11,6 +12,7 @@ mod order_actions;
 mod overlays;
 pub mod palette;
 pub mod run;
+pub mod shipping;
 pub mod tab;
 
 use crate::config::Config;
@@ -93,6 +95,8 @@ pub struct App {
     pub detail: Option<OrderDetail>,
     pub detail_scroll: u16,
     pub form: Option<OrderForm>,
+    /// The Shipments tab's detail, and the shipping desk's forms and overlays.
+    pub shipping: shipping::ShippingState,
     pub today: Vec<Reminder>,
     /// The Reports tab: the chosen month and the one before, computed when shown.
     pub report_month: chrono::NaiveDate,
@@ -128,6 +132,7 @@ impl App {
             detail: None,
             detail_scroll: 0,
             form: None,
+            shipping: shipping::ShippingState::default(),
             today: Vec::new(),
             report_month: crate::domain::time::today(),
             report: None,
@@ -206,6 +211,8 @@ impl App {
             keymap::FORM_SCREEN
         } else if self.tab == Tab::Orders {
             keymap::LIST_SCREEN
+        } else if self.tab == Tab::Shipments {
+            keymap::SHIPMENTS_SCREEN
         } else {
             &[Section::Global, Section::List]
         }
@@ -231,6 +238,10 @@ impl App {
         self.deferred_blocked = false;
         let mode = std::mem::replace(&mut self.mode, Mode::Normal);
         self.mode = match mode {
+            Mode::Normal if self.shipping.captures_keys() => {
+                self.shipping_key(&k, &key);
+                std::mem::replace(&mut self.mode, Mode::Normal)
+            }
             Mode::Normal if self.form.is_some() => {
                 self.form_key(&k, &key);
                 std::mem::replace(&mut self.mode, Mode::Normal)
@@ -263,7 +274,11 @@ impl App {
 
     /// Runs one action of the list screens.
     pub fn act(&mut self, action: Action) {
-        let r = self.try_act(action);
+        let r = match self.shipping_act(action) {
+            Ok(true) => Ok(()),
+            Ok(false) => self.try_act(action),
+            Err(e) => Err(e),
+        };
         self.report(r);
     }
 
@@ -347,8 +362,11 @@ impl App {
                 self.info(t("msg.sorted").into());
             }
             Action::Mark => self.with_list(|l, c| l.toggle_mark(c))?,
-            Action::New => self.form = Some(OrderForm::new_order(&self.config.currency())),
-            Action::Edit => self.edit_selected()?,
+            Action::New if self.tab == Tab::Orders => {
+                self.form = Some(OrderForm::new_order(&self.config.currency()))
+            }
+            Action::Edit if self.tab == Tab::Orders => self.edit_selected()?,
+            Action::New | Action::Edit => {}
             Action::Advance => self.status_keys(StatusRequest::Advance)?,
             Action::Hold => self.status_keys(StatusRequest::ToggleHold)?,
             Action::StatusMenu => {
@@ -371,6 +389,15 @@ impl App {
                 }
             }
             Action::Undo => self.undo()?,
+            Action::Instructions
+            | Action::Production
+            | Action::OpenException
+            | Action::InformCustomer
+            | Action::ResolveException
+            | Action::AttachDocument
+            | Action::OpenDocument
+            | Action::Deliver
+            | Action::Bottlenecks => {}
             Action::Save
             | Action::NextField
             | Action::PrevField

@@ -284,6 +284,12 @@ impl ListEntity for OrderRow {
         Some(clause)
     }
 
+    /// Closed orders are archived: out of the default list, found by search and filters.
+    /// Written exactly as the partial indexes `orders_open_by_*` say, so they serve it.
+    fn default_condition() -> Option<&'static str> {
+        Some("o.status <> 'closed'")
+    }
+
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
         Ok(OrderRow {
             id: r.get(1)?,
@@ -336,6 +342,9 @@ pub struct OrderDetail {
     pub shipments: Vec<String>,
     pub complaints: Vec<String>,
     pub contacts: Vec<String>,
+    pub production_row: Option<super::production::Production>,
+    pub exception_rows: Vec<super::exceptions::ExceptionRow>,
+    pub documents: Vec<super::documents::DocumentRow>,
 }
 
 fn strings(conn: &Connection, sql: &str, id: i64) -> Result<Vec<String>> {
@@ -516,6 +525,9 @@ pub fn load_detail(conn: &Connection, id: i64) -> Result<OrderDetail> {
         shipments,
         complaints,
         contacts,
+        production_row: super::production::load(conn, id)?,
+        exception_rows: super::exceptions::list(conn, id)?,
+        documents: super::documents::list(conn, id)?,
     })
 }
 

@@ -135,10 +135,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn help(frame: &mut Frame, app: &App, area: Rect) {
-    let sections: &[Section] = if app.form.is_some() {
+    let sections: &[Section] = if app.form.is_some() || app.shipping.form.is_some() {
         &[Section::Global, Section::Form]
     } else {
-        &[Section::Global, Section::List, Section::Orders]
+        app.sections()
     };
     let mut lines = Vec::new();
     let mut current = None;
