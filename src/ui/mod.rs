@@ -211,3 +211,6 @@ pub fn pane(title: String) -> Block<'static> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod shipping_tests;
