@@ -78,7 +78,7 @@ fn mask_times(text: &str) -> String {
 
 /// Three orders; the confirmed one (SO-…-003) ships in two parts, one of them late.
 fn app_with_shipments() -> App {
-    let mut app = fixture::app(3);
+    let app = fixture::app(3);
     let c = app.store.conn();
     for (order, carrier, waybill, mode, shipped, eta, delivered, status) in [
         (
