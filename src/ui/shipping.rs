@@ -289,10 +289,19 @@ pub fn order_sections(d: &OrderDetail) -> Vec<(&'static str, Vec<String>)> {
             s
         })
         .collect();
-    let exceptions = d
-        .exception_rows
-        .iter()
-        .map(|e| {
+    let late = d.late_delivery.iter().map(|(date, cause)| {
+        let cause = if cause == "unspecified" {
+            t("exception.cause_unspecified").to_string()
+        } else {
+            t(&format!("exc_cause.{cause}")).to_string()
+        };
+        crate::i18n::tf(
+            "exception.late_delivery",
+            &[("date", &format_date(*date)), ("cause", &cause)],
+        )
+    });
+    let exceptions = late
+        .chain(d.exception_rows.iter().map(|e| {
             let mut s = format!(
                 "{} · {} · {} {}",
                 t(&format!("exc_kind.{}", e.kind)),
@@ -320,7 +329,7 @@ pub fn order_sections(d: &OrderDetail) -> Vec<(&'static str, Vec<String>)> {
                 s.push_str(&format!(" · {}", e.note));
             }
             s
-        })
+        }))
         .collect();
     let documents = d
         .documents
