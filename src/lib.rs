@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod crash;
 pub mod demo;
+pub mod docs;
 pub mod domain;
 pub mod i18n;
 pub mod io;

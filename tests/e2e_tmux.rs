@@ -225,7 +225,7 @@ fn chinese_locale_shows_chinese_tabs_and_help() {
 #[test]
 fn a_tiny_terminal_gets_a_message_not_a_broken_layout() {
     let dir = tempfile::tempdir().unwrap();
-    let db = demo_db(dir.path(), 50, 1);
+    let db = demo_db(dir.path(), 100, 1);
     let exit = dir.path().join("exit");
     let t = Tmux::start(&db, &exit);
     t.wait_for(|s| order_rows(s) >= 20, "rows");

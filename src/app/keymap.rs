@@ -47,6 +47,15 @@ pub enum Action {
     Hold,
     CancelOrder,
     Undo,
+    Instructions,
+    Production,
+    OpenException,
+    InformCustomer,
+    ResolveException,
+    AttachDocument,
+    OpenDocument,
+    Deliver,
+    Bottlenecks,
     Save,
     NextField,
     PrevField,
@@ -69,6 +78,7 @@ pub enum Section {
     Global,
     List,
     Orders,
+    Shipments,
     Form,
     Message,
 }
@@ -108,7 +118,7 @@ pub enum KeymapError {
     BadKey(String),
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
-    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form, message)")]
+    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, shipments, form, message)")]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
     Conflict {
@@ -217,6 +227,7 @@ pub const LIST_SCREEN: &[Section] = &[Section::Global, Section::List, Section::O
 pub const FORM_SCREEN: &[Section] = &[Section::Form];
 /// The message popup: its own keys, scrolling and Esc from the lists and global sections.
 pub const MESSAGE_SCREEN: &[Section] = &[Section::Message, Section::List, Section::Global];
+pub const SHIPMENTS_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Shipments];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -272,6 +283,7 @@ impl Keymap {
         map.check(&[Section::Global, Section::List])?;
         map.check(FORM_SCREEN)?;
         map.check(MESSAGE_SCREEN)?;
+        map.check(SHIPMENTS_SCREEN)?;
         Ok(map)
     }
 
@@ -360,6 +372,12 @@ mod tests {
         assert_eq!(on_list("u"), Some(Action::Undo));
         assert_eq!(on_list("Space"), Some(Action::Mark));
         assert_eq!(on_list("6"), Some(Action::TabReports));
+        assert_eq!(on_list("p"), Some(Action::Instructions));
+        let on_shipments = |s: &str| k.action(SHIPMENTS_SCREEN, &Key::parse(s).unwrap());
+        assert_eq!(on_shipments("d"), Some(Action::Deliver));
+        assert_eq!(on_shipments("u"), Some(Action::Undo));
+        assert_eq!(on_shipments("n"), Some(Action::New));
+        assert_eq!(on_shipments(">"), None, "order keys stay on the Orders tab");
         assert_eq!(on_list("Shift-Tab"), Some(Action::PrevTab));
         assert_eq!(
             k.action(FORM_SCREEN, &Key::parse("Ctrl-s").unwrap()),

@@ -1,6 +1,7 @@
 //! The application state and what each action does to it. Keys become actions in one place
 //! (`keymap`), actions change the store and the state, and `ui` draws the state.
 
+pub mod entity_form;
 #[cfg(test)]
 pub mod fixture;
 pub mod form;
@@ -12,6 +13,7 @@ mod order_actions;
 mod overlays;
 pub mod palette;
 pub mod run;
+pub mod shipping;
 pub mod tab;
 
 use crate::config::Config;
@@ -95,6 +97,8 @@ pub struct App {
     pub detail: Option<OrderDetail>,
     pub detail_scroll: u16,
     pub form: Option<OrderForm>,
+    /// The Shipments tab's detail, and the shipping desk's forms and overlays.
+    pub shipping: shipping::ShippingState,
     pub today: Vec<Reminder>,
     /// The Reports tab: the chosen month and the one before, computed when shown.
     pub report_month: chrono::NaiveDate,
@@ -133,6 +137,7 @@ impl App {
             detail: None,
             detail_scroll: 0,
             form: None,
+            shipping: shipping::ShippingState::default(),
             today: Vec::new(),
             report_month: crate::domain::time::today(),
             report: None,
@@ -213,6 +218,8 @@ impl App {
             keymap::FORM_SCREEN
         } else if self.tab == Tab::Orders {
             keymap::LIST_SCREEN
+        } else if self.tab == Tab::Shipments {
+            keymap::SHIPMENTS_SCREEN
         } else {
             &[Section::Global, Section::List]
         }
@@ -238,6 +245,10 @@ impl App {
         self.deferred_blocked = false;
         let mode = std::mem::replace(&mut self.mode, Mode::Normal);
         self.mode = match mode {
+            Mode::Normal if self.shipping.captures_keys() => {
+                self.shipping_key(&k, &key);
+                std::mem::replace(&mut self.mode, Mode::Normal)
+            }
             Mode::Normal if self.form.is_some() => {
                 self.form_key(&k, &key);
                 std::mem::replace(&mut self.mode, Mode::Normal)
@@ -271,7 +282,11 @@ impl App {
 
     /// Runs one action of the list screens.
     pub fn act(&mut self, action: Action) {
-        let r = self.try_act(action);
+        let r = match self.shipping_act(action) {
+            Ok(true) => Ok(()),
+            Ok(false) => self.try_act(action),
+            Err(e) => Err(e),
+        };
         self.report(r);
     }
 
@@ -355,8 +370,11 @@ impl App {
                 self.info(t("msg.sorted").into());
             }
             Action::Mark => self.with_list(|l, c| l.toggle_mark(c))?,
-            Action::New => self.form = Some(OrderForm::new_order(&self.config.currency())),
-            Action::Edit => self.edit_selected()?,
+            Action::New if self.tab == Tab::Orders => {
+                self.form = Some(OrderForm::new_order(&self.config.currency()))
+            }
+            Action::Edit if self.tab == Tab::Orders => self.edit_selected()?,
+            Action::New | Action::Edit => {}
             Action::Advance => self.status_keys(StatusRequest::Advance)?,
             Action::Hold => self.status_keys(StatusRequest::ToggleHold)?,
             Action::StatusMenu => {
@@ -384,6 +402,15 @@ impl App {
             | Action::SaveMessage
             | Action::NextTemplate
             | Action::PrevTemplate => {}
+            Action::Instructions
+            | Action::Production
+            | Action::OpenException
+            | Action::InformCustomer
+            | Action::ResolveException
+            | Action::AttachDocument
+            | Action::OpenDocument
+            | Action::Deliver
+            | Action::Bottlenecks => {}
             Action::Save
             | Action::NextField
             | Action::PrevField

@@ -169,6 +169,7 @@ impl App {
             })?,
             Command::NextSort => self.act(Action::Sort),
             Command::ExportOrders => self.export_orders(),
+            Command::Shipping(c) => self.shipping_command(c)?,
             Command::Help => self.mode = Mode::Help,
             Command::Quit => self.running = false,
         }

@@ -15,8 +15,18 @@ pub enum Command {
     ClearFilters,
     NextSort,
     ExportOrders,
+    /// A command of the shipping desk (`app::shipping`).
+    Shipping(ShippingCommand),
     Help,
     Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShippingCommand {
+    Bottlenecks,
+    LateShipments,
+    NewShipment,
+    ArchivedOrders,
 }
 
 /// (command, string key, English words that also match)
@@ -84,6 +94,26 @@ const COMMANDS: &[(Command, &str, &str)] = &[
         "clear filters",
     ),
     (Command::NextSort, "palette.next_sort", "sort next"),
+    (
+        Command::Shipping(ShippingCommand::Bottlenecks),
+        "palette.bottlenecks",
+        "production bottlenecks stages",
+    ),
+    (
+        Command::Shipping(ShippingCommand::LateShipments),
+        "palette.late_shipments",
+        "filter late shipments",
+    ),
+    (
+        Command::Shipping(ShippingCommand::NewShipment),
+        "palette.new_shipment",
+        "new shipment",
+    ),
+    (
+        Command::Shipping(ShippingCommand::ArchivedOrders),
+        "palette.archived_orders",
+        "archived closed orders",
+    ),
     (Command::Help, "palette.help", "help keys"),
     (Command::Quit, "palette.quit", "quit exit"),
 ];
@@ -120,6 +150,10 @@ mod tests {
         assert_eq!(matches("new ord")[0].0, Command::NewOrder);
         assert_eq!(matches("exp ord")[0].0, Command::ExportOrders);
         assert_eq!(matches("undo")[0].0, Command::Undo);
+        assert_eq!(
+            matches("bottleneck")[0].0,
+            Command::Shipping(ShippingCommand::Bottlenecks)
+        );
         assert_eq!(matches("").len(), COMMANDS.len());
         assert!(matches("zzzzqqq").is_empty());
     }

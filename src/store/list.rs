@@ -69,6 +69,12 @@ pub trait ListEntity: Sized {
         Self::search(query)
     }
     fn from_row(row: &Row) -> rusqlite::Result<Self>;
+
+    /// A condition the list applies when the clerk has neither searched nor filtered (the
+    /// Orders list leaves archived orders out this way).
+    fn default_condition() -> Option<&'static str> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -123,6 +129,11 @@ fn conditions<T: ListEntity>(conn: &Connection, q: &ListQuery, ctx: &ListContext
     if let Some(s) = T::search_in(conn, q.search.trim()) {
         parts.push(format!("({})", s.sql));
         params.extend(s.params);
+    }
+    if parts.is_empty() {
+        if let Some(d) = T::default_condition() {
+            parts.push(d.to_string());
+        }
     }
     let sql = if parts.is_empty() {
         String::new()

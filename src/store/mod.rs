@@ -5,9 +5,12 @@ pub mod audit;
 pub mod complaints;
 pub mod customers;
 pub mod delivery;
+pub mod documents;
+pub mod exceptions;
 pub mod list;
 pub mod messages;
 pub mod orders;
+pub mod production;
 pub mod schema;
 pub mod search;
 pub mod shipments;
@@ -224,6 +227,9 @@ fn create_private_file(path: &Path) -> Result<()> {
 fn create_private_file(_path: &Path) -> Result<()> {
     Ok(())
 }
+
+#[cfg(test)]
+mod shipping_tests;
 
 #[cfg(test)]
 mod tests {

@@ -284,6 +284,12 @@ impl ListEntity for OrderRow {
         Some(clause)
     }
 
+    /// Closed orders are archived: out of the default list, found by search and filters.
+    /// Written exactly as the partial indexes `orders_open_by_*` say, so they serve it.
+    fn default_condition() -> Option<&'static str> {
+        Some("o.status <> 'closed'")
+    }
+
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
         Ok(OrderRow {
             id: r.get(1)?,
@@ -336,6 +342,12 @@ pub struct OrderDetail {
     pub shipments: Vec<String>,
     pub complaints: Vec<String>,
     pub contacts: Vec<String>,
+    pub production_row: Option<super::production::Production>,
+    pub exception_rows: Vec<super::exceptions::ExceptionRow>,
+    pub documents: Vec<super::documents::DocumentRow>,
+    /// When the order was delivered after its due date: the delivery date and the cause
+    /// (SPEC §2: of its latest delay exception, else `unspecified`).
+    pub late_delivery: Option<(NaiveDate, String)>,
 }
 
 fn strings(conn: &Connection, sql: &str, id: i64) -> Result<Vec<String>> {
@@ -420,6 +432,7 @@ pub fn load_detail(conn: &Connection, id: i64) -> Result<OrderDetail> {
         .doing("reading an order")?
         .ok_or_else(|| StoreError::NotFound(format!("order {id}")))?;
     let (mut draft, customer, customer_code, held_from, missing, version) = head;
+    let due = draft.due_date;
     draft.lines = lines_of(conn, id)?;
 
     let mut stmt = conn
@@ -516,7 +529,27 @@ pub fn load_detail(conn: &Connection, id: i64) -> Result<OrderDetail> {
         shipments,
         complaints,
         contacts,
+        production_row: super::production::load(conn, id)?,
+        exception_rows: super::exceptions::list(conn, id)?,
+        documents: super::documents::list(conn, id)?,
+        late_delivery: late_delivery(conn, id, due)?,
     })
+}
+
+fn late_delivery(
+    conn: &Connection,
+    id: i64,
+    due: Option<NaiveDate>,
+) -> Result<Option<(NaiveDate, String)>> {
+    let delivered: Option<i64> = conn
+        .query_row("SELECT delivered_at FROM orders WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .doing("reading the delivery date")?;
+    match (delivered.map(crate::domain::time::local_date), due) {
+        (Some(d), Some(due)) if d > due => Ok(Some((d, super::exceptions::late_cause(conn, id)?))),
+        _ => Ok(None),
+    }
 }
 
 /// Finds an order by its exact number.

@@ -4,7 +4,7 @@
 //! Conventions: timestamps are INTEGER UTC Unix seconds; calendar dates are TEXT
 //! `YYYY-MM-DD`; money and quantities are TEXT decimals (exact); optional values are NULL.
 
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 const V1: &str = r#"
 CREATE TABLE meta (
@@ -279,4 +279,13 @@ CREATE INDEX undo_log_pending ON undo_log(id) WHERE undone_at IS NULL;
 CREATE VIRTUAL TABLE order_search USING fts5(
     body, tokenize = 'trigram', content = '', contentless_delete = 1
 );
+"#;
+
+/// Shipments by carrier (the carrier filter, its pick list and carrier search), and the
+/// Orders list without the archived (closed) orders, walked in each of its sort orders.
+const V2: &str = r#"
+CREATE INDEX shipments_by_carrier ON shipments(carrier COLLATE NOCASE, ifnull(shipped_at, 0), id);
+CREATE INDEX orders_open_by_ordered ON orders(ordered_at, id) WHERE status <> 'closed';
+CREATE INDEX orders_open_by_due ON orders(ifnull(due_date, '9999-12-31'), id) WHERE status <> 'closed';
+CREATE INDEX orders_open_by_number ON orders(order_no) WHERE status <> 'closed';
 "#;

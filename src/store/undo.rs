@@ -227,7 +227,7 @@ fn order_of(image: &Image, conn: &Connection) -> Option<i64> {
     match image.table.as_str() {
         "orders" => Some(image.rowid),
         "order_lines" | "status_history" | "due_date_revisions" | "production" | "exceptions"
-        | "shipments" => image
+        | "shipments" | "documents" => image
             .before
             .as_ref()
             .and_then(|b| b.get("order_id"))

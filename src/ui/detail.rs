@@ -148,12 +148,9 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
             })
             .collect(),
     );
-    section(
-        &mut lines,
-        "detail.production",
-        d.production.clone().into_iter().collect(),
-    );
-    section(&mut lines, "detail.exceptions", d.exceptions.clone());
+    for (key, items) in super::shipping::order_sections(d) {
+        section(&mut lines, key, items);
+    }
     section(&mut lines, "detail.shipments", d.shipments.clone());
     section(&mut lines, "detail.complaints", d.complaints.clone());
     section(&mut lines, "detail.contacts", d.contacts.clone());

@@ -4,6 +4,7 @@ mod detail;
 mod form;
 mod message;
 mod popups;
+mod shipping;
 mod tables;
 mod theme;
 mod today;
@@ -50,7 +51,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_tabs(frame, app, tabs);
-    if let Some(f) = &app.form {
+    if shipping::draw_body(frame, app, body) {
+    } else if let Some(f) = &app.form {
         form::draw(frame, f, body);
     } else if let (Tab::Orders, Some(d)) = (app.tab, &app.detail) {
         detail::draw(frame, d, app.detail_scroll, body);
@@ -67,6 +69,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_status(frame, app, status);
     draw_footer(frame, app, footer);
     popups::draw(frame, app, area);
+    shipping::draw_popup(frame, app, area);
 }
 
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
@@ -106,6 +109,9 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 /// The actions whose keys the footer shows on the current screen, most important first.
 fn footer_actions(app: &App) -> Vec<Action> {
     use Action::*;
+    if app.shipping.form.is_some() {
+        return vec![Save, NextField, PrevField, Close];
+    }
     if app.form.is_some() {
         return vec![Save, NextField, AddLine, DeleteLine, Close];
     }
@@ -121,6 +127,13 @@ fn footer_actions(app: &App) -> Vec<Action> {
                 Undo,
                 DraftMessage,
                 Edit,
+                Instructions,
+                Production,
+                OpenException,
+                InformCustomer,
+                ResolveException,
+                AttachDocument,
+                OpenDocument,
                 Down,
                 Up,
                 Back,
@@ -139,7 +152,27 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Filter,
             New,
             Edit,
+            Instructions,
+            Production,
             Sort,
+            Palette,
+            Quit,
+        ],
+        Tab::Shipments if app.shipping.detail.is_some() => {
+            vec![Deliver, Edit, Undo, Down, Up, Back, Quit]
+        }
+        Tab::Shipments => vec![
+            Deliver,
+            Open,
+            Search,
+            Filter,
+            New,
+            Edit,
+            Undo,
+            DraftMessage,
+            Bottlenecks,
+            Sort,
+            Mark,
             Palette,
             Quit,
         ],
@@ -198,3 +231,6 @@ pub fn pane(title: String) -> Block<'static> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod shipping_tests;

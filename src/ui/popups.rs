@@ -136,19 +136,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn help(frame: &mut Frame, app: &App, area: Rect) {
-    let sections: &[Section] = if app.form.is_some() {
-        &[Section::Global, Section::Form]
+    let sections: Vec<Section> = if app.form.is_some() || app.shipping.form.is_some() {
+        vec![Section::Global, Section::Form]
     } else {
-        &[
-            Section::Global,
-            Section::List,
-            Section::Orders,
-            Section::Message,
-        ]
+        // The keys of the message popup are listed with the screens `m` opens it from.
+        let mut s = app.sections().to_vec();
+        s.push(Section::Message);
+        s
     };
     let mut lines = Vec::new();
     let mut current = None;
-    for (section, action, keys) in app.keymap.entries(sections) {
+    for (section, action, keys) in app.keymap.entries(&sections) {
         if current != Some(section) {
             current = Some(section);
             lines.push(Line::from(Span::styled(

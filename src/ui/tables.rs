@@ -40,6 +40,8 @@ fn title<T: ListEntity>(tab: Tab, list: &ListView<T>) -> String {
 /// `status:confirmed` → "Status: Confirmed", `overdue` → "Overdue".
 pub fn filter_label(key: &str) -> String {
     match key.split_once(':') {
+        // Carriers are the data's own names, not words of the string table.
+        Some(("carrier", value)) => format!("{}: {value}", t("filter.carrier")),
         Some((group, value)) => format!(
             "{}: {}",
             t(&format!("filter.{group}")),
@@ -225,7 +227,12 @@ pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
             )),
             Cell::from(date(r.delivered_at)),
         ])
-        .style(row_style(list, i, r.id))
+        .style(if late && i != list.cursor && !list.marks.contains(&r.id) {
+            // A late shipment stands out in its whole row, not only its ETA.
+            theme::late()
+        } else {
+            row_style(list, i, r.id)
+        })
     });
     let table = Table::new(
         rows,

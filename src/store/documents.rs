@@ -1,0 +1,197 @@
+//! Documents attached to an order (the customer's PO, invoices, packing lists, photos): each
+//! file is copied into `archive/<order_no>/` beside the database, readable by the owner
+//! only, and listed with its kind, original name and when it was added.
+
+use super::undo::Change;
+use super::{audit, Context, Result, StoreError};
+use crate::domain::enums::DocumentKind;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub kind: String,
+    pub original_name: String,
+    /// Relative to the database's folder, so a moved or restored folder keeps its links.
+    pub stored_path: String,
+    pub added_at: i64,
+}
+
+/// The folder beside the database that holds `name` (`archive`, `instructions`).
+pub fn beside_db(db: &Path, name: &str) -> PathBuf {
+    db.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.join(name))
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// A file or folder name made from free text: path separators and control characters
+/// become `_`, so an order number can never leave its folder.
+pub fn safe_name(text: &str) -> String {
+    let s: String = text
+        .trim()
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() || c == ':' {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    match s.as_str() {
+        "" | "." | ".." => "_".to_string(),
+        _ => s,
+    }
+}
+
+/// Creates `dir` (and parents) readable by the owner only.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, readable by the owner
+/// only: a reader never sees half a file, and a crash leaves the old one.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+pub fn list(conn: &Connection, order_id: i64) -> Result<Vec<DocumentRow>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, kind, original_name, stored_path, added_at FROM documents
+             WHERE order_id = ?1 ORDER BY added_at, id",
+        )
+        .doing("reading documents")?;
+    let rows = stmt
+        .query_map([order_id], |r| {
+            Ok(DocumentRow {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                original_name: r.get(2)?,
+                stored_path: r.get(3)?,
+                added_at: r.get(4)?,
+            })
+        })
+        .doing("reading documents")?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .doing("reading documents")?;
+    Ok(rows)
+}
+
+/// Copies `source` into the order's archive folder and records it. The copy is made first;
+/// if the transaction then fails, the copy stays behind unlisted, and nothing is lost.
+pub fn attach(
+    conn: &Connection,
+    change: &mut Change,
+    db: &Path,
+    order_id: i64,
+    kind: DocumentKind,
+    source: &Path,
+    at: i64,
+) -> Result<DocumentRow> {
+    let order_no: String = conn
+        .query_row(
+            "SELECT order_no FROM orders WHERE id = ?1",
+            [order_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .doing("reading an order")?
+        .ok_or_else(|| StoreError::NotFound(format!("order {order_id}")))?;
+    let meta = std::fs::metadata(source)
+        .map_err(|e| StoreError::Invalid(format!("{}: {e}", source.display())))?;
+    if !meta.is_file() {
+        return Err(StoreError::Invalid(crate::i18n::tf(
+            "document.not_a_file",
+            &[("path", &source.display())],
+        )));
+    }
+    let original = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".into());
+    let folder = safe_name(&order_no);
+    let dir = beside_db(db, "archive").join(&folder);
+    private_dir(&dir)
+        .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+    let stamp = chrono::DateTime::from_timestamp(at, 0)
+        .map(|d| d.format("%Y%m%d-%H%M%S").to_string())
+        .unwrap_or_default();
+    let base = format!("{stamp}-{}", safe_name(&original));
+    let mut name = base.clone();
+    let mut n = 1;
+    while dir.join(&name).exists() {
+        n += 1;
+        name = format!("{n}-{base}");
+    }
+    let target = dir.join(&name);
+    let bytes = std::fs::read(source)
+        .map_err(|e| StoreError::Invalid(format!("{}: {e}", source.display())))?;
+    write_private(&target, &bytes)
+        .map_err(|e| StoreError::Invalid(format!("cannot write {}: {e}", target.display())))?;
+    let stored = format!("archive/{folder}/{name}");
+    conn.execute(
+        "INSERT INTO documents (order_id, kind, original_name, stored_path, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![order_id, kind.as_str(), original, stored, at],
+    )
+    .doing("recording a document")?;
+    let id = conn.last_insert_rowid();
+    change.inserted("documents", id)?;
+    audit::append(
+        conn,
+        "attach",
+        "order",
+        &order_no,
+        &json!({"kind": kind.as_str(), "name": original, "stored": stored}),
+    )?;
+    Ok(DocumentRow {
+        id,
+        kind: kind.as_str().to_string(),
+        original_name: original,
+        stored_path: stored,
+        added_at: at,
+    })
+}
+
+/// Where a document's copy is on disk.
+pub fn full_path(db: &Path, doc: &DocumentRow) -> PathBuf {
+    let stored = Path::new(&doc.stored_path);
+    if stored.is_absolute() {
+        return stored.to_path_buf();
+    }
+    match db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(p) => p.join(stored),
+        None => stored.to_path_buf(),
+    }
+}

@@ -1,0 +1,193 @@
+//! The Shipments tab in a real terminal (tmux at 120x40): `d` on the last shipment of an
+//! order still on its way makes the order delivered, and `u` takes both back, also after a
+//! restart.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(db: &Path, exit_file: &Path) -> Tmux {
+        let session = format!(
+            "odship{}{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos() % 100_000)
+                .unwrap_or(0)
+        );
+        let cmd = format!(
+            "ORDERDESK_CONFIG=/nonexistent/x.toml LC_ALL= LANG=C.UTF-8 {} --db '{}'; echo $? > '{}'",
+            BIN,
+            db.display(),
+            exit_file.display()
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                &cmd,
+            ])
+            .status()
+            .expect("tmux is installed (CI installs it)");
+        assert!(ok.success());
+        Tmux { session }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let status = Command::new("tmux")
+                .args(["send-keys", "-t", &self.session, k])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn text(&self, text: &str) {
+        Command::new("tmux")
+            .args(["send-keys", "-t", &self.session, "-l", text])
+            .status()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-t", &self.session, "-p"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, what: impl Fn(&str) -> bool, label: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if what(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {label}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+fn wait_exit(exit_file: &Path) -> String {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if let Ok(s) = std::fs::read_to_string(exit_file) {
+            if !s.trim().is_empty() {
+                return s.trim().to_string();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the app did not exit");
+}
+
+/// `export shipments` as (order_no, waybill_no, delivered_at) per shipment.
+fn shipments(db: &Path) -> Vec<(String, String, String)> {
+    let out = run_ok(orderdesk(db).args(["export", "shipments"]));
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (o, w, d) = (col("order_no"), col("waybill_no"), col("delivered_at"));
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[o].to_string(), rec[w].to_string(), rec[d].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn delivering_the_last_shipment_delivers_the_order_and_undo_takes_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 400, 7);
+    let ships = shipments(&db);
+    let statuses = order_statuses(&db);
+    // An order on its way with exactly one shipment not yet delivered.
+    let (order, waybill) = statuses
+        .iter()
+        .filter(|(_, s)| s == "shipped")
+        .find_map(|(no, _)| {
+            let open: Vec<_> = ships
+                .iter()
+                .filter(|(o, _, d)| o == no && d.is_empty())
+                .collect();
+            match open.as_slice() {
+                [(_, w, _)] if !w.is_empty() => Some((no.clone(), w.clone())),
+                _ => None,
+            }
+        })
+        .expect("the demo has a shipped order with one shipment on its way");
+    assert_eq!(status_of(&db, &order), "shipped");
+
+    let exit = dir.path().join("exit1");
+    let t = Tmux::start(&db, &exit);
+    t.wait_for(|s| s.contains("SO-"), "the orders list");
+    t.keys(&["3"]);
+    t.wait_for(|s| s.contains("Waybill"), "the Shipments tab");
+    t.keys(&["/"]);
+    t.text(&waybill);
+    t.keys(&["Enter"]);
+    t.wait_for(
+        |s| {
+            s.lines()
+                .filter(|l| l.starts_with('│') && l.contains("SO-"))
+                .count()
+                == 1
+                && s.contains(&waybill)
+        },
+        "the searched shipment alone",
+    );
+    t.keys(&["d"]);
+    t.wait_for(|s| s.contains("delivered:"), "the delivered message");
+    t.keys(&["q"]);
+    assert_eq!(wait_exit(&exit), "0");
+    drop(t);
+    assert_eq!(status_of(&db, &order), "delivered");
+    assert!(
+        shipments(&db)
+            .iter()
+            .any(|(o, w, d)| *o == order && *w == waybill && !d.is_empty()),
+        "the shipment carries its delivery time"
+    );
+
+    let exit2 = dir.path().join("exit2");
+    let t = Tmux::start(&db, &exit2);
+    t.wait_for(|s| s.contains("SO-"), "the orders list after a restart");
+    t.keys(&["u"]);
+    t.wait_for(|s| s.contains("Undone"), "the undo message");
+    t.keys(&["q"]);
+    assert_eq!(wait_exit(&exit2), "0");
+    assert_eq!(status_of(&db, &order), "shipped");
+    assert_eq!(shipments(&db), ships, "every shipment as it was");
+    assert_eq!(order_statuses(&db), statuses, "every order as it was");
+}
