@@ -281,10 +281,14 @@ CREATE VIRTUAL TABLE order_search USING fts5(
 );
 "#;
 
-/// Shipments by carrier (the carrier filter, its pick list and carrier search), and the
-/// Orders list without the archived (closed) orders, walked in each of its sort orders.
+/// Shipments by carrier (the carrier filter in both sorts, its pick list, carrier search),
+/// shipments on their way (the late filter walks only those), and the Orders list without
+/// the archived (closed) orders, walked in each of its sort orders.
 const V2: &str = r#"
 CREATE INDEX shipments_by_carrier ON shipments(carrier COLLATE NOCASE, ifnull(shipped_at, 0), id);
+CREATE INDEX shipments_by_carrier_eta ON shipments(carrier COLLATE NOCASE, ifnull(eta, 0), id);
+CREATE INDEX shipments_open_by_shipped ON shipments(ifnull(shipped_at, 0), id) WHERE delivered_at IS NULL;
+CREATE INDEX shipments_open_by_eta ON shipments(ifnull(eta, 0), id) WHERE delivered_at IS NULL;
 CREATE INDEX orders_open_by_ordered ON orders(ordered_at, id) WHERE status <> 'closed';
 CREATE INDEX orders_open_by_due ON orders(ifnull(due_date, '9999-12-31'), id) WHERE status <> 'closed';
 CREATE INDEX orders_open_by_number ON orders(order_no) WHERE status <> 'closed';

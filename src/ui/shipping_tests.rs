@@ -292,7 +292,11 @@ fn p_on_a_quote_explains_and_on_a_confirmed_order_writes_the_sheet() {
     assert!(msg.contains("confirmed orders onward"), "{msg}");
     keys(&mut app, "kp");
     let msg = app.message.clone().unwrap().1;
-    assert!(msg.contains("SO-20260101-003.html"), "{msg}");
+    assert!(msg.contains("SO-20260101-003.txt"), "{msg}");
+    assert!(dir
+        .path()
+        .join("instructions/SO-20260101-003.html")
+        .is_file());
     assert!(dir
         .path()
         .join("instructions/SO-20260101-003.txt")
