@@ -47,6 +47,15 @@ pub enum Action {
     Hold,
     CancelOrder,
     Undo,
+    LogContact,
+    Respond,
+    AddRequirement,
+    ForwardRequirement,
+    CloseRequirement,
+    Survey,
+    KeyAccount,
+    CloseComplaint,
+    Route,
     Save,
     NextField,
     PrevField,
@@ -63,7 +72,11 @@ pub enum Action {
 pub enum Section {
     Global,
     List,
+    Records,
     Orders,
+    Contacts,
+    Customers,
+    Complaints,
     Form,
 }
 
@@ -102,7 +115,9 @@ pub enum KeymapError {
     BadKey(String),
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
-    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form)")]
+    #[error(
+        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, form)"
+    )]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
     Conflict {
@@ -207,7 +222,27 @@ impl fmt::Display for Key {
 }
 
 /// Which sections are live together; a key may appear once across them.
-pub const LIST_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Orders];
+pub const LIST_SCREEN: &[Section] = &[
+    Section::Global,
+    Section::List,
+    Section::Records,
+    Section::Orders,
+    Section::Contacts,
+];
+pub const CUSTOMERS_SCREEN: &[Section] = &[
+    Section::Global,
+    Section::List,
+    Section::Records,
+    Section::Customers,
+    Section::Contacts,
+];
+pub const COMPLAINTS_SCREEN: &[Section] = &[
+    Section::Global,
+    Section::List,
+    Section::Records,
+    Section::Complaints,
+    Section::Contacts,
+];
 pub const FORM_SCREEN: &[Section] = &[Section::Form];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,6 +296,8 @@ impl Keymap {
         }
         let map = Keymap { bindings };
         map.check(LIST_SCREEN)?;
+        map.check(CUSTOMERS_SCREEN)?;
+        map.check(COMPLAINTS_SCREEN)?;
         map.check(&[Section::Global, Section::List])?;
         map.check(FORM_SCREEN)?;
         Ok(map)
@@ -356,6 +393,23 @@ mod tests {
             k.action(FORM_SCREEN, &Key::parse("Ctrl-s").unwrap()),
             Some(Action::Save)
         );
+        let on = |screen: &[Section], s: &str| k.action(screen, &Key::parse(s).unwrap());
+        assert_eq!(on(COMPLAINTS_SCREEN, "r"), Some(Action::Respond));
+        assert_eq!(on(COMPLAINTS_SCREEN, "c"), Some(Action::CloseComplaint));
+        assert_eq!(on(COMPLAINTS_SCREEN, "n"), Some(Action::New));
+        assert_eq!(on(COMPLAINTS_SCREEN, "u"), Some(Action::Undo));
+        assert_eq!(
+            on(COMPLAINTS_SCREEN, ">"),
+            None,
+            "order keys stay on orders"
+        );
+        assert_eq!(on(CUSTOMERS_SCREEN, "c"), Some(Action::CloseRequirement));
+        assert_eq!(on(CUSTOMERS_SCREEN, "l"), Some(Action::LogContact));
+        assert_eq!(on(LIST_SCREEN, "l"), Some(Action::LogContact));
+        assert_eq!(on(LIST_SCREEN, "r"), Some(Action::Respond));
+        for screen in [LIST_SCREEN, CUSTOMERS_SCREEN, COMPLAINTS_SCREEN] {
+            assert_eq!(on(screen, "m"), None, "m is kept for drafting messages");
+        }
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The application state and what each action does to it. Keys become actions in one place
 //! (`keymap`), actions change the store and the state, and `ui` draws the state.
 
+pub mod desk;
+pub mod desk_forms;
+pub mod desk_modes;
 #[cfg(test)]
 pub mod fixture;
 pub mod form;
@@ -10,6 +13,7 @@ pub mod list;
 mod order_actions;
 mod overlays;
 pub mod palette;
+pub mod record_form;
 pub mod run;
 pub mod tab;
 
@@ -78,6 +82,8 @@ pub enum Mode {
         input: TextInput,
     },
     Confirm(Confirm),
+    /// The after-sales overlays (pick a department, type a resolution).
+    Desk(desk_modes::DeskMode),
 }
 
 pub struct App {
@@ -93,6 +99,8 @@ pub struct App {
     pub detail: Option<OrderDetail>,
     pub detail_scroll: u16,
     pub form: Option<OrderForm>,
+    /// The Customers and Complaints tabs' details and the after-sales forms.
+    pub desk: desk::Desk,
     pub today: Vec<Reminder>,
     /// The Reports tab: the chosen month and the one before, computed when shown.
     pub report_month: chrono::NaiveDate,
@@ -115,7 +123,10 @@ impl App {
     pub fn new(store: Store, config: Config, keymap: Keymap) -> App {
         let w = &config.complaint_windows;
         let windows = ResponseWindows::from_hours(w.urgent, w.high, w.normal, w.low);
-        App {
+        let mut store = store;
+        // Complaint deadlines follow the configured windows (stored, for the list's order).
+        let synced = crate::store::complaints::use_windows(&mut store, &windows.0);
+        let mut app = App {
             store,
             config,
             keymap,
@@ -128,6 +139,7 @@ impl App {
             detail: None,
             detail_scroll: 0,
             form: None,
+            desk: desk::Desk::default(),
             today: Vec::new(),
             report_month: crate::domain::time::today(),
             report: None,
@@ -138,7 +150,9 @@ impl App {
             windows,
             list_height: 20,
             deferred_blocked: false,
-        }
+        };
+        app.report(synced.map(drop));
+        app
     }
 
     /// Fits the visible list to the screen; loads it the first time.
@@ -202,12 +216,24 @@ impl App {
 
     /// The keymap sections live on the current screen.
     pub fn sections(&self) -> &'static [Section] {
-        if self.form.is_some() {
+        if self.form.is_some() || self.desk.form.is_some() {
             keymap::FORM_SCREEN
-        } else if self.tab == Tab::Orders {
-            keymap::LIST_SCREEN
         } else {
-            &[Section::Global, Section::List]
+            match self.tab {
+                Tab::Orders => keymap::LIST_SCREEN,
+                Tab::Customers => keymap::CUSTOMERS_SCREEN,
+                Tab::Complaints => keymap::COMPLAINTS_SCREEN,
+                _ => &[Section::Global, Section::List],
+            }
+        }
+    }
+
+    /// The sections the `?` help lists: the screen's, and on a form the global keys too.
+    pub fn help_sections(&self) -> Vec<Section> {
+        if self.form.is_some() || self.desk.form.is_some() {
+            vec![Section::Global, Section::Form]
+        } else {
+            self.sections().to_vec()
         }
     }
 
@@ -235,6 +261,10 @@ impl App {
                 self.form_key(&k, &key);
                 std::mem::replace(&mut self.mode, Mode::Normal)
             }
+            Mode::Normal if self.desk.form.is_some() => {
+                self.desk_form_key(&k, &key);
+                std::mem::replace(&mut self.mode, Mode::Normal)
+            }
             Mode::Normal => match self.keymap.action(self.sections(), &k) {
                 Some(action) => {
                     self.act(action);
@@ -258,6 +288,7 @@ impl App {
             } => self.status_menu_key(ids, when, editing_when, &key),
             Mode::Prompt { prompt, input } => self.prompt_key(prompt, input, &key),
             Mode::Confirm(c) => self.confirm_key(c, &key),
+            Mode::Desk(m) => self.desk_mode_key(m, &key),
         };
     }
 
@@ -280,6 +311,9 @@ impl App {
     }
 
     fn try_act(&mut self, action: Action) -> AppResult {
+        if let Some(r) = self.desk_act(action) {
+            return r;
+        }
         match action {
             Action::Quit => self.running = false,
             Action::ForceQuit => self.running = false,
@@ -371,6 +405,15 @@ impl App {
                 }
             }
             Action::Undo => self.undo()?,
+            Action::LogContact
+            | Action::Respond
+            | Action::AddRequirement
+            | Action::ForwardRequirement
+            | Action::CloseRequirement
+            | Action::Survey
+            | Action::KeyAccount
+            | Action::CloseComplaint
+            | Action::Route => {}
             Action::Save
             | Action::NextField
             | Action::PrevField
@@ -443,5 +486,9 @@ pub fn status_key(s: Status) -> String {
     format!("status.{}", s.as_str())
 }
 
+#[cfg(test)]
+pub mod desk_fixture;
+#[cfg(test)]
+mod desk_tests;
 #[cfg(test)]
 mod tests;

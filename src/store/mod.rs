@@ -3,14 +3,17 @@
 
 pub mod audit;
 pub mod complaints;
+pub mod contacts;
 pub mod customers;
 pub mod delivery;
 pub mod list;
 pub mod orders;
+pub mod requirements;
 pub mod schema;
 pub mod search;
 pub mod shipments;
 pub mod summary;
+pub mod surveys;
 pub mod today;
 pub mod undo;
 

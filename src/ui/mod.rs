@@ -1,5 +1,8 @@
 //! Drawing. Everything here reads the `App` and draws it; nothing queries or changes state.
 
+mod complaints;
+mod customers;
+mod desk;
 mod detail;
 mod form;
 mod popups;
@@ -51,14 +54,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_tabs(frame, app, tabs);
     if let Some(f) = &app.form {
         form::draw(frame, f, body);
+    } else if let Some(f) = &app.desk.form {
+        desk::draw_form(frame, f, body);
     } else if let (Tab::Orders, Some(d)) = (app.tab, &app.detail) {
         detail::draw(frame, d, app.detail_scroll, body);
     } else {
         match app.tab {
             Tab::Orders => tables::orders(frame, &app.orders, body),
-            Tab::Customers => tables::customers(frame, &app.customers, body),
+            Tab::Customers => customers::draw(frame, app, body),
             Tab::Shipments => tables::shipments(frame, &app.shipments, body),
-            Tab::Complaints => tables::complaints(frame, &app.complaints, app.windows, body),
+            Tab::Complaints => complaints::draw(frame, app, body),
             Tab::Today => today::draw(frame, app, body),
             Tab::Reports => today::reports(frame, app, body),
         }
@@ -108,6 +113,9 @@ fn footer_actions(app: &App) -> Vec<Action> {
     if app.form.is_some() {
         return vec![Save, NextField, AddLine, DeleteLine, Close];
     }
+    if app.desk.form.is_some() {
+        return vec![Save, NextField, PrevField, Close];
+    }
     match app.tab {
         Tab::Orders if app.detail.is_some() => {
             vec![
@@ -116,6 +124,8 @@ fn footer_actions(app: &App) -> Vec<Action> {
                 Hold,
                 CancelOrder,
                 Undo,
+                Respond,
+                LogContact,
                 Edit,
                 Down,
                 Up,
@@ -134,10 +144,12 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Filter,
             New,
             Edit,
+            LogContact,
             Sort,
             Palette,
             Quit,
         ],
+        Tab::Customers | Tab::Complaints => desk::footer_actions(app),
         Tab::Today => vec![Down, Up, Open, NextTab, Palette, Quit],
         Tab::Reports => vec![PrevMonth, NextMonth, NextTab, Palette, Quit],
         _ => vec![Search, Filter, Sort, Mark, NextTab, Palette, Quit],
@@ -150,7 +162,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         let key = app.keymap.keys(action).into_iter().next()?;
         Some([
             Span::styled(format!(" {key} "), theme::key()),
-            Span::raw(format!(" {} ", t(&format!("action.{}", action.as_ref())))),
+            Span::raw(format!(" {} ", desk::action_label(app.tab, action))),
         ])
     };
     let width = |h: &[Span]| h.iter().map(Span::width).sum::<usize>();
@@ -177,5 +189,7 @@ pub fn pane(title: String) -> Block<'static> {
         .title(Span::styled(format!(" {title} "), theme::title()))
 }
 
+#[cfg(test)]
+mod desk_tests;
 #[cfg(test)]
 mod tests;

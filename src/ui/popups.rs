@@ -1,7 +1,6 @@
 //! Overlays: help, command palette, filters, status menu, prompts and confirmations.
 
 use super::{pane, tables::filter_label, theme};
-use crate::app::keymap::Section;
 use crate::app::{palette, status_key, App, Confirm, Mode, Prompt};
 use crate::domain::status::Status;
 use crate::i18n::{t, tf};
@@ -21,7 +20,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
-fn popup(
+pub(super) fn popup(
     frame: &mut Frame,
     area: Rect,
     title: String,
@@ -118,6 +117,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let x = r.x + 3 + unicode_width::UnicodeWidthStr::width(input.value()) as u16;
             frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
         }
+        Mode::Desk(m) => super::desk::draw_mode(frame, m, area),
         Mode::Confirm(c) => {
             let question = match c {
                 Confirm::DiscardForm => t("ui.discard").to_string(),
@@ -135,14 +135,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn help(frame: &mut Frame, app: &App, area: Rect) {
-    let sections: &[Section] = if app.form.is_some() {
-        &[Section::Global, Section::Form]
-    } else {
-        &[Section::Global, Section::List, Section::Orders]
-    };
+    let sections = app.help_sections();
     let mut lines = Vec::new();
     let mut current = None;
-    for (section, action, keys) in app.keymap.entries(sections) {
+    for (section, action, keys) in app.keymap.entries(&sections) {
         if current != Some(section) {
             current = Some(section);
             lines.push(Line::from(Span::styled(
@@ -152,7 +148,7 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
         }
         lines.push(Line::from(vec![
             Span::styled(format!("  {keys:<18}"), theme::focused()),
-            Span::raw(t(&format!("action.{}", action.as_ref())).to_string()),
+            Span::raw(super::desk::action_label(app.tab, action).to_string()),
         ]));
     }
     // Two columns when the list is longer than the screen.
