@@ -24,7 +24,13 @@ fn stamp(text: &str) -> Option<i64> {
         return None;
     }
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").expect("a timestamp");
-    Some(Local.from_local_datetime(&naive).earliest().unwrap().timestamp())
+    Some(
+        Local
+            .from_local_datetime(&naive)
+            .earliest()
+            .unwrap()
+            .timestamp(),
+    )
 }
 
 fn complaints(db: &Path) -> Vec<Complaint> {
@@ -99,7 +105,10 @@ fn overdue_responses_come_first_and_r_answers_the_top_one_now() {
     let rows = listed(&screen);
     let top: Vec<&str> = rows.iter().take(late.len()).map(String::as_str).collect();
     let expected: Vec<&str> = late.iter().map(|c| c.no.as_str()).collect();
-    assert_eq!(top, expected, "overdue first, the longest overdue on top:\n{screen}");
+    assert_eq!(
+        top, expected,
+        "overdue first, the longest overdue on top:\n{screen}"
+    );
     assert!(screen.contains("overdue"), "{screen}");
     let target = rows[0].clone();
 
@@ -144,7 +153,8 @@ fn in_chinese_the_tabs_and_the_help_of_the_after_sales_desk_are_chinese() {
     assert!(screen.contains("紧急程度"), "{screen}");
     t.keys(&["?"]);
     let help = t.wait_for(|s| s.contains("按键"), "help in Chinese");
-    for key in ["立即记录首次响应", "填写处理结果并结案", "记录沟通", "撤销"] {
+    for key in ["立即记录首次响应", "填写处理结果并结案", "记录沟通", "撤销"]
+    {
         assert!(help.contains(key), "help lacks {key}:\n{help}");
     }
     t.keys(&["Escape", "2", "?"]);

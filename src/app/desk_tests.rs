@@ -2,22 +2,9 @@
 
 use super::desk::Item;
 use super::desk_fixture::{self, NOW};
+use super::tests::{code, ctrl, press};
 use super::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-    }
-}
-
-fn code(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
+use crossterm::event::KeyCode;
 
 fn numbers(app: &App) -> Vec<String> {
     app.complaints

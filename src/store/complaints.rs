@@ -162,48 +162,20 @@ impl ListEntity for ComplaintRow {
     }
 }
 
-/// One of a customer's complaints, as the customer detail lists them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComplaintItem {
-    pub id: i64,
-    pub complaint_no: String,
-    pub kind: String,
-    pub severity: String,
-    pub opened_at: i64,
-    pub response_due_at: i64,
-    pub first_response_at: Option<i64>,
-    pub resolved_at: Option<i64>,
-}
-
-impl ComplaintItem {
-    pub fn state(&self) -> ComplaintState {
-        ComplaintState::of(self.first_response_at, self.resolved_at)
-    }
-}
-
-/// A customer's complaints: the open ones first, then the latest.
-pub fn for_customer(conn: &Connection, customer: i64, limit: usize) -> Result<Vec<ComplaintItem>> {
+/// A customer's complaints, as list rows: the open ones first, then the latest.
+pub fn for_customer(conn: &Connection, customer: i64, limit: usize) -> Result<Vec<ComplaintRow>> {
+    let sql = format!(
+        "SELECT 0, {id}, {columns} FROM {from} WHERE k.customer_id = ?1
+         ORDER BY k.resolved_at IS NULL DESC, k.opened_at DESC, k.id DESC LIMIT ?2",
+        id = ComplaintRow::ID,
+        columns = ComplaintRow::COLUMNS,
+        from = ComplaintRow::FROM,
+    );
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT id, complaint_no, type, severity, opened_at, ifnull(response_due_at, opened_at),
-                    first_response_at, resolved_at
-             FROM complaints WHERE customer_id = ?1
-             ORDER BY resolved_at IS NULL DESC, opened_at DESC, id DESC LIMIT ?2",
-        )
+        .prepare_cached(&sql)
         .doing("reading a customer's complaints")?;
     let rows = stmt
-        .query_map(params![customer, limit as i64], |r| {
-            Ok(ComplaintItem {
-                id: r.get(0)?,
-                complaint_no: r.get(1)?,
-                kind: r.get(2)?,
-                severity: r.get(3)?,
-                opened_at: r.get(4)?,
-                response_due_at: r.get(5)?,
-                first_response_at: r.get(6)?,
-                resolved_at: r.get(7)?,
-            })
-        })
+        .query_map(params![customer, limit as i64], ComplaintRow::from_row)
         .doing("reading a customer's complaints")?
         .collect::<rusqlite::Result<Vec<_>>>()
         .doing("reading a customer's complaints")?;

@@ -130,23 +130,7 @@ fn customer_code(conn: &Connection, id: i64) -> Result<String> {
 pub fn log(conn: &Connection, change: &mut Change, draft: &ContactDraft) -> Result<i64> {
     let code = customer_code(conn, draft.customer_id)?;
     if let Some(order) = draft.order_id {
-        let owner: Option<Option<i64>> = conn
-            .query_row(
-                "SELECT customer_id FROM orders WHERE id = ?1",
-                [order],
-                |r| r.get(0),
-            )
-            .optional()
-            .doing("reading an order")?;
-        match owner {
-            None => return Err(StoreError::NotFound(format!("order {order}"))),
-            Some(Some(c)) if c != draft.customer_id => {
-                return Err(StoreError::Invalid(format!(
-                    "the order belongs to another customer than {code}"
-                )))
-            }
-            _ => {}
-        }
+        super::customers::check_order_of(conn, order, draft.customer_id)?;
     }
     conn.execute(
         "INSERT INTO contacts (customer_id, order_id, channel, direction, at, summary)
@@ -220,21 +204,7 @@ pub fn reply(conn: &Connection, change: &mut Change, id: i64, at: i64) -> Result
 mod tests {
     use super::*;
     use crate::domain::enums::ContactChannel;
-    use crate::store::undo::undo_last;
-    use crate::store::Store;
-
-    fn setup() -> Store {
-        let store = Store::open_in_memory().unwrap();
-        let c = store.conn();
-        c.execute_batch(
-            "INSERT INTO customers (id, code, name) VALUES (1, 'C1', 'One'), (2, 'C2', 'Two');
-             INSERT INTO orders (id, order_no, customer_id, ordered_at, status_changed_at,
-                                 created_at, updated_at)
-             VALUES (10, 'SO-1', 1, 0, 0, 0, 0), (11, 'SO-2', 2, 0, 0, 0, 0);",
-        )
-        .unwrap();
-        store
-    }
+    use crate::store::test_data::{in_tx, store, undo};
 
     fn draft(order: Option<i64>, at: i64, direction: Direction) -> ContactDraft {
         ContactDraft {
@@ -247,20 +217,27 @@ mod tests {
         }
     }
 
+    fn oldest(store: &crate::store::Store) -> i64 {
+        oldest_unanswered(store.conn(), Scope::Customer(1))
+            .unwrap()
+            .unwrap()
+            .id
+    }
+
     #[test]
     fn log_list_reply_and_undo() {
-        let mut store = setup();
-        let tx = store.begin().unwrap();
-        let mut change = Change::new("contact");
-        let a = log(&tx, &mut change, &draft(Some(10), 1_000, Direction::In)).unwrap();
-        log(&tx, &mut change, &draft(None, 2_000, Direction::Out)).unwrap();
-        let c = log(&tx, &mut change, &draft(None, 3_000, Direction::In)).unwrap();
-        assert!(
-            log(&tx, &mut change, &draft(Some(11), 1, Direction::In)).is_err(),
-            "another customer's order"
-        );
-        change.record(&tx).unwrap();
-        tx.commit().unwrap();
+        let mut store = store();
+        let (a, c) = in_tx(&mut store, |tx, change| {
+            let a = log(tx, change, &draft(Some(10), 1_000, Direction::In))?;
+            log(tx, change, &draft(None, 2_000, Direction::Out))?;
+            let c = log(tx, change, &draft(None, 3_000, Direction::In))?;
+            assert!(
+                log(tx, change, &draft(Some(11), 1, Direction::In)).is_err(),
+                "another customer's order"
+            );
+            Ok((a, c))
+        })
+        .unwrap();
 
         let conn = store.conn();
         let all = list(conn, Scope::Customer(1), 10).unwrap();
@@ -273,42 +250,20 @@ mod tests {
             opened_at: 2_500 + COMPLAINT_LEAD,
         };
         assert_eq!(list(conn, since, 10).unwrap().len(), 1);
-        assert_eq!(
-            oldest_unanswered(conn, Scope::Customer(1))
-                .unwrap()
-                .unwrap()
-                .id,
-            a
-        );
+        assert_eq!(oldest(&store), a);
 
-        let tx = store.begin().unwrap();
-        let mut change = Change::new("reply");
-        let replied = reply(&tx, &mut change, a, 5_000).unwrap();
-        assert_eq!(replied.replied_at, Some(5_000));
-        assert!(matches!(
-            reply(&tx, &mut change, a, 6_000),
-            Err(StoreError::Conflict(_))
-        ));
-        change.record(&tx).unwrap();
-        tx.commit().unwrap();
-        assert_eq!(
-            oldest_unanswered(store.conn(), Scope::Customer(1))
-                .unwrap()
-                .unwrap()
-                .id,
-            c
-        );
-
-        let tx = store.begin().unwrap();
-        undo_last(&tx).unwrap().unwrap();
-        tx.commit().unwrap();
-        assert_eq!(
-            oldest_unanswered(store.conn(), Scope::Customer(1))
-                .unwrap()
-                .unwrap()
-                .id,
-            a,
-            "the reply is undone"
-        );
+        in_tx(&mut store, |tx, change| {
+            let replied = reply(tx, change, a, 5_000)?;
+            assert_eq!(replied.replied_at, Some(5_000));
+            assert!(matches!(
+                reply(tx, change, a, 6_000),
+                Err(StoreError::Conflict(_))
+            ));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(oldest(&store), c);
+        undo(&mut store);
+        assert_eq!(oldest(&store), a, "the reply is undone");
     }
 }

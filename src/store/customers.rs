@@ -1,7 +1,7 @@
 //! SQL for customers: the list, the detail with everything kept about a customer, and the
 //! lookups used by the forms; saving in `write`.
 
-use super::complaints::ComplaintItem;
+use super::complaints::ComplaintRow;
 use super::contacts::{self, ContactItem, Scope};
 use super::list::{like_escape, Filter, ListEntity, SearchClause, Sort};
 use super::requirements::{self, RequirementItem};
@@ -187,7 +187,7 @@ pub struct CustomerDetail {
     pub draft: CustomerDraft,
     pub orders: Vec<OrderItem>,
     pub order_count: i64,
-    pub complaints: Vec<ComplaintItem>,
+    pub complaints: Vec<ComplaintRow>,
     pub complaint_count: i64,
     pub contacts: Vec<ContactItem>,
     pub requirements: Vec<RequirementItem>,
@@ -313,6 +313,26 @@ pub fn clashes(conn: &Connection, id: Option<i64>, code: &str, name: &str) -> Re
         taken("SELECT id FROM customers WHERE code = ?1", code)?,
         taken("SELECT id FROM customers WHERE name = ?1", name)?,
     ))
+}
+
+/// A record about an order (a complaint, a contact) must be about one of the customer's
+/// orders, or one that has no customer yet.
+pub fn check_order_of(conn: &Connection, order: i64, customer: i64) -> Result<()> {
+    let owner: Option<Option<i64>> = conn
+        .query_row(
+            "SELECT customer_id FROM orders WHERE id = ?1",
+            [order],
+            |r| r.get(0),
+        )
+        .optional()
+        .doing("reading the order's customer")?;
+    match owner {
+        None => Err(StoreError::NotFound(format!("order {order}"))),
+        Some(Some(c)) if c != customer => Err(StoreError::Invalid(
+            "the order belongs to another customer".into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 mod write;

@@ -12,8 +12,11 @@ pub mod requirements;
 pub mod schema;
 pub mod search;
 pub mod shipments;
+pub mod sql;
 pub mod summary;
 pub mod surveys;
+#[cfg(test)]
+pub mod test_data;
 pub mod today;
 pub mod undo;
 

@@ -172,65 +172,33 @@ pub fn resolve(conn: &Connection, change: &mut Change, id: i64, met: bool, at: i
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::undo::undo_last;
-    use crate::store::Store;
+    use crate::store::test_data::{in_tx, store, undo};
 
     #[test]
     fn captured_forwarded_settled_and_undone() {
-        let mut store = Store::open_in_memory().unwrap();
-        store
-            .conn()
-            .execute(
-                "INSERT INTO customers (id, code, name) VALUES (1, 'C1', 'One')",
-                [],
-            )
-            .unwrap();
-        let tx = store.begin().unwrap();
-        let mut change = Change::new("requirements");
-        let a = add(
-            &tx,
-            &mut change,
-            1,
-            RequirementCategory::Packaging,
-            "木箱",
-            100,
-        )
+        let mut store = store();
+        let (a, b) = in_tx(&mut store, |tx, ch| {
+            let a = add(tx, ch, 1, RequirementCategory::Packaging, "木箱", 100)?;
+            let b = add(tx, ch, 1, RequirementCategory::Product, "RoHS", 200)?;
+            assert!(add(tx, ch, 1, RequirementCategory::Product, " ", 1).is_err());
+            forward(tx, ch, a, ForwardTarget::Logistics)?;
+            resolve(tx, ch, b, false, 300)?;
+            assert!(forward(tx, ch, b, ForwardTarget::Sales).is_err(), "settled");
+            Ok((a, b))
+        })
         .unwrap();
-        let b = add(
-            &tx,
-            &mut change,
-            1,
-            RequirementCategory::Product,
-            "RoHS",
-            200,
-        )
-        .unwrap();
-        assert!(add(&tx, &mut change, 1, RequirementCategory::Product, " ", 1).is_err());
-        forward(&tx, &mut change, a, ForwardTarget::Logistics).unwrap();
-        resolve(&tx, &mut change, b, false, 300).unwrap();
-        assert!(
-            forward(&tx, &mut change, b, ForwardTarget::Sales).is_err(),
-            "settled"
-        );
-        change.record(&tx).unwrap();
-        tx.commit().unwrap();
 
         let items = for_customer(store.conn(), 1, 50, 10).unwrap();
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].id, a, "unsettled first");
         assert_eq!(items[0].status, RequirementStatus::Forwarded);
         assert_eq!(items[0].forwarded_to.as_deref(), Some("logistics"));
+        assert_eq!(items[1].id, b);
         assert_eq!(items[1].status, RequirementStatus::Declined);
         assert_eq!(items[1].resolved_at, Some(300));
 
-        let tx = store.begin().unwrap();
-        let mut change = Change::new("met");
-        resolve(&tx, &mut change, a, true, 400).unwrap();
-        change.record(&tx).unwrap();
-        tx.commit().unwrap();
-        let tx = store.begin().unwrap();
-        undo_last(&tx).unwrap().unwrap();
-        tx.commit().unwrap();
+        in_tx(&mut store, |tx, ch| resolve(tx, ch, a, true, 400)).unwrap();
+        undo(&mut store);
         let items = for_customer(store.conn(), 1, 50, 10).unwrap();
         assert_eq!(
             items[0].status,

@@ -83,31 +83,24 @@ pub fn add(conn: &Connection, change: &mut Change, customer: i64, survey: &Surve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::test_data::{in_tx, store};
     use chrono::NaiveDate;
 
     #[test]
     fn surveys_read_back_oldest_first() {
-        let mut store = Store::open_in_memory().unwrap();
-        store
-            .conn()
-            .execute(
-                "INSERT INTO customers (id, code, name) VALUES (1, 'C1', 'One')",
-                [],
-            )
-            .unwrap();
-        let tx = store.begin().unwrap();
-        let mut change = Change::new("survey");
-        for (day, w) in [(3, 9), (1, 6), (2, 10)] {
-            let s = Survey {
-                date: NaiveDate::from_ymd_opt(2026, 1, day).unwrap(),
-                scores: [Some(5), None, Some(4), None, None, Some(3)],
-                willingness: Some(w),
-            };
-            add(&tx, &mut change, 1, &s).unwrap();
-        }
-        change.record(&tx).unwrap();
-        tx.commit().unwrap();
+        let mut store = store();
+        in_tx(&mut store, |tx, ch| {
+            for (day, w) in [(3, 9), (1, 6), (2, 10)] {
+                let s = Survey {
+                    date: NaiveDate::from_ymd_opt(2026, 1, day).unwrap(),
+                    scores: [Some(5), None, Some(4), None, None, Some(3)],
+                    willingness: Some(w),
+                };
+                add(tx, ch, 1, &s)?;
+            }
+            Ok(())
+        })
+        .unwrap();
         let got = for_customer(store.conn(), 1, 2).unwrap();
         let days: Vec<String> = got.iter().map(|s| format_date(s.survey.date)).collect();
         assert_eq!(

@@ -1,7 +1,7 @@
 //! The Complaints tab: the list in urgency order with a live countdown to each response
 //! deadline (overdue in red), and a complaint's detail with its contacts.
 
-use super::desk::{contact_line, item_style, push_item, scroll_for};
+use super::desk::{marker, DetailLines};
 use super::tables::{empty_hint, header, mark, row_style, title};
 use super::{pane, theme};
 use crate::app::desk::Item;
@@ -15,7 +15,7 @@ use crate::store::complaints::{ComplaintDetail, ComplaintRow};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -143,15 +143,10 @@ pub fn detail(frame: &mut Frame, d: &ComplaintDetail, selected: Option<Item>, ar
     let state = d.state();
     let (state_text, state_style) =
         response_state(state, d.response_due_at, k.first_response_at, now);
-    let this = selected == Some(Item::This);
-    let mut selected_line = None;
-    let mut lines = Vec::new();
-    push_item(
-        &mut lines,
-        selected,
-        Item::This,
+    let mut out = DetailLines::new(selected);
+    out.item(Item::This, |sel| {
         Line::from(vec![
-            Span::raw(if this { "▸ " } else { "  " }),
+            Span::raw(marker(sel)),
             Span::styled(k.complaint_no.clone(), theme::title()),
             Span::raw(match state {
                 // The countdown alone does not say that a response is what is awaited.
@@ -160,11 +155,9 @@ pub fn detail(frame: &mut Frame, d: &ComplaintDetail, selected: Option<Item>, ar
             }),
             Span::styled(state_text, state_style),
         ])
-        .style(item_style(this)),
-        &mut selected_line,
-    );
-    lines.push(Line::from(""));
-    lines.extend([
+    });
+    out.push(Line::from(""));
+    for line in [
         field(
             "field.customer",
             Line::from(format!("{} ({})", d.customer_name, d.customer_code)),
@@ -195,34 +188,10 @@ pub fn detail(frame: &mut Frame, d: &ComplaintDetail, selected: Option<Item>, ar
         field("field.resolved_at", stamp(k.resolved_at)),
         field("field.description", Line::from(k.description.clone())),
         field("field.resolution", Line::from(k.resolution.clone())),
-    ]);
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        t("detail.contacts").to_string(),
-        theme::title(),
-    )));
-    if d.contacts.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!("  {}", t("ui.none")),
-            theme::dim(),
-        )));
+    ] {
+        out.push(line);
     }
-    for c in &d.contacts {
-        let sel = selected == Some(Item::Contact(c.id));
-        push_item(
-            &mut lines,
-            selected,
-            Item::Contact(c.id),
-            contact_line(c, now, sel),
-            &mut selected_line,
-        );
-    }
-    let p = Paragraph::new(lines)
-        .block(pane(format!(
-            "{} {}",
-            t("detail.complaint_title"),
-            k.complaint_no
-        )))
-        .scroll((scroll_for(selected_line, area.height), 0));
-    frame.render_widget(p, area);
+    out.contacts(&d.contacts, now);
+    let title = format!("{} {}", t("detail.complaint_title"), k.complaint_no);
+    frame.render_widget(out.paragraph(title, area.height), area);
 }

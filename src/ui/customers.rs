@@ -1,7 +1,7 @@
 //! The Customers tab: the list, and a customer's detail with their orders, complaints,
 //! contacts, requirements and survey scores over time.
 
-use super::desk::{contact_line, item_style, push_item, scroll_for};
+use super::desk::{marker, DetailLines};
 use super::tables::{empty_hint, header, mark, row_style, title};
 use super::{pane, theme};
 use crate::app::desk::{key_account_suggested, Item};
@@ -15,11 +15,13 @@ use crate::domain::enums::RequirementStatus;
 use crate::domain::money::{display_amount, parse_decimal};
 use crate::domain::time::{format_date, format_stamp_short, now, short_duration};
 use crate::i18n::{t, tf};
+use crate::store::complaints::ComplaintRow;
 use crate::store::customers::{CustomerDetail, CustomerRow};
+use crate::store::requirements::RequirementItem;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -108,18 +110,6 @@ fn field(label: &str, value: String) -> Line<'static> {
     ])
 }
 
-fn heading(lines: &mut Vec<Line<'static>>, text: String) {
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(text, theme::title())));
-}
-
-fn none(lines: &mut Vec<Line<'static>>) {
-    lines.push(Line::from(Span::styled(
-        format!("  {}", t("ui.none")),
-        theme::dim(),
-    )));
-}
-
 /// `4.67`, or `–` when nothing was answered.
 pub fn average(s: &Survey) -> String {
     s.average_hundredths()
@@ -127,10 +117,10 @@ pub fn average(s: &Survey) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
-fn survey_lines(lines: &mut Vec<Line<'static>>, d: &CustomerDetail) {
-    heading(lines, t("detail.surveys").to_string());
+fn survey_lines(out: &mut DetailLines, d: &CustomerDetail) {
+    out.heading(t("detail.surveys").to_string());
     if d.surveys.is_empty() {
-        none(lines);
+        out.none();
         return;
     }
     let date = t("col.date");
@@ -143,7 +133,7 @@ fn survey_lines(lines: &mut Vec<Line<'static>>, d: &CustomerDetail) {
         let pad = 6usize.saturating_sub(label.width());
         head.push_str(&format!("{}{label}", " ".repeat(pad)));
     }
-    lines.push(Line::from(Span::styled(head, theme::header())));
+    out.push(Line::from(Span::styled(head, theme::header())));
     for item in &d.surveys {
         let s = &item.survey;
         let cell = |v: Option<i64>| format!("{:>6}", v.map_or("–".into(), |v| v.to_string()));
@@ -158,14 +148,22 @@ fn survey_lines(lines: &mut Vec<Line<'static>>, d: &CustomerDetail) {
         } else {
             Style::default()
         };
-        lines.push(Line::from(Span::styled(text, style)));
+        out.push(Line::from(Span::styled(text, style)));
     }
 }
 
-pub fn detail(frame: &mut Frame, d: &CustomerDetail, selected: Option<Item>, area: Rect) {
-    let now = now();
+fn header_lines(out: &mut DetailLines, d: &CustomerDetail) {
     let c = &d.draft;
-    let mut lines = vec![
+    let contact = [&c.contact_person, &c.phone, &c.email, &c.im_handle]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let terms = c
+        .payment_terms_days
+        .map_or("–".to_string(), |d| tf("ui.days", &[("n", &d)]));
+    for line in [
         field("field.code", c.code.clone()),
         field(
             "field.name",
@@ -175,195 +173,153 @@ pub fn detail(frame: &mut Frame, d: &CustomerDetail, selected: Option<Item>, are
                 c.name.clone()
             },
         ),
-        field(
-            "field.contact_person",
-            [&c.contact_person, &c.phone, &c.email, &c.im_handle]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>()
-                .join(" · "),
-        ),
+        field("field.contact_person", contact),
         field(
             "field.preferred_channel",
             format!(
-                "{} · {} {} · {} {}",
+                "{} · {} {} · {} {terms}",
                 t(&format!("channel.{}", c.preferred_channel.as_str())),
                 t("field.language"),
                 t(&format!("language.{}", c.language.as_str())),
                 t("field.payment_terms_days"),
-                c.payment_terms_days
-                    .map_or("–".to_string(), |d| tf("ui.days", &[("n", &d)]))
             ),
         ),
         field("field.address", c.address.clone()),
         field("field.notes", c.notes.clone()),
-    ];
-    if key_account_suggested(d) {
-        if let Some(s) = d.surveys.last() {
-            lines.push(Line::from(Span::styled(
-                tf(
-                    "ui.key_account_suggested",
-                    &[
-                        ("average", &average(&s.survey)),
-                        ("willingness", &s.survey.willingness.unwrap_or_default()),
-                    ],
-                ),
-                theme::info(),
-            )));
-        }
+    ] {
+        out.push(line);
     }
-    let mut selected_line = None;
+    if let (true, Some(s)) = (key_account_suggested(d), d.surveys.last()) {
+        out.push(Line::from(Span::styled(
+            tf(
+                "ui.key_account_suggested",
+                &[
+                    ("average", &average(&s.survey)),
+                    ("willingness", &s.survey.willingness.unwrap_or_default()),
+                ],
+            ),
+            theme::info(),
+        )));
+    }
+}
 
-    heading(
-        &mut lines,
-        tf(
-            "detail.customer_orders",
-            &[("shown", &d.orders.len()), ("count", &d.order_count)],
+fn complaint_line(k: &ComplaintRow, now: i64, selected: bool) -> Line<'static> {
+    let state = k.state();
+    let (state_text, style) = if is_overdue(state, k.response_due_at, now) {
+        (
+            tf(
+                "ui.overdue_by",
+                &[("time", &short_duration(now - k.response_due_at))],
+            ),
+            theme::late(),
+        )
+    } else {
+        (
+            t(&format!("complaint_state.{}", state.as_ref())).to_string(),
+            if state == ComplaintState::Closed {
+                theme::done()
+            } else {
+                theme::at_risk()
+            },
+        )
+    };
+    Line::from(vec![
+        Span::raw(format!(
+            "{}{:<15} {} · {} · {} · ",
+            marker(selected),
+            k.complaint_no,
+            format_stamp_short(k.opened_at),
+            t(&format!("complaint_type.{}", k.kind)),
+            t(&format!("severity.{}", k.severity)),
+        )),
+        Span::styled(state_text, style),
+    ])
+}
+
+fn requirement_line(r: &RequirementItem, selected: bool) -> Line<'static> {
+    let state = match (r.status, &r.forwarded_to) {
+        (RequirementStatus::Forwarded, Some(to)) => tf(
+            "ui.forwarded_to",
+            &[("to", &t(&format!("forward_to.{to}")))],
         ),
-    );
+        (RequirementStatus::Met | RequirementStatus::Declined, _) => format!(
+            "{} {}",
+            t(&format!("requirement_status.{}", r.status.as_str())),
+            r.resolved_at.map(format_stamp_short).unwrap_or_default()
+        ),
+        _ => t(&format!("requirement_status.{}", r.status.as_str())).to_string(),
+    };
+    let style = match r.status {
+        RequirementStatus::Met | RequirementStatus::Declined => theme::done(),
+        RequirementStatus::Open => theme::at_risk(),
+        RequirementStatus::Forwarded => Style::default(),
+    };
+    Line::from(vec![
+        Span::raw(format!(
+            "{}{} · ",
+            marker(selected),
+            t(&format!("category.{}", r.category))
+        )),
+        Span::styled(state, style),
+        Span::raw(format!(" · {} ", r.text)),
+        Span::styled(
+            format!("({})", format_stamp_short(r.created_at)),
+            theme::dim(),
+        ),
+    ])
+}
+
+pub fn detail(frame: &mut Frame, d: &CustomerDetail, selected: Option<Item>, area: Rect) {
+    let now = now();
+    let mut out = DetailLines::new(selected);
+    header_lines(&mut out, d);
+
+    out.heading(tf(
+        "detail.customer_orders",
+        &[("shown", &d.orders.len()), ("count", &d.order_count)],
+    ));
     if d.orders.is_empty() {
-        none(&mut lines);
+        out.none();
     }
     for o in &d.orders {
-        let sel = selected == Some(Item::Order(o.id));
-        let text = format!(
-            "{}{:<17} {:<14} {:<12} {} {}",
-            if sel { "▸ " } else { "  " },
-            o.order_no,
-            t(&status_key(o.status)),
-            o.due_date.map(format_date).unwrap_or_default(),
-            o.currency,
-            display_amount(parse_decimal(&o.total).unwrap_or_default())
-        );
-        push_item(
-            &mut lines,
-            selected,
-            Item::Order(o.id),
-            Line::from(text).style(item_style(sel)),
-            &mut selected_line,
-        );
+        out.item(Item::Order(o.id), |sel| {
+            Line::from(format!(
+                "{}{:<17} {:<14} {:<12} {} {}",
+                marker(sel),
+                o.order_no,
+                t(&status_key(o.status)),
+                o.due_date.map(format_date).unwrap_or_default(),
+                o.currency,
+                display_amount(parse_decimal(&o.total).unwrap_or_default())
+            ))
+        });
     }
 
-    heading(
-        &mut lines,
-        tf(
-            "detail.customer_complaints",
-            &[
-                ("shown", &d.complaints.len()),
-                ("count", &d.complaint_count),
-            ],
-        ),
-    );
+    out.heading(tf(
+        "detail.customer_complaints",
+        &[
+            ("shown", &d.complaints.len()),
+            ("count", &d.complaint_count),
+        ],
+    ));
     if d.complaints.is_empty() {
-        none(&mut lines);
+        out.none();
     }
     for k in &d.complaints {
-        let sel = selected == Some(Item::Complaint(k.id));
-        let state = k.state();
-        let (state_text, style) = if is_overdue(state, k.response_due_at, now) {
-            (
-                tf(
-                    "ui.overdue_by",
-                    &[("time", &short_duration(now - k.response_due_at))],
-                ),
-                theme::late(),
-            )
-        } else {
-            (
-                t(&format!("complaint_state.{}", state.as_ref())).to_string(),
-                if state == ComplaintState::Closed {
-                    theme::done()
-                } else {
-                    theme::at_risk()
-                },
-            )
-        };
-        let line = Line::from(vec![
-            Span::raw(format!(
-                "{}{:<15} {} · {} · {} · ",
-                if sel { "▸ " } else { "  " },
-                k.complaint_no,
-                format_stamp_short(k.opened_at),
-                t(&format!("complaint_type.{}", k.kind)),
-                t(&format!("severity.{}", k.severity)),
-            )),
-            Span::styled(state_text, style),
-        ])
-        .style(item_style(sel));
-        push_item(
-            &mut lines,
-            selected,
-            Item::Complaint(k.id),
-            line,
-            &mut selected_line,
-        );
+        out.item(Item::Complaint(k.id), |sel| complaint_line(k, now, sel));
     }
 
-    heading(&mut lines, t("detail.contacts").to_string());
-    if d.contacts.is_empty() {
-        none(&mut lines);
-    }
-    for c in &d.contacts {
-        let sel = selected == Some(Item::Contact(c.id));
-        push_item(
-            &mut lines,
-            selected,
-            Item::Contact(c.id),
-            contact_line(c, now, sel),
-            &mut selected_line,
-        );
-    }
+    out.contacts(&d.contacts, now);
 
-    heading(&mut lines, t("detail.requirements").to_string());
+    out.heading(t("detail.requirements").to_string());
     if d.requirements.is_empty() {
-        none(&mut lines);
+        out.none();
     }
     for r in &d.requirements {
-        let sel = selected == Some(Item::Requirement(r.id));
-        let state = match (r.status, &r.forwarded_to) {
-            (RequirementStatus::Forwarded, Some(to)) => tf(
-                "ui.forwarded_to",
-                &[("to", &t(&format!("forward_to.{to}")))],
-            ),
-            (RequirementStatus::Met | RequirementStatus::Declined, _) => format!(
-                "{} {}",
-                t(&format!("requirement_status.{}", r.status.as_str())),
-                r.resolved_at.map(format_stamp_short).unwrap_or_default()
-            ),
-            _ => t(&format!("requirement_status.{}", r.status.as_str())).to_string(),
-        };
-        let style = match r.status {
-            RequirementStatus::Met | RequirementStatus::Declined => theme::done(),
-            RequirementStatus::Open => theme::at_risk(),
-            RequirementStatus::Forwarded => Style::default(),
-        };
-        let line = Line::from(vec![
-            Span::raw(format!(
-                "{}{} · ",
-                if sel { "▸ " } else { "  " },
-                t(&format!("category.{}", r.category))
-            )),
-            Span::styled(state, style),
-            Span::raw(format!(" · {} ", r.text)),
-            Span::styled(
-                format!("({})", format_stamp_short(r.created_at)),
-                theme::dim(),
-            ),
-        ])
-        .style(item_style(sel));
-        push_item(
-            &mut lines,
-            selected,
-            Item::Requirement(r.id),
-            line,
-            &mut selected_line,
-        );
+        out.item(Item::Requirement(r.id), |sel| requirement_line(r, sel));
     }
 
-    survey_lines(&mut lines, d);
-    let p = Paragraph::new(lines)
-        .block(pane(format!("{} {}", t("detail.customer_title"), c.name)))
-        .scroll((scroll_for(selected_line, area.height), 0));
-    frame.render_widget(p, area);
+    survey_lines(&mut out, d);
+    let title = format!("{} {}", t("detail.customer_title"), d.draft.name);
+    frame.render_widget(out.paragraph(title, area.height), area);
 }

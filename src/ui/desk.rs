@@ -2,7 +2,7 @@
 //! key does on the current tab, the footer of the Customers and Complaints tabs, the
 //! after-sales form and overlays.
 
-use super::form::{draw_fields, FieldView};
+use super::form::{draw_fields, form_areas, FieldView};
 use super::{pane, popups, theme};
 use crate::app::desk::Item;
 use crate::app::desk_forms::DeskForm;
@@ -14,9 +14,10 @@ use crate::domain::enums::Direction;
 use crate::domain::time::{format_stamp_short, short_duration};
 use crate::i18n::{t, tf};
 use crate::store::contacts::ContactItem;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// What a key does, as the footer and help say it: `n` is "new customer" on Customers.
@@ -98,12 +99,12 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
     }
 }
 
-/// `Style` of a line that may be the selected one.
-pub fn item_style(selected: bool) -> Style {
+/// `▸ ` in front of the selected line, room for it elsewhere.
+pub fn marker(selected: bool) -> &'static str {
     if selected {
-        theme::selected()
+        "▸ "
     } else {
-        Style::default()
+        "  "
     }
 }
 
@@ -116,7 +117,7 @@ pub fn contact_line(c: &ContactItem, now: i64, selected: bool) -> Line<'static> 
         "→"
     };
     let mut spans = vec![
-        Span::raw(if selected { "▸ " } else { "  " }),
+        Span::raw(marker(selected)),
         Span::raw(format!(
             "{} {arrow} {} {} ",
             format_stamp_short(c.at),
@@ -158,40 +159,82 @@ pub fn contact_line(c: &ContactItem, now: i64, selected: bool) -> Line<'static> 
     }
 }
 
-/// A detail's lines, scrolled so that `selected_line` stays in view.
-pub fn scroll_for(selected_line: Option<usize>, height: u16) -> u16 {
-    let h = height.saturating_sub(2) as usize;
-    match selected_line {
-        Some(l) if h > 0 && l + 3 > h => (l + 3 - h) as u16,
-        _ => 0,
-    }
+/// The lines of a detail pane and which of them holds the selected item, so the pane
+/// scrolls to keep it in view.
+pub struct DetailLines {
+    pub lines: Vec<Line<'static>>,
+    selected: Option<Item>,
+    selected_line: Option<usize>,
 }
 
-/// Marks `item` in `lines` at `at` when it is the selected one, remembering the line.
-pub fn push_item(
-    lines: &mut Vec<Line<'static>>,
-    selected: Option<Item>,
-    item: Item,
-    line: Line<'static>,
-    selected_line: &mut Option<usize>,
-) {
-    if selected == Some(item) {
-        *selected_line = Some(lines.len());
+impl DetailLines {
+    pub fn new(selected: Option<Item>) -> DetailLines {
+        DetailLines {
+            lines: Vec::new(),
+            selected,
+            selected_line: None,
+        }
     }
-    lines.push(line);
+
+    pub fn push(&mut self, line: Line<'static>) {
+        self.lines.push(line);
+    }
+
+    /// A line keys act on; `draw` is told whether it is the selected one.
+    pub fn item(&mut self, item: Item, draw: impl FnOnce(bool) -> Line<'static>) {
+        let selected = self.selected == Some(item);
+        if selected {
+            self.selected_line = Some(self.lines.len());
+        }
+        let line = draw(selected);
+        self.lines.push(if selected {
+            line.style(theme::selected())
+        } else {
+            line
+        });
+    }
+
+    /// A blank line, then a section title.
+    pub fn heading(&mut self, text: String) {
+        self.lines.push(Line::from(""));
+        self.lines
+            .push(Line::from(Span::styled(text, theme::title())));
+    }
+
+    pub fn none(&mut self) {
+        self.lines.push(Line::from(Span::styled(
+            format!("  {}", t("ui.none")),
+            theme::dim(),
+        )));
+    }
+
+    /// The contacts section: each contact a selectable line.
+    pub fn contacts(&mut self, contacts: &[ContactItem], now: i64) {
+        self.heading(t("detail.contacts").to_string());
+        if contacts.is_empty() {
+            self.none();
+        }
+        for c in contacts {
+            self.item(Item::Contact(c.id), |sel| contact_line(c, now, sel));
+        }
+    }
+
+    /// The pane, scrolled so that the selected line stays in view.
+    pub fn paragraph(self, title: String, height: u16) -> Paragraph<'static> {
+        let h = height.saturating_sub(2) as usize;
+        let scroll = match self.selected_line {
+            Some(l) if h > 0 && l + 3 > h => (l + 3 - h) as u16,
+            _ => 0,
+        };
+        Paragraph::new(self.lines)
+            .block(pane(title))
+            .scroll((scroll, 0))
+    }
 }
 
 pub fn draw_form(frame: &mut Frame, form: &DeskForm, area: Rect) {
-    let block = pane(form.purpose.title());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let n = form.fields.len() as u16;
-    let [fields_area, message_area, hint_area] = Layout::vertical([
-        Constraint::Length(n),
-        Constraint::Length(1),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
+    let [fields_area, message_area, hint_area] =
+        form_areas(frame, form.purpose.title(), form.fields.len(), area);
     let views: Vec<FieldView> = form
         .fields
         .iter()
@@ -243,7 +286,11 @@ pub fn draw_mode(frame: &mut Frame, mode: &DeskMode, area: Rect) {
                         Span::styled(format!(" {} ", i + 1), theme::key()),
                         Span::styled(
                             format!(" {} ", t(&format!("{prefix}{w}"))),
-                            item_style(i == *selected),
+                            if i == *selected {
+                                theme::selected()
+                            } else {
+                                Style::default()
+                            },
                         ),
                     ])
                 })

@@ -17,16 +17,8 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
     } else {
         t("form.new_title")
     };
-    let block = pane(title.to_string());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let n = form.fields.len() as u16;
-    let [fields_area, message_area, lines_area] = Layout::vertical([
-        Constraint::Length(n),
-        Constraint::Length(1),
-        Constraint::Min(3),
-    ])
-    .areas(inner);
+    let [fields_area, message_area, lines_area] =
+        form_areas(frame, title.to_string(), form.fields.len(), area);
 
     let views: Vec<FieldView> = form
         .fields
@@ -97,6 +89,20 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
     if let Some(pos) = cursor {
         frame.set_cursor_position(pos);
     }
+}
+
+/// Draws a form's pane; returns where its fields, its message line and what follows them
+/// (lines, hints) go.
+pub(super) fn form_areas(frame: &mut Frame, title: String, fields: usize, area: Rect) -> [Rect; 3] {
+    let block = pane(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    Layout::vertical([
+        Constraint::Length(fields as u16),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner)
 }
 
 /// One labelled field as a form shows it.

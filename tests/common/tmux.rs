@@ -113,4 +113,3 @@ pub fn wait_exit(exit_file: &Path) -> String {
     }
     panic!("the app did not exit");
 }
-

@@ -1,24 +1,10 @@
 use super::*;
 use crate::domain::complaint::{deadline, urgency, UrgencyFacts, DEFAULT_WINDOWS};
 use crate::store::list::{fetch, Anchor, ListContext, ListQuery};
-use crate::store::undo::{undo_last, Change};
+use crate::store::test_data::{in_tx, store, undo};
 
 const H: i64 = 3600;
 const NOW: i64 = 1_800_000_000;
-
-fn store() -> Store {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .conn()
-        .execute_batch(
-            "INSERT INTO customers (id, code, name) VALUES (1, 'C1', 'One'), (2, 'C2', 'Two');
-             INSERT INTO orders (id, order_no, customer_id, ordered_at, status_changed_at,
-                                 created_at, updated_at)
-             VALUES (10, 'SO-1', 1, 0, 0, 0, 0), (11, 'SO-2', 2, 0, 0, 0, 0);",
-        )
-        .unwrap();
-    store
-}
 
 fn insert(
     store: &Store,
@@ -193,22 +179,10 @@ fn draft(no: &str, order: Option<i64>) -> ComplaintDraft {
     }
 }
 
-fn with_tx<T>(
-    store: &mut Store,
-    f: impl FnOnce(&Connection, &mut Change) -> Result<T>,
-) -> Result<T> {
-    let tx = store.begin()?;
-    let mut change = Change::new("test");
-    let out = f(&tx, &mut change)?;
-    change.record(&tx)?;
-    tx.commit().doing("test")?;
-    Ok(out)
-}
-
 #[test]
 fn save_respond_close_route_and_undo() {
     let mut store = store();
-    let (id, no) = with_tx(&mut store, |c, ch| {
+    let (id, no) = in_tx(&mut store, |c, ch| {
         save(c, ch, None, None, &draft("", Some(10)))
     })
     .unwrap();
@@ -216,17 +190,17 @@ fn save_respond_close_route_and_undo() {
         .format("%Y%m")
         .to_string();
     assert_eq!(no, format!("CP-{month}-0001"), "numbered in its month");
-    let (_, no2) = with_tx(&mut store, |c, ch| {
+    let (_, no2) = in_tx(&mut store, |c, ch| {
         save(c, ch, None, None, &draft("", None))
     })
     .unwrap();
     assert_eq!(no2, format!("CP-{month}-0002"));
-    let err = with_tx(&mut store, |c, ch| {
+    let err = in_tx(&mut store, |c, ch| {
         save(c, ch, None, None, &draft(&no, None))
     })
     .unwrap_err();
     assert!(err.to_string().contains("taken"), "{err}");
-    let err = with_tx(&mut store, |c, ch| {
+    let err = in_tx(&mut store, |c, ch| {
         save(c, ch, None, None, &draft("X", Some(11)))
     })
     .unwrap_err();
@@ -238,20 +212,20 @@ fn save_respond_close_route_and_undo() {
     assert_eq!(d.state(), ComplaintState::Awaiting);
 
     let at = NOW - H;
-    with_tx(&mut store, |c, ch| respond(c, ch, id, Some(d.version), at)).unwrap();
-    let err = with_tx(&mut store, |c, ch| respond(c, ch, id, Some(d.version), at)).unwrap_err();
+    in_tx(&mut store, |c, ch| respond(c, ch, id, Some(d.version), at)).unwrap();
+    let err = in_tx(&mut store, |c, ch| respond(c, ch, id, Some(d.version), at)).unwrap_err();
     assert!(
         matches!(err, StoreError::Conflict(_)),
         "stale version: {err}"
     );
     assert_eq!(
-        with_tx(&mut store, |c, ch| respond(c, ch, id, None, at)).unwrap(),
+        in_tx(&mut store, |c, ch| respond(c, ch, id, None, at)).unwrap(),
         None,
         "a marked one already answered is passed over"
     );
-    with_tx(&mut store, |c, ch| route(c, ch, id, None, Department::Tech)).unwrap();
-    assert!(with_tx(&mut store, |c, ch| close(c, ch, id, None, " ", at)).is_err());
-    with_tx(&mut store, |c, ch| {
+    in_tx(&mut store, |c, ch| route(c, ch, id, None, Department::Tech)).unwrap();
+    assert!(in_tx(&mut store, |c, ch| close(c, ch, id, None, " ", at)).is_err());
+    in_tx(&mut store, |c, ch| {
         close(c, ch, id, None, "replaced 20 pcs", at)
     })
     .unwrap();
@@ -262,9 +236,7 @@ fn save_respond_close_route_and_undo() {
     assert_eq!(d.draft.resolution, "replaced 20 pcs");
 
     for _ in 0..3 {
-        let tx = store.begin().unwrap();
-        undo_last(&tx).unwrap().unwrap();
-        tx.commit().unwrap();
+        undo(&mut store);
     }
     let d = load_detail(store.conn(), id).unwrap();
     assert_eq!(

@@ -7,6 +7,8 @@ use crate::domain::complaint::{complaint_no_prefix, generated_complaint_no, Comp
 use crate::domain::enums::Department;
 use crate::domain::time::local_date;
 use crate::store::audit;
+use crate::store::customers::check_order_of;
+use crate::store::sql::{execute_named, text_or_null};
 use crate::store::undo::Change;
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -63,15 +65,6 @@ pub fn next_complaint_no(conn: &Connection, day: NaiveDate) -> Result<String> {
     Ok(generated_complaint_no(day, seq + 1))
 }
 
-fn text(s: &str) -> Value {
-    let t = s.trim();
-    if t.is_empty() {
-        Value::Null
-    } else {
-        Value::Text(t.to_string())
-    }
-}
-
 /// Saves a new complaint (`id = None`) or an edit; returns its id and number. The draft's
 /// own rules are the caller's to check (`ComplaintDraft::check`); the order must be the
 /// customer's, the number free.
@@ -83,23 +76,7 @@ pub fn save(
     draft: &ComplaintDraft,
 ) -> Result<(i64, String)> {
     if let Some(order) = draft.order_id {
-        let owner: Option<Option<i64>> = conn
-            .query_row(
-                "SELECT customer_id FROM orders WHERE id = ?1",
-                [order],
-                |r| r.get(0),
-            )
-            .optional()
-            .doing("reading the complaint's order")?;
-        match owner {
-            None => return Err(StoreError::NotFound(format!("order {order}"))),
-            Some(Some(c)) if c != draft.customer_id => {
-                return Err(StoreError::Invalid(
-                    "the order belongs to another customer".into(),
-                ))
-            }
-            _ => {}
-        }
+        check_order_of(conn, order, draft.customer_id)?;
     }
     let number = if draft.complaint_no.trim().is_empty() {
         next_complaint_no(conn, local_date(draft.opened_at))?
@@ -143,8 +120,8 @@ pub fn save(
                 .department
                 .map_or(Value::Null, |d| Value::Text(d.as_str().into())),
         ),
-        (":description", text(&draft.description)),
-        (":resolution", text(&draft.resolution)),
+        (":description", text_or_null(&draft.description)),
+        (":resolution", text_or_null(&draft.resolution)),
     ];
     let (sql, action) = match id {
         Some(id) => {
@@ -170,13 +147,7 @@ pub fn save(
             "create",
         ),
     };
-    let named: Vec<(&str, &dyn rusqlite::ToSql)> = fields
-        .iter()
-        .map(|(n, v)| (*n, v as &dyn rusqlite::ToSql))
-        .collect();
-    conn.prepare_cached(sql)
-        .and_then(|mut s| s.execute(named.as_slice()))
-        .doing("saving a complaint")?;
+    execute_named(conn, sql, &fields).doing("saving a complaint")?;
     let id = match id {
         Some(id) => id,
         None => {

@@ -4,6 +4,7 @@
 use super::{clashes, Context, Result, StoreError};
 use crate::domain::customer::CustomerDraft;
 use crate::store::audit;
+use crate::store::sql::{execute_named, text_or_null};
 use crate::store::undo::Change;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -29,15 +30,6 @@ fn expect_version(conn: &Connection, id: i64, expected: Option<i64>) -> Result<S
     Ok(code)
 }
 
-fn text(s: &str) -> Value {
-    let t = s.trim();
-    if t.is_empty() {
-        Value::Null
-    } else {
-        Value::Text(t.to_string())
-    }
-}
-
 /// Saves a new customer (`id = None`) or an edit; returns the id. The draft's formats are
 /// the caller's to check (`CustomerDraft::check`); unique code and name are checked here.
 pub fn save(
@@ -61,23 +53,23 @@ pub fn save(
         )));
     }
     let mut fields: Vec<(&str, Value)> = vec![
-        (":code", text(&draft.code)),
-        (":name", text(&draft.name)),
-        (":contact_person", text(&draft.contact_person)),
-        (":phone", text(&draft.phone)),
-        (":email", text(&draft.email)),
-        (":im_handle", text(&draft.im_handle)),
+        (":code", text_or_null(&draft.code)),
+        (":name", text_or_null(&draft.name)),
+        (":contact_person", text_or_null(&draft.contact_person)),
+        (":phone", text_or_null(&draft.phone)),
+        (":email", text_or_null(&draft.email)),
+        (":im_handle", text_or_null(&draft.im_handle)),
         (
             ":preferred_channel",
             Value::Text(draft.preferred_channel.as_str().into()),
         ),
-        (":address", text(&draft.address)),
+        (":address", text_or_null(&draft.address)),
         (
             ":payment_terms_days",
             draft.payment_terms_days.map_or(Value::Null, Value::Integer),
         ),
         (":language", Value::Text(draft.language.as_str().into())),
-        (":notes", text(&draft.notes)),
+        (":notes", text_or_null(&draft.notes)),
         (":key_account", Value::Integer(draft.key_account.into())),
     ];
     let (sql, action) = match id {
@@ -105,13 +97,7 @@ pub fn save(
             "create",
         ),
     };
-    let named: Vec<(&str, &dyn rusqlite::ToSql)> = fields
-        .iter()
-        .map(|(n, v)| (*n, v as &dyn rusqlite::ToSql))
-        .collect();
-    conn.prepare_cached(sql)
-        .and_then(|mut s| s.execute(named.as_slice()))
-        .doing("saving a customer")?;
+    execute_named(conn, sql, &fields).doing("saving a customer")?;
     let id = match id {
         Some(id) => id,
         None => {
@@ -161,8 +147,7 @@ mod tests {
     use crate::domain::enums::{Channel, Language};
     use crate::store::customers::{load_detail, CustomerRow};
     use crate::store::list::{fetch, Anchor, ListContext, ListQuery};
-    use crate::store::undo::undo_last;
-    use crate::store::Store;
+    use crate::store::test_data::{in_tx, store, undo};
 
     fn draft(code: &str, name: &str) -> CustomerDraft {
         CustomerDraft {
@@ -181,67 +166,90 @@ mod tests {
         }
     }
 
-    fn save_one(
-        store: &mut Store,
-        id: Option<i64>,
-        v: Option<i64>,
-        d: &CustomerDraft,
-    ) -> Result<i64> {
-        let tx = store.begin()?;
-        let mut change = Change::new("customer");
-        let id = save(&tx, &mut change, id, v, d)?;
-        change.record(&tx)?;
-        tx.commit().doing("test")?;
-        Ok(id)
+    fn codes(store: &crate::store::Store, filter: &str) -> Vec<String> {
+        let q = ListQuery {
+            filters: vec![filter.to_string()],
+            ..ListQuery::default()
+        };
+        fetch::<CustomerRow>(
+            store.conn(),
+            &q,
+            &Anchor::First,
+            10,
+            &ListContext::current(),
+        )
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.code)
+        .collect()
     }
 
     #[test]
     fn save_edit_uniqueness_versions_and_undo() {
-        let mut store = Store::open_in_memory().unwrap();
-        let a = save_one(&mut store, None, None, &draft("C1", "华联")).unwrap();
-        save_one(&mut store, None, None, &draft("C2", "Acme")).unwrap();
-        let err = save_one(&mut store, None, None, &draft("C1", "Other")).unwrap_err();
+        let mut store = store();
+        let d = draft("C3", "华联");
+        let a = in_tx(&mut store, |c, ch| save(c, ch, None, None, &d)).unwrap();
+        let d = draft("C1", "Other");
+        let err = in_tx(&mut store, |c, ch| save(c, ch, None, None, &d)).unwrap_err();
         assert!(err.to_string().contains("code C1 is taken"), "{err}");
-        let err = save_one(&mut store, None, None, &draft("C3", "Acme")).unwrap_err();
-        assert!(err.to_string().contains("name Acme is taken"), "{err}");
+        let d = draft("C4", "Two");
+        let err = in_tx(&mut store, |c, ch| save(c, ch, None, None, &d)).unwrap_err();
+        assert!(err.to_string().contains("name Two is taken"), "{err}");
 
         let d = load_detail(store.conn(), a).unwrap();
-        assert_eq!(d.draft, draft("C1", "华联"));
+        assert_eq!(d.draft, draft("C3", "华联"));
         let mut edited = d.draft.clone();
         edited.name = "华联电子".into();
-        save_one(&mut store, Some(a), Some(d.version), &edited).unwrap();
-        let err = save_one(&mut store, Some(a), Some(d.version), &edited).unwrap_err();
+        let v = Some(d.version);
+        in_tx(&mut store, |c, ch| save(c, ch, Some(a), v, &edited)).unwrap();
+        let err = in_tx(&mut store, |c, ch| save(c, ch, Some(a), v, &edited)).unwrap_err();
         assert!(
             matches!(err, StoreError::Conflict(_)),
             "stale version: {err}"
         );
 
-        let tx = store.begin().unwrap();
-        let mut change = Change::new("key");
-        set_key_account(&tx, &mut change, a, None, true).unwrap();
-        change.record(&tx).unwrap();
-        tx.commit().unwrap();
-        let page = fetch::<CustomerRow>(
-            store.conn(),
-            &ListQuery {
-                filters: vec!["key_account".into()],
-                ..ListQuery::default()
-            },
-            &Anchor::First,
-            10,
-            &ListContext::current(),
-        )
-        .unwrap();
-        assert_eq!(page.rows.len(), 1);
-        assert_eq!(page.rows[0].name, "华联电子");
-
-        for _ in 0..2 {
-            let tx = store.begin().unwrap();
-            undo_last(&tx).unwrap().unwrap();
-            tx.commit().unwrap();
-        }
+        in_tx(&mut store, |c, ch| set_key_account(c, ch, a, None, true)).unwrap();
+        assert_eq!(codes(&store, "key_account"), ["C3"]);
+        undo(&mut store);
+        undo(&mut store);
         let d = load_detail(store.conn(), a).unwrap();
         assert_eq!(d.draft.name, "华联", "edit and mark undone");
         assert!(!d.draft.key_account);
+    }
+
+    #[test]
+    fn filters_for_open_complaints_and_unanswered_contacts() {
+        let store = store();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO complaints (complaint_no, customer_id, type, opened_at, resolved_at)
+                 VALUES ('K1', 1, 'quality', 100, 200), ('K2', 2, 'quality', 100, NULL);
+                 INSERT INTO contacts (customer_id, channel, direction, at, replied_at)
+                 VALUES (1, 'phone', 'in', 100, NULL), (1, 'phone', 'in', 50, NULL),
+                        (2, 'phone', 'in', 100, 150), (2, 'email', 'out', 120, NULL);",
+            )
+            .unwrap();
+        assert_eq!(codes(&store, "open_complaints"), ["C2"]);
+        assert_eq!(codes(&store, "unanswered"), ["C1"]);
+        let row = fetch::<CustomerRow>(
+            store.conn(),
+            &ListQuery::default(),
+            &Anchor::First,
+            1,
+            &ListContext::current(),
+        )
+        .unwrap()
+        .rows
+        .remove(0);
+        assert_eq!(
+            (
+                row.open_complaints,
+                row.unanswered,
+                row.oldest_unanswered_at
+            ),
+            (0, 2, Some(50))
+        );
     }
 }
