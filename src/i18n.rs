@@ -106,13 +106,52 @@ fn build(lang: Lang) -> Table {
     }
 }
 
+fn table() -> &'static Table {
+    #[cfg(test)]
+    if test_lang::chinese() {
+        static ZH_TABLE: OnceLock<Table> = OnceLock::new();
+        return ZH_TABLE.get_or_init(|| build(Lang::Zh));
+    }
+    TABLE.get_or_init(|| build(Lang::En))
+}
+
+/// Chinese for the screens drawn by one test (per thread: tests run in parallel, and the
+/// language of a process is chosen once).
+#[cfg(test)]
+pub mod test_lang {
+    use std::cell::Cell;
+
+    thread_local! {
+        static ZH: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub fn chinese() -> bool {
+        ZH.with(Cell::get)
+    }
+
+    /// Chinese until the guard is dropped.
+    #[must_use]
+    pub fn use_chinese() -> Guard {
+        ZH.with(|z| z.set(true));
+        Guard
+    }
+
+    pub struct Guard;
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            ZH.with(|z| z.set(false));
+        }
+    }
+}
+
 pub fn lang() -> Lang {
-    TABLE.get_or_init(|| build(Lang::En)).lang
+    table().lang
 }
 
 /// The text for `key` in the chosen language (English, then the key itself, when missing).
 pub fn t(key: &str) -> &'static str {
-    let table = TABLE.get_or_init(|| build(Lang::En));
+    let table = table();
     table
         .strings
         .get(key)

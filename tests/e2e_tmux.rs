@@ -2,116 +2,11 @@
 
 mod common;
 
+use common::tmux::{wait_exit, Tmux};
 use common::*;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn start(db: &Path, exit_file: &Path) -> Tmux {
-        Tmux::start_with(db, exit_file, "C.UTF-8")
-    }
-
-    fn start_with(db: &Path, exit_file: &Path, lang: &str) -> Tmux {
-        let session = format!("odtest{}", std::process::id() as u64 * 1000 + rand_suffix());
-        let cmd = format!(
-            "ORDERDESK_CONFIG=/nonexistent/x.toml LC_ALL= LANG={lang} {} --db '{}'; echo $? > '{}'",
-            BIN,
-            db.display(),
-            exit_file.display()
-        );
-        let ok = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                "120",
-                "-y",
-                "40",
-                &cmd,
-            ])
-            .status()
-            .expect("tmux is installed (CI installs it)");
-        assert!(ok.success());
-        Tmux { session }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let status = Command::new("tmux")
-                .args(["send-keys", "-t", &self.session, k])
-                .status()
-                .unwrap();
-            assert!(status.success());
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn text(&self, text: &str) {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &self.session, "-l", text])
-            .status()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-t", &self.session, "-p"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, what: impl Fn(&str) -> bool, label: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if what(&s) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {label}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
-    }
-}
-
-fn rand_suffix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos() as u64 % 1000)
-        .unwrap_or(0)
-}
-
-fn wait_exit(exit_file: &Path) -> String {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(10) {
-        if let Ok(s) = std::fs::read_to_string(exit_file) {
-            if !s.trim().is_empty() {
-                return s.trim().to_string();
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the app did not exit");
-}
+use std::time::Duration;
 
 fn order_rows(screen: &str) -> usize {
     // Rows of the table: inside the frame, below the title line.

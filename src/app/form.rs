@@ -198,14 +198,7 @@ impl OrderForm {
         let Some(input) = self.focused_input() else {
             return false;
         };
-        let typed = matches!(key.code, crossterm::event::KeyCode::Char(_))
-            && !key
-                .modifiers
-                .contains(crossterm::event::KeyModifiers::CONTROL);
-        if fresh && typed {
-            input.set("");
-        }
-        let changed = input.handle(key);
+        let changed = input.type_over(key, fresh);
         self.dirty |= changed;
         changed
     }

@@ -36,6 +36,17 @@ impl TextInput {
             .map_or(self.value.len(), |(i, _)| i)
     }
 
+    /// Applies an editing key to a field just moved onto (`fresh`): the first typed
+    /// character replaces its text, as in a spreadsheet cell. Returns whether it changed.
+    pub fn type_over(&mut self, key: &KeyEvent, fresh: bool) -> bool {
+        let typed =
+            matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
+        if fresh && typed {
+            self.set("");
+        }
+        self.handle(key)
+    }
+
     /// Applies an editing key; returns whether the text changed.
     pub fn handle(&mut self, key: &KeyEvent) -> bool {
         let len = self.value.chars().count();

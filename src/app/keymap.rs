@@ -56,6 +56,15 @@ pub enum Action {
     OpenDocument,
     Deliver,
     Bottlenecks,
+    LogContact,
+    Respond,
+    AddRequirement,
+    ForwardRequirement,
+    CloseRequirement,
+    Survey,
+    KeyAccount,
+    CloseComplaint,
+    Route,
     Save,
     NextField,
     PrevField,
@@ -77,8 +86,12 @@ pub enum Action {
 pub enum Section {
     Global,
     List,
+    Records,
     Orders,
     Shipments,
+    Contacts,
+    Customers,
+    Complaints,
     Form,
     Message,
 }
@@ -118,7 +131,9 @@ pub enum KeymapError {
     BadKey(String),
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
-    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, shipments, form, message)")]
+    #[error(
+        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, form, message)"
+    )]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
     Conflict {
@@ -223,11 +238,36 @@ impl fmt::Display for Key {
 }
 
 /// Which sections are live together; a key may appear once across them.
-pub const LIST_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Orders];
+pub const LIST_SCREEN: &[Section] = &[
+    Section::Global,
+    Section::List,
+    Section::Records,
+    Section::Orders,
+    Section::Contacts,
+];
+pub const CUSTOMERS_SCREEN: &[Section] = &[
+    Section::Global,
+    Section::List,
+    Section::Records,
+    Section::Customers,
+    Section::Contacts,
+];
+pub const COMPLAINTS_SCREEN: &[Section] = &[
+    Section::Global,
+    Section::List,
+    Section::Records,
+    Section::Complaints,
+    Section::Contacts,
+];
 pub const FORM_SCREEN: &[Section] = &[Section::Form];
 /// The message popup: its own keys, scrolling and Esc from the lists and global sections.
 pub const MESSAGE_SCREEN: &[Section] = &[Section::Message, Section::List, Section::Global];
-pub const SHIPMENTS_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Shipments];
+pub const SHIPMENTS_SCREEN: &[Section] = &[
+    Section::Global,
+    Section::List,
+    Section::Records,
+    Section::Shipments,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -280,6 +320,8 @@ impl Keymap {
         }
         let map = Keymap { bindings };
         map.check(LIST_SCREEN)?;
+        map.check(CUSTOMERS_SCREEN)?;
+        map.check(COMPLAINTS_SCREEN)?;
         map.check(&[Section::Global, Section::List])?;
         map.check(FORM_SCREEN)?;
         map.check(MESSAGE_SCREEN)?;
@@ -383,6 +425,28 @@ mod tests {
             k.action(FORM_SCREEN, &Key::parse("Ctrl-s").unwrap()),
             Some(Action::Save)
         );
+        let on = |screen: &[Section], s: &str| k.action(screen, &Key::parse(s).unwrap());
+        assert_eq!(on(COMPLAINTS_SCREEN, "r"), Some(Action::Respond));
+        assert_eq!(on(COMPLAINTS_SCREEN, "c"), Some(Action::CloseComplaint));
+        assert_eq!(on(COMPLAINTS_SCREEN, "n"), Some(Action::New));
+        assert_eq!(on(COMPLAINTS_SCREEN, "u"), Some(Action::Undo));
+        assert_eq!(
+            on(COMPLAINTS_SCREEN, ">"),
+            None,
+            "order keys stay on orders"
+        );
+        assert_eq!(on(CUSTOMERS_SCREEN, "c"), Some(Action::CloseRequirement));
+        assert_eq!(on(CUSTOMERS_SCREEN, "l"), Some(Action::LogContact));
+        assert_eq!(on(LIST_SCREEN, "l"), Some(Action::LogContact));
+        assert_eq!(on(LIST_SCREEN, "r"), Some(Action::Respond));
+        for screen in [
+            LIST_SCREEN,
+            CUSTOMERS_SCREEN,
+            COMPLAINTS_SCREEN,
+            SHIPMENTS_SCREEN,
+        ] {
+            assert_eq!(on(screen, "m"), Some(Action::DraftMessage));
+        }
     }
 
     #[test]

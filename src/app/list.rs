@@ -248,15 +248,10 @@ impl<T: ListEntity> ListView<T> {
             self.query.filters.remove(pos);
             return;
         }
-        let group = T::filters()
-            .into_iter()
-            .find(|f| f.key == key)
-            .map(|f| f.group);
-        if let Some(group) = group {
-            let all = T::filters();
+        if let Some(group) = T::filter(key).map(|f| f.group) {
             self.query
                 .filters
-                .retain(|k| all.iter().find(|f| &f.key == k).map(|f| f.group) != Some(group));
+                .retain(|k| T::filter(k).map(|f| f.group) != Some(group));
             self.query.filters.push(key.to_string());
         }
     }
@@ -298,6 +293,7 @@ pub trait ListOps {
     fn set_search(&mut self, text: String);
     fn clear_filters(&mut self);
     fn toggle_filter_key(&mut self, key: &str);
+    fn select(&mut self, id: i64) -> bool;
 }
 
 impl<T: ListEntity> ListOps for ListView<T> {
@@ -336,6 +332,9 @@ impl<T: ListEntity> ListOps for ListView<T> {
     }
     fn toggle_filter_key(&mut self, key: &str) {
         self.toggle_filter(key)
+    }
+    fn select(&mut self, id: i64) -> bool {
+        self.select_id(id)
     }
 }
 

@@ -1,6 +1,9 @@
 //! The application state and what each action does to it. Keys become actions in one place
 //! (`keymap`), actions change the store and the state, and `ui` draws the state.
 
+pub mod desk;
+pub mod desk_forms;
+pub mod desk_modes;
 pub mod entity_form;
 #[cfg(test)]
 pub mod fixture;
@@ -12,6 +15,7 @@ pub mod message;
 mod order_actions;
 mod overlays;
 pub mod palette;
+pub mod record_form;
 pub mod run;
 pub mod shipping;
 pub mod tab;
@@ -82,6 +86,8 @@ pub enum Mode {
     },
     Confirm(Confirm),
     Message(Box<message::MessageDraft>),
+    /// The after-sales overlays (pick a department, type a resolution).
+    Desk(desk_modes::DeskMode),
 }
 
 pub struct App {
@@ -99,6 +105,8 @@ pub struct App {
     pub form: Option<OrderForm>,
     /// The Shipments tab's detail, and the shipping desk's forms and overlays.
     pub shipping: shipping::ShippingState,
+    /// The Customers and Complaints tabs' details and the after-sales forms.
+    pub desk: desk::Desk,
     pub today: Vec<Reminder>,
     /// The Reports tab: the chosen month and the one before, computed when shown.
     pub report_month: chrono::NaiveDate,
@@ -124,7 +132,10 @@ impl App {
     pub fn new(store: Store, config: Config, keymap: Keymap) -> App {
         let w = &config.complaint_windows;
         let windows = ResponseWindows::from_hours(w.urgent, w.high, w.normal, w.low);
-        App {
+        let mut store = store;
+        // Complaint deadlines follow the configured windows (stored, for the list's order).
+        let synced = crate::store::complaints::use_windows(&mut store, &windows.0);
+        let mut app = App {
             store,
             config,
             keymap,
@@ -138,6 +149,7 @@ impl App {
             detail_scroll: 0,
             form: None,
             shipping: shipping::ShippingState::default(),
+            desk: desk::Desk::default(),
             today: Vec::new(),
             report_month: crate::domain::time::today(),
             report: None,
@@ -150,7 +162,9 @@ impl App {
             deferred_blocked: false,
             templates: crate::messages::Templates::from_config_dir(),
             copier: message::system_clipboard,
-        }
+        };
+        app.report(synced.map(drop));
+        app
     }
 
     /// Fits the visible list to the screen; loads it the first time.
@@ -214,14 +228,25 @@ impl App {
 
     /// The keymap sections live on the current screen.
     pub fn sections(&self) -> &'static [Section] {
-        if self.form.is_some() {
+        if self.form.is_some() || self.desk.form.is_some() {
             keymap::FORM_SCREEN
-        } else if self.tab == Tab::Orders {
-            keymap::LIST_SCREEN
-        } else if self.tab == Tab::Shipments {
-            keymap::SHIPMENTS_SCREEN
         } else {
-            &[Section::Global, Section::List]
+            match self.tab {
+                Tab::Orders => keymap::LIST_SCREEN,
+                Tab::Customers => keymap::CUSTOMERS_SCREEN,
+                Tab::Complaints => keymap::COMPLAINTS_SCREEN,
+                Tab::Shipments => keymap::SHIPMENTS_SCREEN,
+                _ => &[Section::Global, Section::List],
+            }
+        }
+    }
+
+    /// The sections the `?` help lists: the screen's, and on a form the global keys too.
+    pub fn help_sections(&self) -> Vec<Section> {
+        if self.form.is_some() || self.desk.form.is_some() {
+            vec![Section::Global, Section::Form]
+        } else {
+            self.sections().to_vec()
         }
     }
 
@@ -253,6 +278,10 @@ impl App {
                 self.form_key(&k, &key);
                 std::mem::replace(&mut self.mode, Mode::Normal)
             }
+            Mode::Normal if self.desk.form.is_some() => {
+                self.desk_form_key(&k, &key);
+                std::mem::replace(&mut self.mode, Mode::Normal)
+            }
             Mode::Normal => match self.keymap.action(self.sections(), &k) {
                 Some(action) => {
                     self.act(action);
@@ -277,6 +306,7 @@ impl App {
             Mode::Prompt { prompt, input } => self.prompt_key(prompt, input, &key),
             Mode::Confirm(c) => self.confirm_key(c, &key),
             Mode::Message(popup) => self.message_key(popup, &key),
+            Mode::Desk(m) => self.desk_mode_key(m, &key),
         };
     }
 
@@ -303,6 +333,9 @@ impl App {
     }
 
     fn try_act(&mut self, action: Action) -> AppResult {
+        if let Some(r) = self.desk_act(action) {
+            return r;
+        }
         match action {
             Action::Quit => self.running = false,
             Action::ForceQuit => self.running = false,
@@ -411,6 +444,15 @@ impl App {
             | Action::OpenDocument
             | Action::Deliver
             | Action::Bottlenecks => {}
+            Action::LogContact
+            | Action::Respond
+            | Action::AddRequirement
+            | Action::ForwardRequirement
+            | Action::CloseRequirement
+            | Action::Survey
+            | Action::KeyAccount
+            | Action::CloseComplaint
+            | Action::Route => {}
             Action::Save
             | Action::NextField
             | Action::PrevField
@@ -483,5 +525,9 @@ pub fn status_key(s: Status) -> String {
     format!("status.{}", s.as_str())
 }
 
+#[cfg(test)]
+pub mod desk_fixture;
+#[cfg(test)]
+mod desk_tests;
 #[cfg(test)]
 mod tests;

@@ -142,7 +142,8 @@ impl App {
             None => self.info(t("msg.nothing_to_undo").into()),
         }
         self.last_change = None;
-        self.after_change()
+        // Undo may restore any record, not only orders.
+        self.after_desk_change()
     }
 
     pub(super) fn form_key(&mut self, k: &Key, key: &KeyEvent) {

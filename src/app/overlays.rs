@@ -82,7 +82,11 @@ impl App {
             Tab::Orders => keys(&self.orders),
             Tab::Customers => keys(&self.customers),
             Tab::Shipments => keys(&self.shipments),
-            Tab::Complaints => keys(&self.complaints),
+            Tab::Complaints => {
+                let mut k = keys(&self.complaints);
+                k.extend(self.complaint_customer_filter());
+                k
+            }
             _ => Vec::new(),
         }
     }
@@ -155,6 +159,14 @@ impl App {
             Command::NewOrder => {
                 self.switch(Tab::Orders);
                 self.form = Some(OrderForm::new_order(&self.config.currency()));
+            }
+            Command::NewCustomer => {
+                self.switch(Tab::Customers);
+                self.desk.form = Some(super::desk_forms::customer_form(None));
+            }
+            Command::NewComplaint => {
+                self.switch(Tab::Complaints);
+                self.desk.form = Some(super::desk_forms::new_complaint_form("", ""));
             }
             Command::Undo => self.undo()?,
             Command::Goto(tab) => self.switch(tab),
@@ -338,7 +350,10 @@ impl App {
         match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => {
                 match confirm {
-                    Confirm::DiscardForm => self.form = None,
+                    Confirm::DiscardForm => {
+                        self.form = None;
+                        self.desk.form = None;
+                    }
                     Confirm::Bulk { ids, request } => {
                         let r = self.change_status(&ids, request, now(), None);
                         self.report(r);

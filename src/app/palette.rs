@@ -9,6 +9,8 @@ use fuzzy_matcher::FuzzyMatcher;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
     NewOrder,
+    NewCustomer,
+    NewComplaint,
     Undo,
     Goto(Tab),
     OrdersFilter(&'static str),
@@ -32,6 +34,12 @@ pub enum ShippingCommand {
 /// (command, string key, English words that also match)
 const COMMANDS: &[(Command, &str, &str)] = &[
     (Command::NewOrder, "palette.new_order", "new order"),
+    (Command::NewCustomer, "palette.new_customer", "new customer"),
+    (
+        Command::NewComplaint,
+        "palette.new_complaint",
+        "new complaint",
+    ),
     (Command::Undo, "palette.undo", "undo last change"),
     (
         Command::ExportOrders,

@@ -20,6 +20,12 @@ pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
                 continue;
             }
         }
+        // A visible countdown wakes the loop once a minute; otherwise it sleeps until a key.
+        if let Some(wait) = app.redraw_in() {
+            if !crossterm::event::poll(wait)? {
+                continue;
+            }
+        }
         let event = crossterm::event::read()?;
         app.handle_event(event);
     }

@@ -1,10 +1,14 @@
 //! Plain types and rules of the order desk. No SQL, no terminal: everything here is tested
 //! on its own.
 
+pub mod complaint;
+pub mod contact;
+pub mod customer;
 pub mod enums;
 pub mod kpi;
 pub mod mask;
 pub mod money;
 pub mod order;
+pub mod problem;
 pub mod status;
 pub mod time;

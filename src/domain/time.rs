@@ -50,6 +50,10 @@ pub fn parse_stamp(text: &str) -> Result<i64, TimeError> {
 }
 
 fn local_to_unix(naive: NaiveDateTime) -> Option<i64> {
+    #[cfg(test)]
+    if test_clock::get().is_some() {
+        return Some(naive.and_utc().timestamp());
+    }
     match Local.from_local_datetime(&naive) {
         LocalResult::Single(dt) => Some(dt.timestamp()),
         // In the hour a clock goes back, the earlier reading is the one a person means.
@@ -59,10 +63,14 @@ fn local_to_unix(naive: NaiveDateTime) -> Option<i64> {
 }
 
 pub fn local(ts: i64) -> DateTime<Local> {
-    Utc.timestamp_opt(ts, 0)
-        .single()
-        .unwrap_or_default()
-        .with_timezone(&Local)
+    let utc = Utc.timestamp_opt(ts, 0).single().unwrap_or_default();
+    #[cfg(test)]
+    if test_clock::get().is_some() {
+        if let Some(zero) = chrono::FixedOffset::east_opt(0) {
+            return DateTime::from_naive_utc_and_offset(utc.naive_utc(), zero);
+        }
+    }
+    utc.with_timezone(&Local)
 }
 
 /// `YYYY-MM-DD HH:MM:SS` in local time: the export format, stable for round trips.
@@ -80,11 +88,46 @@ pub fn local_date(ts: i64) -> NaiveDate {
 }
 
 pub fn now() -> i64 {
+    #[cfg(test)]
+    if let Some(fixed) = test_clock::get() {
+        return fixed;
+    }
     Utc::now().timestamp()
 }
 
 pub fn today() -> NaiveDate {
-    Local::now().date_naive()
+    local_date(now())
+}
+
+/// A fixed "now" (and UTC as the local zone) for tests of screens that show times, so their
+/// snapshots do not depend on the day or the zone they run in. Per thread: tests run in
+/// parallel.
+#[cfg(test)]
+pub mod test_clock {
+    use std::cell::Cell;
+
+    thread_local! {
+        static FIXED: Cell<Option<i64>> = const { Cell::new(None) };
+    }
+
+    pub fn get() -> Option<i64> {
+        FIXED.with(Cell::get)
+    }
+
+    /// Fixes the clock until the guard is dropped.
+    #[must_use]
+    pub fn fix(now: i64) -> Guard {
+        FIXED.with(|f| f.set(Some(now)));
+        Guard
+    }
+
+    pub struct Guard;
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            FIXED.with(|f| f.set(None));
+        }
+    }
 }
 
 /// Start of a local calendar day as UTC seconds (first valid instant of the day).

@@ -61,6 +61,19 @@ pub trait ListEntity: Sized {
 
     fn sorts() -> &'static [Sort];
     fn filters() -> Vec<Filter>;
+
+    /// A filter whose key carries its value (e.g. one customer's id), not in `filters()`.
+    fn dynamic_filter(_key: &str) -> Option<Filter> {
+        None
+    }
+
+    /// The filter a key names, listed or dynamic.
+    fn filter(key: &str) -> Option<Filter> {
+        Self::filters()
+            .into_iter()
+            .find(|f| f.key == key)
+            .or_else(|| Self::dynamic_filter(key))
+    }
     fn search(query: &str) -> Option<SearchClause>;
 
     /// The search as it should run on this data: an entity may look at the data to choose
@@ -122,7 +135,8 @@ fn conditions<T: ListEntity>(conn: &Connection, q: &ListQuery, ctx: &ListContext
     let mut params: Vec<(String, Value)> = Vec::new();
     let all = T::filters();
     for key in &q.filters {
-        if let Some(f) = all.iter().find(|f| &f.key == key) {
+        let dynamic = T::dynamic_filter(key);
+        if let Some(f) = all.iter().find(|f| &f.key == key).or(dynamic.as_ref()) {
             parts.push(format!("({})", f.sql));
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod complaints;
+pub mod contacts;
 pub mod customers;
 pub mod delivery;
 pub mod documents;
@@ -11,10 +12,15 @@ pub mod list;
 pub mod messages;
 pub mod orders;
 pub mod production;
+pub mod requirements;
 pub mod schema;
 pub mod search;
 pub mod shipments;
+pub mod sql;
 pub mod summary;
+pub mod surveys;
+#[cfg(test)]
+pub mod test_data;
 pub mod today;
 pub mod undo;
 

@@ -341,7 +341,7 @@ pub struct OrderDetail {
     pub exceptions: Vec<String>,
     pub shipments: Vec<String>,
     pub complaints: Vec<String>,
-    pub contacts: Vec<String>,
+    pub contacts: Vec<super::contacts::ContactItem>,
     pub production_row: Option<super::production::Production>,
     pub exception_rows: Vec<super::exceptions::ExceptionRow>,
     pub documents: Vec<super::documents::DocumentRow>,
@@ -507,13 +507,7 @@ pub fn load_detail(conn: &Connection, id: i64) -> Result<OrderDetail> {
          FROM complaints WHERE order_id = ?1 ORDER BY opened_at, id",
         id,
     )?;
-    let contacts = strings(
-        conn,
-        "SELECT strftime('%Y-%m-%d %H:%M', at, 'unixepoch', 'localtime') || ' ' || direction || ' ' ||
-                channel || ' · ' || ifnull(summary,'')
-         FROM contacts WHERE order_id = ?1 ORDER BY at DESC, id DESC LIMIT 20",
-        id,
-    )?;
+    let contacts = super::contacts::list(conn, super::contacts::Scope::Order(id), 20)?;
     Ok(OrderDetail {
         id,
         draft,

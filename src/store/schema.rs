@@ -4,7 +4,7 @@
 //! Conventions: timestamps are INTEGER UTC Unix seconds; calendar dates are TEXT
 //! `YYYY-MM-DD`; money and quantities are TEXT decimals (exact); optional values are NULL.
 
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const V1: &str = r#"
 CREATE TABLE meta (
@@ -292,4 +292,63 @@ CREATE INDEX shipments_open_by_eta ON shipments(ifnull(eta, 0), id) WHERE delive
 CREATE INDEX orders_open_by_ordered ON orders(ordered_at, id) WHERE status <> 'closed';
 CREATE INDEX orders_open_by_due ON orders(ifnull(due_date, '9999-12-31'), id) WHERE status <> 'closed';
 CREATE INDEX orders_open_by_number ON orders(order_no) WHERE status <> 'closed';
+"#;
+
+/// The after-sales desk. A complaint's response deadline depends on the configured window
+/// of its severity, so it is stored (`response_due_at`), kept by triggers from the windows
+/// in `response_windows` for every writer (forms, import, demo, undo), and re-stamped when
+/// the configuration changes (`store::complaints::use_windows`). `urgency` is the list's
+/// order as one integer (`domain::complaint::urgency`, held to this SQL by a test), so the
+/// Complaints list is a keyset walk over one index at any size. The triggers read the
+/// row's own columns, not NEW, so their final result does not depend on the order they
+/// fire in. Existing complaints are stamped here with the SPEC §2 defaults.
+const V3: &str = r#"
+CREATE TABLE response_windows (
+    severity TEXT PRIMARY KEY CHECK (severity IN ('urgent','high','normal','low')),
+    seconds  INTEGER NOT NULL CHECK (seconds > 0)
+);
+INSERT INTO response_windows (severity, seconds)
+VALUES ('urgent', 14400), ('high', 28800), ('normal', 86400), ('low', 86400);
+
+ALTER TABLE complaints ADD COLUMN response_due_at INTEGER;
+ALTER TABLE complaints ADD COLUMN urgency INTEGER;
+
+CREATE TRIGGER complaints_due_after_insert AFTER INSERT ON complaints
+BEGIN
+    UPDATE complaints SET response_due_at = opened_at + ifnull(
+        (SELECT w.seconds FROM response_windows w WHERE w.severity = complaints.severity), 86400)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER complaints_due_after_update AFTER UPDATE OF opened_at, severity ON complaints
+BEGIN
+    UPDATE complaints SET response_due_at = opened_at + ifnull(
+        (SELECT w.seconds FROM response_windows w WHERE w.severity = complaints.severity), 86400)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER complaints_urgency_after_update
+AFTER UPDATE OF response_due_at, first_response_at, resolved_at, severity, opened_at ON complaints
+BEGIN
+    UPDATE complaints SET urgency = CASE
+        WHEN resolved_at IS NOT NULL THEN 300000000000 - resolved_at
+        WHEN first_response_at IS NOT NULL THEN 100000000000
+             + (CASE severity WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END)
+               * 10000000000
+             + opened_at
+        ELSE ifnull(response_due_at, opened_at) * 4
+             + (CASE severity WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END)
+        END
+    WHERE id = NEW.id;
+END;
+
+UPDATE complaints SET response_due_at = opened_at + ifnull(
+    (SELECT w.seconds FROM response_windows w WHERE w.severity = complaints.severity), 86400);
+
+CREATE INDEX complaints_by_urgency    ON complaints(urgency, id);
+CREATE INDEX complaints_response_due  ON complaints(response_due_at)
+    WHERE first_response_at IS NULL AND resolved_at IS NULL;
+CREATE INDEX complaints_open_by_customer ON complaints(customer_id) WHERE resolved_at IS NULL;
+CREATE INDEX contacts_unanswered_by_customer ON contacts(customer_id, at)
+    WHERE direction = 'in' AND replied_at IS NULL;
+CREATE INDEX requirements_unsettled ON requirements(customer_id, created_at)
+    WHERE resolved_at IS NULL;
 "#;

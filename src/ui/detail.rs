@@ -13,6 +13,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 fn section(lines: &mut Vec<Line<'static>>, key: &str, items: Vec<String>) {
+    let items = items.into_iter().map(|i| Line::from(format!("  {i}")));
+    section_lines(lines, key, items.collect());
+}
+
+fn section_lines(lines: &mut Vec<Line<'static>>, key: &str, items: Vec<Line<'static>>) {
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(t(key).to_string(), theme::title())));
     if items.is_empty() {
@@ -21,7 +26,7 @@ fn section(lines: &mut Vec<Line<'static>>, key: &str, items: Vec<String>) {
             theme::dim(),
         )));
     }
-    lines.extend(items.into_iter().map(|i| Line::from(format!("  {i}"))));
+    lines.extend(items);
 }
 
 const LABEL_WIDTH: usize = 18;
@@ -153,7 +158,22 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
     }
     section(&mut lines, "detail.shipments", d.shipments.clone());
     section(&mut lines, "detail.complaints", d.complaints.clone());
-    section(&mut lines, "detail.contacts", d.contacts.clone());
+    // `r` answers the inbound contact waiting longest: it is the one highlighted.
+    let now = crate::domain::time::now();
+    let next = d
+        .contacts
+        .iter()
+        .rev()
+        .find(|c| c.awaits_reply())
+        .map(|c| c.id);
+    section_lines(
+        &mut lines,
+        "detail.contacts",
+        d.contacts
+            .iter()
+            .map(|c| super::desk::contact_line(c, now, Some(c.id) == next))
+            .collect(),
+    );
     let p = Paragraph::new(lines)
         .block(pane(format!("{} {}", t("detail.title"), o.order_no)))
         .wrap(Wrap { trim: false })

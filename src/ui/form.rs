@@ -17,54 +17,28 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
     } else {
         t("form.new_title")
     };
-    let block = pane(title.to_string());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let n = form.fields.len() as u16;
-    let [fields_area, message_area, lines_area] = Layout::vertical([
-        Constraint::Length(n),
-        Constraint::Length(1),
-        Constraint::Min(3),
-    ])
-    .areas(inner);
+    let [fields_area, message_area, lines_area] =
+        form_areas(frame, title.to_string(), form.fields.len(), area);
 
-    let mut cursor = None;
-    for (i, f) in form.fields.iter().enumerate() {
-        let y = fields_area.y + i as u16;
-        if y >= fields_area.bottom() {
-            break;
-        }
-        let focused = form.focus == Focus::Field(i);
-        let label_style = if focused {
-            theme::focused()
-        } else {
-            theme::dim()
-        };
-        let mut label = t(&format!("field.{}", f.key.as_ref())).to_string();
-        if f.key == crate::app::form::FieldKey::DueReason && !form.due_changed() {
-            label = format!("({label})");
-        }
-        let pad = (LABEL as usize - 1).saturating_sub(label.width());
-        let mut spans = vec![
-            Span::styled(format!("{label}{}", " ".repeat(pad)), label_style),
-            Span::raw(" "),
-            Span::raw(f.input.value().to_string()),
-        ];
-        if let Some(e) = &f.error {
-            spans.push(Span::styled(format!("  ✗ {e}"), theme::field_error()));
-        }
-        let row = Rect {
-            x: fields_area.x,
-            y,
-            width: fields_area.width,
-            height: 1,
-        };
-        frame.render_widget(Line::from(spans), row);
-        if focused {
-            let before: String = f.input.value().chars().take(f.input.cursor()).collect();
-            cursor = Some((fields_area.x + LABEL + before.width() as u16, y));
-        }
-    }
+    let views: Vec<FieldView> = form
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut label = t(&format!("field.{}", f.key.as_ref())).to_string();
+            if f.key == crate::app::form::FieldKey::DueReason && !form.due_changed() {
+                label = format!("({label})");
+            }
+            FieldView {
+                label,
+                value: f.input.value().to_string(),
+                cursor: Some(f.input.cursor()),
+                error: f.error.as_deref(),
+                focused: form.focus == Focus::Field(i),
+            }
+        })
+        .collect();
+    let mut cursor = draw_fields(frame, fields_area, &views);
     if let Some(m) = &form.message {
         frame.render_widget(Span::styled(m.clone(), theme::field_error()), message_area);
     }
@@ -115,4 +89,70 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
     if let Some(pos) = cursor {
         frame.set_cursor_position(pos);
     }
+}
+
+/// Draws a form's pane; returns where its fields, its message line and what follows them
+/// (lines, hints) go.
+pub(super) fn form_areas(frame: &mut Frame, title: String, fields: usize, area: Rect) -> [Rect; 3] {
+    let block = pane(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    Layout::vertical([
+        Constraint::Length(fields as u16),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner)
+}
+
+/// One labelled field as a form shows it.
+pub(super) struct FieldView<'a> {
+    pub label: String,
+    pub value: String,
+    /// Where the text cursor is, in characters, for a field typed into.
+    pub cursor: Option<usize>,
+    pub error: Option<&'a str>,
+    pub focused: bool,
+}
+
+/// Draws the fields one per line, label padded by display width; returns where the
+/// terminal cursor goes (in the focused field).
+pub(super) fn draw_fields(
+    frame: &mut Frame,
+    area: Rect,
+    fields: &[FieldView],
+) -> Option<(u16, u16)> {
+    let mut cursor = None;
+    for (i, f) in fields.iter().enumerate() {
+        let y = area.y + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let label_style = if f.focused {
+            theme::focused()
+        } else {
+            theme::dim()
+        };
+        let pad = (LABEL as usize - 1).saturating_sub(f.label.width());
+        let mut spans = vec![
+            Span::styled(format!("{}{}", f.label, " ".repeat(pad)), label_style),
+            Span::raw(" "),
+            Span::raw(f.value.clone()),
+        ];
+        if let Some(e) = f.error {
+            spans.push(Span::styled(format!("  ✗ {e}"), theme::field_error()));
+        }
+        let row = Rect {
+            x: area.x,
+            y,
+            width: area.width,
+            height: 1,
+        };
+        frame.render_widget(Line::from(spans), row);
+        if let (true, Some(at)) = (f.focused, f.cursor) {
+            let before: String = f.value.chars().take(at).collect();
+            cursor = Some((area.x + LABEL + before.width() as u16, y));
+        }
+    }
+    cursor
 }

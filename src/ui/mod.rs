@@ -1,5 +1,8 @@
 //! Drawing. Everything here reads the `App` and draws it; nothing queries or changes state.
 
+mod complaints;
+mod customers;
+mod desk;
 mod detail;
 mod form;
 mod message;
@@ -54,14 +57,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if shipping::draw_body(frame, app, body) {
     } else if let Some(f) = &app.form {
         form::draw(frame, f, body);
+    } else if let Some(f) = &app.desk.form {
+        desk::draw_form(frame, f, body);
     } else if let (Tab::Orders, Some(d)) = (app.tab, &app.detail) {
         detail::draw(frame, d, app.detail_scroll, body);
     } else {
         match app.tab {
             Tab::Orders => tables::orders(frame, &app.orders, body),
-            Tab::Customers => tables::customers(frame, &app.customers, body),
+            Tab::Customers => customers::draw(frame, app, body),
             Tab::Shipments => tables::shipments(frame, &app.shipments, body),
-            Tab::Complaints => tables::complaints(frame, &app.complaints, app.windows, body),
+            Tab::Complaints => complaints::draw(frame, app, body),
             Tab::Today => today::draw(frame, app, body),
             Tab::Reports => today::reports(frame, app, body),
         }
@@ -115,6 +120,9 @@ fn footer_actions(app: &App) -> Vec<Action> {
     if app.form.is_some() {
         return vec![Save, NextField, AddLine, DeleteLine, Close];
     }
+    if app.desk.form.is_some() {
+        return vec![Save, NextField, PrevField, Close];
+    }
     // Right after a change to a stage with a message, drafting it comes first (SPEC §7).
     let stage_message = app.last_change.is_some_and(|s| s.has_stage_message());
     let mut actions = match app.tab {
@@ -126,6 +134,8 @@ fn footer_actions(app: &App) -> Vec<Action> {
                 CancelOrder,
                 Undo,
                 DraftMessage,
+                Respond,
+                LogContact,
                 Edit,
                 Instructions,
                 Production,
@@ -154,6 +164,7 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Edit,
             Instructions,
             Production,
+            LogContact,
             Sort,
             Palette,
             Quit,
@@ -176,18 +187,9 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Palette,
             Quit,
         ],
+        Tab::Customers | Tab::Complaints => desk::footer_actions(app),
         Tab::Today => vec![Down, Up, Open, NextTab, Palette, Quit],
         Tab::Reports => vec![PrevMonth, NextMonth, NextTab, Palette, Quit],
-        _ => vec![
-            Search,
-            DraftMessage,
-            Filter,
-            Sort,
-            Mark,
-            NextTab,
-            Palette,
-            Quit,
-        ],
     };
     if stage_message && app.tab == Tab::Orders {
         actions.retain(|a| *a != DraftMessage);
@@ -202,7 +204,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         let key = app.keymap.keys(action).into_iter().next()?;
         Some([
             Span::styled(format!(" {key} "), theme::key()),
-            Span::raw(format!(" {} ", t(&format!("action.{}", action.as_ref())))),
+            Span::raw(format!(" {} ", desk::action_label(app.tab, action))),
         ])
     };
     let width = |h: &[Span]| h.iter().map(Span::width).sum::<usize>();
@@ -229,6 +231,8 @@ pub fn pane(title: String) -> Block<'static> {
         .title(Span::styled(format!(" {title} "), theme::title()))
 }
 
+#[cfg(test)]
+mod desk_tests;
 #[cfg(test)]
 mod tests;
 

@@ -1,7 +1,6 @@
 //! Overlays: help, command palette, filters, status menu, prompts and confirmations.
 
 use super::{pane, tables::filter_label, theme};
-use crate::app::keymap::Section;
 use crate::app::{palette, status_key, App, Confirm, Mode, Prompt};
 use crate::domain::status::Status;
 use crate::i18n::{t, tf};
@@ -21,7 +20,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
-fn popup(
+pub(super) fn popup(
     frame: &mut Frame,
     area: Rect,
     title: String,
@@ -119,6 +118,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
         }
         Mode::Message(m) => super::message::draw(frame, app, m, area),
+        Mode::Desk(m) => super::desk::draw_mode(frame, m, area),
         Mode::Confirm(c) => {
             let question = match c {
                 Confirm::DiscardForm => t("ui.discard").to_string(),
@@ -136,14 +136,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn help(frame: &mut Frame, app: &App, area: Rect) {
-    let sections: Vec<Section> = if app.form.is_some() || app.shipping.form.is_some() {
-        vec![Section::Global, Section::Form]
-    } else {
-        // The keys of the message popup are listed with the screens `m` opens it from.
-        let mut s = app.sections().to_vec();
-        s.push(Section::Message);
-        s
-    };
+    let sections = app.help_sections();
     let mut lines = Vec::new();
     let mut current = None;
     for (section, action, keys) in app.keymap.entries(&sections) {
@@ -156,7 +149,7 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
         }
         lines.push(Line::from(vec![
             Span::styled(format!("  {keys:<18}"), theme::focused()),
-            Span::raw(t(&format!("action.{}", action.as_ref())).to_string()),
+            Span::raw(super::desk::action_label(app.tab, action).to_string()),
         ]));
     }
     // Two columns when the list is longer than the screen.

@@ -5,28 +5,23 @@ use crate::app::list::ListView;
 use crate::app::tab::Tab;
 use crate::app::{status_key, App};
 use crate::domain::order::{due_state, DueState};
-use crate::domain::time::{
-    format_date, format_stamp_short, local_date, now, short_duration, today,
-};
+use crate::domain::time::{format_date, local_date, now, today};
 use crate::i18n::{t, tf};
-use crate::store::complaints::ComplaintRow;
-use crate::store::customers::CustomerRow;
 use crate::store::list::ListEntity;
 use crate::store::orders::OrderRow;
 use crate::store::shipments::ShipmentRow;
-use crate::store::today::ResponseWindows;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 use ratatui::Frame;
 
-fn header(keys: &[&str]) -> Row<'static> {
+pub(super) fn header(keys: &[&str]) -> Row<'static> {
     Row::new(keys.iter().map(|k| Cell::from(t(k)))).style(theme::header())
 }
 
 /// The title of a list pane: the tab, the search and the active filters.
-fn title<T: ListEntity>(tab: Tab, list: &ListView<T>) -> String {
+pub(super) fn title<T: ListEntity>(tab: Tab, list: &ListView<T>) -> String {
     let mut s = t(tab.title_key()).to_string();
     if !list.query.search.is_empty() {
         s.push_str(&format!(" · /{}", list.query.search));
@@ -39,6 +34,13 @@ fn title<T: ListEntity>(tab: Tab, list: &ListView<T>) -> String {
 
 /// `status:confirmed` → "Status: Confirmed", `overdue` → "Overdue".
 pub fn filter_label(key: &str) -> String {
+    // One customer's filter carries the name it shows: `customer:<id>:<name>`.
+    if let Some((_, name)) = key
+        .strip_prefix("customer:")
+        .and_then(|rest| rest.split_once(':'))
+    {
+        return format!("{}: {name}", t("filter.customer"));
+    }
     match key.split_once(':') {
         // Carriers are the data's own names, not words of the string table.
         Some(("carrier", value)) => format!("{}: {value}", t("filter.carrier")),
@@ -51,7 +53,7 @@ pub fn filter_label(key: &str) -> String {
     }
 }
 
-fn row_style<T: ListEntity>(list: &ListView<T>, i: usize, id: i64) -> Style {
+pub(super) fn row_style<T: ListEntity>(list: &ListView<T>, i: usize, id: i64) -> Style {
     if i == list.cursor {
         theme::selected()
     } else if list.marks.contains(&id) {
@@ -61,7 +63,7 @@ fn row_style<T: ListEntity>(list: &ListView<T>, i: usize, id: i64) -> Style {
     }
 }
 
-fn mark<T: ListEntity>(list: &ListView<T>, id: i64) -> &'static str {
+pub(super) fn mark<T: ListEntity>(list: &ListView<T>, id: i64) -> &'static str {
     if list.marks.contains(&id) {
         "●"
     } else {
@@ -69,7 +71,7 @@ fn mark<T: ListEntity>(list: &ListView<T>, id: i64) -> &'static str {
     }
 }
 
-fn empty_hint(frame: &mut Frame, area: Rect) {
+pub(super) fn empty_hint(frame: &mut Frame, area: Rect) {
     let inner = Rect {
         x: area.x + 2,
         y: area.y + 2,
@@ -154,51 +156,6 @@ pub fn orders(frame: &mut Frame, list: &ListView<OrderRow>, area: Rect) {
     }
 }
 
-pub fn customers(frame: &mut Frame, list: &ListView<CustomerRow>, area: Rect) {
-    let rows = list.rows.iter().enumerate().map(|(i, r)| {
-        Row::new(vec![
-            Cell::from(mark(list, r.id)),
-            Cell::from(r.code.clone()),
-            Cell::from(if r.key_account {
-                format!("★ {}", r.name)
-            } else {
-                r.name.clone()
-            }),
-            Cell::from(r.contact_person.clone()),
-            Cell::from(t(&format!("channel.{}", r.channel))),
-            Cell::from(t(&format!("language.{}", r.language))),
-            Cell::from(Line::from(r.open_orders.to_string()).right_aligned()),
-        ])
-        .style(row_style(list, i, r.id))
-    });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(10),
-            Constraint::Fill(2),
-            Constraint::Fill(1),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(14),
-        ],
-    )
-    .header(header(&[
-        "",
-        "col.code",
-        "col.name",
-        "col.contact",
-        "col.channel",
-        "col.language",
-        "col.open_orders",
-    ]))
-    .block(pane(title(Tab::Customers, list)));
-    frame.render_widget(table, area);
-    if list.rows.is_empty() && list.is_loaded() {
-        empty_hint(frame, area);
-    }
-}
-
 pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
     let now = now();
     let date = |ts: Option<i64>| ts.map(|t| format_date(local_date(t))).unwrap_or_default();
@@ -260,79 +217,6 @@ pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
         "col.delivered",
     ]))
     .block(pane(title(Tab::Shipments, list)));
-    frame.render_widget(table, area);
-    if list.rows.is_empty() && list.is_loaded() {
-        empty_hint(frame, area);
-    }
-}
-
-pub fn complaints(
-    frame: &mut Frame,
-    list: &ListView<ComplaintRow>,
-    windows: ResponseWindows,
-    area: Rect,
-) {
-    let now = now();
-    let rows = list.rows.iter().enumerate().map(|(i, r)| {
-        let idx = ["urgent", "high", "normal"]
-            .iter()
-            .position(|s| *s == r.severity)
-            .unwrap_or(3);
-        let deadline = r.opened_at + windows.0[idx];
-        let (state, style) = match (r.first_response_at, r.resolved_at) {
-            (_, Some(_)) => (t("complaint_state.closed").to_string(), theme::done()),
-            (Some(_), None) => (
-                t("complaint_state.in_progress").to_string(),
-                Style::default(),
-            ),
-            (None, None) if deadline < now => (
-                tf(
-                    "ui.overdue_by",
-                    &[("time", &short_duration(now - deadline))],
-                ),
-                theme::late(),
-            ),
-            (None, None) => (
-                tf("ui.due_in", &[("time", &short_duration(deadline - now))]),
-                theme::at_risk(),
-            ),
-        };
-        Row::new(vec![
-            Cell::from(mark(list, r.id)),
-            Cell::from(r.complaint_no.clone()),
-            Cell::from(r.customer.clone()),
-            Cell::from(r.order_no.clone()),
-            Cell::from(t(&format!("complaint_type.{}", r.kind))),
-            Cell::from(t(&format!("severity.{}", r.severity))),
-            Cell::from(format_stamp_short(r.opened_at)),
-            Cell::from(Span::styled(state, style)),
-        ])
-        .style(row_style(list, i, r.id))
-    });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(15),
-            Constraint::Fill(1),
-            Constraint::Length(16),
-            Constraint::Length(12),
-            Constraint::Length(8),
-            Constraint::Length(16),
-            Constraint::Length(14),
-        ],
-    )
-    .header(header(&[
-        "",
-        "col.complaint_no",
-        "col.customer",
-        "col.order_no",
-        "col.type",
-        "col.severity",
-        "col.opened",
-        "col.response",
-    ]))
-    .block(pane(title(Tab::Complaints, list)));
     frame.render_widget(table, area);
     if list.rows.is_empty() && list.is_loaded() {
         empty_hint(frame, area);

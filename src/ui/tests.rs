@@ -4,20 +4,20 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(super) fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     app.prepare(list_height(height));
     terminal.draw(|f| draw(f, app)).unwrap();
     terminal
 }
 
-fn keys(app: &mut App, text: &str) {
+pub(super) fn keys(app: &mut App, text: &str) {
     for c in text.chars() {
         app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     }
 }
 
-fn screen_text(t: &Terminal<TestBackend>) -> String {
+pub(super) fn screen_text(t: &Terminal<TestBackend>) -> String {
     let buf = t.backend().buffer();
     let mut s = String::new();
     for y in 0..buf.area.height {

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod tmux;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_orderdesk");
 
 /// The binary with a clean environment: no user config, English, UTC.

@@ -8,6 +8,7 @@ use crate::domain::status::{plan_change, toggle_hold, Status};
 use crate::domain::time::{format_date, now};
 use crate::store::audit;
 use crate::store::search::reindex_order;
+use crate::store::sql::execute_named;
 use crate::store::undo::Change;
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -400,18 +401,6 @@ fn order_fields(
         (":notes", text(none_if_empty(&draft.notes))),
         (":stamp", Value::Integer(stamp)),
     ]
-}
-
-fn execute_named(
-    conn: &Connection,
-    sql: &str,
-    fields: &[(&'static str, Value)],
-) -> rusqlite::Result<usize> {
-    let named: Vec<(&str, &dyn rusqlite::ToSql)> = fields
-        .iter()
-        .map(|(n, v)| (*n, v as &dyn rusqlite::ToSql))
-        .collect();
-    conn.prepare_cached(sql)?.execute(named.as_slice())
 }
 
 fn none_if_empty(s: &str) -> Option<&str> {

@@ -1,0 +1,197 @@
+//! The Complaints tab: the list in urgency order with a live countdown to each response
+//! deadline (overdue in red), and a complaint's detail with its contacts.
+
+use super::desk::{marker, DetailLines};
+use super::tables::{empty_hint, header, mark, row_style, title};
+use super::{pane, theme};
+use crate::app::desk::Item;
+use crate::app::list::ListView;
+use crate::app::tab::Tab;
+use crate::app::App;
+use crate::domain::complaint::{is_overdue, ComplaintState};
+use crate::domain::time::{format_stamp_short, now, short_duration};
+use crate::i18n::{t, tf};
+use crate::store::complaints::{ComplaintDetail, ComplaintRow};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    match &app.desk.complaint {
+        Some(d) => detail(frame, d, app.desk.selected_complaint_item(), area),
+        None => list(frame, &app.complaints, area),
+    }
+}
+
+/// Where a complaint stands on its response, as the list and the detail say it: the
+/// countdown while it awaits one (red once overdue), else its state.
+pub fn response_state(
+    state: ComplaintState,
+    due: i64,
+    first_response_at: Option<i64>,
+    now: i64,
+) -> (String, Style) {
+    match state {
+        ComplaintState::Closed => (t("complaint_state.closed").to_string(), theme::done()),
+        ComplaintState::InProgress => (
+            t("complaint_state.in_progress").to_string(),
+            if first_response_at.is_some_and(|r| r > due) {
+                theme::incomplete()
+            } else {
+                Style::default()
+            },
+        ),
+        ComplaintState::Awaiting if is_overdue(state, due, now) => (
+            tf("ui.overdue_by", &[("time", &short_duration(now - due))]),
+            theme::late(),
+        ),
+        ComplaintState::Awaiting => (
+            tf("ui.due_in", &[("time", &short_duration(due - now))]),
+            theme::at_risk(),
+        ),
+    }
+}
+
+/// The order and department columns make room for the customer on narrow screens.
+const WIDE: u16 = 112;
+
+fn shown<T>(mut columns: Vec<T>, wide: bool) -> Vec<T> {
+    if !wide {
+        columns.remove(6);
+        columns.remove(3);
+    }
+    columns
+}
+
+pub fn list(frame: &mut Frame, list: &ListView<ComplaintRow>, area: Rect) {
+    let now = now();
+    let wide = area.width >= WIDE;
+    let rows = list.rows.iter().enumerate().map(|(i, r)| {
+        let (state, style) = response_state(r.state(), r.response_due_at, r.first_response_at, now);
+        let cells = vec![
+            Cell::from(mark(list, r.id)),
+            Cell::from(r.complaint_no.clone()),
+            Cell::from(r.customer.clone()),
+            Cell::from(r.order_no.clone()),
+            Cell::from(t(&format!("complaint_type.{}", r.kind))),
+            Cell::from(t(&format!("severity.{}", r.severity))),
+            Cell::from(
+                r.department
+                    .as_deref()
+                    .map(|d| t(&format!("department.{d}")))
+                    .unwrap_or(""),
+            ),
+            Cell::from(format_stamp_short(r.opened_at)),
+            Cell::from(Span::styled(state, style)),
+        ];
+        Row::new(shown(cells, wide)).style(row_style(list, i, r.id))
+    });
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(14),
+        Constraint::Fill(1),
+        Constraint::Length(15),
+        Constraint::Length(13),
+        Constraint::Length(8),
+        Constraint::Length(11),
+        Constraint::Length(16),
+        Constraint::Length(15),
+    ];
+    let titles = [
+        "",
+        "col.complaint_no",
+        "col.customer",
+        "col.order_no",
+        "col.type",
+        "col.severity",
+        "col.department",
+        "col.opened",
+        "col.response",
+    ];
+    let table = Table::new(rows, shown(widths.to_vec(), wide))
+        .header(header(&shown(titles.to_vec(), wide)))
+        .block(pane(title(Tab::Complaints, list)));
+    frame.render_widget(table, area);
+    if list.rows.is_empty() && list.is_loaded() {
+        empty_hint(frame, area);
+    }
+}
+
+const LABEL_WIDTH: usize = 16;
+
+fn field(label: &str, value: Line<'static>) -> Line<'static> {
+    let text = t(label);
+    let pad = LABEL_WIDTH.saturating_sub(text.width());
+    let mut spans = vec![Span::styled(
+        format!("{text}{}", " ".repeat(pad)),
+        theme::dim(),
+    )];
+    spans.extend(value.spans);
+    Line::from(spans)
+}
+
+fn stamp(ts: Option<i64>) -> Line<'static> {
+    Line::from(ts.map(format_stamp_short).unwrap_or_else(|| "–".into()))
+}
+
+pub fn detail(frame: &mut Frame, d: &ComplaintDetail, selected: Option<Item>, area: Rect) {
+    let now = now();
+    let k = &d.draft;
+    let state = d.state();
+    let (state_text, state_style) =
+        response_state(state, d.response_due_at, k.first_response_at, now);
+    let mut out = DetailLines::new(selected);
+    out.item(Item::This, |sel| {
+        Line::from(vec![
+            Span::raw(marker(sel)),
+            Span::styled(k.complaint_no.clone(), theme::title()),
+            Span::raw(match state {
+                // The countdown alone does not say that a response is what is awaited.
+                ComplaintState::Awaiting => format!(" · {} · ", t("complaint_state.awaiting")),
+                _ => " · ".to_string(),
+            }),
+            Span::styled(state_text, state_style),
+        ])
+    });
+    out.push(Line::from(""));
+    for line in [
+        field(
+            "field.customer",
+            Line::from(format!("{} ({})", d.customer_name, d.customer_code)),
+        ),
+        field(
+            "field.order_no",
+            Line::from(d.order_no.clone().unwrap_or_else(|| "–".into())),
+        ),
+        field(
+            "field.complaint_type",
+            Line::from(t(&format!("complaint_type.{}", k.kind.as_str()))),
+        ),
+        field(
+            "field.severity",
+            Line::from(t(&format!("severity.{}", k.severity.as_str()))),
+        ),
+        field(
+            "field.department",
+            Line::from(
+                k.department
+                    .map(|d| t(&format!("department.{}", d.as_str())))
+                    .unwrap_or("–"),
+            ),
+        ),
+        field("field.opened_at", stamp(Some(k.opened_at))),
+        field("field.response_due", stamp(Some(d.response_due_at))),
+        field("field.first_response_at", stamp(k.first_response_at)),
+        field("field.resolved_at", stamp(k.resolved_at)),
+        field("field.description", Line::from(k.description.clone())),
+        field("field.resolution", Line::from(k.resolution.clone())),
+    ] {
+        out.push(line);
+    }
+    out.contacts(&d.contacts, now);
+    let title = format!("{} {}", t("detail.complaint_title"), k.complaint_no);
+    frame.render_widget(out.paragraph(title, area.height), area);
+}

@@ -1,0 +1,320 @@
+//! Pieces the after-sales screens share: a contact-log line, key labels that name what a
+//! key does on the current tab, the footer of the Customers and Complaints tabs, the
+//! after-sales form and overlays.
+
+use super::form::{draw_fields, form_areas, FieldView};
+use super::{pane, popups, theme};
+use crate::app::desk::Item;
+use crate::app::desk_forms::DeskForm;
+use crate::app::desk_modes::DeskMode;
+use crate::app::keymap::Action;
+use crate::app::tab::Tab;
+use crate::app::App;
+use crate::domain::enums::Direction;
+use crate::domain::time::{format_stamp_short, short_duration};
+use crate::i18n::{t, tf};
+use crate::store::contacts::ContactItem;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// What a key does, as the footer and help say it: `n` is "new customer" on Customers.
+pub fn action_label(tab: Tab, action: Action) -> &'static str {
+    let key = match (tab, action) {
+        (Tab::Customers, Action::New) => "action.new_customer",
+        (Tab::Customers, Action::Edit) => "action.edit_customer",
+        (Tab::Complaints, Action::New) => "action.new_complaint",
+        (Tab::Complaints, Action::Edit) => "action.edit_complaint",
+        (Tab::Complaints, Action::Respond) => "action.first_response",
+        _ => return t(&format!("action.{}", action.as_ref())),
+    };
+    t(key)
+}
+
+/// The footer's keys on the Customers and Complaints tabs, most important first.
+pub fn footer_actions(app: &App) -> Vec<Action> {
+    use Action::*;
+    match app.tab {
+        Tab::Customers if app.desk.customer.is_some() => vec![
+            Down,
+            Up,
+            Open,
+            Respond,
+            LogContact,
+            DraftMessage,
+            AddRequirement,
+            ForwardRequirement,
+            CloseRequirement,
+            Survey,
+            KeyAccount,
+            Edit,
+            Undo,
+            Back,
+        ],
+        Tab::Customers => vec![
+            Open,
+            Search,
+            Filter,
+            New,
+            Edit,
+            LogContact,
+            DraftMessage,
+            Respond,
+            AddRequirement,
+            Survey,
+            KeyAccount,
+            Undo,
+            Sort,
+            Mark,
+            Palette,
+            Quit,
+        ],
+        Tab::Complaints if app.desk.complaint.is_some() => vec![
+            Respond,
+            CloseComplaint,
+            Route,
+            Edit,
+            LogContact,
+            DraftMessage,
+            Undo,
+            Down,
+            Up,
+            Back,
+        ],
+        _ => vec![
+            Open,
+            Respond,
+            CloseComplaint,
+            Route,
+            New,
+            Edit,
+            LogContact,
+            DraftMessage,
+            Undo,
+            Search,
+            Filter,
+            Sort,
+            Mark,
+            Palette,
+            Quit,
+        ],
+    }
+}
+
+/// `▸ ` in front of the selected line, room for it elsewhere.
+pub fn marker(selected: bool) -> &'static str {
+    if selected {
+        "▸ "
+    } else {
+        "  "
+    }
+}
+
+/// One contact of the log: when, which way, how, about which order, what; an inbound one
+/// unanswered for over 24 h in red and bold.
+pub fn contact_line(c: &ContactItem, now: i64, selected: bool) -> Line<'static> {
+    let arrow = if c.direction == Direction::In {
+        "←"
+    } else {
+        "→"
+    };
+    let mut spans = vec![
+        Span::raw(marker(selected)),
+        Span::raw(format!(
+            "{} {arrow} {} {} ",
+            format_stamp_short(c.at),
+            t(&format!("direction.{}", c.direction.as_str())),
+            t(&format!("channel.{}", c.channel))
+        )),
+    ];
+    if let Some(no) = &c.order_no {
+        spans.push(Span::styled(format!("{no} "), theme::dim()));
+    }
+    spans.push(Span::raw(format!("· {}", c.summary)));
+    if let Some(r) = c.replied_at {
+        spans.push(Span::styled(
+            format!(" · {} {}", t("ui.replied"), format_stamp_short(r)),
+            theme::dim(),
+        ));
+    } else if c.reply_overdue(now) {
+        spans.push(Span::styled(
+            format!(
+                " · {}",
+                tf(
+                    "ui.unanswered_for",
+                    &[("time", &short_duration(now - c.at))]
+                )
+            ),
+            theme::late(),
+        ));
+    } else if c.awaits_reply() {
+        spans.push(Span::styled(
+            format!(" · {}", t("ui.awaiting_reply")),
+            theme::at_risk(),
+        ));
+    }
+    let line = Line::from(spans);
+    if selected {
+        line.style(theme::selected())
+    } else {
+        line
+    }
+}
+
+/// The lines of a detail pane and which of them holds the selected item, so the pane
+/// scrolls to keep it in view.
+pub struct DetailLines {
+    pub lines: Vec<Line<'static>>,
+    selected: Option<Item>,
+    selected_line: Option<usize>,
+}
+
+impl DetailLines {
+    pub fn new(selected: Option<Item>) -> DetailLines {
+        DetailLines {
+            lines: Vec::new(),
+            selected,
+            selected_line: None,
+        }
+    }
+
+    pub fn push(&mut self, line: Line<'static>) {
+        self.lines.push(line);
+    }
+
+    /// A line keys act on; `draw` is told whether it is the selected one.
+    pub fn item(&mut self, item: Item, draw: impl FnOnce(bool) -> Line<'static>) {
+        let selected = self.selected == Some(item);
+        if selected {
+            self.selected_line = Some(self.lines.len());
+        }
+        let line = draw(selected);
+        self.lines.push(if selected {
+            line.style(theme::selected())
+        } else {
+            line
+        });
+    }
+
+    /// A blank line, then a section title.
+    pub fn heading(&mut self, text: String) {
+        self.lines.push(Line::from(""));
+        self.lines
+            .push(Line::from(Span::styled(text, theme::title())));
+    }
+
+    pub fn none(&mut self) {
+        self.lines.push(Line::from(Span::styled(
+            format!("  {}", t("ui.none")),
+            theme::dim(),
+        )));
+    }
+
+    /// The contacts section: each contact a selectable line.
+    pub fn contacts(&mut self, contacts: &[ContactItem], now: i64) {
+        self.heading(t("detail.contacts").to_string());
+        if contacts.is_empty() {
+            self.none();
+        }
+        for c in contacts {
+            self.item(Item::Contact(c.id), |sel| contact_line(c, now, sel));
+        }
+    }
+
+    /// The pane, scrolled so that the selected line stays in view.
+    pub fn paragraph(self, title: String, height: u16) -> Paragraph<'static> {
+        let h = height.saturating_sub(2) as usize;
+        let scroll = match self.selected_line {
+            Some(l) if h > 0 && l + 3 > h => (l + 3 - h) as u16,
+            _ => 0,
+        };
+        Paragraph::new(self.lines)
+            .block(pane(title))
+            .scroll((scroll, 0))
+    }
+}
+
+pub fn draw_form(frame: &mut Frame, form: &DeskForm, area: Rect) {
+    let [fields_area, message_area, hint_area] =
+        form_areas(frame, form.purpose.title(), form.fields.len(), area);
+    let views: Vec<FieldView> = form
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let focused = i == form.focus;
+            let (value, cursor) = match &f.choices {
+                Some(c) => (format!("‹ {} ›", c.label(f.input.value())), None),
+                None => (f.input.value().to_string(), Some(f.input.cursor())),
+            };
+            FieldView {
+                label: t(f.name).to_string(),
+                value,
+                cursor,
+                error: f.error.as_deref(),
+                focused,
+            }
+        })
+        .collect();
+    let cursor = draw_fields(frame, fields_area, &views);
+    if let Some(m) = &form.message {
+        frame.render_widget(Span::styled(m.clone(), theme::field_error()), message_area);
+    }
+    let on_choice = form
+        .fields
+        .get(form.focus)
+        .is_some_and(|f| f.choices.is_some());
+    let hint = if on_choice {
+        t("form.choice_hint")
+    } else {
+        t("form.record_hint")
+    };
+    frame.render_widget(Span::styled(hint, theme::dim()), hint_area);
+    if let Some(pos) = cursor {
+        frame.set_cursor_position(pos);
+    }
+}
+
+/// The after-sales overlays.
+pub fn draw_mode(frame: &mut Frame, mode: &DeskMode, area: Rect) {
+    match mode {
+        DeskMode::Choose { purpose, selected } => {
+            let (words, prefix) = purpose.options();
+            let mut lines: Vec<Line> = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    Line::from(vec![
+                        Span::styled(format!(" {} ", i + 1), theme::key()),
+                        Span::styled(
+                            format!(" {} ", t(&format!("{prefix}{w}"))),
+                            if i == *selected {
+                                theme::selected()
+                            } else {
+                                Style::default()
+                            },
+                        ),
+                    ])
+                })
+                .collect();
+            lines.push(Line::from(Span::styled(t("ui.choice_hint"), theme::dim())));
+            popups::popup(frame, area, purpose.title(), lines, 50);
+        }
+        DeskMode::Resolution {
+            complaint_no,
+            input,
+            ..
+        } => {
+            let lines = vec![
+                Line::from(tf("ui.resolution_for", &[("complaint", complaint_no)])),
+                Line::from(format!("> {}", input.value())),
+            ];
+            let r = popups::popup(frame, area, t("action.close_complaint").into(), lines, 72);
+            let before: String = input.value().chars().take(input.cursor()).collect();
+            let x = r.x + 3 + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
+            frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
+        }
+    }
+}
