@@ -107,6 +107,9 @@ pub struct App {
     pub list_height: usize,
     /// Deferred work failed; wait for the next key rather than retrying in a loop.
     deferred_blocked: bool,
+    /// The version of each marked order as it was when marked: a bulk change is refused
+    /// for an order another copy changed since, as a single change is.
+    marked_versions: std::collections::HashMap<i64, i64>,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -138,6 +141,7 @@ impl App {
             windows,
             list_height: 20,
             deferred_blocked: false,
+            marked_versions: Default::default(),
         }
     }
 
@@ -192,6 +196,19 @@ impl App {
 
     fn report(&mut self, r: AppResult) {
         if let Err(e) = r {
+            if matches!(e, crate::store::StoreError::Conflict(_)) {
+                // Another copy changed the order: show it as it is now, so that trying
+                // again acts on what the clerk sees (the message says to).
+                let _ = self.after_change();
+                let conn = self.store.conn();
+                self.marked_versions.retain(|id, v| {
+                    conn.query_row("SELECT version FROM orders WHERE id = ?1", [*id], |r| {
+                        r.get(0)
+                    })
+                    .map(|now| *v = now)
+                    .is_ok()
+                });
+            }
             self.message = Some((Level::Error, e.to_string()));
         }
     }
@@ -346,7 +363,20 @@ impl App {
                 })?;
                 self.info(t("msg.sorted").into());
             }
-            Action::Mark => self.with_list(|l, c| l.toggle_mark(c))?,
+            Action::Mark => {
+                let seen = match self.tab {
+                    Tab::Orders => self.orders.selected().map(|r| (r.id, r.version)),
+                    _ => None,
+                };
+                self.with_list(|l, c| l.toggle_mark(c))?;
+                if let Some((id, version)) = seen {
+                    if self.orders.marks.contains(&id) {
+                        self.marked_versions.insert(id, version);
+                    } else {
+                        self.marked_versions.remove(&id);
+                    }
+                }
+            }
             Action::New => self.form = Some(OrderForm::new_order(&self.config.currency())),
             Action::Edit => self.edit_selected()?,
             Action::Advance => self.status_keys(StatusRequest::Advance)?,
@@ -443,5 +473,7 @@ pub fn status_key(s: Status) -> String {
     format!("status.{}", s.as_str())
 }
 
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;
