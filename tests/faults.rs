@@ -260,40 +260,76 @@ enum Outcome {
     Present,
 }
 
-/// Runs `command(i)` once per delay, kills it with SIGKILL `delays[i]` after it started
-/// (unless it finished first) and then calls `after_each(i, finished)`, which checks the
-/// file and says whether the write is wholly there or wholly absent (it must be one).
+/// Runs `command`, kills it with SIGKILL `delay` after it started (unless it finished
+/// first); whether it finished.
+fn kill_once(mut command: Command, delay: Duration) -> bool {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let start = Instant::now();
+    let mut finished = false;
+    while start.elapsed() < delay {
+        if child.try_wait().unwrap().is_some() {
+            finished = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    if !finished {
+        let _ = child.kill();
+    }
+    let _ = child.wait();
+    finished
+}
+
+/// Runs `one(i, delay)` (a write killed `delay` after it starts, then checked: wholly
+/// there or wholly absent) over delays spread across `window`, in rounds until kills have
+/// landed both before and after the commit: the window shrinks when every write finished
+/// first and grows when none did, so a machine slower or faster than the timing run still
+/// gets both. Without both the test would prove nothing.
+fn kill_at_spread_delays(
+    what: &str,
+    n: usize,
+    window: Duration,
+    mut one: impl FnMut(usize, Duration) -> Outcome,
+) -> Vec<Outcome> {
+    let mut rng = seeded();
+    let mut window = window;
+    let mut all = Vec::new();
+    for round in 0..4 {
+        let count = if round == 0 { n } else { n.div_ceil(2) };
+        for delay in spread(count, window, &mut rng) {
+            let i = all.len();
+            all.push(one(i, delay));
+        }
+        let absent = all.contains(&Outcome::Absent);
+        let present = all.contains(&Outcome::Present);
+        if absent && present {
+            break;
+        }
+        window = if absent { window * 4 } else { window / 4 };
+    }
+    eprintln!("{what}: {all:?}");
+    assert_both_seen(&all, what);
+    all
+}
+
+/// The command-line writes: `command(i)` killed at spread delays, then
+/// `after_each(i, finished)` checks the file and says what the kill left.
 fn kill_repeatedly(
+    what: &str,
+    n: usize,
+    window: Duration,
     mut command: impl FnMut(usize) -> Command,
-    delays: &[Duration],
     mut after_each: impl FnMut(usize, bool) -> Outcome,
 ) -> Vec<Outcome> {
-    delays
-        .iter()
-        .enumerate()
-        .map(|(i, delay)| {
-            let mut child = command(i)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("the binary runs");
-            let start = Instant::now();
-            let mut finished = false;
-            while start.elapsed() < *delay {
-                if child.try_wait().unwrap().is_some() {
-                    finished = true;
-                    break;
-                }
-                std::thread::sleep(Duration::from_micros(200));
-            }
-            if !finished {
-                let _ = child.kill();
-            }
-            let _ = child.wait();
-            after_each(i, finished)
-        })
-        .collect()
+    kill_at_spread_delays(what, n, window, |i, delay| {
+        let finished = kill_once(command(i), delay);
+        after_each(i, finished)
+    })
 }
 
 fn assert_both_seen(outcomes: &[Outcome], what: &str) {
@@ -316,16 +352,16 @@ fn sigkill_during_demo_leaves_nothing_or_everything() {
     let full = demo_db(dir.path(), orders, 1);
     let window = started.elapsed().mul_f64(1.6);
     let reference = snapshot(&full);
-    let mut rng = seeded();
-    let delays = spread(14, window, &mut rng);
     let db = |i: usize| dir.path().join(format!("killed-{i}.db"));
-    let outcomes = kill_repeatedly(
+    kill_repeatedly(
+        "demo",
+        14,
+        window,
         |i| {
             let mut c = orderdesk(&db(i));
             c.args(["demo", "--orders", &orders.to_string(), "--seed", "1"]);
             c
         },
-        &delays,
         |i, _| {
             let path = db(i);
             if !path.exists() {
@@ -337,7 +373,7 @@ fn sigkill_during_demo_leaves_nothing_or_everything() {
                 std::fs::metadata(&path).unwrap().len() > 0,
                 "an empty file left"
             );
-            assert_check_passes(&path, &format!("killing demo at {:?}", delays[i]));
+            assert_check_passes(&path, &format!("killing demo {i}"));
             let s = snapshot(&path);
             match s.statuses.len() {
                 0 => {
@@ -354,7 +390,6 @@ fn sigkill_during_demo_leaves_nothing_or_everything() {
             }
         },
     );
-    assert_both_seen(&outcomes, "demo");
 }
 
 /// An export to a file is written under a temporary name and renamed when complete: a
@@ -373,16 +408,16 @@ fn sigkill_during_export_never_leaves_half_a_file() {
     );
     let window = started.elapsed().mul_f64(1.6);
     let want = std::fs::read(&reference).unwrap();
-    let mut rng = seeded();
-    let delays = spread(12, window, &mut rng);
     let out = |i: usize| dir.path().join(format!("orders-{i}.csv"));
-    let outcomes = kill_repeatedly(
+    kill_repeatedly(
+        "export",
+        12,
+        window,
         |i| {
             let mut c = orderdesk(&db);
             c.args(["export", "orders", "-o"]).arg(out(i));
             c
         },
-        &delays,
         |i, _| {
             assert_check_passes(&db, "killing an export");
             match std::fs::read(out(i)) {
@@ -394,7 +429,6 @@ fn sigkill_during_export_never_leaves_half_a_file() {
             }
         },
     );
-    assert_both_seen(&outcomes, "export");
 }
 
 /// Import (SPEC §5, all or nothing) killed at any moment leaves 0 or all N orders.
@@ -437,24 +471,30 @@ fn sigkill_during_import_leaves_nothing_or_everything() {
     }
     let work = |i: usize| dir.path().join(format!("import-{i}.db"));
     let started = Instant::now();
-    std::fs::copy(&base, work(99)).unwrap();
+    std::fs::copy(&base, dir.path().join("import-timing.db")).unwrap();
     run_ok(
-        orderdesk(&work(99))
+        orderdesk(&dir.path().join("import-timing.db"))
             .args(["import", "orders"])
             .arg(&orders_csv),
     );
     let window = started.elapsed().mul_f64(1.6);
-    assert_eq!(snapshot(&work(99)).statuses.len(), n, "a whole import");
-    let mut rng = seeded();
-    let delays = spread(12, window, &mut rng);
-    let outcomes = kill_repeatedly(
+    assert_eq!(
+        snapshot(&dir.path().join("import-timing.db"))
+            .statuses
+            .len(),
+        n,
+        "a whole import"
+    );
+    kill_repeatedly(
+        "import",
+        12,
+        window,
         |i| {
             std::fs::copy(&base, work(i)).unwrap();
             let mut c = orderdesk(&work(i));
             c.args(["import", "orders"]).arg(&orders_csv);
             c
         },
-        &delays,
         |i, _| {
             assert_check_passes(&work(i), "killing an import");
             match snapshot(&work(i)).statuses.len() {
@@ -466,7 +506,6 @@ fn sigkill_during_import_leaves_nothing_or_everything() {
             }
         },
     );
-    assert_both_seen(&outcomes, "import");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -475,7 +514,7 @@ fn sigkill_during_import_leaves_nothing_or_everything() {
 fn order_rows(screen: &str) -> usize {
     screen
         .lines()
-        .filter(|l| l.starts_with('│') && l.contains("SO-"))
+        .filter(|l| l.starts_with('│') && (l.contains("SO-") || l.contains("KILL-")))
         .count()
 }
 
@@ -496,7 +535,6 @@ fn sigkill_during_a_bulk_status_change_and_its_undo() {
         .filter(|s| *s == "closed")
         .count();
     assert!(closed > MARKS, "the demo has {closed} closed orders");
-    let mut rng = seeded();
 
     // Marks MARKS closed orders and opens the status menu; `q` then reopens them as quoted.
     let prepare_bulk = |t: &Tmux| {
@@ -536,58 +574,59 @@ fn sigkill_during_a_bulk_status_change_and_its_undo() {
     assert_eq!(snapshot(&db).statuses, pristine.statuses, "undo restores");
     eprintln!("bulk change {bulk_time:?}, undo {undo_time:?}");
 
-    let iterations = 24;
-    let bulk_delays = spread(iterations, bulk_time.mul_f64(2.0), &mut rng);
-    let undo_delays = spread(iterations, undo_time.mul_f64(2.0), &mut rng);
-    let mut outcomes = Vec::new();
+    // Undo is timed apart; its kill delays are the bulk change's, scaled.
+    let undo_scale = undo_time.as_secs_f64() / bulk_time.as_secs_f64();
     let mut before_bulk = snapshot(&db);
-    for i in 0..iterations {
-        let before = snapshot(&db);
-        let pending_undo = before.statuses != before_bulk.statuses;
-        let t = Tmux::app(&db, 120, 40);
-        let pid = t.pid();
-        if pending_undo {
-            t.wait_for(|s| order_rows(s) >= 20, "rows");
-            t.keys(&["u"]);
-            std::thread::sleep(undo_delays[i]);
-        } else {
-            prepare_bulk(&t);
-            t.keys(&["q"]);
-            std::thread::sleep(bulk_delays[i]);
-        }
-        kill9(pid);
-        wait_dead(pid);
-        drop(t);
-        assert_check_passes(&db, &format!("kill {i}"));
-        let after = snapshot(&db);
-        let diff = changed(&before, &after);
-        if after == before {
-            outcomes.push(Outcome::Absent);
-        } else if pending_undo {
-            // The whole undo: exactly the state before the bulk change, one audit entry.
-            assert_eq!(
-                after.statuses, before_bulk.statuses,
-                "kill {i}: half an undo"
-            );
-            assert_eq!(after.history, before_bulk.history, "kill {i}: history");
-            assert_eq!(after.undo_pending, before_bulk.undo_pending, "kill {i}");
-            assert_eq!(after.audit, before.audit + 1, "kill {i}: audit");
-            outcomes.push(Outcome::Present);
-        } else {
-            assert_eq!(diff.len(), MARKS, "kill {i}: part of a bulk change");
-            assert!(
-                diff.iter().all(|(_, a, b)| a == "closed" && b == "quoted"),
-                "kill {i}: {diff:?}"
-            );
-            assert_eq!(after.history, before.history + MARKS as i64, "kill {i}");
-            assert_eq!(after.audit, before.audit + MARKS as i64, "kill {i}");
-            assert_eq!(after.undo_pending, before.undo_pending + 1, "kill {i}");
-            before_bulk = before;
-            outcomes.push(Outcome::Present);
-        }
-    }
-    eprintln!("bulk/undo outcomes: {outcomes:?}");
-    assert_both_seen(&outcomes, "bulk status change and undo");
+    kill_at_spread_delays(
+        "bulk change and undo",
+        24,
+        bulk_time.mul_f64(2.0),
+        |i, delay| {
+            let before = snapshot(&db);
+            let pending_undo = before.statuses != before_bulk.statuses;
+            let t = Tmux::app(&db, 120, 40);
+            let pid = t.pid();
+            if pending_undo {
+                t.wait_for(|s| order_rows(s) >= 20, "rows");
+                t.keys(&["u"]);
+                std::thread::sleep(delay.mul_f64(undo_scale));
+            } else {
+                prepare_bulk(&t);
+                t.keys(&["q"]);
+                std::thread::sleep(delay);
+            }
+            kill9(pid);
+            wait_dead(pid);
+            drop(t);
+            assert_check_passes(&db, &format!("kill {i}"));
+            let after = snapshot(&db);
+            let diff = changed(&before, &after);
+            if after == before {
+                Outcome::Absent
+            } else if pending_undo {
+                // The whole undo: exactly the state before the bulk change, one audit entry.
+                assert_eq!(
+                    after.statuses, before_bulk.statuses,
+                    "kill {i}: half an undo"
+                );
+                assert_eq!(after.history, before_bulk.history, "kill {i}: history");
+                assert_eq!(after.undo_pending, before_bulk.undo_pending, "kill {i}");
+                assert_eq!(after.audit, before.audit + 1, "kill {i}: audit");
+                Outcome::Present
+            } else {
+                assert_eq!(diff.len(), MARKS, "kill {i}: part of a bulk change");
+                assert!(
+                    diff.iter().all(|(_, a, b)| a == "closed" && b == "quoted"),
+                    "kill {i}: {diff:?}"
+                );
+                assert_eq!(after.history, before.history + MARKS as i64, "kill {i}");
+                assert_eq!(after.audit, before.audit + MARKS as i64, "kill {i}");
+                assert_eq!(after.undo_pending, before.undo_pending + 1, "kill {i}");
+                before_bulk = before;
+                Outcome::Present
+            }
+        },
+    );
     // And the file still exports.
     assert!(order_statuses(&db).len() >= 3000, "the file still exports");
 }
@@ -600,7 +639,6 @@ fn sigkill_during_a_form_save() {
     const LINES: usize = 15;
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), 400, 5);
-    let mut rng = seeded();
 
     // Types a whole new order numbered `no` into the form, without saving it.
     let fill = |t: &Tmux, no: &str| {
@@ -660,17 +698,14 @@ fn sigkill_during_a_form_save() {
     drop(t);
     eprintln!("form save {save_time:?}");
 
-    let iterations = 16;
-    let delays = spread(iterations, save_time.mul_f64(2.0), &mut rng);
-    let mut outcomes = Vec::new();
-    for (i, delay) in delays.iter().enumerate() {
+    kill_at_spread_delays("form save", 16, save_time.mul_f64(2.0), |i, delay| {
         let no = format!("KILL-{:03}", i + 1);
         let before = snapshot(&db);
         let t = Tmux::app(&db, 120, 40);
         let pid = t.pid();
         fill(&t, &no);
         t.keys(&["C-s"]);
-        std::thread::sleep(*delay);
+        std::thread::sleep(delay);
         kill9(pid);
         wait_dead(pid);
         drop(t);
@@ -684,37 +719,31 @@ fn sigkill_during_a_form_save() {
             )
             .ok();
         let after = snapshot(&db);
-        match order {
-            None => {
-                assert_eq!(after, before, "{no}: absent, yet something changed");
-                outcomes.push(Outcome::Absent);
-            }
-            Some((id, total)) => {
-                let lines = count(
-                    &c,
-                    &format!("SELECT count(*) FROM order_lines WHERE order_id = {id}"),
-                );
-                assert_eq!(lines, LINES as i64, "{no}: the order without all its lines");
-                let expected: rust_decimal::Decimal = (0..LINES)
-                    .map(|l| {
-                        rust_decimal::Decimal::from(l + 1)
-                            * format!("{l}.25").parse::<rust_decimal::Decimal>().unwrap()
-                    })
-                    .sum();
-                assert_eq!(
-                    total.parse::<rust_decimal::Decimal>().unwrap(),
-                    expected,
-                    "{no}: total"
-                );
-                assert_eq!(after.history, before.history + 1, "{no}: history");
-                assert_eq!(after.audit, before.audit + 1, "{no}: audit");
-                assert_eq!(after.undo_pending, before.undo_pending + 1, "{no}: undo");
-                outcomes.push(Outcome::Present);
-            }
-        }
-    }
-    eprintln!("form save outcomes: {outcomes:?}");
-    assert_both_seen(&outcomes, "form save");
+        let Some((id, total)) = order else {
+            assert_eq!(after, before, "{no}: absent, yet something changed");
+            return Outcome::Absent;
+        };
+        let lines = count(
+            &c,
+            &format!("SELECT count(*) FROM order_lines WHERE order_id = {id}"),
+        );
+        assert_eq!(lines, LINES as i64, "{no}: the order without all its lines");
+        let expected: rust_decimal::Decimal = (0..LINES)
+            .map(|l| {
+                rust_decimal::Decimal::from(l + 1)
+                    * format!("{l}.25").parse::<rust_decimal::Decimal>().unwrap()
+            })
+            .sum();
+        assert_eq!(
+            total.parse::<rust_decimal::Decimal>().unwrap(),
+            expected,
+            "{no}: total"
+        );
+        assert_eq!(after.history, before.history + 1, "{no}: history");
+        assert_eq!(after.audit, before.audit + 1, "{no}: audit");
+        assert_eq!(after.undo_pending, before.undo_pending + 1, "{no}: undo");
+        Outcome::Present
+    });
 }
 
 // ---------------------------------------------------------------------------------------
