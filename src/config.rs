@@ -131,10 +131,98 @@ mod tests {
         );
     }
 
+    /// A value of any TOML type, sensible or not.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\"[A-Za-z]{0,4}\"",
+            "\"\\PC{0,6}\"",
+            any::<i64>().prop_map(|i| i.to_string()),
+            "[0-9]{1,30}",
+            Just("-1".to_string()),
+            Just("1.5".to_string()),
+            Just("true".to_string()),
+            Just("[]".to_string()),
+            Just("[\"j\", \"Down\"]".to_string()),
+            "\\[(\"[A-Za-z -]{0,10}\", ){0,3}\\]",
+            Just("{ a = 1 }".to_string()),
+            Just("2026-01-01".to_string()),
+        ]
+    }
+
+    /// Files shaped like config.toml: the real keys and tables, misspelt ones, any values.
+    fn config_text() -> impl Strategy<Value = String> {
+        let key = prop_oneof![
+            Just("language"),
+            Just("currency"),
+            Just("urgent"),
+            Just("high"),
+            Just("normal"),
+            Just("low"),
+            Just("down"),
+            Just("save"),
+            Just("quit"),
+            Just("langage"),
+        ];
+        let table = prop_oneof![
+            Just(""),
+            Just("[complaint_windows]"),
+            Just("[keys.list]"),
+            Just("[keys.form]"),
+            Just("[keys.global]"),
+            Just("[keys.nowhere]"),
+            Just("[keys]"),
+            Just("[[keys]]"),
+        ];
+        proptest::collection::vec(
+            (table, proptest::collection::vec((key, value()), 0..4)),
+            0..5,
+        )
+        .prop_map(|parts| {
+            let mut text = String::new();
+            for (table, pairs) in parts {
+                text.push_str(table);
+                text.push('\n');
+                for (k, v) in pairs {
+                    text.push_str(&format!("{k} = {v}\n"));
+                }
+            }
+            text
+        })
+    }
+
     proptest! {
         #[test]
         fn random_text_never_panics(s in "\\PC{0,80}") {
             let _ = Config::parse(&s);
+        }
+
+        /// Any file is a config or one clear message; the keys in a config are a keymap or
+        /// a keymap error. Nothing panics on the way to the first frame.
+        #[test]
+        fn config_files_load_or_say_why(text in config_text()) {
+            match Config::parse(&text) {
+                Ok(config) => {
+                    if let Some(c) = &config.currency {
+                        prop_assert!(crate::domain::money::parse_currency(c).is_ok());
+                    }
+                    match crate::app::keymap::Keymap::load(config.keys.as_ref()) {
+                        Ok(_) => {}
+                        Err(e) => prop_assert!(!e.to_string().is_empty()),
+                    }
+                }
+                Err(message) => prop_assert!(!message.trim().is_empty(), "{:?}", text),
+            }
+        }
+
+        #[test]
+        fn any_bytes_in_the_file_give_a_config_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("config.toml");
+            std::fs::write(&path, &bytes).unwrap();
+            match Config::load(Some(&path)) {
+                Ok(_) => {}
+                Err(e) => prop_assert!(e.to_string().contains("config.toml"), "{}", e),
+            }
         }
     }
 }

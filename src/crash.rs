@@ -11,28 +11,40 @@ fn crash_log_path() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("orderdesk-crash.log"))
 }
 
+fn write_log(path: &std::path::Path, entry: &str) -> std::io::Result<()> {
+    path.parent()
+        .map(std::fs::create_dir_all)
+        .unwrap_or(Ok(()))
+        .and_then(|_| {
+            let mut options = std::fs::OpenOptions::new();
+            options.create(true).append(true);
+            // A backtrace can quote the clerk's data: the owner alone may read it.
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options.open(path)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
+            }
+            f.write_all(entry.as_bytes())
+        })
+}
+
 pub fn install_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let path = crash_log_path();
         let backtrace = std::backtrace::Backtrace::force_capture();
-        let written = path
-            .parent()
-            .map(std::fs::create_dir_all)
-            .unwrap_or(Ok(()))
-            .and_then(|_| {
-                let mut f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)?;
-                writeln!(
-                    f,
-                    "--- {}\n{info}\n{backtrace}",
-                    chrono::Local::now().to_rfc3339()
-                )
-            });
-        match written {
+        let entry = format!(
+            "--- {}\n{info}\n{backtrace}\n",
+            chrono::Local::now().to_rfc3339()
+        );
+        let path = crash_log_path();
+        match write_log(&path, &entry) {
             Ok(()) => eprintln!("orderdesk: internal error; details in {}", path.display()),
-            Err(_) => eprintln!("orderdesk: internal error: {info}"),
+            Err(_) => eprintln!(
+                "orderdesk: internal error: {}",
+                info.to_string().replace('\n', " ")
+            ),
         }
     }));
 }

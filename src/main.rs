@@ -7,8 +7,25 @@ fn main() -> ExitCode {
     match orderdesk::cli::run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("orderdesk: {e:#}");
+            eprintln!("orderdesk: {}", one_line(&e));
             ExitCode::from(1)
         }
     }
+}
+
+/// The error and its causes on one line, each cause once: a cause whose text its
+/// predecessor already quotes adds nothing.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string().replace('\n', " ");
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }

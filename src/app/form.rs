@@ -3,7 +3,7 @@
 
 use super::input::TextInput;
 use crate::domain::enums::OrderType;
-use crate::domain::money::{canonical, parse_currency, parse_price, parse_quantity};
+use crate::domain::money::{canonical, parse_currency, parse_price, parse_quantity, MoneyError};
 use crate::domain::order::{OrderDraft, OrderLine};
 use crate::domain::status::Status;
 use crate::domain::time::{format_date, format_stamp_short, now, parse_date, parse_stamp};
@@ -304,7 +304,12 @@ impl OrderForm {
             line.errors = Default::default();
             line.errors[2] = quantity.as_ref().err().cloned();
             line.errors[4] = price.as_ref().err().cloned();
-            ok &= quantity.is_ok() && price.is_ok();
+            if let (Ok(q), Ok(Some(p))) = (&quantity, &price) {
+                if q.checked_mul(*p).is_none() {
+                    line.errors[4] = Some(MoneyError::TooLarge.to_string());
+                }
+            }
+            ok &= line.errors.iter().all(Option::is_none);
             if let (Ok(quantity), Ok(unit_price)) = (quantity, price) {
                 draft.lines.push(OrderLine {
                     product_code: v(0),
@@ -317,6 +322,10 @@ impl OrderForm {
         }
         if !ok {
             self.message = Some(t("form.fix_fields").to_string());
+            return None;
+        }
+        if draft.checked_total().is_none() {
+            self.message = Some(format!("{}: {}", t("col.total"), MoneyError::TooLarge));
             return None;
         }
         // The lifecycle rule is checked here too, so the message lands on the form.

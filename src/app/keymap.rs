@@ -476,7 +476,120 @@ mod tests {
         ));
     }
 
+    /// Key names as people write them, right and wrong.
+    fn key_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "(Ctrl-)?[ -~]",
+            proptest::sample::select(vec![
+                "Enter",
+                "Esc",
+                "Tab",
+                "Shift-Tab",
+                "Up",
+                "Down",
+                "Left",
+                "Right",
+                "Home",
+                "End",
+                "PgUp",
+                "PgDn",
+                "Backspace",
+                "Delete",
+                "Space",
+                "F1",
+                "F12",
+                "F0",
+                "F256",
+                "F",
+                "Ctrl-",
+                "Ctrl-Ctrl-x",
+                "Alt-x",
+                "华",
+                "Ctrl-华",
+                "",
+            ])
+            .prop_map(str::to_string),
+            "\\PC{0,6}",
+        ]
+    }
+
+    fn override_table() -> impl Strategy<Value = toml::Table> {
+        let section = prop_oneof![
+            4 => proptest::sample::select(vec!["global", "list", "orders", "form"]),
+            1 => Just("nowhere"),
+        ];
+        let action = prop_oneof![
+            6 => proptest::sample::select(Action::iter().map(|a| a.as_ref().to_string()).collect::<Vec<_>>()),
+            1 => "[a-z_]{1,8}",
+        ];
+        let keys = prop_oneof![
+            8 => proptest::collection::vec(key_text(), 0..4)
+                .prop_map(|v| toml::Value::Array(v.into_iter().map(toml::Value::String).collect())),
+            1 => any::<i64>().prop_map(toml::Value::Integer),
+            1 => key_text().prop_map(toml::Value::String),
+        ];
+        proptest::collection::vec(
+            (section, proptest::collection::vec((action, keys), 0..4)),
+            0..4,
+        )
+        .prop_map(|sections| {
+            let mut table = toml::Table::new();
+            for (section, actions) in sections {
+                let entry = table
+                    .entry(section.to_string())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                if let toml::Value::Table(t) = entry {
+                    for (a, k) in actions {
+                        t.insert(a, k);
+                    }
+                }
+            }
+            table
+        })
+    }
+
     proptest! {
+        #[test]
+        fn any_key_text_parses_or_is_a_bad_key(s in key_text()) {
+            match Key::parse(&s) {
+                Ok(_) => {}
+                Err(e) => prop_assert_eq!(e, KeymapError::BadKey(s.clone())),
+            }
+        }
+
+        /// Any override table gives a keymap in which no key means two things on one
+        /// screen and every overridden action has exactly its new keys, or a keymap error.
+        #[test]
+        fn override_tables_load_consistently_or_are_refused(table in override_table()) {
+            let Ok(map) = Keymap::load(Some(&table)) else {
+                return Ok(());
+            };
+            for screen in [LIST_SCREEN, &[Section::Global, Section::List][..], FORM_SCREEN] {
+                let mut seen: BTreeMap<Key, Action> = BTreeMap::new();
+                for (_, action, _) in map.entries(screen) {
+                    for k in map.keys(action) {
+                        if let Some(other) = seen.insert(k, action) {
+                            prop_assert_eq!(other, action, "{} twice on one screen", k);
+                        }
+                    }
+                }
+            }
+            for actions in table.values().filter_map(toml::Value::as_table) {
+                for (action, keys) in actions {
+                    let action: Action = action.parse().unwrap();
+                    let want: Vec<Key> = keys
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|k| Key::parse(k.as_str().unwrap()).unwrap())
+                        .collect();
+                    let got = map.keys(action);
+                    // The last section naming an action wins; it holds the same keys.
+                    prop_assert!(got == want || table.values().filter_map(toml::Value::as_table).filter(|t| t.contains_key(action.as_ref())).count() > 1);
+                }
+            }
+        }
+
         #[test]
         fn key_text_parses_or_errs_and_round_trips(s in "(Ctrl-)?[ -~]{1,4}") {
             if let Ok(k) = Key::parse(&s) {

@@ -124,6 +124,9 @@ pub struct App {
     pub templates: crate::messages::Templates,
     /// Where `y` in a message puts the text; tests record instead of touching the desktop.
     pub copier: message::CopyFn,
+    /// The version of each marked order as it was when marked: a bulk change is refused
+    /// for an order another copy changed since, as a single change is.
+    marked_versions: std::collections::HashMap<i64, i64>,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -162,6 +165,7 @@ impl App {
             deferred_blocked: false,
             templates: crate::messages::Templates::from_config_dir(),
             copier: message::system_clipboard,
+            marked_versions: Default::default(),
         };
         app.report(synced.map(drop));
         app
@@ -218,6 +222,19 @@ impl App {
 
     fn report(&mut self, r: AppResult) {
         if let Err(e) = r {
+            if matches!(e, crate::store::StoreError::Conflict(_)) {
+                // Another copy changed the order: show it as it is now, so that trying
+                // again acts on what the clerk sees (the message says to).
+                let _ = self.after_change();
+                let conn = self.store.conn();
+                self.marked_versions.retain(|id, v| {
+                    conn.query_row("SELECT version FROM orders WHERE id = ?1", [*id], |r| {
+                        r.get(0)
+                    })
+                    .map(|now| *v = now)
+                    .is_ok()
+                });
+            }
             self.message = Some((Level::Error, e.to_string()));
         }
     }
@@ -402,7 +419,20 @@ impl App {
                 })?;
                 self.info(t("msg.sorted").into());
             }
-            Action::Mark => self.with_list(|l, c| l.toggle_mark(c))?,
+            Action::Mark => {
+                let seen = match self.tab {
+                    Tab::Orders => self.orders.selected().map(|r| (r.id, r.version)),
+                    _ => None,
+                };
+                self.with_list(|l, c| l.toggle_mark(c))?;
+                if let Some((id, version)) = seen {
+                    if self.orders.marks.contains(&id) {
+                        self.marked_versions.insert(id, version);
+                    } else {
+                        self.marked_versions.remove(&id);
+                    }
+                }
+            }
             Action::New if self.tab == Tab::Orders => {
                 self.form = Some(OrderForm::new_order(&self.config.currency()))
             }
@@ -529,5 +559,7 @@ pub fn status_key(s: Status) -> String {
 pub mod desk_fixture;
 #[cfg(test)]
 mod desk_tests;
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;

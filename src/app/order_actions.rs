@@ -69,6 +69,14 @@ impl App {
                 .map(|r| r.version),
             _ => None,
         };
+        // The version each order had when the clerk saw it (marked, or under the cursor).
+        let expected: Vec<Option<i64>> = ids
+            .iter()
+            .map(|id| {
+                let marked = self.marked_versions.get(id).copied();
+                marked.or(single_version.filter(|_| ids.len() == 1))
+            })
+            .collect();
         let tx = self.store.begin()?;
         let mut change = Change::new(if ids.len() > 1 {
             "bulk status"
@@ -76,12 +84,12 @@ impl App {
             "status"
         });
         let mut last = None;
-        for id in ids {
+        for (id, expected_version) in ids.iter().zip(expected) {
             last = Some(orders::change_status(
                 &tx,
                 &mut change,
                 *id,
-                single_version,
+                expected_version,
                 request,
                 happened_at,
                 note,
@@ -120,6 +128,7 @@ impl App {
             self.info(text);
         }
         self.orders.marks.clear();
+        self.marked_versions.clear();
         self.after_change()
     }
 

@@ -189,12 +189,15 @@ impl App {
     }
 
     pub(super) fn export_orders(&mut self) {
-        let dir = self
-            .store
-            .path()
-            .parent()
-            .map(|p| p.join("exports"))
-            .unwrap_or_else(|| std::path::PathBuf::from("exports"));
+        let db = self.store.path();
+        let dir = if db == std::path::Path::new(":memory:") {
+            // Tests: never into the working folder.
+            std::env::temp_dir().join("orderdesk-exports")
+        } else {
+            db.parent()
+                .map(|p| p.join("exports"))
+                .unwrap_or_else(|| std::path::PathBuf::from("exports"))
+        };
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
         let path = dir.join(format!("orders-{stamp}.csv"));
         // Marked rows are what the next command acts on (SPEC §7); none marked: all orders.

@@ -13,6 +13,7 @@ pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
         let size = terminal.size()?;
         app.prepare(ui::list_height(size.height));
         terminal.draw(|frame| ui::draw(frame, app))?;
+        test_panic();
         if app.has_deferred_work() {
             // Keys typed meanwhile wait in the terminal's queue; nothing is lost.
             if !crossterm::event::poll(Duration::ZERO)? {
@@ -30,4 +31,13 @@ pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
         app.handle_event(event);
     }
     Ok(())
+}
+
+/// Debug builds only: `ORDERDESK_TEST_PANIC=1` panics once the first frame is on screen, so
+/// the tests can see that a panic restores the terminal and writes the crash log.
+fn test_panic() {
+    if cfg!(debug_assertions) && std::env::var_os("ORDERDESK_TEST_PANIC").is_some_and(|v| v == "1")
+    {
+        panic!("ORDERDESK_TEST_PANIC is set");
+    }
 }

@@ -30,6 +30,13 @@ pub fn export(
         ..Default::default()
     };
     let mut store = open_existing(db)?;
+    if store.is_read_only() {
+        return Err(crate::store::StoreError::ReadOnly(
+            store.path().display().to_string(),
+            "every export is recorded in its audit log, so export needs to write to it",
+        )
+        .into());
+    }
     match output {
         Some(path) => {
             let rows = io::export_to_path(&mut store, kind, &path, &opts)?;

@@ -157,8 +157,27 @@ pub fn run() -> anyhow::Result<ExitCode> {
             } else {
                 db?
             };
-            let fresh_demo = cli.demo && !path.exists();
-            let mut store = Store::open(&path)?;
+            let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+            let new_file = match std::fs::metadata(&path) {
+                Ok(m) => m.is_file() && m.len() == 0,
+                Err(_) => true,
+            };
+            if !terminal && new_file {
+                // Not even a new file before it is clear that the app can run.
+                bail!("the app needs a terminal (for scripts, see `orderdesk --help`)");
+            }
+            let mut store = open_writable(&path)?;
+            // Also when a first run was interrupted and left the demo file empty.
+            let fresh_demo = cli.demo
+                && store
+                    .conn()
+                    .query_row(
+                        "SELECT NOT EXISTS (SELECT 1 FROM orders)
+                            AND NOT EXISTS (SELECT 1 FROM customers)",
+                        [],
+                        |r| r.get::<_, bool>(0),
+                    )
+                    .context("reading the demo database")?;
             if fresh_demo {
                 crate::demo::generate(&mut store, 2000, 1)?;
             }
@@ -168,7 +187,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         }
         Some(Command::Demo { orders, seed }) => {
             let path = db?;
-            let mut store = Store::open(&path)?;
+            let mut store = open_writable(&path)?;
             let started = std::time::Instant::now();
             let summary = crate::demo::generate(&mut store, orders, seed)?;
             eprintln!(
@@ -219,7 +238,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Commands that read data refuse to create an empty file by mistake.
+/// Commands that read data refuse to create an empty file by mistake, or to fill one that
+/// is there but empty (SQLite would take a 0-byte file for a new database).
 pub(crate) fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
     if !path.exists() {
         bail!(
@@ -227,7 +247,26 @@ pub(crate) fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
             path.display()
         );
     }
+    if std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+        bail!(
+            "{}: an empty file, not an OrderDesk database yet (fill it with `orderdesk demo` or open it in the app)",
+            path.display()
+        );
+    }
     Ok(Store::open(&path)?)
+}
+
+/// Commands that change the file: a read-only one is refused before anything starts.
+pub(crate) fn open_writable(path: &std::path::Path) -> anyhow::Result<Store> {
+    let store = Store::open(path)?;
+    if store.is_read_only() {
+        return Err(crate::store::StoreError::ReadOnly(
+            path.display().to_string(),
+            "OrderDesk needs to write to it (`orderdesk check` reads it as it is)",
+        )
+        .into());
+    }
+    Ok(store)
 }
 
 fn run_app(mut app: App) -> anyhow::Result<()> {

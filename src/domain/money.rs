@@ -14,6 +14,8 @@ pub enum MoneyError {
     NotPositive,
     #[error("'{0}' is not a currency code (three capital letters, e.g. USD)")]
     BadCurrency(String),
+    #[error("too large")]
+    TooLarge,
 }
 
 /// Reads a decimal as people type it: `1234.5`, `1,234.50`, ` 12 `.
@@ -86,8 +88,11 @@ pub fn display_amount(d: Decimal) -> String {
 pub struct Totals(pub BTreeMap<String, Decimal>);
 
 impl Totals {
+    /// Adds exactly; a sum beyond what a decimal holds (about 7.9e28) stays at the limit
+    /// rather than stopping the program.
     pub fn add(&mut self, currency: &str, amount: Decimal) {
-        *self.0.entry(currency.to_string()).or_default() += amount;
+        let sum = self.0.entry(currency.to_string()).or_default();
+        *sum = sum.saturating_add(amount);
     }
 
     pub fn get(&self, currency: &str) -> Decimal {
@@ -107,6 +112,8 @@ impl Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::order::{OrderDraft, OrderLine};
+    use proptest::prelude::*;
 
     #[test]
     fn decimals_are_exact() {
@@ -143,5 +150,121 @@ mod tests {
         assert_eq!(t.describe(), "CNY 3.00 · USD 1,011.00");
         assert!(parse_currency("usd").is_err());
         assert_eq!(parse_currency("EUR").unwrap(), "EUR");
+    }
+
+    fn draft(currency: &str, lines: Vec<OrderLine>) -> OrderDraft {
+        OrderDraft {
+            order_no: String::new(),
+            customer_id: None,
+            order_type: crate::domain::enums::OrderType::Regular,
+            status: crate::domain::status::Status::Inquiry,
+            ordered_at: 0,
+            due_date: None,
+            delivery_address: String::new(),
+            currency: currency.into(),
+            payment_due: None,
+            paid_at: None,
+            missing_reason: String::new(),
+            notes: String::new(),
+            lines,
+        }
+    }
+
+    #[test]
+    fn amounts_too_large_for_a_decimal_are_refused_not_a_panic() {
+        let huge = parse_decimal("50000000000000000000000000000").unwrap();
+        let line = |q: Decimal, p: Decimal| OrderLine {
+            quantity: q,
+            unit_price: Some(p),
+            ..Default::default()
+        };
+        let d = draft("USD", vec![line(huge, parse_decimal("9").unwrap())]);
+        assert_eq!(d.checked_total(), None);
+        assert_eq!(d.total(), Decimal::MAX, "held at the limit for display");
+        let d = draft(
+            "USD",
+            vec![line(huge, Decimal::ONE), line(huge, Decimal::ONE)],
+        );
+        assert_eq!(d.checked_total(), None, "each line fits, the sum does not");
+        let mut t = Totals::default();
+        t.add("USD", huge);
+        t.add("USD", huge);
+        assert_eq!(t.get("USD"), Decimal::MAX);
+        assert_eq!(
+            parse_decimal("9999999999999999999999999999999999"),
+            Err(MoneyError::NotANumber(
+                "9999999999999999999999999999999999".into()
+            ))
+        );
+    }
+
+    /// Number-shaped text: signs, grouping commas, decimals, exponents, in any amount.
+    fn numberish() -> impl Strategy<Value = String> {
+        "[ +-]{0,2}[0-9,]{0,40}(\\.[0-9]{0,40})?([eE][+-]?[0-9]{1,6})? ?"
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_errs_without_panic(s in prop_oneof!["\\PC{0,40}", numberish()]) {
+            let _ = parse_decimal(&s);
+            let _ = parse_price(&s);
+            let _ = parse_quantity(&s);
+            let _ = parse_currency(&s);
+        }
+
+        /// What was read once reads back the same from its canonical text, which is stable.
+        #[test]
+        fn canonical_text_is_stable(s in numberish()) {
+            if let Ok(d) = parse_decimal(&s) {
+                let c = canonical(d);
+                let again = parse_decimal(&c);
+                prop_assert_eq!(again.clone(), Ok(d), "{} -> {}", s, c);
+                prop_assert_eq!(canonical(again.unwrap()), c.clone());
+                // What screens show reads back as the same amount too.
+                prop_assert_eq!(parse_decimal(&display_amount(d)), Ok(d), "{}", c);
+            }
+        }
+
+        #[test]
+        fn any_decimal_displays(lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(),
+                                negative in any::<bool>(), scale in 0u32..=28) {
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let shown = display_amount(d);
+            prop_assert_eq!(parse_decimal(&shown), Ok(d));
+            prop_assert_eq!(parse_decimal(&canonical(d)), Ok(d));
+        }
+
+        /// Totals are the exact sum of quantity × price, compared with integer arithmetic:
+        /// never a float anywhere, never mixed across currencies.
+        #[test]
+        fn totals_are_exact_sums_of_their_lines(
+            orders in proptest::collection::vec(
+                (proptest::sample::select(vec!["USD", "CNY", "EUR"]),
+                 proptest::collection::vec((1i64..1_000_000_000, proptest::option::of(0i64..10_000_000_000)), 0..8)),
+                0..6)
+        ) {
+            let mut totals = Totals::default();
+            let mut expected: BTreeMap<&str, i128> = BTreeMap::new();
+            for (currency, lines) in &orders {
+                // Quantities in thousandths, prices in ten-thousandths: amounts in 1e-7.
+                let lines: Vec<OrderLine> = lines.iter().map(|(q, p)| OrderLine {
+                    quantity: Decimal::new(*q, 3),
+                    unit_price: p.map(|p| Decimal::new(p, 4)),
+                    ..Default::default()
+                }).collect();
+                let exact: i128 = lines.iter().map(|l| {
+                    l.quantity.mantissa() * l.unit_price.map_or(0, |p| p.mantissa())
+                }).sum();
+                let d = draft(currency, lines);
+                let total = d.checked_total();
+                prop_assert_eq!(total, Decimal::try_from_i128_with_scale(exact, 7).ok());
+                prop_assert_eq!(d.total(), total.unwrap());
+                totals.add(currency, d.total());
+                *expected.entry(currency).or_default() += exact;
+            }
+            for (currency, sum) in expected {
+                prop_assert_eq!(totals.get(currency), Decimal::try_from_i128_with_scale(sum, 7).unwrap());
+            }
+        }
     }
 }

@@ -17,8 +17,17 @@ pub struct OrderLine {
 }
 
 impl OrderLine {
+    /// Quantity times price, exactly; `None` when it does not fit a decimal.
+    pub fn checked_amount(&self) -> Option<Decimal> {
+        self.quantity
+            .checked_mul(self.unit_price.unwrap_or_default())
+    }
+
+    /// As `checked_amount`, held at the limit instead of failing (for showing stored
+    /// orders, which were checked when saved).
     pub fn amount(&self) -> Decimal {
-        self.quantity * self.unit_price.unwrap_or_default()
+        self.quantity
+            .saturating_mul(self.unit_price.unwrap_or_default())
     }
 }
 
@@ -65,8 +74,19 @@ impl OrderDraft {
         missing
     }
 
+    /// The sum of the line amounts, exactly; `None` when a line or the sum does not fit a
+    /// decimal (the form and the store refuse such an order).
+    pub fn checked_total(&self) -> Option<Decimal> {
+        self.lines
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.checked_amount()?))
+    }
+
+    /// As `checked_total`, held at the limit instead of failing.
     pub fn total(&self) -> Decimal {
-        self.lines.iter().map(OrderLine::amount).sum()
+        self.lines
+            .iter()
+            .fold(Decimal::ZERO, |sum, l| sum.saturating_add(l.amount()))
     }
 
     pub fn totals(&self) -> Totals {

@@ -145,7 +145,8 @@ pub fn day_start(date: NaiveDate) -> i64 {
 /// "3d", "-5h", "45m": a compact signed duration for countdowns in narrow columns.
 pub fn short_duration(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
-    let s = seconds.abs();
+    // unsigned_abs: i64::MIN has no positive counterpart, and a damaged row may hold it.
+    let s = seconds.unsigned_abs();
     if s >= 2 * 86_400 {
         format!("{sign}{}d", s / 86_400)
     } else if s >= 3_600 {
@@ -158,6 +159,7 @@ pub fn short_duration(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
     use proptest::prelude::*;
 
     #[test]
@@ -201,6 +203,47 @@ mod tests {
         fn formatted_stamps_read_back(ts in 0i64..4_000_000_000) {
             let text = format_stamp(ts);
             prop_assert_eq!(parse_stamp(&text).unwrap(), ts);
+        }
+
+        /// Text shaped like dates and times, valid or nearly so, with the odd extreme field.
+        #[test]
+        fn date_like_text_parses_or_errs_without_panic(
+            s in "[ +-]?[0-9]{1,12}-[0-9]{1,3}-[0-9]{1,3}([ T][0-9]{1,3}:[0-9]{1,3}(:[0-9]{1,3})?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})? ?"
+        ) {
+            let _ = parse_stamp(&s);
+            let _ = parse_date(&s);
+        }
+
+        #[test]
+        fn valid_dates_round_trip(days in 0i32..3_652_059) {
+            // Every day from 0001-01-01 to 9999-12-31.
+            let d = NaiveDate::from_num_days_from_ce_opt(days + 1).unwrap();
+            let text = format_date(d);
+            prop_assert_eq!(parse_date(&text), Ok(d));
+            prop_assert_eq!(parse_date(&format!("  {text}\t")), Ok(d));
+            // A bare date is a stamp at local midnight of that day.
+            if let Ok(ts) = parse_stamp(&text) {
+                prop_assert_eq!(local_date(ts), d);
+            }
+        }
+
+        #[test]
+        fn any_instant_formats_and_counts_down_without_panic(
+            ts in prop_oneof![Just(i64::MIN), Just(i64::MAX), Just(0), any::<i64>()]
+        ) {
+            let _ = format_stamp(ts);
+            let _ = format_stamp_short(ts);
+            let _ = local_date(ts);
+            let d = short_duration(ts);
+            prop_assert!(d.ends_with(['d', 'h', 'm']), "{}", d);
+            prop_assert_eq!(d.starts_with('-'), ts < 0);
+        }
+
+        #[test]
+        fn every_day_has_a_start(days in 0i32..3_652_059) {
+            let d = NaiveDate::from_num_days_from_ce_opt(days + 1).unwrap();
+            let start = day_start(d);
+            prop_assert!(local_date(start) == d || d.year() >= 9999 || d.year() <= 1);
         }
     }
 }

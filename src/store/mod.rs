@@ -49,6 +49,32 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("cannot write to the disk while {doing} (is the disk full, or a file size limit reached?); nothing was saved")]
+    DiskFull { doing: &'static str },
+    #[error("{0} is read-only (no permission to write to it); {1}")]
+    ReadOnly(String, &'static str),
+    #[error("the database is busy in another program (another copy of OrderDesk?) while {doing}; try again")]
+    Busy { doing: &'static str },
+}
+
+/// Whether a failed statement ran out of room: the disk full (ENOSPC), or a write refused
+/// by a file size limit (EFBIG), which SQLite reports as a failed write or shared-memory
+/// resize.
+fn out_of_room(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi;
+    let rusqlite::Error::SqliteFailure(f, _) = e else {
+        return false;
+    };
+    f.code == rusqlite::ErrorCode::DiskFull
+        || [
+            ffi::SQLITE_IOERR_WRITE,
+            ffi::SQLITE_IOERR_FSYNC,
+            ffi::SQLITE_IOERR_DIR_FSYNC,
+            ffi::SQLITE_IOERR_TRUNCATE,
+            ffi::SQLITE_IOERR_SHMSIZE,
+            ffi::SQLITE_IOERR_SHMMAP,
+        ]
+        .contains(&f.extended_code)
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -60,9 +86,17 @@ pub trait Context<T> {
 
 impl<T> Context<T> for rusqlite::Result<T> {
     fn doing(self, what: &'static str) -> Result<T> {
-        self.map_err(|source| StoreError::Sql {
-            doing: what,
-            source,
+        self.map_err(|source| {
+            if out_of_room(&source) {
+                StoreError::DiskFull { doing: what }
+            } else if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+                StoreError::Busy { doing: what }
+            } else {
+                StoreError::Sql {
+                    doing: what,
+                    source,
+                }
+            }
         })
     }
 }
@@ -70,6 +104,8 @@ impl<T> Context<T> for rusqlite::Result<T> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The file could only be opened for reading (no permission to write).
+    read_only: bool,
 }
 
 impl Store {
@@ -80,8 +116,21 @@ impl Store {
                 StoreError::Invalid(format!("cannot create folder {}: {e}", dir.display()))
             })?;
         }
-        if !path.exists() {
-            create_private_file(path)?;
+        let shown = path.display().to_string();
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(StoreError::NotADatabase {
+                    path: shown,
+                    reason: "a folder, not a file".into(),
+                })
+            }
+            // SQLite would call an unreadable file "unable to open"; say why.
+            Ok(_) => drop(
+                std::fs::File::open(path)
+                    .map_err(|e| StoreError::Invalid(format!("cannot read {shown}: {e}")))?,
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_new(path)?,
+            Err(e) => return Err(StoreError::Invalid(format!("cannot open {shown}: {e}"))),
         }
         let conn = Connection::open_with_flags(
             path,
@@ -93,9 +142,13 @@ impl Store {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
+        let read_only = conn
+            .is_readonly(rusqlite::DatabaseName::Main)
+            .doing("opening the database")?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            read_only,
         };
         store.configure()?;
         store.migrate()?;
@@ -108,6 +161,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            read_only: false,
         };
         store.configure()?;
         store.migrate()?;
@@ -124,9 +178,28 @@ impl Store {
         self.conn
             .query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
             .map_err(not_db)?;
-        self.conn
-            .pragma_update(None, "journal_mode", "WAL")
+        // A new file is empty; tables without a schema version belong to another program,
+        // whose file is left exactly as it was.
+        let foreign: bool = self
+            .conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version) = 0
+                    AND EXISTS (SELECT 1 FROM sqlite_master)",
+                [],
+                |r| r.get(0),
+            )
             .map_err(not_db)?;
+        if foreign {
+            return Err(StoreError::NotADatabase {
+                path,
+                reason: "a SQLite database of another program".into(),
+            });
+        }
+        if !self.read_only {
+            self.conn
+                .pragma_update(None, "journal_mode", "WAL")
+                .map_err(not_db)?;
+        }
         self.conn
             .execute_batch(
                 "PRAGMA foreign_keys = ON;
@@ -150,6 +223,12 @@ impl Store {
                 found,
                 known,
             });
+        }
+        if found < known && self.read_only {
+            return Err(StoreError::ReadOnly(
+                self.path.display().to_string(),
+                "it needs an upgrade to this OrderDesk's schema first",
+            ));
         }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
             let tx = self.begin()?;
@@ -175,9 +254,20 @@ impl Store {
         &self.path
     }
 
+    /// Opened for reading only: the file is not writable by this user.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// One user action: an IMMEDIATE transaction (the write lock is taken up front, so a
     /// second copy of the app waits or fails cleanly), rolled back unless committed.
     pub fn begin(&mut self) -> Result<Transaction<'_>> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(
+                self.path.display().to_string(),
+                "nothing can be saved in it",
+            ));
+        }
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .doing("starting a transaction")
@@ -215,6 +305,53 @@ impl Drop for Store {
             .conn
             .execute_batch("PRAGMA analysis_limit = 400; PRAGMA optimize;");
     }
+}
+
+/// A new database is made under a temporary name beside `path`, with the whole schema,
+/// and only then linked into place: a crash or a full disk while creating it leaves no
+/// file rather than an empty or half-made one.
+fn create_new(path: &Path) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "orderdesk.db".into());
+    let tmp = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let made = create_private_file(&tmp).and_then(|_| {
+        let conn = Connection::open(&tmp).map_err(|e| StoreError::NotADatabase {
+            path: tmp.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let mut store = Store {
+            conn,
+            path: tmp.clone(),
+            read_only: false,
+        };
+        store.configure()?;
+        store.migrate()?;
+        // All of it in the main file before that is linked into place (closing then
+        // removes the emptied WAL).
+        store
+            .conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .doing("finishing the new database")?;
+        Ok(())
+    });
+    let placed = made.and_then(|_| {
+        // A link never replaces a file that appeared meanwhile; that one is opened instead.
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(_) => std::fs::rename(&tmp, path)
+                .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", path.display()))),
+        }
+    });
+    for leftover in ["", "-wal", "-shm"] {
+        let mut p = tmp.clone().into_os_string();
+        p.push(leftover);
+        let _ = std::fs::remove_file(p);
+    }
+    placed
 }
 
 #[cfg(unix)]
@@ -281,5 +418,49 @@ mod tests {
             matches!(err, StoreError::NewerSchema { found: 999, .. }),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_write_lock_held_elsewhere_is_a_clear_busy_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("od.db");
+        let mut a = Store::open(&path).unwrap();
+        let mut b = Store::open(&path).unwrap();
+        b.conn()
+            .busy_timeout(std::time::Duration::from_millis(50))
+            .unwrap();
+        let _held = a.begin().unwrap();
+        let err = b.begin().expect_err("the lock is held");
+        assert!(matches!(err, StoreError::Busy { .. }), "{err}");
+        assert!(err.to_string().contains("another copy"), "{err}");
+    }
+
+    #[test]
+    fn a_new_file_appears_whole_and_foreign_files_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        drop(Store::open(&path).unwrap());
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["new.db".to_string()], "no temporary files left");
+
+        let foreign = dir.path().join("foreign.db");
+        let c = Connection::open(&foreign).unwrap();
+        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        drop(c);
+        let bytes = std::fs::read(&foreign).unwrap();
+        let err = Store::open(&foreign).err().expect("refused");
+        assert!(err.to_string().contains("another program"), "{err}");
+        assert_eq!(
+            std::fs::read(&foreign).unwrap(),
+            bytes,
+            "not switched to WAL"
+        );
+
+        let err = Store::open(dir.path()).err().expect("a folder");
+        assert!(err.to_string().contains("a folder"), "{err}");
     }
 }

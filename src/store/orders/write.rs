@@ -218,7 +218,11 @@ pub fn save(
         )));
     }
     let due = draft.due_date.map(format_date);
-    let total = canonical(draft.total());
+    let total = canonical(
+        draft
+            .checked_total()
+            .ok_or_else(|| StoreError::Invalid("the order's total is too large".into()))?,
+    );
     let id = match id {
         Some(id) => {
             let cur = current(conn, id)?;
