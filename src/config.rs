@@ -46,6 +46,8 @@ pub struct Config {
     #[serde(default)]
     pub complaint_windows: ComplaintWindows,
     pub keys: Option<toml::Table>,
+    /// Where backups go (default: `backups/` beside the database); `~` is the home folder.
+    pub backup_dir: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

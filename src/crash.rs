@@ -20,10 +20,17 @@ pub fn install_hook() {
             .map(std::fs::create_dir_all)
             .unwrap_or(Ok(()))
             .and_then(|_| {
-                let mut f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)?;
+                let mut options = std::fs::OpenOptions::new();
+                options.create(true).append(true);
+                // Readable by the owner only: a backtrace can hold data from the file.
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut f = options.open(&path)?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
+                }
                 writeln!(
                     f,
                     "--- {}\n{info}\n{backtrace}",

@@ -11,6 +11,7 @@ mod order_actions;
 mod overlays;
 pub mod palette;
 pub mod run;
+pub mod safety;
 pub mod tab;
 
 use crate::config::Config;
@@ -107,6 +108,8 @@ pub struct App {
     pub list_height: usize,
     /// Deferred work failed; wait for the next key rather than retrying in a loop.
     deferred_blocked: bool,
+    /// The daily backup and "backup now" (see `safety`).
+    pub backups: safety::Backups,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -138,6 +141,7 @@ impl App {
             windows,
             list_height: 20,
             deferred_blocked: false,
+            backups: safety::Backups::default(),
         }
     }
 
@@ -160,6 +164,9 @@ impl App {
         if self.deferred_blocked {
             return false;
         }
+        if self.backup_deferred() {
+            return true;
+        }
         match self.tab {
             Tab::Orders => self.orders.is_loaded() && self.orders.total.is_none(),
             Tab::Customers => self.customers.is_loaded() && self.customers.total.is_none(),
@@ -171,6 +178,9 @@ impl App {
     }
 
     pub fn do_deferred_work(&mut self) {
+        if self.backup_deferred() {
+            return self.daily_backup();
+        }
         let conn = self.store.conn();
         let r = match self.tab {
             Tab::Orders => self.orders.count_now(conn),

@@ -169,6 +169,7 @@ impl App {
             })?,
             Command::NextSort => self.act(Action::Sort),
             Command::ExportOrders => self.export_orders(),
+            Command::BackupNow => self.start_backup(false),
             Command::Help => self.mode = Mode::Help,
             Command::Quit => self.running = false,
         }

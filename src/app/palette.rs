@@ -15,6 +15,7 @@ pub enum Command {
     ClearFilters,
     NextSort,
     ExportOrders,
+    BackupNow,
     Help,
     Quit,
 }
@@ -84,6 +85,11 @@ const COMMANDS: &[(Command, &str, &str)] = &[
         "clear filters",
     ),
     (Command::NextSort, "palette.next_sort", "sort next"),
+    (
+        Command::BackupNow,
+        "palette.backup_now",
+        "backup now copy save",
+    ),
     (Command::Help, "palette.help", "help keys"),
     (Command::Quit, "palette.quit", "quit exit"),
 ];
@@ -120,6 +126,7 @@ mod tests {
         assert_eq!(matches("new ord")[0].0, Command::NewOrder);
         assert_eq!(matches("exp ord")[0].0, Command::ExportOrders);
         assert_eq!(matches("undo")[0].0, Command::Undo);
+        assert_eq!(matches("backup")[0].0, Command::BackupNow);
         assert_eq!(matches("").len(), COMMANDS.len());
         assert!(matches("zzzzqqq").is_empty());
     }

@@ -20,6 +20,13 @@ pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
                 continue;
             }
         }
+        if app.background_running() {
+            // A backup on its thread: look in now and then, to show how it went.
+            if !crossterm::event::poll(Duration::from_millis(100))? {
+                app.poll_background();
+                continue;
+            }
+        }
         let event = crossterm::event::read()?;
         app.handle_event(event);
     }

@@ -158,17 +158,20 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 db?
             };
             let fresh_demo = cli.demo && !path.exists();
-            let mut store = Store::open(&path)?;
+            let mut store = safety::open_store(&path)?;
             if fresh_demo {
                 crate::demo::generate(&mut store, 2000, 1)?;
             }
             let keymap = Keymap::load(config.keys.as_ref()).context("config.toml [keys]")?;
-            run_app(App::new(store, config, keymap))?;
+            let backups = crate::store::backup::folder(&path, config.backup_dir.as_deref());
+            let mut app = App::new(store, config, keymap);
+            app.enable_backups(backups);
+            run_app(app)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Demo { orders, seed }) => {
             let path = db?;
-            let mut store = Store::open(&path)?;
+            let mut store = safety::open_store(&path)?;
             let started = std::time::Instant::now();
             let summary = crate::demo::generate(&mut store, orders, seed)?;
             eprintln!(
@@ -219,7 +222,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Commands that read data refuse to create an empty file by mistake.
+/// Commands that read data refuse to create an empty file by mistake. An encrypted file
+/// takes its passphrase from ORDERDESK_PASSPHRASE or the terminal.
 pub(crate) fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
     if !path.exists() {
         bail!(
@@ -227,12 +231,16 @@ pub(crate) fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
             path.display()
         );
     }
-    Ok(Store::open(&path)?)
+    safety::open_store(&path)
 }
 
 fn run_app(mut app: App) -> anyhow::Result<()> {
     let mut terminal = ratatui::try_init().context("cannot use this terminal")?;
     let result = crate::app::run::run(&mut terminal, &mut app);
     ratatui::restore();
+    if app.background_running() {
+        eprintln!("finishing the backup… (Ctrl-C leaves it unfinished)");
+    }
+    app.finish_background();
     result.context("terminal")
 }

@@ -116,6 +116,8 @@ pub fn export_to_path(
     opts: &ExportOptions,
 ) -> anyhow::Result<usize> {
     let tmp = path.with_extension("partial");
+    // A leftover from an interrupted export could carry wider permissions than 0600.
+    let _ = std::fs::remove_file(&tmp);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

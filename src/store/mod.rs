@@ -2,6 +2,8 @@
 //! Nothing here knows about the terminal.
 
 pub mod audit;
+pub mod backup;
+pub mod cipher;
 pub mod complaints;
 pub mod customers;
 pub mod delivery;
@@ -14,7 +16,7 @@ pub mod summary;
 pub mod today;
 pub mod undo;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +29,10 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error("{path} is encrypted: give the passphrase (ORDERDESK_PASSPHRASE or the prompt)")]
+    Encrypted { path: String },
+    #[error("{path}: wrong passphrase")]
+    WrongPassphrase { path: String },
     #[error("{0}")]
     Invalid(String),
     #[error("{0} was changed elsewhere meanwhile; reload and try again")]
@@ -60,11 +66,22 @@ impl<T> Context<T> for rusqlite::Result<T> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The passphrase of an encrypted file, kept in memory only (wiped when dropped), for
+    /// the extra connections a backup opens.
+    key: Option<cipher::Passphrase>,
 }
 
 impl Store {
-    /// Opens (creating when absent) and migrates the file at `path`.
+    /// Opens (creating when absent) and migrates the plain file at `path`; an encrypted file
+    /// is refused with [`StoreError::Encrypted`].
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, None)
+    }
+
+    /// Opens (creating when absent) and migrates the file at `path`, keyed with `passphrase`
+    /// when the file is encrypted (a plain file ignores it; a new file given one is created
+    /// encrypted).
+    pub fn open_with(path: &Path, passphrase: Option<&str>) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 StoreError::Invalid(format!("cannot create folder {}: {e}", dir.display()))
@@ -73,19 +90,14 @@ impl Store {
         if !path.exists() {
             create_private_file(path)?;
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| StoreError::NotADatabase {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        let key = passphrase
+            .filter(|_| !cipher::is_plain(path))
+            .map(|p| cipher::Passphrase::new(p.to_string()));
+        let conn = cipher::connect(path, key.as_ref().map(|k| k.as_str()))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            key,
         };
         store.configure()?;
         store.migrate()?;
@@ -98,6 +110,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            key: None,
         };
         store.configure()?;
         store.migrate()?;
@@ -105,12 +118,10 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
-        let path = self.path.display().to_string();
-        // The first read of the header tells a foreign or damaged file apart.
-        let not_db = |e: rusqlite::Error| StoreError::NotADatabase {
-            path: path.clone(),
-            reason: e.to_string(),
-        };
+        // The first read of the header tells a foreign, damaged or encrypted file apart
+        // (and a wrong passphrase).
+        let keyed = self.key.is_some();
+        let not_db = |e: rusqlite::Error| cipher::open_error(&self.path, keyed, e);
         self.conn
             .query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
             .map_err(not_db)?;
@@ -165,6 +176,23 @@ impl Store {
         &self.path
     }
 
+    /// The passphrase the file was opened with, when it is encrypted.
+    pub fn passphrase(&self) -> Option<&str> {
+        self.key.as_ref().map(|k| k.as_str())
+    }
+
+    /// Records a setting or a bit of bookkeeping in the file.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map(drop)
+            .doing("recording a setting")
+    }
+
     /// One user action: an IMMEDIATE transaction (the write lock is taken up front, so a
     /// second copy of the app waits or fails cleanly), rolled back unless committed.
     pub fn begin(&mut self) -> Result<Transaction<'_>> {
@@ -175,16 +203,7 @@ impl Store {
 
     /// Integrity of the file itself (`PRAGMA integrity_check`): the problems found, if any.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("PRAGMA integrity_check")
-            .doing("checking integrity")?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .doing("checking integrity")?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .doing("checking integrity")?;
-        Ok(rows.into_iter().filter(|r| r != "ok").collect())
+        cipher::integrity(&self.conn)
     }
 
     /// Settings and bookkeeping kept in the file itself.
@@ -207,8 +226,9 @@ impl Drop for Store {
     }
 }
 
+/// Creates an empty file readable by its owner only, whatever the umask.
 #[cfg(unix)]
-fn create_private_file(path: &Path) -> Result<()> {
+pub(crate) fn create_private_file(path: &Path) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .write(true)
@@ -220,7 +240,7 @@ fn create_private_file(path: &Path) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-fn create_private_file(_path: &Path) -> Result<()> {
+pub(crate) fn create_private_file(_path: &Path) -> Result<()> {
     Ok(())
 }
 
