@@ -48,6 +48,8 @@ pub struct Config {
     /// How customer messages are signed, e.g. "Li Hua, Order Desk, Huadong Machinery".
     pub signature: Option<String>,
     pub keys: Option<toml::Table>,
+    /// Where backups go (default: `backups/` beside the database); `~` is the home folder.
+    pub backup_dir: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -17,6 +17,7 @@ mod overlays;
 pub mod palette;
 pub mod record_form;
 pub mod run;
+pub mod safety;
 pub mod shipping;
 pub mod tab;
 
@@ -127,6 +128,8 @@ pub struct App {
     /// The version of each marked order as it was when marked: a bulk change is refused
     /// for an order another copy changed since, as a single change is.
     marked_versions: std::collections::HashMap<i64, i64>,
+    /// The daily backup and "backup now" (see `safety`).
+    pub backups: safety::Backups,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -166,6 +169,7 @@ impl App {
             templates: crate::messages::Templates::from_config_dir(),
             copier: message::system_clipboard,
             marked_versions: Default::default(),
+            backups: safety::Backups::default(),
         };
         app.report(synced.map(drop));
         app
@@ -190,6 +194,9 @@ impl App {
         if self.deferred_blocked {
             return false;
         }
+        if self.backup_deferred() {
+            return true;
+        }
         match self.tab {
             Tab::Orders => self.orders.is_loaded() && self.orders.total.is_none(),
             Tab::Customers => self.customers.is_loaded() && self.customers.total.is_none(),
@@ -201,6 +208,9 @@ impl App {
     }
 
     pub fn do_deferred_work(&mut self) {
+        if self.backup_deferred() {
+            return self.daily_backup();
+        }
         let conn = self.store.conn();
         let r = match self.tab {
             Tab::Orders => self.orders.count_now(conn),

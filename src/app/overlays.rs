@@ -182,6 +182,7 @@ impl App {
             Command::NextSort => self.act(Action::Sort),
             Command::ExportOrders => self.export_orders(),
             Command::Shipping(c) => self.shipping_command(c)?,
+            Command::BackupNow => self.start_backup(false),
             Command::Help => self.mode = Mode::Help,
             Command::Quit => self.running = false,
         }

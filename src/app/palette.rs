@@ -19,6 +19,7 @@ pub enum Command {
     ExportOrders,
     /// A command of the shipping desk (`app::shipping`).
     Shipping(ShippingCommand),
+    BackupNow,
     Help,
     Quit,
 }
@@ -122,6 +123,11 @@ const COMMANDS: &[(Command, &str, &str)] = &[
         "palette.archived_orders",
         "archived closed orders",
     ),
+    (
+        Command::BackupNow,
+        "palette.backup_now",
+        "backup now copy save",
+    ),
     (Command::Help, "palette.help", "help keys"),
     (Command::Quit, "palette.quit", "quit exit"),
 ];
@@ -162,6 +168,7 @@ mod tests {
             matches("bottleneck")[0].0,
             Command::Shipping(ShippingCommand::Bottlenecks)
         );
+        assert_eq!(matches("backup")[0].0, Command::BackupNow);
         assert_eq!(matches("").len(), COMMANDS.len());
         assert!(matches("zzzzqqq").is_empty());
     }

@@ -21,9 +21,15 @@ pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
                 continue;
             }
         }
-        // A visible countdown wakes the loop once a minute; otherwise it sleeps until a key.
-        if let Some(wait) = app.redraw_in() {
+        // Sleep until a key; wake once a minute for a visible countdown, and now and then to
+        // look in on a backup running on its thread.
+        let wake = match (app.redraw_in(), app.background_running()) {
+            (Some(w), true) => Some(w.min(Duration::from_millis(100))),
+            (countdown, running) => countdown.or(running.then_some(Duration::from_millis(100))),
+        };
+        if let Some(wait) = wake {
             if !crossterm::event::poll(wait)? {
+                app.poll_background();
                 continue;
             }
         }

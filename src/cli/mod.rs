@@ -182,7 +182,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 crate::demo::generate(&mut store, 2000, 1)?;
             }
             let keymap = Keymap::load(config.keys.as_ref()).context("config.toml [keys]")?;
-            run_app(App::new(store, config, keymap))?;
+            let backups = crate::store::backup::folder(&path, config.backup_dir.as_deref());
+            let mut app = App::new(store, config, keymap);
+            app.enable_backups(backups);
+            run_app(app)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Demo { orders, seed }) => {
@@ -239,7 +242,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
 }
 
 /// Commands that read data refuse to create an empty file by mistake, or to fill one that
-/// is there but empty (SQLite would take a 0-byte file for a new database).
+/// is there but empty (SQLite would take a 0-byte file for a new database). An encrypted file
+/// takes its passphrase from ORDERDESK_PASSPHRASE or the terminal.
 pub(crate) fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
     if !path.exists() {
         bail!(
@@ -253,12 +257,12 @@ pub(crate) fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
             path.display()
         );
     }
-    Ok(Store::open(&path)?)
+    safety::open_store(&path)
 }
 
 /// Commands that change the file: a read-only one is refused before anything starts.
 pub(crate) fn open_writable(path: &std::path::Path) -> anyhow::Result<Store> {
-    let store = Store::open(path)?;
+    let store = safety::open_store(path)?;
     if store.is_read_only() {
         return Err(crate::store::StoreError::ReadOnly(
             path.display().to_string(),
@@ -273,5 +277,9 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
     let mut terminal = ratatui::try_init().context("cannot use this terminal")?;
     let result = crate::app::run::run(&mut terminal, &mut app);
     ratatui::restore();
+    if app.background_running() {
+        eprintln!("finishing the backup… (Ctrl-C leaves it unfinished)");
+    }
+    app.finish_background();
     result.context("terminal")
 }

@@ -12,6 +12,8 @@ pub fn write_private_with<T>(
     write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     let tmp = path.with_extension("partial");
+    // A leftover from an interrupted write could carry wider permissions than 0600.
+    let _ = std::fs::remove_file(&tmp);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

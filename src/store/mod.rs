@@ -2,6 +2,8 @@
 //! Nothing here knows about the terminal.
 
 pub mod audit;
+pub mod backup;
+pub mod cipher;
 pub mod complaints;
 pub mod contacts;
 pub mod customers;
@@ -24,7 +26,7 @@ pub mod test_data;
 pub mod today;
 pub mod undo;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +39,11 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    // Random bytes cannot be told from an encrypted file, so both are named.
+    #[error("{path} is encrypted, or is not an OrderDesk database: if it is encrypted, give the passphrase (ORDERDESK_PASSPHRASE or the prompt)")]
+    Encrypted { path: String },
+    #[error("{path}: wrong passphrase")]
+    WrongPassphrase { path: String },
     #[error("{0}")]
     Invalid(String),
     #[error("{0} was changed elsewhere meanwhile; reload and try again")]
@@ -106,11 +113,22 @@ pub struct Store {
     path: PathBuf,
     /// The file could only be opened for reading (no permission to write).
     read_only: bool,
+    /// The passphrase of an encrypted file, kept in memory only (wiped when dropped), for
+    /// the extra connections a backup opens.
+    key: Option<cipher::Passphrase>,
 }
 
 impl Store {
-    /// Opens (creating when absent) and migrates the file at `path`.
+    /// Opens (creating when absent) and migrates the plain file at `path`; an encrypted file
+    /// is refused with [`StoreError::Encrypted`].
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, None)
+    }
+
+    /// Opens (creating when absent) and migrates the file at `path`, keyed with `passphrase`
+    /// when the file is encrypted (a plain file ignores it; a new file given one is created
+    /// encrypted).
+    pub fn open_with(path: &Path, passphrase: Option<&str>) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 StoreError::Invalid(format!("cannot create folder {}: {e}", dir.display()))
@@ -132,16 +150,10 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_new(path)?,
             Err(e) => return Err(StoreError::Invalid(format!("cannot open {shown}: {e}"))),
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| StoreError::NotADatabase {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        let key = passphrase
+            .filter(|_| !cipher::is_plain(path))
+            .map(|p| cipher::Passphrase::new(p.to_string()));
+        let conn = cipher::connect(path, key.as_ref().map(|k| k.as_str()))?;
         let read_only = conn
             .is_readonly(rusqlite::DatabaseName::Main)
             .doing("opening the database")?;
@@ -149,9 +161,30 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only,
+            key,
         };
         store.configure()?;
         store.migrate()?;
+        Ok(store)
+    }
+
+    /// Another connection to the file this process already has open, for a worker thread.
+    /// It never opens the file by hand as `open_with` does: closing any descriptor of the
+    /// file drops all of this process's SQLite locks (POSIX), after which another program
+    /// could take itself for the last user and checkpoint the WAL away under our writes.
+    pub fn open_again(path: &Path, passphrase: Option<&str>) -> Result<Store> {
+        let key = passphrase.map(|p| cipher::Passphrase::new(p.to_string()));
+        let conn = cipher::connect(path, key.as_ref().map(|k| k.as_str()))?;
+        let read_only = conn
+            .is_readonly(rusqlite::DatabaseName::Main)
+            .doing("opening the database")?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only,
+            key,
+        };
+        store.configure()?;
         Ok(store)
     }
 
@@ -162,6 +195,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             read_only: false,
+            key: None,
         };
         store.configure()?;
         store.migrate()?;
@@ -169,12 +203,10 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
-        let path = self.path.display().to_string();
-        // The first read of the header tells a foreign or damaged file apart.
-        let not_db = |e: rusqlite::Error| StoreError::NotADatabase {
-            path: path.clone(),
-            reason: e.to_string(),
-        };
+        // The first read of the header tells a foreign, damaged or encrypted file apart
+        // (and a wrong passphrase).
+        let keyed = self.key.is_some();
+        let not_db = |e: rusqlite::Error| cipher::open_error(&self.path, keyed, e);
         self.conn
             .query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
             .map_err(not_db)?;
@@ -191,7 +223,7 @@ impl Store {
             .map_err(not_db)?;
         if foreign {
             return Err(StoreError::NotADatabase {
-                path,
+                path: self.path.display().to_string(),
                 reason: "a SQLite database of another program".into(),
             });
         }
@@ -259,6 +291,23 @@ impl Store {
         self.read_only
     }
 
+    /// The passphrase the file was opened with, when it is encrypted.
+    pub fn passphrase(&self) -> Option<&str> {
+        self.key.as_ref().map(|k| k.as_str())
+    }
+
+    /// Records a setting or a bit of bookkeeping in the file.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map(drop)
+            .doing("recording a setting")
+    }
+
     /// One user action: an IMMEDIATE transaction (the write lock is taken up front, so a
     /// second copy of the app waits or fails cleanly), rolled back unless committed.
     pub fn begin(&mut self) -> Result<Transaction<'_>> {
@@ -275,16 +324,7 @@ impl Store {
 
     /// Integrity of the file itself (`PRAGMA integrity_check`): the problems found, if any.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("PRAGMA integrity_check")
-            .doing("checking integrity")?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .doing("checking integrity")?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .doing("checking integrity")?;
-        Ok(rows.into_iter().filter(|r| r != "ok").collect())
+        cipher::integrity(&self.conn)
     }
 
     /// Settings and bookkeeping kept in the file itself.
@@ -326,6 +366,7 @@ fn create_new(path: &Path) -> Result<()> {
             conn,
             path: tmp.clone(),
             read_only: false,
+            key: None,
         };
         store.configure()?;
         store.migrate()?;
@@ -354,8 +395,9 @@ fn create_new(path: &Path) -> Result<()> {
     placed
 }
 
+/// Creates an empty file readable by its owner only, whatever the umask.
 #[cfg(unix)]
-fn create_private_file(path: &Path) -> Result<()> {
+pub(crate) fn create_private_file(path: &Path) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .write(true)
@@ -367,7 +409,7 @@ fn create_private_file(path: &Path) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-fn create_private_file(_path: &Path) -> Result<()> {
+pub(crate) fn create_private_file(_path: &Path) -> Result<()> {
     Ok(())
 }
 

@@ -102,13 +102,40 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         (_, Some((Level::Info, m))) => Line::from(Span::styled(m.clone(), theme::info())),
         _ => Line::from(Span::styled(tables::summary(app), theme::dim())),
     };
+    let used = line.width() as u16;
     frame.render_widget(Paragraph::new(line), area);
+    draw_backup_badge(frame, app, area, used);
     if let Mode::Search { input } = &app.mode {
         let prefix = unicode_width::UnicodeWidthStr::width(t("ui.search")) as u16 + 2;
         let before: String = input.value().chars().take(input.cursor()).collect();
         let x = area.x + prefix + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
         frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
     }
+}
+
+/// When the last backup was made, at the right of the status line (a warning when none was
+/// made today), where the line has room for it.
+fn draw_backup_badge(frame: &mut Frame, app: &App, area: Rect, used: u16) {
+    use crate::app::safety::Badge;
+    let Some(badge) = app.backup_badge() else {
+        return;
+    };
+    let (text, style) = match badge {
+        Badge::Running => (t("backup.badge_running").to_string(), theme::dim()),
+        Badge::Today(time) => (tf("backup.badge_at", &[("time", &time)]), theme::dim()),
+        Badge::NoneToday => (t("backup.badge_none").to_string(), theme::at_risk()),
+    };
+    let text = format!(" {text} ");
+    let width = unicode_width::UnicodeWidthStr::width(text.as_str()) as u16;
+    if used + width + 1 > area.width || matches!(app.mode, Mode::Search { .. }) {
+        return;
+    }
+    let right = Rect {
+        x: area.right() - width,
+        width,
+        ..area
+    };
+    frame.render_widget(Span::styled(text, style), right);
 }
 
 /// The actions whose keys the footer shows on the current screen, most important first.

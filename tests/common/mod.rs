@@ -20,7 +20,9 @@ pub fn orderdesk(db: &Path) -> Command {
         )
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
-        .env_remove("ORDERDESK_DB");
+        .env_remove("ORDERDESK_DB")
+        .env_remove("ORDERDESK_PASSPHRASE")
+        .env_remove("ORDERDESK_NEW_PASSPHRASE");
     c
 }
 

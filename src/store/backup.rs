@@ -1,0 +1,364 @@
+//! Backups (SQLite's online backup API) and restoring one.
+//!
+//! A backup of `orderdesk.db` is `<folder>/orderdesk-YYYYMMDD-HHMMSS.db`: written under a
+//! hidden temporary name, checked (`PRAGMA integrity_check`), synced, then renamed; readable
+//! by the owner only; encrypted with the same passphrase when the database is. The 30
+//! newest backups of a database are kept in a folder, older ones removed. The time of the
+//! last one is kept in the database (`meta`), for the app's "no backup today" warning.
+
+use super::cipher::{self, beside, integrity, io_err, open_checked, sync_dir};
+use super::{create_private_file, Context, Result, Store, StoreError};
+use chrono::{DateTime, Local, NaiveDateTime};
+use rusqlite::backup::{Backup, StepResult};
+use std::path::{Path, PathBuf};
+
+/// How many backups of one database a folder keeps.
+pub const KEEP: usize = 30;
+
+const LAST_AT: &str = "backup.last_at";
+const LAST_PATH: &str = "backup.last_path";
+
+/// The tables any OrderDesk file has, whatever its schema version.
+const REQUIRED_TABLES: &[&str] = &["meta", "customers", "orders", "audit_log"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Done {
+    pub path: PathBuf,
+    /// Unix seconds.
+    pub at: i64,
+    /// Older backups removed to keep [`KEEP`].
+    pub removed: usize,
+}
+
+/// The backup folder: the configured one (`~` is the home folder; a relative path is taken
+/// from the database's folder), else `backups/` beside the database.
+pub fn folder(db: &Path, configured: Option<&str>) -> PathBuf {
+    let base = db.parent().unwrap_or(Path::new("")).to_path_buf();
+    match configured.map(str::trim).filter(|c| !c.is_empty()) {
+        None => base.join("backups"),
+        Some(c) => {
+            let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+            let expanded = match (c.strip_prefix('~'), home) {
+                (Some(rest), Some(home))
+                    if rest.is_empty() || rest.starts_with('/') || rest.starts_with('\\') =>
+                {
+                    home.join(rest.trim_start_matches(['/', '\\']))
+                }
+                _ => PathBuf::from(c),
+            };
+            if expanded.is_absolute() {
+                expanded
+            } else {
+                base.join(expanded)
+            }
+        }
+    }
+}
+
+/// The name backups of `db` start with: its file name without the extension.
+fn stem(db: &Path) -> String {
+    db.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "orderdesk".into())
+}
+
+/// The time and sequence a backup's file name carries, when it is one of `stem`'s.
+fn parse_name(name: &str, stem: &str) -> Option<(NaiveDateTime, u32)> {
+    let middle = name
+        .strip_prefix(stem)?
+        .strip_prefix('-')?
+        .strip_suffix(".db")?;
+    let (stamp, seq) = match middle.get(15..) {
+        Some("") => (middle, 0),
+        Some(rest) => (&middle[..15], rest.strip_prefix('-')?.parse().ok()?),
+        None => return None,
+    };
+    let at = NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S").ok()?;
+    Some((at, seq))
+}
+
+/// The backups of `db` in `dir`, oldest first.
+pub fn list(dir: &Path, db: &Path) -> Vec<PathBuf> {
+    let stem = stem(db);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<((NaiveDateTime, u32), PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            Some((parse_name(&name, &stem)?, e.path()))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Removes all but the `keep` newest backups of `db` in `dir`; how many went.
+pub fn prune(dir: &Path, db: &Path, keep: usize) -> Result<usize> {
+    let all = list(dir, db);
+    let excess = all.len().saturating_sub(keep);
+    for old in &all[..excess] {
+        std::fs::remove_file(old).map_err(|e| io_err("cannot remove", old, e))?;
+    }
+    Ok(excess)
+}
+
+fn create_folder(dir: &Path) -> Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+        .map_err(|e| io_err("cannot create folder", dir, e))
+}
+
+/// Temporary files of backups that never finished (the app was stopped, the machine went
+/// down), older than an hour so that one being written right now is left alone.
+fn remove_stale_partials(dir: &Path, stem: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in entries.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = name.starts_with(&format!(".{stem}-")) && name.contains(".partial");
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < hour_ago);
+        if ours && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Copies the open database into `dir` (see the module), keeps [`KEEP`], and records when.
+pub fn backup(store: &Store, dir: &Path) -> Result<Done> {
+    backup_at(store, dir, Local::now())
+}
+
+pub fn backup_at(store: &Store, dir: &Path, now: DateTime<Local>) -> Result<Done> {
+    create_folder(dir)?;
+    let stem = stem(store.path());
+    remove_stale_partials(dir, &stem);
+    let stamp = now.format("%Y%m%d-%H%M%S").to_string();
+    let path = (0..)
+        .map(|n| match n {
+            0 => dir.join(format!("{stem}-{stamp}.db")),
+            n => dir.join(format!("{stem}-{stamp}-{n}.db")),
+        })
+        .find(|p| !p.exists())
+        .expect("a free name");
+    let tmp = dir.join(format!(
+        ".{}.partial",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    let result = write_verified(store, &tmp).and_then(|()| {
+        std::fs::rename(&tmp, &path).map_err(|e| io_err("cannot write", &path, e))?;
+        sync_dir(dir);
+        Ok(())
+    });
+    if let Err(e) = result {
+        for f in [tmp.clone(), beside(&tmp, "-wal"), beside(&tmp, "-shm")] {
+            let _ = std::fs::remove_file(f);
+        }
+        return Err(e);
+    }
+    let at = now.timestamp();
+    store.set_meta(LAST_AT, &at.to_string())?;
+    store.set_meta(LAST_PATH, &path.to_string_lossy())?;
+    let removed = prune(dir, store.path(), KEEP)?;
+    Ok(Done { path, at, removed })
+}
+
+/// The whole file through the online backup API into `tmp`, then checked and synced.
+fn write_verified(store: &Store, tmp: &Path) -> Result<()> {
+    create_private_file(tmp)?;
+    let key = store.passphrase();
+    {
+        // Keyed like the source: the pages are written encrypted with the same passphrase.
+        let mut dest = cipher::connect(tmp, key)?;
+        let backup = Backup::new(store.conn(), &mut dest).doing("starting the backup")?;
+        // All pages in one step: one consistent snapshot, and in WAL mode the clerk's
+        // writes meanwhile neither wait for it nor make it start over.
+        let mut waits = 0;
+        loop {
+            match backup.step(-1).doing("copying the database")? {
+                StepResult::Done => break,
+                StepResult::More => {}
+                StepResult::Busy | StepResult::Locked if waits < 100 => {
+                    waits += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                _ => {
+                    return Err(StoreError::Invalid(
+                        "the database stayed locked; the backup was not made".into(),
+                    ))
+                }
+            }
+        }
+    }
+    let check = open_checked(tmp, key, tmp)?;
+    let problems = integrity(&check)?;
+    drop(check);
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "the backup failed its check ({}) and was removed",
+            problems.join("; ")
+        )));
+    }
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io_err("cannot sync", tmp, e))
+}
+
+/// When the last backup was made (Unix seconds), as recorded in the database.
+pub fn last_backup(store: &Store) -> Result<Option<i64>> {
+    Ok(store.meta(LAST_AT)?.and_then(|v| v.parse().ok()))
+}
+
+/// What restoring found and did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// The database as it was before, when there was one.
+    pub previous: Option<PathBuf>,
+    /// The schema version of the restored file (it is upgraded when next opened).
+    pub schema_version: i64,
+}
+
+/// Checks that `path` is a sound OrderDesk file this build can open (`shown` names it in
+/// messages); its schema version.
+pub fn check_file(path: &Path, key: Option<&str>, shown: &Path) -> Result<i64> {
+    let conn = open_checked(path, key, shown)?;
+    let name = shown.display().to_string();
+    let problems = integrity(&conn)?;
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "{name} is damaged ({}); choose another backup",
+            problems.join("; ")
+        )));
+    }
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .doing("reading the schema version")?;
+    if version > cipher::known_schema() {
+        return Err(StoreError::NewerSchema {
+            path: name,
+            found: version,
+            known: cipher::known_schema(),
+        });
+    }
+    for table in REQUIRED_TABLES {
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .doing("reading the schema")?;
+        if found == 0 {
+            return Err(StoreError::NotADatabase {
+                path: name,
+                reason: format!("no {table} table"),
+            });
+        }
+    }
+    Ok(version)
+}
+
+/// Replaces the database at `db` by the backup `file` (keyed with `key` when encrypted):
+/// the backup is copied beside the database and checked; the current file (and its WAL, if
+/// any) is kept as `<db>.before-restore-YYYYMMDD-HHMMSS`; then the checked copy is renamed
+/// over it. Refused while another process has the database open. A damaged current file is
+/// kept as it is, byte for byte.
+pub fn restore(db: &Path, file: &Path, key: Option<&str>) -> Result<Restored> {
+    if in_use(db) {
+        return Err(StoreError::Invalid(format!(
+            "{} is open in another OrderDesk (or another program); close it and try again",
+            db.display()
+        )));
+    }
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_folder(dir)?;
+    }
+    let tmp = beside(db, ".restoring");
+    let cleanup = |tmp: &Path| {
+        for f in [
+            tmp.to_path_buf(),
+            beside(tmp, "-wal"),
+            beside(tmp, "-shm"),
+            beside(tmp, "-journal"),
+        ] {
+            let _ = std::fs::remove_file(f);
+        }
+    };
+    cleanup(&tmp);
+    let result = (|| {
+        copy_private(file, &tmp)?;
+        let schema_version = check_file(&tmp, key, file)?;
+        let previous = keep_current(db)?;
+        // The old file's WAL and journal must not meet the new file.
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let f = beside(db, suffix);
+            if f.exists() {
+                std::fs::remove_file(&f).map_err(|e| io_err("cannot remove", &f, e))?;
+            }
+        }
+        std::fs::rename(&tmp, db).map_err(|e| io_err("cannot replace", db, e))?;
+        sync_dir(db.parent().unwrap_or(Path::new("")));
+        Ok(Restored {
+            previous,
+            schema_version,
+        })
+    })();
+    cleanup(&tmp);
+    result
+}
+
+/// Another connection has the file open, as far as can be seen from here.
+fn in_use(db: &Path) -> bool {
+    cipher::in_use_elsewhere(db)
+}
+
+/// Byte copy into a new file readable by the owner only, synced.
+fn copy_private(from: &Path, to: &Path) -> Result<()> {
+    use std::io::Write;
+    let mut src = std::fs::File::open(from).map_err(|e| io_err("cannot read", from, e))?;
+    let _ = std::fs::remove_file(to);
+    create_private_file(to)?;
+    let mut dst = std::fs::OpenOptions::new()
+        .write(true)
+        .open(to)
+        .map_err(|e| io_err("cannot write", to, e))?;
+    std::io::copy(&mut src, &mut dst)
+        .and_then(|_| dst.flush())
+        .and_then(|_| dst.sync_all())
+        .map_err(|e| io_err("cannot write", to, e))
+}
+
+/// Keeps the current database (with its WAL and journal, which belong to it) before it is
+/// replaced. A plain sound file is checkpointed first, so the copy is one file.
+fn keep_current(db: &Path) -> Result<Option<PathBuf>> {
+    if !db.exists() {
+        return Ok(None);
+    }
+    if cipher::is_plain(db) {
+        if let Ok(c) = cipher::connect(db, None) {
+            let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
+    let stamp = Local::now().format("%Y%m%d-%H%M%S");
+    let kept = beside(db, &format!(".before-restore-{stamp}"));
+    copy_private(db, &kept)?;
+    for suffix in ["-wal", "-journal"] {
+        let f = beside(db, suffix);
+        if std::fs::metadata(&f).is_ok_and(|m| m.len() > 0) {
+            copy_private(&f, &beside(&kept, suffix))?;
+        }
+    }
+    Ok(Some(kept))
+}
+
+#[cfg(test)]
+mod tests;
