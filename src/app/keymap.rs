@@ -53,6 +53,8 @@ pub enum Action {
     AddLine,
     DeleteLine,
     Close,
+    ExportReportXlsx,
+    ExportReportHtml,
 }
 
 /// Groups of bindings that are active together.
@@ -65,6 +67,7 @@ pub enum Section {
     List,
     Orders,
     Form,
+    Reports,
 }
 
 /// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
@@ -102,7 +105,7 @@ pub enum KeymapError {
     BadKey(String),
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
-    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form)")]
+    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form, reports)")]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
     Conflict {
@@ -209,6 +212,7 @@ impl fmt::Display for Key {
 /// Which sections are live together; a key may appear once across them.
 pub const LIST_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Orders];
 pub const FORM_SCREEN: &[Section] = &[Section::Form];
+pub const REPORTS_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Reports];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -263,6 +267,7 @@ impl Keymap {
         map.check(LIST_SCREEN)?;
         map.check(&[Section::Global, Section::List])?;
         map.check(FORM_SCREEN)?;
+        map.check(REPORTS_SCREEN)?;
         Ok(map)
     }
 
@@ -355,6 +360,17 @@ mod tests {
         assert_eq!(
             k.action(FORM_SCREEN, &Key::parse("Ctrl-s").unwrap()),
             Some(Action::Save)
+        );
+        let on_reports = |s: &str| k.action(REPORTS_SCREEN, &Key::parse(s).unwrap());
+        assert_eq!(on_reports("["), Some(Action::PrevMonth));
+        assert_eq!(on_reports("]"), Some(Action::NextMonth));
+        assert_eq!(on_reports("x"), Some(Action::ExportReportXlsx));
+        assert_eq!(on_reports("h"), Some(Action::ExportReportHtml));
+        assert_eq!(on_reports("j"), Some(Action::Down));
+        assert_eq!(
+            on_list("x"),
+            Some(Action::CancelOrder),
+            "x cancels on the Orders list"
         );
     }
 

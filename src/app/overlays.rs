@@ -169,6 +169,7 @@ impl App {
             })?,
             Command::NextSort => self.act(Action::Sort),
             Command::ExportOrders => self.export_orders(),
+            Command::ExportReport(format) => self.export_report(format),
             Command::Help => self.mode = Mode::Help,
             Command::Quit => self.running = false,
         }

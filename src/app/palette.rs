@@ -3,6 +3,7 @@
 
 use super::tab::Tab;
 use crate::i18n::t;
+use crate::io::report::Format;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
@@ -15,6 +16,8 @@ pub enum Command {
     ClearFilters,
     NextSort,
     ExportOrders,
+    /// The report of the month shown on the Reports tab.
+    ExportReport(Format),
     Help,
     Quit,
 }
@@ -27,6 +30,16 @@ const COMMANDS: &[(Command, &str, &str)] = &[
         Command::ExportOrders,
         "palette.export_orders",
         "export orders csv",
+    ),
+    (
+        Command::ExportReport(Format::Xlsx),
+        "palette.export_report_xlsx",
+        "export report xlsx excel monthly kpi",
+    ),
+    (
+        Command::ExportReport(Format::Html),
+        "palette.export_report_html",
+        "export report html page monthly kpi",
     ),
     (
         Command::Goto(Tab::Orders),
@@ -120,6 +133,14 @@ mod tests {
         assert_eq!(matches("new ord")[0].0, Command::NewOrder);
         assert_eq!(matches("exp ord")[0].0, Command::ExportOrders);
         assert_eq!(matches("undo")[0].0, Command::Undo);
+        assert_eq!(
+            matches("export report xlsx")[0].0,
+            Command::ExportReport(Format::Xlsx)
+        );
+        assert_eq!(
+            matches("export report html")[0].0,
+            Command::ExportReport(Format::Html)
+        );
         assert_eq!(matches("").len(), COMMANDS.len());
         assert!(matches("zzzzqqq").is_empty());
     }

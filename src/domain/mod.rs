@@ -5,6 +5,8 @@ pub mod enums;
 pub mod kpi;
 pub mod mask;
 pub mod money;
+pub mod month;
 pub mod order;
+pub mod report;
 pub mod status;
 pub mod time;

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod export;
 pub mod kinds;
+pub mod report;
 
 pub use check::{check, CheckReport};
 pub use export::{

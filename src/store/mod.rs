@@ -7,10 +7,10 @@ pub mod customers;
 pub mod delivery;
 pub mod list;
 pub mod orders;
+pub mod report;
 pub mod schema;
 pub mod search;
 pub mod shipments;
-pub mod summary;
 pub mod today;
 pub mod undo;
 
@@ -163,6 +163,23 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// A second, read-only connection to the same file, for work done off the UI thread (WAL
+    /// lets it read while this one writes); `None` for an in-memory database.
+    pub fn reader(&self) -> Option<Result<Connection>> {
+        if self.path == Path::new(":memory:") {
+            return None;
+        }
+        let open = || -> rusqlite::Result<Connection> {
+            let c = Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            c.busy_timeout(std::time::Duration::from_secs(3))?;
+            Ok(c)
+        };
+        Some(open().doing("opening a second connection to read"))
     }
 
     /// One user action: an IMMEDIATE transaction (the write lock is taken up front, so a

@@ -3,6 +3,7 @@
 mod detail;
 mod form;
 mod popups;
+mod reports;
 mod tables;
 mod theme;
 mod today;
@@ -60,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Tab::Shipments => tables::shipments(frame, &app.shipments, body),
             Tab::Complaints => tables::complaints(frame, &app.complaints, app.windows, body),
             Tab::Today => today::draw(frame, app, body),
-            Tab::Reports => today::reports(frame, app, body),
+            Tab::Reports => reports::draw(frame, app, body),
         }
     }
     draw_status(frame, app, status);
@@ -139,7 +140,17 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Quit,
         ],
         Tab::Today => vec![Down, Up, Open, NextTab, Palette, Quit],
-        Tab::Reports => vec![PrevMonth, NextMonth, NextTab, Palette, Quit],
+        Tab::Reports => vec![
+            PrevMonth,
+            NextMonth,
+            ExportReportXlsx,
+            ExportReportHtml,
+            Down,
+            Up,
+            NextTab,
+            Palette,
+            Quit,
+        ],
         _ => vec![Search, Filter, Sort, Mark, NextTab, Palette, Quit],
     }
 }

@@ -138,7 +138,7 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
     let sections: &[Section] = if app.form.is_some() {
         &[Section::Global, Section::Form]
     } else {
-        &[Section::Global, Section::List, Section::Orders]
+        app.sections()
     };
     let mut lines = Vec::new();
     let mut current = None;
