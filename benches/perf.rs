@@ -218,6 +218,97 @@ fn main() {
         );
     }
 
+    // The monthly report: the last full month, the figures the `report` command computes.
+    let month = orderdesk::domain::month::Month::current().prev();
+    let now = orderdesk::domain::time::now();
+    let mut one = Vec::new();
+    let mut trend = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        orderdesk::store::report::month_report(app.store.conn(), month, now).expect("report");
+        one.push(start.elapsed());
+        let start = Instant::now();
+        orderdesk::store::report::on_time_trend(app.store.conn(), month, 12).expect("trend");
+        trend.push(start.elapsed());
+    }
+    report(
+        &format!("report figures {month} (in process)"),
+        one,
+        500.0,
+        500.0,
+    );
+    report("report 12-month on-time trend", trend, 100.0, 100.0);
+    let mut cli = Vec::new();
+    for format in ["json", "json", "json", "text", "html"] {
+        let start = Instant::now();
+        let out = Command::new(BIN)
+            .args(["--db"])
+            .arg(&path)
+            .args(["report", "--month", &month.to_string(), "--format", format])
+            .output()
+            .expect("run orderdesk report");
+        assert!(out.status.success(), "report --format {format} failed");
+        let d = start.elapsed();
+        println!(
+            "  report --format {format:<5} {:>8.3} ms (whole command)",
+            d.as_secs_f64() * 1000.0
+        );
+        if format == "json" {
+            cli.push(d);
+        }
+    }
+    report("report --month --format json", cli, 500.0, 500.0);
+    let xlsx = std::env::temp_dir().join(format!("orderdesk-bench-{}.xlsx", std::process::id()));
+    let start = Instant::now();
+    let out = Command::new(BIN)
+        .args(["--db"])
+        .arg(&path)
+        .args([
+            "report",
+            "--month",
+            &month.to_string(),
+            "--format",
+            "xlsx",
+            "-o",
+        ])
+        .arg(&xlsx)
+        .output()
+        .expect("run orderdesk report");
+    assert!(out.status.success(), "report --format xlsx failed");
+    println!(
+        "{:<34} {:>7.3} ms ({} KiB, every list sheet)",
+        "report --format xlsx",
+        start.elapsed().as_secs_f64() * 1000.0,
+        std::fs::metadata(&xlsx)
+            .map(|m| m.len() / 1024)
+            .unwrap_or(0)
+    );
+    let _ = std::fs::remove_file(&xlsx);
+
+    // The Reports tab: switching to it draws at once; the figures (this month, the one
+    // before, 12-month trend) arrive from a worker thread while keys keep being answered.
+    key_to_frame(&mut app, &mut t, key(KeyCode::Char('1')));
+    let mut switch = Vec::new();
+    let mut ready = Vec::new();
+    let mut during = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        switch.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('6'))));
+        app.do_deferred_work();
+        while app.waiting() {
+            during.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('j'))));
+            app.collect_background();
+        }
+        ready.push(start.elapsed());
+        assert!(app.reports.shown().is_some(), "the figures arrived");
+        key_to_frame(&mut app, &mut t, key(KeyCode::Char('1')));
+    }
+    report("Reports tab switch (key to frame)", switch, 5.0, 16.0);
+    if !during.is_empty() {
+        report("keys while the report computes", during, 5.0, 16.0);
+    }
+    report("Reports tab figures on screen", ready, 500.0, 500.0);
+
     println!(
         "{:<34} {:>7.1} MiB now, {:.1} MiB peak (goal < 64 MiB)",
         "RSS",

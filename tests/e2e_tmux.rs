@@ -2,6 +2,7 @@
 
 mod common;
 
+use chrono::Datelike;
 use common::tmux::{wait_exit, Tmux};
 use common::*;
 use std::path::Path;
@@ -197,4 +198,46 @@ fn m_on_an_order_shows_its_draft_and_logs_an_outbound_contact() {
     t.keys(&["q"]);
     assert_eq!(wait_exit(&exit), "0");
     assert_eq!(outbound(&db), before + 1, "one more outbound contact");
+}
+
+#[test]
+fn the_reports_tab_in_a_real_terminal_changes_month_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 300, 5);
+    let exit = dir.path().join("exit");
+    let t = Tmux::start(&db, &exit);
+    t.wait_for(|s| order_rows(s) >= 20, "rows");
+    t.keys(&["6"]);
+    let month = chrono::Local::now().format("%Y-%m").to_string();
+    let screen = t.wait_for(
+        |s| s.contains(&format!("Report {month}")) && s.contains("On-time delivery rate"),
+        "the figures of this month, from the worker",
+    );
+    assert!(screen.contains("last 12 months"), "{screen}");
+    t.keys(&["["]);
+    let previous = chrono::Local::now()
+        .date_naive()
+        .with_day(1)
+        .and_then(|d| d.pred_opt())
+        .unwrap()
+        .format("%Y-%m")
+        .to_string();
+    t.wait_for(
+        |s| s.contains(&format!("Report {previous}")) && s.contains("Complaints by type"),
+        "the month before",
+    );
+    t.keys(&["h"]);
+    t.wait_for(|s| s.contains("written to"), "the export message");
+    let exported: Vec<_> = std::fs::read_dir(dir.path().join("exports"))
+        .expect("an exports folder beside the database")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        exported
+            .iter()
+            .any(|f| f.starts_with(&format!("report-{previous}-")) && f.ends_with(".html")),
+        "{exported:?}"
+    );
+    t.keys(&["q"]);
+    assert_eq!(wait_exit(&exit), "0");
 }

@@ -86,3 +86,156 @@ pub fn app(n: usize) -> App {
     app.prepare(20);
     app
 }
+
+/// The fixture's orders with a month of history behind them: deliveries (on time, late with
+/// and without a delay exception), complaints, contacts, surveys and requirements in January
+/// 2026 and some in December 2025. Instants come from local midnights, so the figures are
+/// the same in every `TZ`; all of it lies long before the tests run, so no 24-hour window is
+/// still open.
+pub fn report_app() -> App {
+    use crate::domain::time::day_start;
+    use rusqlite::params;
+    let store = store(12);
+    let c = store.conn();
+    let at = |m: u32, d: u32, h: i64| {
+        let year = if m == 12 { 2025 } else { 2026 };
+        day_start(chrono::NaiveDate::from_ymd_opt(year, m, d).expect("date")) + h * 3600
+    };
+    // (status, ordered on, delivered on, due, first due) per fixture order.
+    let orders = [
+        ("confirmed", (1, 5), None, "2026-02-20", None),
+        ("delivered", (1, 6), Some((1, 20)), "2026-01-25", None),
+        ("lost", (1, 7), None, "2026-02-20", None),
+        ("in_production", (1, 8), None, "2026-02-20", None),
+        (
+            "delivered",
+            (12, 2),
+            Some((1, 22)),
+            "2026-01-15",
+            Some("2026-01-10"),
+        ),
+        (
+            "closed",
+            (12, 3),
+            Some((1, 9)),
+            "2026-01-12",
+            Some("2026-01-05"),
+        ),
+        ("lost", (12, 4), None, "2026-01-20", None),
+        ("quoted", (1, 12), None, "2026-02-20", None),
+        ("shipped", (1, 13), None, "2026-02-20", None),
+        ("delivered", (12, 5), Some((1, 28)), "2026-01-20", None),
+        ("confirmed", (12, 6), None, "2026-02-20", None),
+        ("delivered", (12, 7), Some((12, 20)), "2025-12-24", None),
+    ];
+    for (i, (status, ordered, delivered, due, first)) in orders.iter().enumerate() {
+        c.execute(
+            "UPDATE orders SET status = ?2, ordered_at = ?3, delivered_at = ?4, due_date = ?5,
+                 first_due_date = ifnull(?6, ?5)
+             WHERE id = ?1",
+            params![
+                i as i64 + 1,
+                status,
+                at(ordered.0, ordered.1, 10),
+                delivered.map(|(m, d)| at(m, d, 15)),
+                due,
+                first
+            ],
+        )
+        .expect("fixture order");
+    }
+    for (order, cause, opened) in [
+        (5, "supplier_delay", at(1, 3, 9)),
+        (5, "logistics", at(1, 12, 9)),
+    ] {
+        c.execute(
+            "INSERT INTO exceptions (order_id, kind, cause, opened_at) VALUES (?1, 'delay', ?2, ?3)",
+            params![order, cause, opened],
+        )
+        .expect("fixture exception");
+    }
+    for (i, (kind, opened, hours, closed)) in [
+        ("quality", at(1, 4, 9), Some(2), true),
+        ("delivery_delay", at(1, 10, 9), Some(30), true),
+        ("quality", at(1, 15, 9), Some(5), false),
+        ("spec_mismatch", at(1, 20, 9), None, false),
+        ("payment", at(12, 10, 9), Some(1), true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        c.execute(
+            "INSERT INTO complaints (complaint_no, customer_id, type, severity, opened_at,
+                 first_response_at, resolved_at)
+             VALUES (?1, 1 + ?2 % 3, ?3, 'normal', ?4, ?5, ?6)",
+            params![
+                format!("CP-{i:03}"),
+                i as i64,
+                kind,
+                opened,
+                hours.map(|h: i64| opened + h * 3600),
+                closed.then_some(opened + 86_400 * 3)
+            ],
+        )
+        .expect("fixture complaint");
+    }
+    for (channel, direction, when, reply_hours) in [
+        ("email", "in", at(1, 5, 9), Some(3)),
+        ("phone", "in", at(1, 6, 9), Some(30)),
+        ("im", "in", at(1, 7, 9), Some(1)),
+        ("email", "out", at(1, 8, 9), None),
+        ("visit", "out", at(1, 9, 9), None),
+        ("email", "in", at(12, 9, 9), None),
+    ] {
+        c.execute(
+            "INSERT INTO contacts (customer_id, channel, direction, at, replied_at)
+             VALUES (1, ?1, ?2, ?3, ?4)",
+            params![
+                channel,
+                direction,
+                when,
+                reply_hours.map(|h: i64| when + h * 3600)
+            ],
+        )
+        .expect("fixture contact");
+    }
+    for (date, scores, willingness) in [
+        ("2026-01-10", [5, 4, 4, 5, 3, 5], 10),
+        ("2026-01-20", [4, 4, 3, 5, 4, 4], 7),
+        ("2026-01-25", [3, 5, 4, 4, 4, 3], 5),
+        ("2025-12-15", [4, 4, 4, 4, 4, 4], 9),
+    ] {
+        c.execute(
+            "INSERT INTO surveys (customer_id, date, accuracy, response, resolution, attitude,
+                 customisation, quality, willingness)
+             VALUES (2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                date,
+                scores[0],
+                scores[1],
+                scores[2],
+                scores[3],
+                scores[4],
+                scores[5],
+                willingness
+            ],
+        )
+        .expect("fixture survey");
+    }
+    for (status, resolved) in [
+        ("met", at(1, 11, 9)),
+        ("met", at(1, 18, 9)),
+        ("declined", at(1, 19, 9)),
+    ] {
+        c.execute(
+            "INSERT INTO requirements (customer_id, category, text, created_at, status, resolved_at)
+             VALUES (3, 'packaging', 'Blue cartons', 0, ?1, ?2)",
+            params![status, resolved],
+        )
+        .expect("fixture requirement");
+    }
+    let mut app = App::new(store, Config::default(), Keymap::defaults());
+    app.reports.month = "2026-01".parse().expect("month");
+    app.prepare(20);
+    app
+}

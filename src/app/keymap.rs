@@ -76,6 +76,8 @@ pub enum Action {
     SaveMessage,
     NextTemplate,
     PrevTemplate,
+    ExportReportXlsx,
+    ExportReportHtml,
 }
 
 /// Groups of bindings that are active together.
@@ -94,6 +96,7 @@ pub enum Section {
     Complaints,
     Form,
     Message,
+    Reports,
 }
 
 /// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
@@ -132,7 +135,7 @@ pub enum KeymapError {
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
     #[error(
-        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, form, message)"
+        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, form, message)"
     )]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
@@ -268,6 +271,7 @@ pub const SHIPMENTS_SCREEN: &[Section] = &[
     Section::Records,
     Section::Shipments,
 ];
+pub const REPORTS_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Reports];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -326,6 +330,7 @@ impl Keymap {
         map.check(FORM_SCREEN)?;
         map.check(MESSAGE_SCREEN)?;
         map.check(SHIPMENTS_SCREEN)?;
+        map.check(REPORTS_SCREEN)?;
         Ok(map)
     }
 
@@ -447,6 +452,17 @@ mod tests {
         ] {
             assert_eq!(on(screen, "m"), Some(Action::DraftMessage));
         }
+        let on_reports = |s: &str| k.action(REPORTS_SCREEN, &Key::parse(s).unwrap());
+        assert_eq!(on_reports("["), Some(Action::PrevMonth));
+        assert_eq!(on_reports("]"), Some(Action::NextMonth));
+        assert_eq!(on_reports("x"), Some(Action::ExportReportXlsx));
+        assert_eq!(on_reports("h"), Some(Action::ExportReportHtml));
+        assert_eq!(on_reports("j"), Some(Action::Down));
+        assert_eq!(
+            on_list("x"),
+            Some(Action::CancelOrder),
+            "x cancels on the Orders list"
+        );
     }
 
     #[test]

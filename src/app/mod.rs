@@ -16,6 +16,7 @@ mod order_actions;
 mod overlays;
 pub mod palette;
 pub mod record_form;
+pub mod reports;
 pub mod run;
 pub mod safety;
 pub mod shipping;
@@ -23,13 +24,11 @@ pub mod tab;
 
 use crate::config::Config;
 use crate::domain::status::Status;
-use crate::domain::time::now;
 use crate::i18n::t;
 use crate::store::complaints::ComplaintRow;
 use crate::store::customers::CustomerRow;
 use crate::store::orders::{OrderDetail, OrderRow, StatusRequest};
 use crate::store::shipments::ShipmentRow;
-use crate::store::summary::{self, MonthSummary};
 use crate::store::today::{reminders, Reminder, ResponseWindows, Target};
 use crate::store::Store;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
@@ -109,9 +108,8 @@ pub struct App {
     /// The Customers and Complaints tabs' details and the after-sales forms.
     pub desk: desk::Desk,
     pub today: Vec<Reminder>,
-    /// The Reports tab: the chosen month and the one before, computed when shown.
-    pub report_month: chrono::NaiveDate,
-    pub report: Option<(MonthSummary, MonthSummary)>,
+    /// The Reports tab: the chosen month, its figures, exports in progress.
+    pub reports: reports::Reports,
     pub today_cursor: usize,
     pub message: Option<(Level, String)>,
     /// The last status change, for the footer's stage-message hint.
@@ -157,8 +155,7 @@ impl App {
             shipping: shipping::ShippingState::default(),
             desk: desk::Desk::default(),
             today: Vec::new(),
-            report_month: crate::domain::time::today(),
-            report: None,
+            reports: reports::Reports::default(),
             today_cursor: 0,
             message: None,
             last_change: None,
@@ -203,7 +200,7 @@ impl App {
             Tab::Shipments => self.shipments.is_loaded() && self.shipments.total.is_none(),
             Tab::Complaints => self.complaints.is_loaded() && self.complaints.total.is_none(),
             Tab::Today => self.today.is_empty(),
-            Tab::Reports => self.report.is_none(),
+            Tab::Reports => self.reports.needs_figures(),
         }
     }
 
@@ -218,13 +215,7 @@ impl App {
             Tab::Shipments => self.shipments.count_now(conn),
             Tab::Complaints => self.complaints.count_now(conn),
             Tab::Today => reminders(conn, self.windows).map(|r| self.today = r),
-            Tab::Reports => {
-                let (start, _) = summary::month_bounds(self.report_month);
-                let previous = start - chrono::Duration::days(1);
-                summary::month(conn, start, now())
-                    .and_then(|a| Ok((a, summary::month(conn, previous, now())?)))
-                    .map(|r| self.report = Some(r))
-            }
+            Tab::Reports => self.start_report(),
         };
         self.deferred_blocked = r.is_err();
         self.report(r);
@@ -263,7 +254,8 @@ impl App {
                 Tab::Customers => keymap::CUSTOMERS_SCREEN,
                 Tab::Complaints => keymap::COMPLAINTS_SCREEN,
                 Tab::Shipments => keymap::SHIPMENTS_SCREEN,
-                _ => &[Section::Global, Section::List],
+                Tab::Reports => keymap::REPORTS_SCREEN,
+                Tab::Today => &[Section::Global, Section::List],
             }
         }
     }
@@ -354,7 +346,7 @@ impl App {
             self.today.clear();
         }
         if tab == Tab::Reports {
-            self.report = None;
+            self.reports.mark_stale();
         }
         self.prepare(self.list_height);
     }
@@ -386,16 +378,9 @@ impl App {
                     self.clear_search()?;
                 }
             }
-            Action::PrevMonth | Action::NextMonth if self.tab == Tab::Reports => {
-                let (start, next) = summary::month_bounds(self.report_month);
-                self.report_month = if action == Action::NextMonth {
-                    next
-                } else {
-                    start - chrono::Duration::days(1)
-                };
-                self.report = None;
-            }
-            Action::PrevMonth | Action::NextMonth => {}
+            Action::PrevMonth | Action::NextMonth => self.reports.change_month(action),
+            Action::ExportReportXlsx => self.export_report(crate::io::report::Format::Xlsx),
+            Action::ExportReportHtml => self.export_report(crate::io::report::Format::Html),
             Action::Down
             | Action::Up
             | Action::Top
@@ -518,6 +503,10 @@ impl App {
     }
 
     fn move_cursor(&mut self, action: Action) -> AppResult {
+        if self.tab == Tab::Reports {
+            self.reports.scroll(action, self.list_height);
+            return Ok(());
+        }
         if self.tab == Tab::Today {
             let n = self.today.len();
             self.today_cursor = match action {

@@ -183,6 +183,7 @@ impl App {
             Command::ExportOrders => self.export_orders(),
             Command::Shipping(c) => self.shipping_command(c)?,
             Command::BackupNow => self.start_backup(false),
+            Command::ExportReport(format) => self.export_report(format),
             Command::Help => self.mode = Mode::Help,
             Command::Quit => self.running = false,
         }

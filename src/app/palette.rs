@@ -3,6 +3,7 @@
 
 use super::tab::Tab;
 use crate::i18n::t;
+use crate::io::report::Format;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
@@ -20,6 +21,8 @@ pub enum Command {
     /// A command of the shipping desk (`app::shipping`).
     Shipping(ShippingCommand),
     BackupNow,
+    /// The report of the month shown on the Reports tab.
+    ExportReport(Format),
     Help,
     Quit,
 }
@@ -46,6 +49,16 @@ const COMMANDS: &[(Command, &str, &str)] = &[
         Command::ExportOrders,
         "palette.export_orders",
         "export orders csv",
+    ),
+    (
+        Command::ExportReport(Format::Xlsx),
+        "palette.export_report_xlsx",
+        "export report xlsx excel monthly kpi",
+    ),
+    (
+        Command::ExportReport(Format::Html),
+        "palette.export_report_html",
+        "export report html page monthly kpi",
     ),
     (
         Command::Goto(Tab::Orders),
@@ -169,6 +182,14 @@ mod tests {
             Command::Shipping(ShippingCommand::Bottlenecks)
         );
         assert_eq!(matches("backup")[0].0, Command::BackupNow);
+        assert_eq!(
+            matches("export report xlsx")[0].0,
+            Command::ExportReport(Format::Xlsx)
+        );
+        assert_eq!(
+            matches("export report html")[0].0,
+            Command::ExportReport(Format::Html)
+        );
         assert_eq!(matches("").len(), COMMANDS.len());
         assert!(matches("zzzzqqq").is_empty());
     }

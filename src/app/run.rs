@@ -1,5 +1,6 @@
 //! The event loop: draw, then block on the next event. Work that can wait (counting a
-//! list, building Today) runs right after a frame is on screen, never before the first one.
+//! list, building Today) runs right after a frame is on screen, never before the first one;
+//! while a report is computed on a worker thread the loop wakes every 40 ms to collect it.
 
 use super::App;
 use crate::ui;
@@ -10,6 +11,7 @@ use std::time::Duration;
 /// (`ratatui::init`/`restore`, whose panic hook restores it on a panic too).
 pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
     while app.running {
+        app.collect_background();
         let size = terminal.size()?;
         app.prepare(ui::list_height(size.height));
         terminal.draw(|frame| ui::draw(frame, app))?;
@@ -22,10 +24,17 @@ pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
             }
         }
         // Sleep until a key; wake once a minute for a visible countdown, and now and then to
-        // look in on a backup running on its thread.
-        let wake = match (app.redraw_in(), app.background_running()) {
-            (Some(w), true) => Some(w.min(Duration::from_millis(100))),
-            (countdown, running) => countdown.or(running.then_some(Duration::from_millis(100))),
+        // look in on a backup or a report running on its thread.
+        let worker = if app.waiting() {
+            Some(Duration::from_millis(40))
+        } else if app.background_running() {
+            Some(Duration::from_millis(100))
+        } else {
+            None
+        };
+        let wake = match (app.redraw_in(), worker) {
+            (Some(c), Some(w)) => Some(c.min(w)),
+            (c, w) => c.or(w),
         };
         if let Some(wait) = wake {
             if !crossterm::event::poll(wait)? {

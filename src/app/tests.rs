@@ -444,3 +444,122 @@ fn export_takes_the_marked_orders_only() {
     );
     assert!(err.is_err(), "only orders go by marks");
 }
+
+#[test]
+fn the_reports_tab_computes_its_month_and_the_one_before() {
+    let mut app = fixture::report_app();
+    press(&mut app, "6");
+    assert!(app.has_deferred_work());
+    app.do_deferred_work();
+    assert!(!app.has_deferred_work());
+    let d = app.reports.shown().expect("figures");
+    let r = &d.current;
+    assert_eq!(r.month.to_string(), "2026-01");
+    assert_eq!(d.previous.month.to_string(), "2025-12");
+    assert_eq!(d.trend.len(), 12);
+    assert_eq!((r.orders.confirmed.count, r.conversion.lost), (4, 1));
+    assert_eq!(
+        r.orders.confirmed.amount.describe(),
+        "CNY 75.00 · USD 125.00"
+    );
+    assert_eq!((r.delivery.delivered, r.delivery.on_time), (4, 2));
+    assert_eq!(r.delivery.on_time_vs_first_promise, 1);
+    assert_eq!(r.delivery.late_by_cause.get("logistics"), 1);
+    assert_eq!(r.delivery.late_by_cause.get("unspecified"), 1);
+    assert_eq!(r.complaints.response_rate_24h, Some(0.5));
+    assert_eq!(r.complaints.avg_first_response_hours, Some(12.33));
+    assert_eq!(r.contacts.reply_rate_24h, Some(0.6667));
+    assert_eq!(r.satisfaction.response, Some(4.33));
+    assert_eq!(r.satisfaction.nps, Some(0.0));
+    assert_eq!(r.requirements.fulfilment_rate, Some(0.6667));
+
+    press(&mut app, "x");
+    assert!(
+        !app.waiting(),
+        "nothing to write beside an in-memory database"
+    );
+    assert!(matches!(&app.message, Some((Level::Error, m)) if m.contains("memory")));
+
+    press(&mut app, "]");
+    assert_eq!(app.reports.month.to_string(), "2026-02");
+    assert!(
+        app.reports.shown().is_none(),
+        "February is not computed yet"
+    );
+    assert!(app.has_deferred_work());
+    press(&mut app, "[[");
+    assert_eq!(app.reports.month.to_string(), "2025-12");
+    press(&mut app, "1");
+    assert!(!app.has_deferred_work() || app.tab != Tab::Reports);
+}
+
+#[test]
+fn reports_are_computed_and_exported_off_the_ui_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let fixture = fixture::report_app();
+    fixture
+        .store
+        .conn()
+        .execute("VACUUM INTO ?1", [db.to_str().unwrap()])
+        .unwrap();
+    drop(fixture);
+    let store = Store::open(&db).unwrap();
+    let mut app = App::new(store, Config::default(), keymap::Keymap::defaults());
+    app.reports.month = "2026-01".parse().unwrap();
+    let wait = |app: &mut App| {
+        let start = std::time::Instant::now();
+        while app.waiting() && start.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            app.collect_background();
+        }
+        assert!(!app.waiting(), "the worker finished");
+    };
+    press(&mut app, "6");
+    app.do_deferred_work();
+    assert!(app.waiting(), "a file-backed store computes on a worker");
+    assert!(app.reports.shown().is_none());
+    wait(&mut app);
+    assert_eq!(
+        app.reports.shown().unwrap().current.orders.confirmed.count,
+        4
+    );
+    assert!(!app.has_deferred_work());
+
+    // The month changed while its figures were computed: the old result is dropped, and
+    // the shown month is asked for next.
+    press(&mut app, "]");
+    app.do_deferred_work();
+    press(&mut app, "]");
+    wait(&mut app);
+    assert!(
+        app.reports.shown().is_none(),
+        "February's figures are not March's"
+    );
+    assert!(app.has_deferred_work());
+    // Back to January: its figures are still at hand.
+    press(&mut app, "[[");
+    assert_eq!(
+        app.reports.shown().unwrap().current.month.to_string(),
+        "2026-01"
+    );
+    assert!(!app.has_deferred_work());
+
+    press(&mut app, "x");
+    wait(&mut app);
+    press(&mut app, "h");
+    wait(&mut app);
+    let files: Vec<String> = std::fs::read_dir(dir.path().join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files
+        .iter()
+        .any(|f| f.starts_with("report-2026-01-") && f.ends_with(".xlsx")));
+    assert!(files
+        .iter()
+        .any(|f| f.starts_with("report-2026-01-") && f.ends_with(".html")));
+    let (_, message) = app.message.clone().unwrap();
+    assert!(message.contains("exports"), "{message}");
+}

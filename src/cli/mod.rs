@@ -3,6 +3,7 @@
 use crate::app::keymap::Keymap;
 use crate::app::App;
 use crate::config::{self, Config};
+use crate::domain::month::Month;
 use crate::i18n::{self, Lang};
 use crate::io::{self, Kind};
 
@@ -70,7 +71,7 @@ pub enum Command {
     Report {
         /// The month, YYYY-MM (default: the current month)
         #[arg(long, value_name = "YYYY-MM")]
-        month: Option<String>,
+        month: Option<Month>,
         /// Output format
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
@@ -220,7 +221,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             month,
             format,
             output,
-        }) => report::report(db?, &config, month.as_deref(), format, output),
+        }) => report::report(db?, month, format, output),
         Some(Command::Remind) => desk::remind(db?, &config),
         Some(Command::Review { format, output }) => desk::review(db?, &config, format, output),
         Some(Command::Backup { to }) => safety::backup(db?, &config, to),

@@ -1,17 +1,43 @@
-//! `report` (SPEC §4).
+//! `report` (SPEC §4): the monthly KPI report of one local calendar month.
 
-use super::ReportFormat;
-use crate::config::Config;
-use anyhow::bail;
+use super::{open_existing, ReportFormat};
+use crate::domain::month::Month;
+use crate::domain::time::now;
+use crate::io::report::{self, Format};
+use anyhow::{bail, Context};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn report(
-    _db: PathBuf,
-    _config: &Config,
-    _month: Option<&str>,
-    _format: ReportFormat,
-    _output: Option<PathBuf>,
+    db: PathBuf,
+    month: Option<Month>,
+    format: ReportFormat,
+    output: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    bail!("the monthly report is not available in this build yet")
+    let format = match format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Xlsx => Format::Xlsx,
+        ReportFormat::Html => Format::Html,
+    };
+    if format == Format::Xlsx && output.is_none() {
+        bail!("an xlsx report is a file: give it a name with -o FILE.xlsx");
+    }
+    let store = open_existing(db)?;
+    let month = month.unwrap_or_else(Month::current);
+    let bytes = report::render(store.conn(), month, now(), format)?;
+    match output {
+        Some(path) => {
+            report::save(&path, &bytes)?;
+            eprintln!("report {month} → {}", path.display());
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)
+                .and_then(|_| out.flush())
+                .context("writing to standard output")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

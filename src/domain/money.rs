@@ -20,6 +20,10 @@ pub enum MoneyError {
 
 /// Reads a decimal as people type it: `1234.5`, `1,234.50`, ` 12 `.
 pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
+    // Stored values are plain already: no copy needed for them.
+    if let Ok(d) = Decimal::from_str(text) {
+        return Ok(d);
+    }
     let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
     Decimal::from_str(&cleaned)
         .or_else(|_| Decimal::from_scientific(&cleaned))
@@ -56,14 +60,20 @@ pub fn canonical(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// An amount for screens: thousands grouped, two decimals unless more were given.
-pub fn display_amount(d: Decimal) -> String {
+/// An amount for files and scripts: the exact value, at least two decimals, no grouping
+/// (`1234.50`, `0.125`, `-3.00`).
+pub fn plain_amount(d: Decimal) -> String {
     let n = d.normalize();
-    let plain = if n.scale() < 2 {
+    if n.scale() < 2 {
         format!("{:.2}", n)
     } else {
         n.to_string()
-    };
+    }
+}
+
+/// An amount for screens: thousands grouped, two decimals unless more were given.
+pub fn display_amount(d: Decimal) -> String {
+    let plain = plain_amount(d);
     let (sign, digits) = match plain.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", plain.as_str()),
@@ -109,6 +119,13 @@ impl Totals {
     }
 }
 
+/// In JSON: currency → exact decimal string, e.g. `{"USD": "1234.50"}` (SPEC §4).
+impl serde::Serialize for Totals {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(c, a)| (c, plain_amount(*a))))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +145,10 @@ mod tests {
         );
         assert_eq!(display_amount(parse_decimal("-999.1").unwrap()), "-999.10");
         assert_eq!(display_amount(parse_decimal("100").unwrap()), "100.00");
+        assert_eq!(plain_amount(parse_decimal("1234.500").unwrap()), "1234.50");
+        assert_eq!(plain_amount(parse_decimal("0.125").unwrap()), "0.125");
+        assert_eq!(plain_amount(parse_decimal("0").unwrap()), "0.00");
+        assert_eq!(plain_amount(parse_decimal("-3").unwrap()), "-3.00");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod check;
 pub mod export;
 pub mod files;
 pub mod kinds;
+pub mod report;
 
 pub use check::{check, CheckReport};
 pub use export::{

@@ -14,19 +14,19 @@ pub mod list;
 pub mod messages;
 pub mod orders;
 pub mod production;
+pub mod report;
 pub mod requirements;
 pub mod schema;
 pub mod search;
 pub mod shipments;
 pub mod sql;
-pub mod summary;
 pub mod surveys;
 #[cfg(test)]
 pub mod test_data;
 pub mod today;
 pub mod undo;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -306,6 +306,27 @@ impl Store {
             )
             .map(drop)
             .doing("recording a setting")
+    }
+
+    /// A second, read-only connection to the same file, for work done off the UI thread (WAL
+    /// lets it read while this one writes), keyed like this one; `None` for an in-memory
+    /// database. Like `open_again`, it never opens the file by hand (see there why).
+    pub fn reader(&self) -> Option<Result<Connection>> {
+        if self.path == Path::new(":memory:") {
+            return None;
+        }
+        let open = || -> rusqlite::Result<Connection> {
+            let c = Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            if let Some(key) = self.passphrase() {
+                c.pragma_update(None, "key", key)?;
+            }
+            c.busy_timeout(std::time::Duration::from_secs(3))?;
+            Ok(c)
+        };
+        Some(open().doing("opening a second connection to read"))
     }
 
     /// One user action: an IMMEDIATE transaction (the write lock is taken up front, so a

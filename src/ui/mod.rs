@@ -7,6 +7,7 @@ mod detail;
 mod form;
 mod message;
 mod popups;
+mod reports;
 mod shipping;
 mod tables;
 mod theme;
@@ -68,7 +69,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Tab::Shipments => tables::shipments(frame, &app.shipments, body),
             Tab::Complaints => complaints::draw(frame, app, body),
             Tab::Today => today::draw(frame, app, body),
-            Tab::Reports => today::reports(frame, app, body),
+            Tab::Reports => reports::draw(frame, app, body),
         }
     }
     draw_status(frame, app, status);
@@ -216,7 +217,17 @@ fn footer_actions(app: &App) -> Vec<Action> {
         ],
         Tab::Customers | Tab::Complaints => desk::footer_actions(app),
         Tab::Today => vec![Down, Up, Open, NextTab, Palette, Quit],
-        Tab::Reports => vec![PrevMonth, NextMonth, NextTab, Palette, Quit],
+        Tab::Reports => vec![
+            PrevMonth,
+            NextMonth,
+            ExportReportXlsx,
+            ExportReportHtml,
+            Down,
+            Up,
+            NextTab,
+            Palette,
+            Quit,
+        ],
     };
     if stage_message && app.tab == Tab::Orders {
         actions.retain(|a| *a != DraftMessage);

@@ -262,6 +262,6 @@ pub fn summary(app: &App) -> String {
         Tab::Shipments => position(&app.shipments),
         Tab::Complaints => position(&app.complaints),
         Tab::Today => t("ui.today_hint").to_string(),
-        Tab::Reports => String::new(),
+        Tab::Reports => super::reports::status(app),
     }
 }

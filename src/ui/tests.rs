@@ -198,3 +198,70 @@ fn message_popup_shows_the_draft_and_its_keys() {
     assert!(text.contains("SO-20260101-010"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn reports_tab_shows_every_figure_beside_the_month_before_and_the_charts() {
+    let mut app = fixture::report_app();
+    keys(&mut app, "6");
+    let mut t = render(&mut app, 120, 40);
+    assert!(screen_text(&t).contains("Computing the report of 2026-01"));
+    app.do_deferred_work();
+    t.draw(|f| draw(f, &app)).unwrap();
+    let text = screen_text(&t);
+    for needle in [
+        "Report 2026-01",
+        "2025-12",
+        "Orders won (ordered this month)",
+        "Amount won, USD",
+        "125.00",
+        "On-time delivery rate",
+        "50.00%",
+        "On-time delivery rate, last 12 months",
+        "Complaints by type",
+        "Late deliveries by cause",
+        "Orders won by type",
+        "Satisfaction (1–5)",
+        "export report (Excel)",
+    ] {
+        assert!(text.contains(needle), "Reports tab lacks {needle}:\n{text}");
+    }
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn reports_tab_scrolls_changes_month_and_fits_small_terminals() {
+    let mut app = fixture::report_app();
+    keys(&mut app, "6");
+    app.do_deferred_work();
+    keys(&mut app, "G");
+    let t = render(&mut app, 120, 40);
+    let text = screen_text(&t);
+    assert!(text.contains("Fulfilment rate"), "{text}");
+    assert!(text.contains("66.67%"), "{text}");
+    keys(&mut app, "[");
+    app.do_deferred_work();
+    let t = render(&mut app, 120, 40);
+    let text = screen_text(&t);
+    assert!(
+        text.contains("Report 2025-12") && text.contains("2025-11"),
+        "{text}"
+    );
+    for (w, h) in [(60, 12), (80, 24), (109, 30), (200, 60)] {
+        render(&mut app, w, h);
+    }
+}
+
+#[test]
+fn help_on_the_reports_tab_lists_its_keys() {
+    let mut app = fixture::report_app();
+    keys(&mut app, "6?");
+    let text = screen_text(&render(&mut app, 120, 40));
+    for needle in [
+        "previous month",
+        "next month",
+        "export report (Excel)",
+        "export report (HTML)",
+    ] {
+        assert!(text.contains(needle), "help lacks {needle}:\n{text}");
+    }
+}
