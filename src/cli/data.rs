@@ -36,7 +36,10 @@ pub fn import(
         eprintln!("{}", tf("import.new_database", &[("path", &db.display())]));
     }
     match io::import_source(&mut store, kind, source, &label, &opts) {
-        Ok(counts) => {
+        Ok(io::Imported { counts, notes }) => {
+            for note in &notes {
+                eprintln!("{note}");
+            }
             let key = if dry_run { "import.dry" } else { "import.done" };
             let mut line = tf(
                 key,

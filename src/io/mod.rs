@@ -15,5 +15,5 @@ pub use export::{
     ExportOptions,
 };
 pub use formats::{export_file, export_json, export_xlsx, ExportFormat};
-pub use import::{import_file, import_source, Counts, ImportError, ImportOptions};
+pub use import::{import_file, import_source, Counts, ImportError, ImportOptions, Imported};
 pub use kinds::Kind;

@@ -55,6 +55,14 @@ pub struct Counts {
     pub lines_updated: usize,
 }
 
+/// A finished import: its counts, and notes on what was changed on the way in (a twin
+/// customer name made unique), each as `file:line: column: note`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub counts: Counts,
+    pub notes: Vec<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The file has problems; nothing was written.
@@ -77,7 +85,7 @@ pub fn import_file(
     kind: Kind,
     path: &Path,
     opts: &ImportOptions,
-) -> Result<Counts, ImportError> {
+) -> Result<Imported, ImportError> {
     let source = Source::open(path)?;
     import_source(store, kind, source, &path.display().to_string(), opts)
 }
@@ -89,7 +97,7 @@ pub fn import_source(
     source: Source,
     label: &str,
     opts: &ImportOptions,
-) -> Result<Counts, ImportError> {
+) -> Result<Imported, ImportError> {
     let tx = store.begin()?;
     // Each kind uses a handful of statements per row; none must fall out of the cache.
     tx.set_prepared_statement_cache_capacity(64);
@@ -101,6 +109,7 @@ pub fn import_source(
         now: crate::domain::time::now(),
         currency: opts.currency.clone(),
         note: format!("import {label}"),
+        notes: Vec::new(),
     };
     let counts = match kind {
         Kind::Orders => orders::import(&mut ctx)?,
@@ -112,7 +121,9 @@ pub fn import_source(
         Kind::Surveys => simple::import(&mut ctx, &aftersales::SURVEYS)?,
         Kind::Requirements => simple::import(&mut ctx, &aftersales::REQUIREMENTS)?,
     };
-    let Ctx { problems, .. } = ctx;
+    let Ctx {
+        problems, notes, ..
+    } = ctx;
     if !problems.is_empty() {
         // Dropping the transaction rolls back whatever was written.
         return Err(ImportError::Problems(problems));
@@ -136,7 +147,7 @@ pub fn import_source(
     } else {
         tx.commit().doing("saving the import")?;
     }
-    Ok(counts)
+    Ok(Imported { counts, notes })
 }
 
 /// What one import works with.
@@ -150,9 +161,16 @@ pub(crate) struct Ctx<'c> {
     pub currency: String,
     /// The note on status history and due-date revisions written by this import.
     pub note: String,
+    /// What the user should know about rows that were taken with a change.
+    pub notes: Vec<String>,
 }
 
 impl Ctx<'_> {
+    pub fn note(&mut self, line: u64, column: &str, text: String) {
+        self.notes
+            .push(format!("{}:{line}: {column}: {text}", self.problems.file()));
+    }
+
     /// The header row and where each field is; `None` for a file without one.
     pub fn header(&mut self, fields: &[fields::Field]) -> anyhow::Result<Option<Layout>> {
         let mut record = Record::default();

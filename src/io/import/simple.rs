@@ -10,6 +10,7 @@ use super::fields::{parse_record, shown, Field, Layout, Values};
 use super::problems::Problem;
 use super::source::Record;
 use super::{Counts, Ctx};
+use crate::i18n::tf;
 use crate::store::{search, Context};
 use anyhow::Result;
 use rusqlite::types::Value;
@@ -115,11 +116,11 @@ fn read_rows(ctx: &mut Ctx, spec: &Spec, layout: &Layout) -> Result<Vec<(u64, Va
     let unique = matches!(spec.key, Key::Unique(_));
     let also = spec.unique_also.map(|c| spec.field(c));
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut seen_also: HashMap<String, (String, u64)> = HashMap::new();
+    let mut seen_also: HashMap<String, String> = HashMap::new();
     let mut rows = Vec::new();
     let mut record = Record::default();
     while ctx.source.next_record(&mut record)? {
-        let Some(values) = parse_record(
+        let Some(mut values) = parse_record(
             ctx.conn,
             &mut ctx.refs,
             spec.fields,
@@ -151,67 +152,76 @@ fn read_rows(ctx: &mut Ctx, spec: &Spec, layout: &Layout) -> Result<Vec<(u64, Va
             }
         }
         if let Some(f) = also {
-            check_unique_also(ctx, spec, f, &key_value, &values, line, &mut seen_also)?;
+            make_unique_also(ctx, spec, f, &key_value, &mut values, line, &mut seen_also)?;
         }
         rows.push((line, values));
     }
     Ok(rows)
 }
 
-/// A second unique column: not twice in the file, and not another record's in the table.
-fn check_unique_also(
+/// A second unique column (a customer's name). Lists kept elsewhere hold twins (two
+/// customers called "IT"): a name already another record's, in the table or earlier in the
+/// file, gets the row's key added — `IT (VALON)` — and a note says so. A name taken even so
+/// is a problem.
+fn make_unique_also(
     ctx: &mut Ctx,
     spec: &Spec,
     f: usize,
     key: &Value,
-    values: &Values,
+    values: &mut Values,
     line: u64,
-    seen: &mut HashMap<String, (String, u64)>,
+    seen: &mut HashMap<String, String>,
 ) -> Result<()> {
-    let Some(Value::Text(value)) = &values[f] else {
+    let Some(Value::Text(value)) = values[f].clone() else {
         return Ok(());
     };
     let key = shown(key);
     let column = spec.fields[f].column;
-    match seen.get(value) {
-        Some((other, first)) if *other != key => {
-            ctx.problems.add(
-                line,
-                column,
-                Problem::Repeated {
-                    value: value.clone(),
-                    line: *first,
-                },
-            );
-            return Ok(());
-        }
-        Some(_) => {}
-        None => {
-            seen.insert(value.clone(), (key.clone(), line));
-        }
-    }
     let Key::Unique(key_column) = spec.key else {
         return Ok(());
     };
     let key_db = spec.fields[spec.field(key_column)].db;
-    let owner: Option<String> = ctx
-        .conn
-        .prepare_cached(&format!(
-            "SELECT {key_db} FROM {} WHERE {} = ?1",
-            spec.table, spec.fields[f].db
-        ))
-        .and_then(|mut s| s.query_row([value], |r| r.get(0)).optional())
-        .doing("checking a unique column")?;
-    if let Some(owner) = owner.filter(|o| *o != key) {
-        ctx.problems.add(
+    let sql = format!(
+        "SELECT {key_db} FROM {} WHERE {} = ?1",
+        spec.table, spec.fields[f].db
+    );
+    let taken_by = |ctx: &Ctx, seen: &HashMap<String, String>, v: &str| -> Result<Option<String>> {
+        if let Some(other) = seen.get(v).filter(|o| **o != key) {
+            return Ok(Some(other.clone()));
+        }
+        let owner: Option<String> = ctx
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([v], |r| r.get(0)).optional())
+            .doing("checking a unique column")?;
+        Ok(owner.filter(|o| *o != key))
+    };
+    let mut value = value;
+    if let Some(owner) = taken_by(ctx, seen, &value)? {
+        let renamed = format!("{value} ({key})");
+        if let Some(again) = taken_by(ctx, seen, &renamed)? {
+            ctx.problems.add(
+                line,
+                column,
+                Problem::Taken {
+                    value: renamed,
+                    owner: again,
+                },
+            );
+            return Ok(());
+        }
+        ctx.note(
             line,
             column,
-            Problem::Taken {
-                value: value.clone(),
-                owner,
-            },
+            tf(
+                "import.note.renamed",
+                &[("value", &value), ("owner", &owner), ("renamed", &renamed)],
+            ),
         );
+        values[f] = Some(Value::Text(renamed.clone()));
+        value = renamed;
     }
+    seen.insert(value, key);
     Ok(())
 }
 

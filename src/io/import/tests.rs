@@ -19,7 +19,7 @@ fn demo(orders: usize) -> Store {
     s
 }
 
-fn import(store: &mut Store, kind: Kind, text: &str) -> Result<Counts, ImportError> {
+fn import(store: &mut Store, kind: Kind, text: &str) -> Result<Imported, ImportError> {
     import_opts(store, kind, text, &ImportOptions::default())
 }
 
@@ -28,14 +28,14 @@ fn import_opts(
     kind: Kind,
     text: &str,
     opts: &ImportOptions,
-) -> Result<Counts, ImportError> {
+) -> Result<Imported, ImportError> {
     let source = Source::csv(Box::new(std::io::Cursor::new(text.as_bytes().to_vec())));
     import_source(store, kind, source, &kind.file_name("csv"), opts)
 }
 
 fn ok(store: &mut Store, kind: Kind, text: &str) -> Counts {
     match import(store, kind, text) {
-        Ok(c) => c,
+        Ok(i) => i.counts,
         Err(e) => panic!("{kind}: {e}"),
     }
 }
@@ -258,22 +258,32 @@ fn a_renamed_customer_is_found_by_its_new_name_in_orders() {
 }
 
 #[test]
-fn names_and_codes_are_unique() {
+fn codes_are_unique_and_twin_names_are_told_apart() {
     let mut s = store();
     ok(&mut s, Kind::Customers, CUSTOMERS);
     let p = problems(
         &mut s,
         Kind::Customers,
-        "code,name\nNEW1,\"Acme, Inc.\"\nNEW2,Twin\nNEW3,Twin\nNEW2,Other\n",
+        "code,name\nNEW2,Twin\nNEW2,Other\n",
     );
     assert_eq!(
         p,
+        ["customers.csv:3: code: 'NEW2' appears again (first on line 2)"]
+    );
+    let text = "code,name\nNEW1,\"Acme, Inc.\"\nNEW2,Twin\nNEW3,Twin\n";
+    let done = import(&mut s, Kind::Customers, text).unwrap();
+    assert_eq!(
+        done.notes,
         [
-            "customers.csv:2: name: 'Acme, Inc.' already belongs to AC01",
-            "customers.csv:4: name: 'Twin' appears again (first on line 3)",
-            "customers.csv:5: code: 'NEW2' appears again (first on line 3)",
+            "customers.csv:2: name: 'Acme, Inc.' already belongs to AC01; saved as 'Acme, Inc. (NEW1)'",
+            "customers.csv:4: name: 'Twin' already belongs to NEW2; saved as 'Twin (NEW3)'",
         ]
     );
+    assert_eq!(done.counts.inserted, 3);
+    // Importing the same list again finds them as they were saved.
+    let again = import(&mut s, Kind::Customers, text).unwrap();
+    assert_eq!(again.counts.unchanged, 3);
+    assert_eq!(count(&s, "SELECT count(*) FROM customers"), 5);
 }
 
 #[test]
@@ -551,7 +561,8 @@ fn any_problem_writes_nothing_and_a_dry_run_never_writes() {
             ..ImportOptions::default()
         },
     )
-    .unwrap();
+    .unwrap()
+    .counts;
     assert_eq!(dry.inserted, 1, "the dry run counts what it would do");
     assert_eq!(everything(&mut s), before);
     // Exports are audited; imports that wrote nothing are not.
