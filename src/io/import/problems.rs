@@ -212,6 +212,84 @@ mod tests {
     }
 
     #[test]
+    fn every_problem_has_its_words_in_both_languages() {
+        let v = || "x".to_string();
+        let all = [
+            Problem::Required,
+            Problem::RequiredColumn,
+            Problem::UnknownColumn { columns: v() },
+            Problem::DuplicateColumn,
+            Problem::EmptyFile,
+            Problem::NotUtf8,
+            Problem::UnnamedColumn,
+            Problem::SpreadsheetError(v()),
+            Problem::NotOneOf {
+                value: v(),
+                words: v(),
+            },
+            Problem::BadDate(v()),
+            Problem::BadStamp(v()),
+            Problem::NoSuchTime(v()),
+            Problem::NotANumber(v()),
+            Problem::Negative(v()),
+            Problem::NotPositive(v()),
+            Problem::NotInteger(v()),
+            Problem::OutOfRange {
+                value: v(),
+                min: 1,
+                max: 5,
+            },
+            Problem::BadCurrency(v()),
+            Problem::Masked(v()),
+            Problem::UnknownCustomer(v()),
+            Problem::UnknownOrder(v()),
+            Problem::Repeated {
+                value: v(),
+                line: 2,
+            },
+            Problem::OrderDiffers {
+                order: v(),
+                line: 2,
+                value: v(),
+            },
+            Problem::Taken {
+                value: v(),
+                owner: v(),
+            },
+            Problem::ReplyOnOutbound,
+            Problem::NewLineNeedsQuantity,
+        ];
+        let zh = crate::i18n::parse(include_str!("../../../assets/i18n/zh-CN/data.toml")).unwrap();
+        for p in all {
+            let text = p.to_string();
+            assert!(
+                !text.starts_with("import.") && !text.contains('{'),
+                "{p:?}: {text}"
+            );
+            let key = text_key(&p);
+            assert!(zh.contains_key(&key), "{key} has no Chinese");
+        }
+    }
+
+    /// The string key a problem is worded by.
+    fn text_key(p: &Problem) -> String {
+        let name = format!("{p:?}");
+        let variant = name.split(|c: char| !c.is_alphanumeric()).next().unwrap();
+        let mut key = String::new();
+        for (i, c) in variant.chars().enumerate() {
+            if c.is_uppercase() {
+                if i > 0 {
+                    key.push('_');
+                }
+                key.push(c.to_ascii_lowercase());
+            } else {
+                key.push(c);
+            }
+        }
+        format!("import.problem.{key}")
+    }
+
+    #[test]
     fn after_a_hundred_the_rest_are_counted() {
         let mut p = Problems::new("x.csv");
         for line in 0..250 {

@@ -235,14 +235,25 @@ pub fn cell_text(cell: &Data) -> Result<String, Problem> {
     })
 }
 
-/// Spreadsheets keep numbers as binary floats; the shortest text that reads back to the same
-/// float is what the person typed, and a whole number has no fraction.
+/// Spreadsheets keep numbers as binary floats. A typed number is the shortest text that reads
+/// back to the same float; a computed one (0.1 + 0.2) is shown to 15 significant digits, as
+/// the spreadsheet shows it. A whole number has no fraction.
 fn number_text(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        f.to_string()
+        return format!("{}", f as i64);
     }
+    let shortest = f.to_string();
+    let digits = shortest
+        .trim_start_matches(['-', '0', '.'])
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    if digits <= 15 {
+        return shortest;
+    }
+    rust_decimal::Decimal::from_scientific(&format!("{f:.14e}"))
+        .map(|d| d.normalize().to_string())
+        .unwrap_or(shortest)
 }
 
 #[cfg(test)]
@@ -285,6 +296,13 @@ mod tests {
     fn spreadsheet_cells_become_csv_text() {
         assert_eq!(cell_text(&Data::Float(30.0)).unwrap(), "30");
         assert_eq!(cell_text(&Data::Float(0.1)).unwrap(), "0.1");
+        assert_eq!(cell_text(&Data::Float(0.1 + 0.2)).unwrap(), "0.3");
+        assert_eq!(cell_text(&Data::Float(12.345)).unwrap(), "12.345");
+        assert_eq!(cell_text(&Data::Float(-0.0665)).unwrap(), "-0.0665");
+        assert_eq!(
+            cell_text(&Data::Float(1.0 / 3.0)).unwrap(),
+            "0.333333333333333"
+        );
         assert_eq!(
             cell_text(&Data::Float(13812345678.0)).unwrap(),
             "13812345678"

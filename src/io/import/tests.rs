@@ -829,3 +829,82 @@ proptest! {
         prop_assert_eq!(everything(&mut s), before);
     }
 }
+
+#[test]
+fn a_workbook_with_number_and_date_cells_reads_like_its_csv() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orders from excel.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    let moment = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    // A blank first row: the header is on row 2, so rows are numbered from there.
+    let header = [
+        "order_no",
+        "customer",
+        "status",
+        "ordered_at",
+        "due_date",
+        "product_code",
+        "quantity",
+        "unit_price",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    sheet.write_number(2, 0, 10248.0).unwrap();
+    sheet.write_string(2, 1, "ZH01").unwrap();
+    sheet.write_string(2, 2, "confirmed").unwrap();
+    sheet
+        .write_number_with_format(2, 3, 46082.5, &moment)
+        .unwrap();
+    sheet.write_number_with_format(2, 4, 46113.0, &day).unwrap();
+    sheet.write_number(2, 5, 11.0).unwrap();
+    sheet.write_number(2, 6, 12.0).unwrap();
+    sheet.write_number(2, 7, 0.1 + 0.2).unwrap();
+    sheet.write_number(3, 0, 10249.0).unwrap();
+    sheet.write_string(3, 1, "ZH01").unwrap();
+    sheet.write_string(3, 2, "finished").unwrap();
+    sheet.write_number_with_format(3, 3, 46082.0, &day).unwrap();
+    book.save(&path).unwrap();
+
+    let mut s = store();
+    ok(&mut s, Kind::Customers, CUSTOMERS);
+    let open = |s: &mut Store| {
+        let source = Source::open(&path).unwrap();
+        import_source(s, Kind::Orders, source, "o.xlsx", &ImportOptions::default())
+    };
+    match open(&mut s) {
+        Err(ImportError::Problems(p)) => assert_eq!(
+            p.lines(),
+            ["o.xlsx:4: status: 'finished' is not one of: inquiry, quoted, confirmed, in_production, ready, shipped, delivered, closed, on_hold, cancelled, lost"]
+        ),
+        other => panic!("{other:?}"),
+    }
+    // Without the bad row it goes in, each cell as its CSV text would be.
+    let mut fixed = Workbook::new();
+    let sheet = fixed.add_worksheet();
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_number(1, 0, 10248.0).unwrap();
+    sheet.write_string(1, 1, "ZH01").unwrap();
+    sheet.write_string(1, 2, "confirmed").unwrap();
+    sheet
+        .write_number_with_format(1, 3, 46082.5, &moment)
+        .unwrap();
+    sheet.write_number_with_format(1, 4, 46113.0, &day).unwrap();
+    sheet.write_number(1, 5, 11.0).unwrap();
+    sheet.write_number(1, 6, 12.0).unwrap();
+    sheet.write_number(1, 7, 0.1 + 0.2).unwrap();
+    fixed.save(&path).unwrap();
+    open(&mut s).unwrap();
+    let text = export(&mut s, Kind::Orders);
+    assert!(
+        text.contains(
+            "10248,ZH01,regular,confirmed,2026-03-01 12:00:00,2026-04-01,,CNY,,,11,,12,,0.3,,"
+        ),
+        "{text}"
+    );
+}
