@@ -83,8 +83,8 @@ const MIN_WIDTH: usize = 6;
 const MAX_WIDTH: usize = 50;
 
 /// Writes `kind` as a workbook at `path` and records the export. The sheet is streamed to a
-/// temporary file as it is written (constant memory), then saved under a temporary name and
-/// renamed into place.
+/// temporary file as it is written (constant memory); the workbook is then written like every
+/// export: privately, under a temporary name, renamed into place when complete.
 pub fn export_xlsx(
     store: &mut Store,
     kind: Kind,
@@ -137,32 +137,15 @@ pub fn export_xlsx(
         }
         rows
     };
-    let tmp = path.with_extension("partial");
-    let saved = book
-        .save(&tmp)
-        .map_err(xlsx_error)
-        .and_then(|_| private(&tmp))
-        .and_then(|_| {
-            std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
-        });
-    if let Err(e) = saved {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
+    // The zipped workbook is small next to its rows; it is assembled in memory.
+    let bytes = book.save_to_buffer().map_err(xlsx_error)?;
+    write_atomically(path, |out| {
+        out.write_all(&bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(rows)
+    })?;
     record_export(store, kind, rows, opts, ExportFormat::Xlsx)?;
     Ok(rows)
-}
-
-/// Exports may hold personal data: readable by the owner only, like the database.
-fn private(path: &Path) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot protect {}", path.display()))?;
-    }
-    let _ = path;
-    Ok(())
 }
 
 #[cfg(test)]

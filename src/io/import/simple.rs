@@ -107,7 +107,7 @@ pub fn import(ctx: &mut Ctx, spec: &Spec) -> Result<Counts> {
     if !ctx.problems.is_empty() {
         return Ok(counts);
     }
-    Writer::new(ctx, spec, &layout).write(ctx, spec, rows, &mut counts)?;
+    Writer::new(spec, &layout).write(ctx, spec, rows, &mut counts)?;
     Ok(counts)
 }
 
@@ -236,7 +236,7 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(_ctx: &Ctx, spec: &Spec, layout: &Layout) -> Writer {
+    fn new(spec: &Spec, layout: &Layout) -> Writer {
         let all: Vec<&str> = spec.fields.iter().map(|f| f.db).collect();
         let present: Vec<usize> = (0..spec.fields.len()).filter(|&f| layout.has(f)).collect();
         let marks = (1..=all.len())
