@@ -274,4 +274,12 @@ fn export_formats_and_their_refusals() {
         .arg(dir.path().join("missing.csv")));
     assert_eq!(code, 1);
     assert!(err.contains("missing.csv"), "{err}");
+    // A refused first import leaves no database behind.
+    let fresh = dir.path().join("fresh.db");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "code,name\nC1,\n").unwrap();
+    let (code, err, _) = run(orderdesk(&fresh).args(["import", "customers"]).arg(&bad));
+    assert_eq!(code, 1);
+    assert!(err.contains("bad.csv:2: name: required"), "{err}");
+    assert!(!fresh.exists());
 }

@@ -32,10 +32,21 @@ pub fn import(
     } else {
         Store::open(&db)?
     };
+    let result = io::import_source(&mut store, kind, source, &label, &opts);
     if fresh && !dry_run {
-        eprintln!("{}", tf("import.new_database", &[("path", &db.display())]));
+        if result.is_ok() {
+            eprintln!("{}", tf("import.new_database", &[("path", &db.display())]));
+        } else {
+            // A refused first import leaves no empty database behind.
+            drop(store);
+            for suffix in ["", "-wal", "-shm"] {
+                let mut path = db.clone().into_os_string();
+                path.push(suffix);
+                let _ = std::fs::remove_file(path);
+            }
+        }
     }
-    match io::import_source(&mut store, kind, source, &label, &opts) {
+    match result {
         Ok(io::Imported { counts, notes }) => {
             for note in &notes {
                 eprintln!("{note}");

@@ -382,31 +382,7 @@ impl Writer {
                 }
             }
         }
-        match spec.after {
-            After::Nothing => {}
-            After::RefreshDelivery => {
-                touched_orders.sort_unstable();
-                touched_orders.dedup();
-                for id in touched_orders {
-                    crate::store::delivery::refresh(conn, id).doing("updating delivery dates")?;
-                }
-            }
-            After::ReindexCustomerOrders => {
-                for customer in renamed_customers {
-                    let orders: Vec<i64> = conn
-                        .prepare_cached("SELECT id FROM orders WHERE customer_id = ?1")
-                        .and_then(|mut s| {
-                            s.query_map([customer], |r| r.get(0))?
-                                .collect::<rusqlite::Result<_>>()
-                        })
-                        .doing("reading a customer's orders")?;
-                    for order in orders {
-                        search::reindex_order(conn, order)?;
-                    }
-                }
-            }
-        }
-        Ok(())
+        finish(conn, spec.after, touched_orders, renamed_customers)
     }
 
     fn find_ids(&self, conn: &rusqlite::Connection, values: &Values) -> Result<Vec<i64>> {
@@ -431,6 +407,41 @@ impl Writer {
             .doing("reading the record a row updates")
             .map_err(Into::into)
     }
+}
+
+/// What the app keeps in step with the records written: delivery dates of the orders whose
+/// shipments changed, the search text of the orders of renamed customers.
+fn finish(
+    conn: &rusqlite::Connection,
+    after: After,
+    mut touched_orders: Vec<i64>,
+    renamed_customers: Vec<i64>,
+) -> Result<()> {
+    match after {
+        After::Nothing => {}
+        After::RefreshDelivery => {
+            touched_orders.sort_unstable();
+            touched_orders.dedup();
+            for id in touched_orders {
+                crate::store::delivery::refresh(conn, id).doing("updating delivery dates")?;
+            }
+        }
+        After::ReindexCustomerOrders => {
+            for customer in renamed_customers {
+                let orders: Vec<i64> = conn
+                    .prepare_cached("SELECT id FROM orders WHERE customer_id = ?1")
+                    .and_then(|mut s| {
+                        s.query_map([customer], |r| r.get(0))?
+                            .collect::<rusqlite::Result<_>>()
+                    })
+                    .doing("reading a customer's orders")?;
+                for order in orders {
+                    search::reindex_order(conn, order)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Empty cells of columns that cannot be empty take their default; on an insert, so do
