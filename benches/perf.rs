@@ -1,6 +1,7 @@
 //! Prints the SPEC §10 figures at 1,000,000 orders (release build):
 //!   cargo bench --bench perf              (creates target/bench-1m.db on first run)
 //!   ORDERDESK_BENCH_ORDERS=100000 cargo bench --bench perf   (a smaller file)
+//!   ORDERDESK_BENCH_IMPORT_ONLY=1 cargo bench --bench perf   (only the import of 100,000 lines)
 //! A benchmark, not a test: it reports numbers and never fails on a slow machine.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -89,7 +90,90 @@ fn open(path: &std::path::Path) -> (App, Terminal<TestBackend>, Duration) {
     (app, terminal, first)
 }
 
+/// 400 customers and 20,000 orders of 5 lines each, as a clerk's spreadsheet would hold them
+/// (Chinese and English text, quoted commas, line breaks in notes).
+fn write_import_files(dir: &std::path::Path) -> (PathBuf, PathBuf) {
+    use std::fmt::Write as _;
+    std::fs::create_dir_all(dir).expect("bench folder");
+    let customers = dir.join("customers.csv");
+    let orders = dir.join("orders.csv");
+    let mut c = String::from("code,name,contact_person,phone,email,im_handle,preferred_channel,address,payment_terms_days,language,notes\n");
+    for i in 0..400 {
+        if i % 2 == 0 {
+            let _ = writeln!(c, "C{i:04},深圳市第{i}精密五金有限公司,王{i},138{i:08},c{i}@example.cn,wx_{i},im,\"广东省深圳市宝安区福永大道{i}号, 3栋\",30,zh,");
+        } else {
+            let _ = writeln!(c, "C{i:04},\"Precision Parts {i}, Ltd.\",Anna {i},+49 30 {i:07},anna{i}@example.com,,email,\"{i} Industrial Road, Hamburg\",60,en,\"key account;\nsends drawings late\"");
+        }
+    }
+    std::fs::write(&customers, c).expect("customers.csv");
+    let mut o = String::from("order_no,customer,order_type,status,ordered_at,due_date,delivery_address,currency,payment_due,paid_at,product_code,spec,quantity,unit,unit_price,missing_reason,notes\n");
+    let statuses = [
+        "inquiry",
+        "quoted",
+        "confirmed",
+        "in_production",
+        "shipped",
+        "delivered",
+        "closed",
+    ];
+    for n in 0..20_000u32 {
+        let day = 1 + n % 28;
+        let month = 1 + (n / 28) % 12;
+        let status = statuses[(n % 7) as usize];
+        let customer = n % 400;
+        for line in 0..5 {
+            let _ = writeln!(
+                o,
+                "SO-2026{month:02}{day:02}-{n:05},C{customer:04},regular,{status},2026-{month:02}-{day:02} 09:{:02}:00,2026-{:02}-{day:02},\"上海市浦东新区张江路{n}号, 2号门\",CNY,,,P-{line}{:03},\"不锈钢螺栓 M{}×{}, A2-70\",{},pcs,{}.{:02},,\"加急；\n分批发货\"",
+                n % 60,
+                month % 12 + 1,
+                n % 997,
+                6 + line * 2,
+                20 + n % 80,
+                100 + n % 9000,
+                1 + n % 50,
+                n % 100
+            );
+        }
+    }
+    std::fs::write(&orders, o).expect("orders.csv");
+    (customers, orders)
+}
+
+/// SPEC §10: importing 100,000 order lines into an empty file takes < 5 s.
+fn import_bench() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-import");
+    let (customers, orders) = write_import_files(&dir);
+    let db = dir.join("import.db");
+    for f in ["import.db", "import.db-wal", "import.db-shm"] {
+        let _ = std::fs::remove_file(dir.join(f));
+    }
+    let import = |kind: &str, file: &std::path::Path| {
+        let started = Instant::now();
+        let status = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(["import", kind])
+            .arg(file)
+            .status()
+            .expect("run orderdesk import");
+        assert!(status.success(), "import {kind} failed");
+        started.elapsed()
+    };
+    import("customers", &customers);
+    let took = import("orders", &orders);
+    println!(
+        "{:<34} {:>7.3} s (20,000 orders × 5 lines into an empty file; goal < 5 s)",
+        "import of 100,000 order lines",
+        took.as_secs_f64()
+    );
+}
+
 fn main() {
+    import_bench();
+    if std::env::var("ORDERDESK_BENCH_IMPORT_ONLY").is_ok() {
+        return;
+    }
     let orders: usize = std::env::var("ORDERDESK_BENCH_ORDERS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -210,7 +210,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             kind,
             file,
             dry_run,
-        }) => data::import(db?, kind, &file, dry_run),
+        }) => data::import(db?, &config, kind, &file, dry_run),
         Some(Command::Export {
             kind,
             format,

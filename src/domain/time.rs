@@ -17,18 +17,82 @@ pub enum TimeError {
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, TimeError> {
-    NaiveDate::parse_from_str(text.trim(), DATE_FORMAT)
-        .map_err(|_| TimeError::BadDate(text.to_string()))
+    let t = text.trim();
+    // Imports read hundreds of thousands of dates: the canonical shape is read directly,
+    // anything else by chrono (which decides what is valid).
+    if let Some(d) = canonical_date(t.as_bytes()) {
+        return Ok(d);
+    }
+    NaiveDate::parse_from_str(t, DATE_FORMAT).map_err(|_| TimeError::BadDate(text.to_string()))
+}
+
+/// `YYYY-MM-DD` exactly, or `None` (also for an impossible day).
+fn canonical_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = digits(&b[0..4])?;
+    let month = digits(&b[5..7])?;
+    let day = digits(&b[8..10])?;
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+/// `HH:MM:SS` exactly.
+fn canonical_time(b: &[u8]) -> Option<chrono::NaiveTime> {
+    if b.len() != 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    chrono::NaiveTime::from_hms_opt(digits(&b[0..2])?, digits(&b[3..5])?, digits(&b[6..8])?)
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
 }
 
 pub fn format_date(date: NaiveDate) -> String {
-    date.format(DATE_FORMAT).to_string()
+    use chrono::Datelike;
+    if (0..=9999).contains(&date.year()) {
+        format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+    } else {
+        date.format(DATE_FORMAT).to_string()
+    }
 }
 
-/// Reads `YYYY-MM-DD HH:MM[:SS]` (local), RFC 3339 with an offset, or a bare date (local
-/// midnight), and returns UTC Unix seconds.
+/// A date in a file's cell: `YYYY-MM-DD`, also followed by a midnight time, as spreadsheets
+/// and databases write dates (`2026-03-01 00:00:00`, `2026-03-01 00:00:00.000`).
+pub fn parse_file_date(text: &str) -> Result<NaiveDate, TimeError> {
+    let t = text.trim();
+    if let Ok(d) = parse_date(t) {
+        return Ok(d);
+    }
+    let bad = || TimeError::BadDate(text.to_string());
+    let (day, time) = t.split_once([' ', 'T']).ok_or_else(bad)?;
+    let midnight = time
+        .trim_start_matches(['0', ':'])
+        .trim_start_matches('.')
+        .trim_start_matches('0')
+        .is_empty()
+        && time.starts_with("00:00");
+    if midnight {
+        parse_date(day).map_err(|_| bad())
+    } else {
+        Err(bad())
+    }
+}
+
+/// Reads `YYYY-MM-DD HH:MM[:SS]` (local; fractions of a second are dropped), RFC 3339 with
+/// an offset, or a bare date (local midnight), and returns UTC Unix seconds.
 pub fn parse_stamp(text: &str) -> Result<i64, TimeError> {
     let t = text.trim();
+    let b = t.as_bytes();
+    if b.len() == 19 && b[10] == b' ' {
+        if let (Some(d), Some(tm)) = (canonical_date(&b[..10]), canonical_time(&b[11..])) {
+            return local_to_unix(d.and_time(tm))
+                .ok_or_else(|| TimeError::NoSuchLocalTime(text.to_string()));
+        }
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt.timestamp());
     }
@@ -37,6 +101,8 @@ pub fn parse_stamp(text: &str) -> Result<i64, TimeError> {
         "%Y-%m-%d %H:%M",
         "%Y-%m-%dT%H:%M:%S",
         "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
     ]
     .iter()
     .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
@@ -75,7 +141,21 @@ pub fn local(ts: i64) -> DateTime<Local> {
 
 /// `YYYY-MM-DD HH:MM:SS` in local time: the export format, stable for round trips.
 pub fn format_stamp(ts: i64) -> String {
-    local(ts).format(STAMP_FORMAT).to_string()
+    use chrono::{Datelike, Timelike};
+    let at = local(ts);
+    if (0..=9999).contains(&at.year()) {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            at.year(),
+            at.month(),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second()
+        )
+    } else {
+        at.format(STAMP_FORMAT).to_string()
+    }
 }
 
 /// `YYYY-MM-DD HH:MM` in local time, for screens.
@@ -177,6 +257,73 @@ mod tests {
     }
 
     #[test]
+    fn stamps_from_other_programs_are_read() {
+        let plain = parse_stamp("1996-07-04 10:20:30").unwrap();
+        assert_eq!(parse_stamp("1996-07-04 10:20:30.000").unwrap(), plain);
+        assert_eq!(parse_stamp("1996-07-04T10:20:30.5").unwrap(), plain);
+        assert_eq!(
+            parse_stamp("1996-07-04 00:00:00.000").unwrap(),
+            parse_stamp("1996-07-04").unwrap()
+        );
+        assert_eq!(
+            parse_stamp("2026-03-01 16:30:00+08:00").unwrap(),
+            parse_stamp("2026-03-01T08:30:00Z").unwrap()
+        );
+        assert_eq!(parse_stamp("2026-03-01T08:30:00Z").unwrap(), 1_772_353_800);
+        assert!(parse_stamp("2026-03-01 08:30:00.x").is_err());
+    }
+
+    #[test]
+    fn file_dates_accept_a_midnight_time_only() {
+        let d = parse_date("2026-03-01").unwrap();
+        for ok in [
+            "2026-03-01",
+            " 2026-03-01 ",
+            "2026-03-01 00:00",
+            "2026-03-01 00:00:00",
+            "2026-03-01 00:00:00.000",
+            "2026-03-01T00:00:00",
+        ] {
+            assert_eq!(parse_file_date(ok), Ok(d), "{ok}");
+        }
+        for bad in [
+            "2026-03-01 08:00:00",
+            "2026-03-01 00:00:01",
+            "2026-03-01 00:00:00.5",
+            "2026-03-01 noon",
+            "01/03/2026",
+            "2026-02-30 00:00",
+        ] {
+            assert!(parse_file_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_quick_path_reads_what_chrono_reads() {
+        for text in ["2026-02-28", "0999-01-01", "2024-02-29"] {
+            let quick = canonical_date(text.as_bytes());
+            assert_eq!(
+                quick,
+                NaiveDate::parse_from_str(text, DATE_FORMAT).ok(),
+                "{text}"
+            );
+            assert_eq!(format_date(quick.unwrap()), text);
+        }
+        for text in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-01",
+            "+2026-01-01",
+            "2026-01-0x",
+        ] {
+            assert_eq!(canonical_date(text.as_bytes()), None, "{text}");
+        }
+        assert!(parse_date("2025-02-29").is_err());
+        assert!(parse_stamp("2026-03-01 24:00:00").is_err());
+        assert!(parse_stamp("2026-03-01 23:60:00").is_err());
+    }
+
+    #[test]
     fn dates_are_strict() {
         assert!(parse_date("2026-02-30").is_err());
         assert_eq!(
@@ -197,11 +344,13 @@ mod tests {
         fn any_text_parses_or_errs_without_panic(s in "\\PC{0,30}") {
             let _ = parse_stamp(&s);
             let _ = parse_date(&s);
+            let _ = parse_file_date(&s);
         }
 
         #[test]
         fn formatted_stamps_read_back(ts in 0i64..4_000_000_000) {
             let text = format_stamp(ts);
+            prop_assert_eq!(&text, &local(ts).format(STAMP_FORMAT).to_string());
             prop_assert_eq!(parse_stamp(&text).unwrap(), ts);
         }
 

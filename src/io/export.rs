@@ -1,6 +1,7 @@
 //! Export: every row of one kind, streamed from a single SELECT (one consistent snapshot,
 //! constant memory), then one audit entry saying it happened.
 
+use super::formats::ExportFormat;
 use super::kinds::Kind;
 use crate::store::{audit, Context, Store};
 use anyhow::Context as _;
@@ -69,14 +70,21 @@ pub fn record_export(
     kind: Kind,
     rows: usize,
     opts: &ExportOptions,
+    format: ExportFormat,
 ) -> anyhow::Result<()> {
     let tx = store.begin()?;
+    let format: &str = format.into();
     audit::append(
         &tx,
         "export",
         kind.name(),
         "all",
-        &json!({"rows": rows, "include_pii": opts.include_pii, "marked_only": opts.marked_only}),
+        &json!({
+            "rows": rows,
+            "include_pii": opts.include_pii,
+            "marked_only": opts.marked_only,
+            "format": format,
+        }),
     )?;
     tx.commit().doing("recording the export")?;
     Ok(())
@@ -103,7 +111,7 @@ pub fn export_csv(
         w.flush().context("writing the CSV file")?;
         rows
     };
-    record_export(store, kind, rows, opts)?;
+    record_export(store, kind, rows, opts, ExportFormat::Csv)?;
     Ok(rows)
 }
 
@@ -115,7 +123,16 @@ pub fn export_to_path(
     path: &std::path::Path,
     opts: &ExportOptions,
 ) -> anyhow::Result<usize> {
-    super::files::write_private_with(path, |out| export_csv(store, kind, out, opts))
+    write_atomically(path, |out| export_csv(store, kind, out, opts))
+}
+
+/// Runs `write` on a new private file beside `path` and renames it into place when `write`
+/// succeeded (see `files::write_private_with`). Returns what `write` returned.
+pub fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<usize>,
+) -> anyhow::Result<usize> {
+    super::files::write_private_with(path, |out| write(out))
 }
 
 #[cfg(test)]
@@ -547,7 +564,7 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
         let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
         assert_eq!(
             detail,
-            json!({"rows": 3, "include_pii": false, "marked_only": false})
+            json!({"rows": 3, "include_pii": false, "marked_only": false, "format": "csv"})
         );
         let chain = audit::verify(store.conn()).unwrap();
         assert_eq!(chain.entries, 8);

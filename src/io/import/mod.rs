@@ -1,0 +1,194 @@
+//! Import (SPEC §5): one kind of record from a CSV file or the first sheet of a workbook, all
+//! or nothing. Every row is read and checked first; only a file without a single problem is
+//! written, in one IMMEDIATE transaction together with its audit entry. A dry run does all of
+//! it and rolls back.
+//!
+//! `source` turns a file into rows of text with line numbers, `fields` reads cells and the
+//! header, `simple` imports the kinds whose row is one record, `orders` the orders with their
+//! lines; `customers`, `order_children` and `aftersales` describe the columns of each kind.
+
+mod aftersales;
+mod customers;
+mod fields;
+mod order_children;
+mod orders;
+mod problems;
+mod simple;
+mod source;
+
+pub use problems::{Found, Problem, Problems};
+pub use source::Source;
+
+use super::kinds::Kind;
+use crate::store::{audit, Context, Store};
+use fields::{Layout, Refs};
+use rusqlite::Connection;
+use serde_json::json;
+use source::Record;
+use std::path::Path;
+
+pub struct ImportOptions {
+    /// Check and count everything, write nothing.
+    pub dry_run: bool,
+    /// The currency of an order whose currency cell is empty.
+    pub currency: String,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            dry_run: false,
+            currency: "CNY".into(),
+        }
+    }
+}
+
+/// What an import did (or, dry, would do). For orders, records are orders and the line
+/// counts say what happened to their lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub rows: usize,
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub lines_inserted: usize,
+    pub lines_updated: usize,
+}
+
+/// A finished import: its counts, and notes on what was changed on the way in (a twin
+/// customer name made unique), each as `file:line: column: note`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub counts: Counts,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file has problems; nothing was written.
+    #[error("{}", .0.lines().join("\n"))]
+    Problems(Problems),
+    /// The file could not be read or the database failed; nothing was written.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+impl From<crate::store::StoreError> for ImportError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ImportError::Failed(e.into())
+    }
+}
+
+/// Imports the file at `path`; `label` is how messages name it (the path as given).
+pub fn import_file(
+    store: &mut Store,
+    kind: Kind,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let source = Source::open(path)?;
+    import_source(store, kind, source, &path.display().to_string(), opts)
+}
+
+/// Imports rows from `source`.
+pub fn import_source(
+    store: &mut Store,
+    kind: Kind,
+    source: Source,
+    label: &str,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let tx = store.begin()?;
+    // Each kind uses a handful of statements per row; none must fall out of the cache.
+    tx.set_prepared_statement_cache_capacity(64);
+    let mut ctx = Ctx {
+        conn: &tx,
+        source,
+        refs: Refs::default(),
+        problems: Problems::new(label),
+        now: crate::domain::time::now(),
+        currency: opts.currency.clone(),
+        note: format!("import {label}"),
+        notes: Vec::new(),
+    };
+    let counts = match kind {
+        Kind::Orders => orders::import(&mut ctx)?,
+        Kind::Customers => simple::import(&mut ctx, &customers::CUSTOMERS)?,
+        Kind::Shipments => simple::import(&mut ctx, &order_children::SHIPMENTS)?,
+        Kind::Exceptions => simple::import(&mut ctx, &order_children::EXCEPTIONS)?,
+        Kind::Complaints => simple::import(&mut ctx, &aftersales::COMPLAINTS)?,
+        Kind::Contacts => simple::import(&mut ctx, &aftersales::CONTACTS)?,
+        Kind::Surveys => simple::import(&mut ctx, &aftersales::SURVEYS)?,
+        Kind::Requirements => simple::import(&mut ctx, &aftersales::REQUIREMENTS)?,
+    };
+    let Ctx {
+        problems, notes, ..
+    } = ctx;
+    if !problems.is_empty() {
+        // Dropping the transaction rolls back whatever was written.
+        return Err(ImportError::Problems(problems));
+    }
+    audit::append(
+        &tx,
+        "import",
+        kind.name(),
+        label,
+        &json!({
+            "rows": counts.rows,
+            "inserted": counts.inserted,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+            "lines_inserted": counts.lines_inserted,
+            "lines_updated": counts.lines_updated,
+        }),
+    )?;
+    if opts.dry_run {
+        tx.rollback().doing("ending the dry run")?;
+    } else {
+        tx.commit().doing("saving the import")?;
+    }
+    Ok(Imported { counts, notes })
+}
+
+/// What one import works with.
+pub(crate) struct Ctx<'c> {
+    pub conn: &'c Connection,
+    pub source: Source,
+    pub refs: Refs,
+    pub problems: Problems,
+    /// When the import runs: `updated_at` and friends.
+    pub now: i64,
+    pub currency: String,
+    /// The note on status history and due-date revisions written by this import.
+    pub note: String,
+    /// What the user should know about rows that were taken with a change.
+    pub notes: Vec<String>,
+}
+
+impl Ctx<'_> {
+    pub fn note(&mut self, line: u64, column: &str, text: String) {
+        self.notes
+            .push(format!("{}:{line}: {column}: {text}", self.problems.file()));
+    }
+
+    /// The header row and where each field is; `None` for a file without one.
+    pub fn header(&mut self, fields: &[fields::Field]) -> anyhow::Result<Option<Layout>> {
+        let mut record = Record::default();
+        loop {
+            if !self.source.next_record(&mut record)? {
+                self.problems.add(1, "header", Problem::EmptyFile);
+                return Ok(None);
+            }
+            if !record.is_blank() {
+                return Ok(Some(Layout::from_header(
+                    &record,
+                    fields,
+                    &mut self.problems,
+                )));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,241 @@
+//! `orders.csv`: one row per order line, the order's own fields repeated on each row (they
+//! must agree). A new order number creates the order with the lines of its rows, in file
+//! order. An existing one is updated: its fields from the file's columns, and its lines
+//! matched by product code (the n-th row with a code updates the n-th stored line with that
+//! code; other rows add lines). Lines the file does not mention are kept.
+//!
+//! What the app derives is derived here too: the missing mandatory fields, the total, the
+//! first promised due date, the status history, production progress for confirmed orders and
+//! the search index. Statuses are taken as given: imported history is the truth.
+
+mod write;
+
+use super::fields::{parse_record, shown, text_of, Field, Layout, Parse, Values};
+use super::problems::Problem;
+use super::source::Record;
+use super::{Counts, Ctx};
+use crate::domain::enums::OrderType;
+use crate::domain::status::Status;
+use anyhow::Result;
+use rusqlite::types::Value;
+use std::collections::HashMap;
+use write::{insert, update};
+
+fn status_words() -> Vec<&'static str> {
+    <Status as strum::IntoEnumIterator>::iter()
+        .map(Status::as_str)
+        .collect()
+}
+
+/// The SPEC §5 columns in their order; the indexes below point into this list.
+pub(super) static FIELDS: [Field; 17] = [
+    Field::new("order_no", "order_no", Parse::Code).required(),
+    Field::new("customer", "customer_id", Parse::Customer),
+    Field::new("order_type", "order_type", Parse::Word(OrderType::words)).or("regular"),
+    Field::new("status", "status", Parse::Word(status_words)).or("inquiry"),
+    Field::new("ordered_at", "ordered_at", Parse::Stamp).required(),
+    Field::new("due_date", "due_date", Parse::Date),
+    Field::new("delivery_address", "delivery_address", Parse::Personal),
+    Field::new("currency", "currency", Parse::Currency),
+    Field::new("payment_due", "payment_due", Parse::Date),
+    Field::new("paid_at", "paid_at", Parse::Date),
+    Field::new("product_code", "product_code", Parse::Code),
+    Field::new("spec", "spec", Parse::Text),
+    Field::new("quantity", "quantity", Parse::Quantity),
+    Field::new("unit", "unit", Parse::Code),
+    Field::new("unit_price", "unit_price", Parse::Amount),
+    Field::new("missing_reason", "missing_reason", Parse::Text),
+    Field::new("notes", "notes", Parse::Text),
+];
+
+const NO: usize = 0;
+const CUSTOMER: usize = 1;
+const TYPE: usize = 2;
+const STATUS: usize = 3;
+const ORDERED: usize = 4;
+const DUE: usize = 5;
+const ADDRESS: usize = 6;
+pub(super) const CURRENCY: usize = 7;
+const PAY_DUE: usize = 8;
+const PAID: usize = 9;
+const PRODUCT: usize = 10;
+const SPEC: usize = 11;
+pub(super) const QUANTITY: usize = 12;
+const UNIT: usize = 13;
+const PRICE: usize = 14;
+const MISSING_REASON: usize = 15;
+const NOTES: usize = 16;
+
+/// The order's own fields, in the order of the `orders` columns read and written below.
+pub(super) const HEAD: [usize; 12] = [
+    NO,
+    CUSTOMER,
+    TYPE,
+    STATUS,
+    ORDERED,
+    DUE,
+    ADDRESS,
+    CURRENCY,
+    PAY_DUE,
+    PAID,
+    MISSING_REASON,
+    NOTES,
+];
+/// A line's fields, in the order of the `order_lines` columns read and written below.
+pub(super) const LINE: [usize; 5] = [PRODUCT, SPEC, QUANTITY, UNIT, PRICE];
+
+/// A line's cells as read, in LINE order; `None` where the file has no such column.
+pub(super) type LineValues = [Option<Value>; 5];
+
+fn line_values(values: &mut Values) -> LineValues {
+    LINE.map(|f| values[f].take())
+}
+
+/// Position of the quantity in LineValues.
+pub(super) const LINE_QUANTITY: usize = 2;
+
+/// All rows of one order number.
+pub(super) struct Group {
+    pub order_no: String,
+    pub first_line: u64,
+    /// The cells of the order fields on its first row, as written.
+    pub raw_head: Vec<String>,
+    /// The order fields (line fields unused).
+    pub head: Values,
+    /// Rows that carry a line: their line and the line's values (in LINE order).
+    pub lines: Vec<(u64, LineValues)>,
+}
+
+pub fn import(ctx: &mut Ctx) -> Result<Counts> {
+    let Some(layout) = ctx.header(&FIELDS)? else {
+        return Ok(Counts::default());
+    };
+    let (groups, rows) = read_groups(ctx, &layout)?;
+    let mut counts = Counts {
+        rows,
+        ..Counts::default()
+    };
+    if !ctx.problems.is_empty() {
+        return Ok(counts);
+    }
+    for group in groups {
+        match ctx.refs.order(ctx.conn, &group.order_no)? {
+            None => insert(ctx, &group, &mut counts)?,
+            Some(id) => update(ctx, &layout, id, &group, &mut counts)?,
+        }
+    }
+    Ok(counts)
+}
+
+fn has_value(v: &Option<Value>) -> bool {
+    matches!(v, Some(v) if *v != Value::Null)
+}
+
+fn read_groups(ctx: &mut Ctx, layout: &Layout) -> Result<(Vec<Group>, usize)> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut rows = 0;
+    let mut record = Record::default();
+    while ctx.source.next_record(&mut record)? {
+        if record.is_blank() {
+            continue;
+        }
+        rows += 1;
+        let line = record.line;
+        let before = ctx.problems.count();
+        // A later row of an order usually repeats its fields word for word: then only its
+        // line needs reading.
+        let known = index
+            .get(layout.text(&record, NO).trim())
+            .copied()
+            .filter(|&g| {
+                HEAD.iter()
+                    .zip(&groups[g].raw_head)
+                    .all(|(&f, raw)| layout.text(&record, f) == raw)
+            });
+        let only = known.map(|_| &LINE[..]);
+        let Some(mut values) = parse_record(
+            ctx.conn,
+            &mut ctx.refs,
+            &FIELDS,
+            layout,
+            &record,
+            &mut ctx.problems,
+            only,
+        )?
+        else {
+            continue;
+        };
+        let clean = ctx.problems.count() == before;
+        let has_line = LINE.iter().any(|&f| has_value(&values[f]));
+        if has_line && clean && values[QUANTITY] == Some(Value::Null) {
+            ctx.problems
+                .add(line, FIELDS[QUANTITY].column, Problem::Required);
+        }
+        if let Some(g) = known {
+            if has_line {
+                groups[g].lines.push((line, line_values(&mut values)));
+            }
+            continue;
+        }
+        let Some(order_no) = text_of(&values[NO]).map(str::to_string) else {
+            continue;
+        };
+        match index.get(&order_no) {
+            None => {
+                index.insert(order_no.clone(), groups.len());
+                groups.push(Group {
+                    order_no,
+                    first_line: line,
+                    raw_head: HEAD
+                        .iter()
+                        .map(|&f| layout.text(&record, f).to_string())
+                        .collect(),
+                    lines: if has_line {
+                        vec![(line, line_values(&mut values))]
+                    } else {
+                        Vec::new()
+                    },
+                    head: values,
+                });
+            }
+            Some(&g) => {
+                let group = &mut groups[g];
+                if clean {
+                    for f in HEAD {
+                        if values[f] != group.head[f] {
+                            ctx.problems.add(
+                                line,
+                                FIELDS[f].column,
+                                Problem::OrderDiffers {
+                                    order: order_no.clone(),
+                                    line: group.first_line,
+                                    value: group.head[f].as_ref().map(shown).unwrap_or_default(),
+                                },
+                            );
+                        }
+                    }
+                }
+                if has_line {
+                    group.lines.push((line, line_values(&mut values)));
+                }
+            }
+        }
+    }
+    Ok((groups, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::Kind;
+
+    #[test]
+    fn the_fields_are_the_spec_columns_in_order() {
+        let columns: Vec<&str> = FIELDS.iter().map(|f| f.column).collect();
+        assert_eq!(columns, Kind::Orders.columns());
+        let mut all: Vec<usize> = HEAD.iter().chain(LINE.iter()).copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..FIELDS.len()).collect::<Vec<_>>());
+    }
+}
