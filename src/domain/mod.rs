@@ -6,5 +6,6 @@ pub mod kpi;
 pub mod mask;
 pub mod money;
 pub mod order;
+pub mod risk;
 pub mod status;
 pub mod time;

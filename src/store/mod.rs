@@ -5,6 +5,7 @@ pub mod audit;
 pub mod complaints;
 pub mod customers;
 pub mod delivery;
+pub mod followups;
 pub mod list;
 pub mod orders;
 pub mod schema;
