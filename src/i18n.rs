@@ -106,13 +106,35 @@ fn build(lang: Lang) -> Table {
     }
 }
 
+/// The table in use: the one chosen at start (in tests, the one this thread asked for).
+fn table() -> &'static Table {
+    #[cfg(test)]
+    if let Some(lang) = TEST_LANG.with(std::cell::Cell::get) {
+        static TEST_TABLES: [OnceLock<Table>; 2] = [OnceLock::new(), OnceLock::new()];
+        return TEST_TABLES[lang as usize].get_or_init(|| build(lang));
+    }
+    TABLE.get_or_init(|| build(Lang::En))
+}
+
+#[cfg(test)]
+thread_local! {
+    static TEST_LANG: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// Tests only: this thread's strings in `lang`, whatever the rest of the process uses, so
+/// one test run can draw screens in both languages.
+#[cfg(test)]
+pub fn use_in_this_thread(lang: Lang) {
+    TEST_LANG.with(|c| c.set(Some(lang)));
+}
+
 pub fn lang() -> Lang {
-    TABLE.get_or_init(|| build(Lang::En)).lang
+    table().lang
 }
 
 /// The text for `key` in the chosen language (English, then the key itself, when missing).
 pub fn t(key: &str) -> &'static str {
-    let table = TABLE.get_or_init(|| build(Lang::En));
+    let table = table();
     table
         .strings
         .get(key)

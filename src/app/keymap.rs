@@ -53,6 +53,9 @@ pub enum Action {
     AddLine,
     DeleteLine,
     Close,
+    FollowUp,
+    NewFollowup,
+    CompleteFollowup,
 }
 
 /// Groups of bindings that are active together.
@@ -65,6 +68,7 @@ pub enum Section {
     List,
     Orders,
     Form,
+    Today,
 }
 
 /// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
@@ -102,7 +106,7 @@ pub enum KeymapError {
     BadKey(String),
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
-    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form)")]
+    #[error("unknown keymap section [keys.{0}] (sections: global, list, orders, form, today)")]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
     Conflict {
@@ -209,6 +213,7 @@ impl fmt::Display for Key {
 /// Which sections are live together; a key may appear once across them.
 pub const LIST_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Orders];
 pub const FORM_SCREEN: &[Section] = &[Section::Form];
+pub const TODAY_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Today];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -263,6 +268,7 @@ impl Keymap {
         map.check(LIST_SCREEN)?;
         map.check(&[Section::Global, Section::List])?;
         map.check(FORM_SCREEN)?;
+        map.check(TODAY_SCREEN)?;
         Ok(map)
     }
 

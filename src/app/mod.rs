@@ -3,6 +3,7 @@
 
 #[cfg(test)]
 pub mod fixture;
+pub mod followup;
 pub mod form;
 pub mod input;
 pub mod keymap;
@@ -12,6 +13,7 @@ mod overlays;
 pub mod palette;
 pub mod run;
 pub mod tab;
+pub mod today;
 
 use crate::config::Config;
 use crate::domain::status::Status;
@@ -22,14 +24,16 @@ use crate::store::customers::CustomerRow;
 use crate::store::orders::{OrderDetail, OrderRow, StatusRequest};
 use crate::store::shipments::ShipmentRow;
 use crate::store::summary::{self, MonthSummary};
-use crate::store::today::{reminders, Reminder, ResponseWindows, Target};
+use crate::store::today::ResponseWindows;
 use crate::store::Store;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use followup::FollowupForm;
 use form::OrderForm;
 use input::TextInput;
 use keymap::{Action, Key, Keymap, Section};
 use list::{ListOps, ListView};
 use tab::Tab;
+use today::TodayView;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Level {
@@ -78,6 +82,8 @@ pub enum Mode {
         input: TextInput,
     },
     Confirm(Confirm),
+    /// The follow-up form (`n` on Today, `F` on any record).
+    Followup(FollowupForm),
 }
 
 pub struct App {
@@ -93,11 +99,10 @@ pub struct App {
     pub detail: Option<OrderDetail>,
     pub detail_scroll: u16,
     pub form: Option<OrderForm>,
-    pub today: Vec<Reminder>,
+    pub today: TodayView,
     /// The Reports tab: the chosen month and the one before, computed when shown.
     pub report_month: chrono::NaiveDate,
     pub report: Option<(MonthSummary, MonthSummary)>,
-    pub today_cursor: usize,
     pub message: Option<(Level, String)>,
     /// The last status change, for the footer's stage-message hint.
     pub last_change: Option<Status>,
@@ -128,10 +133,9 @@ impl App {
             detail: None,
             detail_scroll: 0,
             form: None,
-            today: Vec::new(),
+            today: TodayView::default(),
             report_month: crate::domain::time::today(),
             report: None,
-            today_cursor: 0,
             message: None,
             last_change: None,
             running: true,
@@ -150,7 +154,11 @@ impl App {
             Tab::Customers => self.customers.resize(conn, list_height),
             Tab::Shipments => self.shipments.resize(conn, list_height),
             Tab::Complaints => self.complaints.resize(conn, list_height),
-            Tab::Today | Tab::Reports => Ok(()),
+            Tab::Today => {
+                self.today.fit(today::items_height(list_height));
+                Ok(())
+            }
+            Tab::Reports => Ok(()),
         };
         self.report(r);
     }
@@ -177,7 +185,7 @@ impl App {
             Tab::Customers => self.customers.count_now(conn),
             Tab::Shipments => self.shipments.count_now(conn),
             Tab::Complaints => self.complaints.count_now(conn),
-            Tab::Today => reminders(conn, self.windows).map(|r| self.today = r),
+            Tab::Today => self.today.load(conn, self.windows),
             Tab::Reports => {
                 let (start, _) = summary::month_bounds(self.report_month);
                 let previous = start - chrono::Duration::days(1);
@@ -206,6 +214,8 @@ impl App {
             keymap::FORM_SCREEN
         } else if self.tab == Tab::Orders {
             keymap::LIST_SCREEN
+        } else if self.tab == Tab::Today {
+            keymap::TODAY_SCREEN
         } else {
             &[Section::Global, Section::List]
         }
@@ -258,6 +268,7 @@ impl App {
             } => self.status_menu_key(ids, when, editing_when, &key),
             Mode::Prompt { prompt, input } => self.prompt_key(prompt, input, &key),
             Mode::Confirm(c) => self.confirm_key(c, &key),
+            Mode::Followup(form) => self.followup_key(form, &key),
         };
     }
 
@@ -370,7 +381,12 @@ impl App {
                     };
                 }
             }
-            Action::Undo => self.undo()?,
+            Action::Undo => {
+                self.undo()?;
+                self.refresh_today()?;
+            }
+            Action::FollowUp | Action::NewFollowup => self.start_followup(),
+            Action::CompleteFollowup => self.complete_followup()?,
             Action::Save
             | Action::NextField
             | Action::PrevField
@@ -397,13 +413,8 @@ impl App {
 
     fn move_cursor(&mut self, action: Action) -> AppResult {
         if self.tab == Tab::Today {
-            let n = self.today.len();
-            self.today_cursor = match action {
-                Action::Down => (self.today_cursor + 1).min(n.saturating_sub(1)),
-                Action::Up => self.today_cursor.saturating_sub(1),
-                Action::Top | Action::PageUp => 0,
-                _ => n.saturating_sub(1),
-            };
+            self.today
+                .move_cursor(action, today::items_height(self.list_height));
             return Ok(());
         }
         self.with_list(|l, c| match action {
@@ -418,23 +429,6 @@ impl App {
             self.open_detail()?;
         }
         Ok(())
-    }
-
-    fn jump_from_today(&mut self) -> AppResult {
-        let Some(r) = self.today.get(self.today_cursor) else {
-            return Ok(());
-        };
-        let (tab, key) = match r.target {
-            Target::Orders(k) => (Tab::Orders, k),
-            Target::Shipments(k) => (Tab::Shipments, k),
-            Target::Complaints(k) => (Tab::Complaints, k),
-        };
-        self.switch(tab);
-        self.with_list(|l, c| {
-            l.clear_filters();
-            l.toggle_filter_key(key);
-            l.reset(c)
-        })
     }
 }
 

@@ -107,14 +107,22 @@ pub fn export_csv(
     Ok(rows)
 }
 
-/// Exports to a file: written beside it under a temporary name, readable by the owner only,
-/// and renamed into place only when complete, so a failure never leaves half a file.
+/// Exports to a file (see `write_atomically`).
 pub fn export_to_path(
     store: &mut Store,
     kind: Kind,
     path: &std::path::Path,
     opts: &ExportOptions,
 ) -> anyhow::Result<usize> {
+    write_atomically(path, |out| export_csv(store, kind, out, opts))
+}
+
+/// Writes a file beside its final place under a temporary name, readable by the owner only,
+/// and renames it into place only when complete, so a failure never leaves half a file.
+pub fn write_atomically<T>(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let tmp = path.with_extension("partial");
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -124,11 +132,11 @@ pub fn export_to_path(
         .open(&tmp)
         .with_context(|| format!("cannot write {}", tmp.display()))?;
     let mut out = std::io::BufWriter::new(file);
-    let result = export_csv(store, kind, &mut out, opts).and_then(|rows| {
+    let result = write(&mut out).and_then(|value| {
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(rows)
+        Ok(value)
     });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

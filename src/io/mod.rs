@@ -5,9 +5,12 @@
 pub mod check;
 pub mod export;
 pub mod kinds;
+pub mod reminders;
+pub mod review;
 
 pub use check::{check, CheckReport};
 pub use export::{
-    export_csv, export_to_path, for_each_row, mark_for_export, record_export, ExportOptions,
+    export_csv, export_to_path, for_each_row, mark_for_export, record_export, write_atomically,
+    ExportOptions,
 };
 pub use kinds::Kind;

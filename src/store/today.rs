@@ -5,7 +5,7 @@ mod items;
 mod review;
 mod risk;
 
-pub use items::{build, Detail, Item, KindItems, Subject};
+pub use items::{build, kind_items, Detail, Item, KindItems, Subject};
 pub use review::{bottlenecks, Bottleneck};
 pub use risk::{high_risk, RiskyOrder};
 

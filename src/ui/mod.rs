@@ -6,6 +6,7 @@ mod popups;
 mod tables;
 mod theme;
 mod today;
+mod today_tab;
 
 use crate::app::keymap::Action;
 use crate::app::tab::Tab;
@@ -59,7 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Tab::Customers => tables::customers(frame, &app.customers, body),
             Tab::Shipments => tables::shipments(frame, &app.shipments, body),
             Tab::Complaints => tables::complaints(frame, &app.complaints, app.windows, body),
-            Tab::Today => today::draw(frame, app, body),
+            Tab::Today => today_tab::draw(frame, app, body),
             Tab::Reports => today::reports(frame, app, body),
         }
     }
@@ -117,6 +118,7 @@ fn footer_actions(app: &App) -> Vec<Action> {
                 CancelOrder,
                 Undo,
                 Edit,
+                FollowUp,
                 Down,
                 Up,
                 Back,
@@ -134,13 +136,24 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Filter,
             New,
             Edit,
+            FollowUp,
             Sort,
             Palette,
             Quit,
         ],
-        Tab::Today => vec![Down, Up, Open, NextTab, Palette, Quit],
+        Tab::Today => vec![
+            Open,
+            CompleteFollowup,
+            NewFollowup,
+            Undo,
+            Down,
+            Up,
+            NextTab,
+            Palette,
+            Quit,
+        ],
         Tab::Reports => vec![PrevMonth, NextMonth, NextTab, Palette, Quit],
-        _ => vec![Search, Filter, Sort, Mark, NextTab, Palette, Quit],
+        _ => vec![Search, Filter, Sort, Mark, FollowUp, NextTab, Palette, Quit],
     }
 }
 

@@ -113,24 +113,38 @@ pub fn build(
     let tx = conn
         .unchecked_transaction()
         .doing("reading what needs you today")?;
-    let mut out = Vec::with_capacity(KINDS.len());
-    for (kind, target) in KINDS {
-        let limit = limit(kind);
-        let (items, counted) = items_of(&tx, kind, windows, ctx, limit)?;
-        let count = match counted {
-            Some(n) => n,
-            // A short list is the whole list; only a full one needs counting.
-            None if limit.is_none_or(|l| items.len() < l) => items.len() as u64,
-            None => count_kind(&tx, kind, *target, windows, ctx)?,
-        };
-        out.push(KindItems {
-            kind,
-            target: *target,
-            count,
-            items,
-        });
-    }
-    Ok(out)
+    KINDS
+        .iter()
+        .map(|(kind, _)| kind_items(&tx, kind, windows, ctx, limit(kind)))
+        .collect()
+}
+
+/// One kind of reminder (a name of `KINDS`) with its count and up to `limit` items.
+pub fn kind_items(
+    conn: &Connection,
+    kind: &'static str,
+    windows: ResponseWindows,
+    ctx: &ListContext,
+    limit: Option<usize>,
+) -> Result<KindItems> {
+    let target = KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, t)| *t)
+        .unwrap_or(Target::Orders(""));
+    let (items, counted) = items_of(conn, kind, windows, ctx, limit)?;
+    let count = match counted {
+        Some(n) => n,
+        // A short list is the whole list; only a full one needs counting.
+        None if limit.is_none_or(|l| items.len() < l) => items.len() as u64,
+        None => count_kind(conn, kind, target, windows, ctx)?,
+    };
+    Ok(KindItems {
+        kind,
+        target,
+        count,
+        items,
+    })
 }
 
 fn sql_limit(limit: Option<usize>) -> i64 {
