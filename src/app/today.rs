@@ -52,18 +52,23 @@ pub struct TodayView {
     /// those of that moment.
     pub now: i64,
     pub day: chrono::NaiveDate,
+    /// Shown as built; false once asked to rebuild (the old list stays until then).
     built: bool,
+    /// What the list was built from: the data's version and the minute. Coming back to
+    /// Today with both unchanged reuses it, cursor and all.
+    stamp: Option<(i64, i64, i64)>,
 }
 
 impl TodayView {
-    /// Not built yet (it is built after the first frame).
+    /// Not built yet, or asked to rebuild (which happens after the next frame).
     pub fn is_empty(&self) -> bool {
         !self.built
     }
 
-    /// Forgets the list, so it is built afresh when next shown.
+    /// Asks for the list to be built again when next shown; it is kept, with its cursor,
+    /// when nothing changed meanwhile.
     pub fn clear(&mut self) {
-        *self = TodayView::default();
+        self.built = false;
     }
 
     pub fn load(&mut self, conn: &Connection, windows: ResponseWindows) -> AppResult {
@@ -77,7 +82,17 @@ impl TodayView {
         windows: ResponseWindows,
         ctx: &ListContext,
     ) -> AppResult {
+        let stamp = (
+            data_version(conn)?,
+            conn.total_changes() as i64,
+            ctx.now / 60,
+        );
+        if self.stamp == Some(stamp) && !self.kinds.is_empty() {
+            self.built = true;
+            return Ok(());
+        }
         let kinds = build(conn, windows, ctx, &|_| Some(ITEM_LIMIT))?;
+        self.stamp = Some(stamp);
         self.now = ctx.now;
         self.day = crate::io::review::context_day(ctx);
         self.set(kinds);
@@ -144,6 +159,13 @@ impl TodayView {
         }
         self.offset = self.offset.min(self.rows.len().saturating_sub(height));
     }
+}
+
+/// Changes whenever another connection commits (this one's own changes are counted by
+/// `total_changes`).
+fn data_version(conn: &Connection) -> crate::store::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+        .doing("reading the data version")
 }
 
 /// The Orders/Shipments/Complaints tab and filter behind a kind.
@@ -431,6 +453,30 @@ mod tests {
         key(&mut app, KeyCode::Enter);
         assert_eq!(app.tab, Tab::Customers, "a follow-up about a customer");
         assert_eq!(app.customers.selected().unwrap().code, "C002");
+    }
+
+    #[test]
+    fn coming_back_keeps_the_place_unless_something_changed() {
+        let mut app = fixture::today_app();
+        key(&mut app, KeyCode::Char('5'));
+        app.do_deferred_work();
+        cursor_on(&mut app, "SO-20260101-006");
+        let at = app.today.cursor;
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.tab, Tab::Orders);
+        key(&mut app, KeyCode::Char('5'));
+        assert!(app.has_deferred_work());
+        app.do_deferred_work();
+        assert_eq!(app.today.cursor, at, "same line, nothing changed");
+        app.store
+            .conn()
+            .execute("UPDATE followups SET done_at = 1", [])
+            .unwrap();
+        key(&mut app, KeyCode::Char('1'));
+        key(&mut app, KeyCode::Char('5'));
+        app.do_deferred_work();
+        let followups = app.today.kinds.iter().find(|k| k.kind == "followups_due");
+        assert_eq!(followups.unwrap().count, 0, "rebuilt after a change");
     }
 
     #[test]

@@ -23,7 +23,7 @@ const WHEN: usize = 16;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let view = &app.today;
-    if view.is_empty() {
+    if view.is_empty() && view.kinds.is_empty() {
         frame.render_widget(
             Paragraph::new(t("ui.loading")).block(pane(t("tab.today").into())),
             area,
