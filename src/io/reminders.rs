@@ -273,10 +273,12 @@ pub fn remind_text(
     }
     for k in kinds {
         out.push('\n');
-        out.push_str(&heading(&format!(
-            "{}: {}",
-            t(&format!("today.{}", k.kind)),
-            thousands(k.count)
+        out.push_str(&heading(&tf(
+            "remind.kind",
+            &[
+                ("kind", &t(&format!("today.{}", k.kind))),
+                ("count", &thousands(k.count)),
+            ],
         )));
         out.push('\n');
         let texts: Vec<ItemText> = k.items.iter().map(|i| describe(i, now, today)).collect();

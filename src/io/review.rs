@@ -189,7 +189,13 @@ pub fn gather(
 pub fn text(r: &Review) -> String {
     let mut out = format!("{}\n{}\n", r.title, r.generated);
     for s in &r.sections {
-        out.push_str(&format!("\n{} ({})\n", s.title, s.count));
+        out.push_str(&format!(
+            "\n{}\n",
+            tf(
+                "review.section",
+                &[("title", &s.title), ("count", &s.count)]
+            )
+        ));
         if s.rows.is_empty() {
             out.push_str(&format!("  {}\n", t("review.none")));
             continue;
