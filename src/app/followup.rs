@@ -1,11 +1,16 @@
-//! The small follow-up form: what, when, and the order or customer it is about. Nothing is
-//! saved until all three are valid.
+//! The small follow-up form: what, when, and the order or customer it is about, opened with
+//! `n` on Today and `F` on any record. Nothing is saved until all three are valid.
 
 use super::input::TextInput;
-use crate::domain::time::{format_date, parse_stamp, today};
-use crate::i18n::t;
-use crate::store::followups::{About, NewFollowup};
-use crossterm::event::KeyEvent;
+use super::tab::Tab;
+use super::{App, Level, Mode};
+use crate::domain::time::{format_date, format_stamp_short, parse_stamp, today};
+use crate::i18n::{t, tf};
+use crate::store::followups::{self, About, NewFollowup};
+use crate::store::today::Detail;
+use crate::store::undo::Change;
+use crate::store::Context;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The fields, in order; each is `followup.<name>` in the string table.
 pub const FIELDS: [&str; 3] = ["text", "due", "about"];
@@ -80,6 +85,115 @@ impl FollowupForm {
             due_at: due?,
             text,
         })
+    }
+}
+
+impl App {
+    /// What a new follow-up on the current record is about: an order no., else a customer.
+    fn followup_subject(&self) -> String {
+        match self.tab {
+            Tab::Orders => match &self.detail {
+                Some(d) => d.draft.order_no.clone(),
+                None => self
+                    .orders
+                    .selected()
+                    .map(|r| r.order_no.clone())
+                    .unwrap_or_default(),
+            },
+            Tab::Customers => self
+                .customers
+                .selected()
+                .map(|r| r.code.clone())
+                .unwrap_or_default(),
+            Tab::Shipments => self
+                .shipments
+                .selected()
+                .map(|r| r.order_no.clone())
+                .unwrap_or_default(),
+            Tab::Complaints => self
+                .complaints
+                .selected()
+                .map(|r| {
+                    if r.order_no.is_empty() {
+                        r.customer.clone()
+                    } else {
+                        r.order_no.clone()
+                    }
+                })
+                .unwrap_or_default(),
+            Tab::Today => {
+                let Some(item) = self.today.selected().and_then(|r| self.today.item(r)) else {
+                    return String::new();
+                };
+                match &item.detail {
+                    Detail::Shipment { order_no, .. } => order_no.clone(),
+                    Detail::Complaint { order_no, .. } if !order_no.is_empty() => order_no.clone(),
+                    Detail::Complaint { .. } => item.customer.clone(),
+                    _ => item.what.clone(),
+                }
+            }
+            Tab::Reports => String::new(),
+        }
+    }
+
+    /// `n` on Today, `F` on any record: the follow-up form.
+    pub(super) fn start_followup(&mut self) {
+        self.mode = Mode::Followup(FollowupForm::new(&self.followup_subject()));
+    }
+
+    pub(super) fn followup_key(&mut self, mut form: FollowupForm, key: &KeyEvent) -> Mode {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc if form.dirty && !form.discarding => {
+                form.discarding = true;
+                Mode::Followup(form)
+            }
+            KeyCode::Esc => Mode::Normal,
+            KeyCode::Tab | KeyCode::Down => {
+                form.next(1);
+                Mode::Followup(form)
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                form.next(-1);
+                Mode::Followup(form)
+            }
+            KeyCode::Enter => self.save_followup(form),
+            KeyCode::Char('s') if ctrl => self.save_followup(form),
+            _ => {
+                form.type_key(key);
+                Mode::Followup(form)
+            }
+        }
+    }
+
+    fn save_followup(&mut self, mut form: FollowupForm) -> Mode {
+        let conn = self.store.conn();
+        let find = |text: &str| followups::find_about(conn, text).ok().flatten();
+        let Some(new) = form.validate(&find) else {
+            return Mode::Followup(form);
+        };
+        let saved = (|| -> crate::store::Result<()> {
+            let tx = self.store.begin()?;
+            let mut change = Change::new("new follow-up");
+            followups::create(&tx, &mut change, &new)?;
+            change.record(&tx)?;
+            tx.commit().doing("saving the follow-up")
+        })();
+        match saved {
+            Ok(()) => {
+                self.info(tf(
+                    "followup.saved",
+                    &[("when", &format_stamp_short(new.due_at))],
+                ));
+                let r = self.refresh_today();
+                self.report(r);
+                Mode::Normal
+            }
+            Err(e) => {
+                self.message = Some((Level::Error, e.to_string()));
+                Mode::Followup(form)
+            }
+        }
     }
 }
 

@@ -1,13 +1,12 @@
 //! The Today tab: every kind of reminder with its count, and under each its first items,
 //! most urgent first. `Enter` on an item shows that record; on a heading (or its "… and N
-//! more" line), the whole filtered list. Follow-ups are created here with `n` (and with `F`
-//! on any record) and completed with `c`.
+//! more" line), the whole filtered list. `c` completes the follow-up under the cursor (the
+//! follow-up form is in `followup`).
 
-use super::followup::FollowupForm;
 use super::keymap::Action;
 use super::tab::Tab;
-use super::{App, AppResult, Level, Mode};
-use crate::domain::time::{format_stamp_short, now};
+use super::{App, AppResult, Level};
+use crate::domain::time::now;
 use crate::i18n::{t, tf};
 use crate::store::followups;
 use crate::store::list::ListContext;
@@ -15,7 +14,6 @@ use crate::store::orders;
 use crate::store::today::{build, Detail, Item, KindItems, ResponseWindows, Subject, Target};
 use crate::store::undo::Change;
 use crate::store::Context;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rusqlite::Connection;
 
 /// Items shown per kind; the rest are counted and one `Enter` away.
@@ -94,7 +92,7 @@ impl TodayView {
         let kinds = build(conn, windows, ctx, &|_| Some(ITEM_LIMIT))?;
         self.stamp = Some(stamp);
         self.now = ctx.now;
-        self.day = crate::io::review::context_day(ctx);
+        self.day = ctx.day();
         self.set(kinds);
         Ok(())
     }
@@ -246,113 +244,6 @@ impl App {
         Ok(())
     }
 
-    /// What a new follow-up on the current record is about: an order no., else a customer.
-    fn followup_subject(&self) -> String {
-        match self.tab {
-            Tab::Orders => match &self.detail {
-                Some(d) => d.draft.order_no.clone(),
-                None => self
-                    .orders
-                    .selected()
-                    .map(|r| r.order_no.clone())
-                    .unwrap_or_default(),
-            },
-            Tab::Customers => self
-                .customers
-                .selected()
-                .map(|r| r.code.clone())
-                .unwrap_or_default(),
-            Tab::Shipments => self
-                .shipments
-                .selected()
-                .map(|r| r.order_no.clone())
-                .unwrap_or_default(),
-            Tab::Complaints => self
-                .complaints
-                .selected()
-                .map(|r| {
-                    if r.order_no.is_empty() {
-                        r.customer.clone()
-                    } else {
-                        r.order_no.clone()
-                    }
-                })
-                .unwrap_or_default(),
-            Tab::Today => {
-                let Some(item) = self.today.selected().and_then(|r| self.today.item(r)) else {
-                    return String::new();
-                };
-                match &item.detail {
-                    Detail::Shipment { order_no, .. } => order_no.clone(),
-                    Detail::Complaint { order_no, .. } if !order_no.is_empty() => order_no.clone(),
-                    Detail::Complaint { .. } => item.customer.clone(),
-                    _ => item.what.clone(),
-                }
-            }
-            Tab::Reports => String::new(),
-        }
-    }
-
-    /// `n` on Today, `F` on any record: the follow-up form.
-    pub(super) fn start_followup(&mut self) {
-        self.mode = Mode::Followup(FollowupForm::new(&self.followup_subject()));
-    }
-
-    pub(super) fn followup_key(&mut self, mut form: FollowupForm, key: &KeyEvent) -> Mode {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc if form.dirty && !form.discarding => {
-                form.discarding = true;
-                Mode::Followup(form)
-            }
-            KeyCode::Esc => Mode::Normal,
-            KeyCode::Tab | KeyCode::Down => {
-                form.next(1);
-                Mode::Followup(form)
-            }
-            KeyCode::BackTab | KeyCode::Up => {
-                form.next(-1);
-                Mode::Followup(form)
-            }
-            KeyCode::Enter => self.save_followup(form),
-            KeyCode::Char('s') if ctrl => self.save_followup(form),
-            _ => {
-                form.type_key(key);
-                Mode::Followup(form)
-            }
-        }
-    }
-
-    fn save_followup(&mut self, mut form: FollowupForm) -> Mode {
-        let conn = self.store.conn();
-        let find = |text: &str| followups::find_about(conn, text).ok().flatten();
-        let Some(new) = form.validate(&find) else {
-            return Mode::Followup(form);
-        };
-        let saved = (|| -> crate::store::Result<()> {
-            let tx = self.store.begin()?;
-            let mut change = Change::new("new follow-up");
-            followups::create(&tx, &mut change, &new)?;
-            change.record(&tx)?;
-            tx.commit().doing("saving the follow-up")
-        })();
-        match saved {
-            Ok(()) => {
-                self.info(tf(
-                    "followup.saved",
-                    &[("when", &format_stamp_short(new.due_at))],
-                ));
-                let r = self.refresh_today();
-                self.report(r);
-                Mode::Normal
-            }
-            Err(e) => {
-                self.message = Some((Level::Error, e.to_string()));
-                Mode::Followup(form)
-            }
-        }
-    }
-
     /// `c` on Today: the follow-up under the cursor is done.
     pub(super) fn complete_followup(&mut self) -> AppResult {
         let item = self.today.selected().and_then(|r| self.today.item(r));
@@ -388,6 +279,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::app::fixture;
+    use crate::app::Mode;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn key(app: &mut App, code: KeyCode) {

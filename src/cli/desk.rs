@@ -3,7 +3,7 @@
 use super::{open_existing, ReviewFormat};
 use crate::config::Config;
 use crate::io::reminders::{remind_limit, remind_text};
-use crate::io::review::{self, context_day};
+use crate::io::review;
 use crate::store::list::ListContext;
 use crate::store::today::{build, ResponseWindows};
 use anyhow::Context as _;
@@ -42,7 +42,7 @@ pub fn remind(db: PathBuf, config: &Config) -> anyhow::Result<ExitCode> {
             s.to_string()
         }
     };
-    print(&remind_text(&kinds, ctx.now, context_day(&ctx), &heading))?;
+    print(&remind_text(&kinds, ctx.now, ctx.day(), &heading))?;
     Ok(ExitCode::SUCCESS)
 }
 

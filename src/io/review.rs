@@ -8,7 +8,6 @@ use crate::i18n::{lang, t, tf, Lang};
 use crate::store::list::ListContext;
 use crate::store::today::{bottlenecks, kind_items, Detail, ResponseWindows};
 use crate::store::Context;
-use chrono::NaiveDate;
 use unicode_width::UnicodeWidthStr;
 
 const PAGE: &str = include_str!("../../assets/review.html");
@@ -49,7 +48,7 @@ pub fn gather(
     ctx: &ListContext,
 ) -> crate::store::Result<Review> {
     let now = ctx.now;
-    let today = context_day(ctx);
+    let today = ctx.day();
     let tx = conn
         .unchecked_transaction()
         .doing("reading the weekly review")?;
@@ -271,11 +270,6 @@ pub fn html(r: &Review) -> anyhow::Result<String> {
         lang => lang,
         none => t("review.none"),
     })?)
-}
-
-/// `today` for a context, for callers that hold only the context.
-pub fn context_day(ctx: &ListContext) -> NaiveDate {
-    crate::domain::time::parse_date(&ctx.today).unwrap_or_else(|_| crate::domain::time::today())
 }
 
 #[cfg(test)]

@@ -41,6 +41,12 @@ impl ListContext {
             now: crate::domain::time::now(),
         }
     }
+
+    /// `today` as a date.
+    pub fn day(&self) -> chrono::NaiveDate {
+        crate::domain::time::parse_date(&self.today)
+            .unwrap_or_else(|_| crate::domain::time::today())
+    }
 }
 
 /// A search as a SQL condition with its own named parameters.

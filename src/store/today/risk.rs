@@ -8,7 +8,6 @@ use super::order_filter_sql;
 use crate::domain::enums::ExceptionKind;
 use crate::domain::risk::{RiskFacts, RiskReason};
 use crate::domain::status::Status;
-use crate::domain::time::parse_date;
 use chrono::NaiveDate;
 use std::str::FromStr;
 
@@ -45,7 +44,7 @@ pub fn high_risk(
          FROM hr JOIN orders o ON o.id = hr.id LEFT JOIN customers c ON c.id = o.customer_id \
          ORDER BY hr.due, hr.id"
     );
-    let today = parse_date(&ctx.today).unwrap_or_else(|_| crate::domain::time::today());
+    let today = ctx.day();
     let limit = limit.map_or(-1, |l| l as i64);
     let mut total = 0;
     let rows = query(conn, &sql, ctx, limit, |r| {
