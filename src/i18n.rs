@@ -143,7 +143,15 @@ pub mod test_lang {
             ZH.with(|z| z.set(false));
         }
     }
+
+    /// This thread's strings in `lang` from now on, whatever the rest of the process uses.
+    pub fn use_in_this_thread(lang: super::Lang) {
+        ZH.with(|z| z.set(lang == super::Lang::Zh));
+    }
 }
+
+#[cfg(test)]
+pub use test_lang::use_in_this_thread;
 
 pub fn lang() -> Lang {
     table().lang

@@ -239,3 +239,57 @@ pub fn report_app() -> App {
     app.prepare(20);
     app
 }
+
+/// The moment the Today fixture is seen from: 2026-03-10 12:00 UTC.
+pub const TODAY_NOW: i64 = 1_773_144_000;
+
+pub fn today_context() -> crate::store::list::ListContext {
+    crate::store::list::ListContext {
+        today: "2026-03-10".into(),
+        week_end: "2026-03-17".into(),
+        now: TODAY_NOW,
+    }
+}
+
+/// `app(9)` with something of most kinds of reminder, seen from `TODAY_NOW`, on the Today
+/// tab. Every moment is at noon UTC, so local dates are the same in any usual time zone.
+pub fn today_app() -> App {
+    const H: i64 = 3_600;
+    const D: i64 = 86_400;
+    let mut app = app(9);
+    app.store
+        .conn()
+        .execute_batch(&format!(
+            "
+UPDATE orders SET status_changed_at = {recent};
+UPDATE orders SET status_changed_at = {t20} WHERE id = 2;
+UPDATE orders SET due_date = '2026-03-12' WHERE id = 3;
+UPDATE orders SET due_date = '2026-03-01', payment_due = '2026-03-08' WHERE id = 6;
+UPDATE orders SET status = 'shipped', due_date = '2026-03-09' WHERE id = 9;
+UPDATE orders SET missing = 'due_date,delivery_address' WHERE id = 1;
+INSERT INTO production (order_id, stage, planned_finish, percent_complete, updated_at)
+VALUES (3, 'producing', '2026-03-05', 40, 0);
+INSERT INTO shipments (order_id, carrier, waybill_no, eta) VALUES (9, 'SF Express', 'SF1234567890', {eta});
+INSERT INTO complaints (complaint_no, customer_id, order_id, type, severity, opened_at) VALUES
+ ('K-0001', 1, 3, 'quality', 'urgent', {k1}),
+ ('K-0002', 2, NULL, 'delivery_delay', 'normal', {k2});
+INSERT INTO followups (customer_id, order_id, due_at, text, created_at) VALUES
+ (NULL, 3, {f1}, 'Call about the carton 纸箱', 0),
+ (2, NULL, {f2}, 'Send the new price list', 0);
+",
+            recent = TODAY_NOW - H,
+            t20 = TODAY_NOW - 20 * D,
+            eta = TODAY_NOW - 3 * D,
+            k1 = TODAY_NOW - 5 * H,
+            k2 = TODAY_NOW - 2 * H,
+            f1 = TODAY_NOW - H,
+            f2 = TODAY_NOW + 3 * H,
+        ))
+        .expect("today fixture");
+    app.tab = super::tab::Tab::Today;
+    let windows = app.windows;
+    app.today
+        .load_at(app.store.conn(), windows, &today_context())
+        .expect("today");
+    app
+}

@@ -78,6 +78,9 @@ pub enum Action {
     PrevTemplate,
     ExportReportXlsx,
     ExportReportHtml,
+    FollowUp,
+    NewFollowup,
+    CompleteFollowup,
 }
 
 /// Groups of bindings that are active together.
@@ -97,6 +100,7 @@ pub enum Section {
     Form,
     Message,
     Reports,
+    Today,
 }
 
 /// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
@@ -135,7 +139,7 @@ pub enum KeymapError {
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
     #[error(
-        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, form, message)"
+        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, today, form, message)"
     )]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
@@ -272,6 +276,7 @@ pub const SHIPMENTS_SCREEN: &[Section] = &[
     Section::Shipments,
 ];
 pub const REPORTS_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Reports];
+pub const TODAY_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Today];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -331,6 +336,7 @@ impl Keymap {
         map.check(MESSAGE_SCREEN)?;
         map.check(SHIPMENTS_SCREEN)?;
         map.check(REPORTS_SCREEN)?;
+        map.check(TODAY_SCREEN)?;
         Ok(map)
     }
 

@@ -1,7 +1,9 @@
 //! A window onto a list: the rows on screen, the cursor, marks, and how many rows match.
 //! Every move asks the store for just the rows it needs (keyset paging).
 
-use crate::store::list::{count, fetch, Anchor, Key, ListContext, ListEntity, ListQuery};
+use crate::store::list::{
+    count, fetch, key_of, rows_before, Anchor, Key, ListContext, ListEntity, ListQuery,
+};
 use crate::store::Result;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
@@ -267,6 +269,29 @@ impl<T: ListEntity> ListView<T> {
         }
     }
 
+    /// Shows row `id` with the cursor on it: the window starts there (or ends with the list
+    /// when it is near the end). `false` when the query does not hold that row.
+    pub fn goto(&mut self, conn: &Connection, id: i64) -> Result<bool> {
+        let ctx = ListContext::current();
+        let Some(key) = key_of::<T>(conn, &self.query, id, &ctx)? else {
+            return Ok(false);
+        };
+        let before = rows_before::<T>(conn, &self.query, &key, &ctx)?;
+        let (mut k, mut r) = self.load(conn, Anchor::From(key), self.height)?;
+        let mut cursor = 0;
+        if k.len() < self.height {
+            let (lk, lr) = self.load(conn, Anchor::Last, self.height)?;
+            cursor = lk.iter().position(|x| x.id == id).unwrap_or(0);
+            k = lk;
+            r = lr;
+        }
+        self.offset = before.saturating_sub(cursor as u64);
+        self.total = None;
+        self.set(k, r);
+        self.cursor = cursor.min(self.rows.len().saturating_sub(1));
+        Ok(true)
+    }
+
     /// Puts the cursor on row `id` if it is in the window.
     pub fn select_id(&mut self, id: i64) -> bool {
         match self.keys.iter().position(|k| k.id == id) {
@@ -294,6 +319,7 @@ pub trait ListOps {
     fn clear_filters(&mut self);
     fn toggle_filter_key(&mut self, key: &str);
     fn select(&mut self, id: i64) -> bool;
+    fn goto(&mut self, c: &rusqlite::Connection, id: i64) -> crate::store::Result<bool>;
 }
 
 impl<T: ListEntity> ListOps for ListView<T> {
@@ -335,6 +361,10 @@ impl<T: ListEntity> ListOps for ListView<T> {
     }
     fn select(&mut self, id: i64) -> bool {
         self.select_id(id)
+    }
+
+    fn goto(&mut self, c: &rusqlite::Connection, id: i64) -> crate::store::Result<bool> {
+        ListView::goto(self, c, id)
     }
 }
 

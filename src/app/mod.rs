@@ -7,6 +7,7 @@ pub mod desk_modes;
 pub mod entity_form;
 #[cfg(test)]
 pub mod fixture;
+pub mod followup;
 pub mod form;
 pub mod input;
 pub mod keymap;
@@ -21,6 +22,7 @@ pub mod run;
 pub mod safety;
 pub mod shipping;
 pub mod tab;
+pub mod today;
 
 use crate::config::Config;
 use crate::domain::status::Status;
@@ -29,14 +31,16 @@ use crate::store::complaints::ComplaintRow;
 use crate::store::customers::CustomerRow;
 use crate::store::orders::{OrderDetail, OrderRow, StatusRequest};
 use crate::store::shipments::ShipmentRow;
-use crate::store::today::{reminders, Reminder, ResponseWindows, Target};
+use crate::store::today::ResponseWindows;
 use crate::store::Store;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use followup::FollowupForm;
 use form::OrderForm;
 use input::TextInput;
 use keymap::{Action, Key, Keymap, Section};
 use list::{ListOps, ListView};
 use tab::Tab;
+use today::TodayView;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Level {
@@ -88,6 +92,8 @@ pub enum Mode {
     Message(Box<message::MessageDraft>),
     /// The after-sales overlays (pick a department, type a resolution).
     Desk(desk_modes::DeskMode),
+    /// The follow-up form (`n` on Today, `F` on any record).
+    Followup(FollowupForm),
 }
 
 pub struct App {
@@ -107,10 +113,9 @@ pub struct App {
     pub shipping: shipping::ShippingState,
     /// The Customers and Complaints tabs' details and the after-sales forms.
     pub desk: desk::Desk,
-    pub today: Vec<Reminder>,
+    pub today: TodayView,
     /// The Reports tab: the chosen month, its figures, exports in progress.
     pub reports: reports::Reports,
-    pub today_cursor: usize,
     pub message: Option<(Level, String)>,
     /// The last status change, for the footer's stage-message hint.
     pub last_change: Option<Status>,
@@ -154,9 +159,8 @@ impl App {
             form: None,
             shipping: shipping::ShippingState::default(),
             desk: desk::Desk::default(),
-            today: Vec::new(),
+            today: TodayView::default(),
             reports: reports::Reports::default(),
-            today_cursor: 0,
             message: None,
             last_change: None,
             running: true,
@@ -181,7 +185,11 @@ impl App {
             Tab::Customers => self.customers.resize(conn, list_height),
             Tab::Shipments => self.shipments.resize(conn, list_height),
             Tab::Complaints => self.complaints.resize(conn, list_height),
-            Tab::Today | Tab::Reports => Ok(()),
+            Tab::Today => {
+                self.today.fit(today::items_height(list_height));
+                Ok(())
+            }
+            Tab::Reports => Ok(()),
         };
         self.report(r);
     }
@@ -214,7 +222,7 @@ impl App {
             Tab::Customers => self.customers.count_now(conn),
             Tab::Shipments => self.shipments.count_now(conn),
             Tab::Complaints => self.complaints.count_now(conn),
-            Tab::Today => reminders(conn, self.windows).map(|r| self.today = r),
+            Tab::Today => self.today.load(conn, self.windows),
             Tab::Reports => self.start_report(),
         };
         self.deferred_blocked = r.is_err();
@@ -255,7 +263,7 @@ impl App {
                 Tab::Complaints => keymap::COMPLAINTS_SCREEN,
                 Tab::Shipments => keymap::SHIPMENTS_SCREEN,
                 Tab::Reports => keymap::REPORTS_SCREEN,
-                Tab::Today => &[Section::Global, Section::List],
+                Tab::Today => keymap::TODAY_SCREEN,
             }
         }
     }
@@ -326,6 +334,7 @@ impl App {
             Mode::Confirm(c) => self.confirm_key(c, &key),
             Mode::Message(popup) => self.message_key(popup, &key),
             Mode::Desk(m) => self.desk_mode_key(m, &key),
+            Mode::Followup(form) => self.followup_key(form, &key),
         };
     }
 
@@ -454,7 +463,12 @@ impl App {
                     };
                 }
             }
-            Action::Undo => self.undo()?,
+            Action::Undo => {
+                self.undo()?;
+                self.refresh_today()?;
+            }
+            Action::FollowUp | Action::NewFollowup => self.start_followup(),
+            Action::CompleteFollowup => self.complete_followup()?,
             Action::DraftMessage => self.draft_message()?,
             Action::CopyMessage
             | Action::SaveMessage
@@ -508,13 +522,8 @@ impl App {
             return Ok(());
         }
         if self.tab == Tab::Today {
-            let n = self.today.len();
-            self.today_cursor = match action {
-                Action::Down => (self.today_cursor + 1).min(n.saturating_sub(1)),
-                Action::Up => self.today_cursor.saturating_sub(1),
-                Action::Top | Action::PageUp => 0,
-                _ => n.saturating_sub(1),
-            };
+            self.today
+                .move_cursor(action, today::items_height(self.list_height));
             return Ok(());
         }
         self.with_list(|l, c| match action {
@@ -529,23 +538,6 @@ impl App {
             self.open_detail()?;
         }
         Ok(())
-    }
-
-    fn jump_from_today(&mut self) -> AppResult {
-        let Some(r) = self.today.get(self.today_cursor) else {
-            return Ok(());
-        };
-        let (tab, key) = match r.target {
-            Target::Orders(k) => (Tab::Orders, k),
-            Target::Shipments(k) => (Tab::Shipments, k),
-            Target::Complaints(k) => (Tab::Complaints, k),
-        };
-        self.switch(tab);
-        self.with_list(|l, c| {
-            l.clear_filters();
-            l.toggle_filter_key(key);
-            l.reset(c)
-        })
     }
 }
 

@@ -379,7 +379,7 @@ proptest! {
             // Quitting ends the event loop; here the keys go on, to reach more screens.
             app.running = true;
             prop_assert!(app.orders.rows.is_empty() || app.orders.cursor < app.orders.rows.len());
-            prop_assert!(app.today.is_empty() || app.today_cursor < app.today.len());
+            prop_assert!(app.today.rows.is_empty() || app.today.cursor < app.today.rows.len());
         }
         app.prepare(crate::ui::list_height(height));
         terminal.draw(|f| crate::ui::draw(f, &app)).unwrap();

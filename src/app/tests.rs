@@ -277,7 +277,7 @@ fn tabs_palette_filters_and_help() {
     assert_eq!(app.tab, Tab::Shipments);
     press(&mut app, "5");
     app.do_deferred_work();
-    assert_eq!(app.today.len(), crate::store::today::KINDS.len());
+    assert_eq!(app.today.kinds.len(), crate::store::today::KINDS.len());
     press(&mut app, "1?");
     assert_eq!(app.mode, Mode::Help);
     code(&mut app, KeyCode::Esc);

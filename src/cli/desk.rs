@@ -1,20 +1,74 @@
 //! `remind` and `review`: the desk's reminders for a login script and the weekly review.
 
-use super::ReviewFormat;
+use super::{open_existing, ReviewFormat};
 use crate::config::Config;
-use anyhow::bail;
+use crate::io::reminders::{remind_limit, remind_text};
+use crate::io::review;
+use crate::store::list::ListContext;
+use crate::store::today::{build, ResponseWindows};
+use anyhow::Context as _;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn remind(_db: PathBuf, _config: &Config) -> anyhow::Result<ExitCode> {
-    bail!("remind is not available in this build yet")
+fn windows(config: &Config) -> ResponseWindows {
+    let w = &config.complaint_windows;
+    ResponseWindows::from_hours(w.urgent, w.high, w.normal, w.low)
 }
 
+/// Writes to standard output; a reader that stops early (`| head`) is not an error.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("writing to standard output")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Today's reminders as text: every kind with its count, the urgent kinds in full (see
+/// `io::reminders::REMIND_IN_FULL`), the others up to 50 items. Headings are bold only on
+/// a terminal (and never with `NO_COLOR`).
+pub fn remind(db: PathBuf, config: &Config) -> anyhow::Result<ExitCode> {
+    let store = open_existing(db)?;
+    let ctx = ListContext::current();
+    let kinds = build(store.conn(), windows(config), &ctx, &remind_limit)?;
+    let bold = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let heading = |s: &str| {
+        if bold {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    print(&remind_text(&kinds, ctx.now, ctx.day(), &heading))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The weekly review as text or as one HTML page, to standard output or to `-o FILE`
+/// (written whole or not at all, readable by the owner only).
 pub fn review(
-    _db: PathBuf,
-    _config: &Config,
-    _format: ReviewFormat,
-    _output: Option<PathBuf>,
+    db: PathBuf,
+    config: &Config,
+    format: ReviewFormat,
+    output: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    bail!("review is not available in this build yet")
+    let store = open_existing(db)?;
+    let r = review::gather(store.conn(), windows(config), &ListContext::current())?;
+    let text = match format {
+        ReviewFormat::Text => review::text(&r),
+        ReviewFormat::Html => review::html(&r)?,
+    };
+    match output {
+        Some(path) => {
+            crate::io::write_atomically(&path, |w| {
+                w.write_all(text.as_bytes())
+                    .with_context(|| format!("writing {}", path.display()))
+            })?;
+            eprintln!("{}", path.display());
+        }
+        None => print(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

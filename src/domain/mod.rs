@@ -12,5 +12,6 @@ pub mod month;
 pub mod order;
 pub mod problem;
 pub mod report;
+pub mod risk;
 pub mod status;
 pub mod time;

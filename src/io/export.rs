@@ -115,8 +115,7 @@ pub fn export_csv(
     Ok(rows)
 }
 
-/// Exports to a file: written beside it under a temporary name, readable by the owner only,
-/// and renamed into place only when complete, so a failure never leaves half a file.
+/// Exports to a file (see `write_atomically`).
 pub fn export_to_path(
     store: &mut Store,
     kind: Kind,
@@ -128,10 +127,10 @@ pub fn export_to_path(
 
 /// Runs `write` on a new private file beside `path` and renames it into place when `write`
 /// succeeded (see `files::write_private_with`). Returns what `write` returned.
-pub fn write_atomically(
+pub fn write_atomically<T>(
     path: &std::path::Path,
-    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<usize>,
-) -> anyhow::Result<usize> {
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     super::files::write_private_with(path, |out| write(out))
 }
 

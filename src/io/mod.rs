@@ -9,7 +9,9 @@ pub mod files;
 pub mod formats;
 pub mod import;
 pub mod kinds;
+pub mod reminders;
 pub mod report;
+pub mod review;
 
 pub use check::{check, CheckReport};
 pub use export::{

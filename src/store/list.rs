@@ -41,6 +41,12 @@ impl ListContext {
             now: crate::domain::time::now(),
         }
     }
+
+    /// `today` as a date.
+    pub fn day(&self) -> chrono::NaiveDate {
+        crate::domain::time::parse_date(&self.today)
+            .unwrap_or_else(|_| crate::domain::time::today())
+    }
 }
 
 /// A search as a SQL condition with its own named parameters.
@@ -240,6 +246,82 @@ pub fn fetch<T: ListEntity>(
         page.rows.reverse();
     }
     Ok(page)
+}
+
+/// Where row `id` sits in the query's order, or `None` when the query does not hold it.
+pub fn key_of<T: ListEntity>(
+    conn: &Connection,
+    q: &ListQuery,
+    id: i64,
+    ctx: &ListContext,
+) -> Result<Option<Key>> {
+    let (sort, _) = sort_of::<T>(q);
+    let built = conditions::<T>(conn, q, ctx);
+    let mut params = built.params;
+    params.push((":row_id".into(), Value::Integer(id)));
+    let and = if built.sql.is_empty() {
+        String::new()
+    } else {
+        format!("AND {}", built.sql)
+    };
+    let sql = format!(
+        "SELECT {expr}, {id_col} FROM {from} WHERE {id_col} = :row_id {and}",
+        expr = sort.expr,
+        id_col = T::ID,
+        from = T::COUNT_FROM,
+    );
+    let page = run_keys(conn, &sql, &params)?;
+    Ok(page.into_iter().next())
+}
+
+/// How many rows of the query come before `key`: its position from the top.
+pub fn rows_before<T: ListEntity>(
+    conn: &Connection,
+    q: &ListQuery,
+    key: &Key,
+    ctx: &ListContext,
+) -> Result<u64> {
+    let (sort, desc) = sort_of::<T>(q);
+    let built = conditions::<T>(conn, q, ctx);
+    let mut params = built.params;
+    let op = if desc { ">" } else { "<" };
+    let mut conds = vec![format!("({}, {}) {op} (:k_sort, :k_id)", sort.expr, T::ID)];
+    if !built.sql.is_empty() {
+        conds.push(built.sql);
+    }
+    params.push((":k_sort".into(), key.sort.clone()));
+    params.push((":k_id".into(), Value::Integer(key.id)));
+    let sql = format!(
+        "SELECT count(*) FROM {} WHERE {}",
+        T::COUNT_FROM,
+        conds.join(" AND ")
+    );
+    let mut stmt = conn.prepare_cached(&sql).doing("preparing a count")?;
+    let named: Vec<(&str, &dyn ToSql)> = params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v as &dyn ToSql))
+        .collect();
+    stmt.query_row(named.as_slice(), |r| r.get::<_, i64>(0))
+        .map(|n| n.max(0) as u64)
+        .doing("finding a row's position")
+}
+
+fn run_keys(conn: &Connection, sql: &str, params: &[(String, Value)]) -> Result<Vec<Key>> {
+    let mut stmt = conn.prepare_cached(sql).doing("preparing a list query")?;
+    let named: Vec<(&str, &dyn ToSql)> = params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v as &dyn ToSql))
+        .collect();
+    let rows = stmt
+        .query_map(named.as_slice(), |r| {
+            Ok(Key {
+                sort: r.get(0)?,
+                id: r.get(1)?,
+            })
+        })
+        .doing("finding a row")?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .doing("finding a row")
 }
 
 /// Searches are counted up to this many; more shows as "10000+".

@@ -10,6 +10,7 @@ pub mod customers;
 pub mod delivery;
 pub mod documents;
 pub mod exceptions;
+pub mod followups;
 pub mod list;
 pub mod messages;
 pub mod orders;

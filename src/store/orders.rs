@@ -42,7 +42,6 @@ fn date_col(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     Ok(s.and_then(|s| parse_date(&s).ok()))
 }
 
-const ACTIVE: &str = "'inquiry','quoted','confirmed','in_production','ready','on_hold'";
 /// A rare word: collect its few matches, then sort them.
 const FTS_RARE: &str = "o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH :fts)";
 /// A common word: walk the list in its order and ask the index about each row, so the first
@@ -155,9 +154,6 @@ fn is_common(conn: &Connection, expr: &str) -> bool {
     common
 }
 
-/// The due date as the indexes hold it, so range conditions are answered from the index.
-const DUE: &str = "ifnull(o.due_date, '9999-12-31')";
-
 impl ListEntity for OrderRow {
     const FROM: &'static str = "orders o LEFT JOIN customers c ON c.id = o.customer_id \
                                 LEFT JOIN production p ON p.order_id = o.id";
@@ -205,12 +201,12 @@ impl ListEntity for OrderRow {
         f.push(Filter {
             key: "overdue".into(),
             group: "due",
-            sql: format!("{DUE} < :today AND o.status IN ({ACTIVE})"),
+            sql: super::today::OVERDUE_SQL.into(),
         });
         f.push(Filter {
             key: "due_week".into(),
             group: "due",
-            sql: format!("{DUE} >= :today AND {DUE} <= :week_end AND o.status IN ({ACTIVE})"),
+            sql: super::today::DUE_WEEK_SQL.into(),
         });
         f.push(Filter {
             key: "incomplete".into(),

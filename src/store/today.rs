@@ -1,4 +1,13 @@
-//! What needs the clerk now: one indexed count per kind of reminder (SPEC §3 Today).
+//! What needs the clerk now (SPEC §3 Today): the kinds of reminder in order of urgency, one
+//! indexed count per kind, and the items themselves (`items`), most urgent first.
+
+mod items;
+mod review;
+mod risk;
+
+pub use items::{build, kind_items, Detail, Item, KindItems, Subject};
+pub use review::{bottlenecks, Bottleneck};
+pub use risk::{high_risk, RiskyOrder};
 
 use super::list::ListContext;
 use super::{Context, Result};
@@ -35,7 +44,7 @@ pub const KINDS: &[(&str, Target)] = &[
     ("payments_due", Target::Orders("payment_due")),
     ("followups_due", Target::Orders("followup_due")),
     ("stale_orders", Target::Orders("stale")),
-    ("incomplete_orders", Target::Orders("incomplete")),
+    ("incomplete_orders", Target::Orders("incomplete_open")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +54,50 @@ pub enum Target {
     Complaints(&'static str),
 }
 
+/// Committed orders not yet shipped: the ones whose due date can still be missed (the
+/// statuses `domain::order::due_state` marks late or at risk).
+pub const UNSHIPPED: &str = "'confirmed','in_production','ready','on_hold'";
+
+/// Past the due date and not shipped (the Orders filter "overdue").
+pub const OVERDUE_SQL: &str =
+    "ifnull(o.due_date, '9999-12-31') < :today AND o.status IN ('confirmed','in_production','ready','on_hold')";
+
+/// Due from today to a week ahead and not shipped (the Orders filter "due_week").
+pub const DUE_WEEK_SQL: &str = "ifnull(o.due_date, '9999-12-31') >= :today \
+     AND ifnull(o.due_date, '9999-12-31') <= :week_end \
+     AND o.status IN ('confirmed','in_production','ready','on_hold')";
+
+/// Orders with no status change for 7 days, in these statuses.
+const STALE_STATUSES: [&str; 6] = [
+    "inquiry",
+    "quoted",
+    "confirmed",
+    "in_production",
+    "ready",
+    "shipped",
+];
+
+/// Every status but the final ones (closed, cancelled, lost), spelled out so that each is
+/// one range of an index that starts with the status.
+const NOT_FINAL: [&str; 8] = [
+    "inquiry",
+    "quoted",
+    "confirmed",
+    "in_production",
+    "ready",
+    "shipped",
+    "delivered",
+    "on_hold",
+];
+
 /// The Orders-list conditions behind the Today kinds that have no simpler filter.
 pub const ORDER_FILTERS: &[(&str, &str)] = &[
     (
         "high_risk",
         // One set of candidates (open exception, late production, late shipment), so the
         // count walks those few orders instead of every active one; the unary `+` keeps the
-        // planner from scanning all rush orders by index instead.
+        // planner from scanning all rush orders by index instead. The same rule as
+        // `domain::risk::RiskFacts::is_high_risk`.
         "o.id IN (SELECT order_id FROM exceptions WHERE resolved_at IS NULL \
                   UNION SELECT order_id FROM production WHERE stage <> 'done' AND planned_finish < :today \
                   UNION SELECT order_id FROM shipments WHERE delivered_at IS NULL AND eta < :now) \
@@ -77,6 +123,13 @@ pub const ORDER_FILTERS: &[(&str, &str)] = &[
         "o.status IN ('inquiry','quoted','confirmed','in_production','ready','shipped') \
          AND o.status_changed_at < :now - 604800",
     ),
+    (
+        "incomplete_open",
+        // The unary `+` keeps the planner on the small `orders_incomplete` index instead of
+        // walking every order of eight statuses.
+        "o.missing <> '' AND +o.status IN \
+         ('inquiry','quoted','confirmed','in_production','ready','shipped','delivered','on_hold')",
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,29 +139,57 @@ pub struct Reminder {
     pub count: u64,
 }
 
-fn count(conn: &Connection, sql: &str, ctx: &ListContext) -> Result<u64> {
-    let mut stmt = conn.prepare_cached(sql).doing("counting reminders")?;
-    let mut named: Vec<(&str, &dyn ToSql)> = Vec::new();
+/// Binds the named values (`:today`, `:week_end`, `:now`, …) that `sql` mentions.
+fn named<'a>(
+    sql: &str,
+    ctx: &'a ListContext,
+    extra: &'a [(&'a str, &'a dyn ToSql)],
+) -> Vec<(&'a str, &'a dyn ToSql)> {
+    let mut out: Vec<(&str, &dyn ToSql)> = Vec::new();
     if sql.contains(":today") {
-        named.push((":today", &ctx.today));
+        out.push((":today", &ctx.today));
     }
     if sql.contains(":week_end") {
-        named.push((":week_end", &ctx.week_end));
+        out.push((":week_end", &ctx.week_end));
     }
     if sql.contains(":now") {
-        named.push((":now", &ctx.now));
+        out.push((":now", &ctx.now));
     }
-    stmt.query_row(named.as_slice(), |r| r.get::<_, i64>(0))
+    out.extend(extra.iter().filter(|(n, _)| sql.contains(n)).copied());
+    out
+}
+
+fn count(conn: &Connection, sql: &str, ctx: &ListContext) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(sql).doing("counting reminders")?;
+    stmt.query_row(named(sql, ctx, &[]).as_slice(), |r| r.get::<_, i64>(0))
         .map(|n| n.max(0) as u64)
         .doing("counting reminders")
 }
 
+/// The condition of an Orders-list filter a Today kind opens, so the count and the list it
+/// opens always agree.
 pub fn order_filter_sql(key: &str) -> Option<&'static str> {
-    ORDER_FILTERS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, s)| *s)
+    match key {
+        "overdue" => Some(OVERDUE_SQL),
+        "due_week" => Some(DUE_WEEK_SQL),
+        _ => ORDER_FILTERS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| *s),
+    }
 }
+
+/// The condition of a complaint awaiting its first response, before or after its deadline.
+fn complaints_sql(windows: ResponseWindows, overdue: bool) -> String {
+    format!(
+        "k.first_response_at IS NULL AND k.resolved_at IS NULL AND {} {} :now",
+        windows.deadline_sql(),
+        if overdue { "<" } else { ">=" }
+    )
+}
+
+const LATE_SHIPMENTS_SQL: &str = "s.delivered_at IS NULL AND s.eta < :now";
+const FOLLOWUPS_DUE_SQL: &str = "f.done_at IS NULL AND f.due_at <= :now + 86400";
 
 /// The count behind one kind of reminder.
 pub fn count_kind(
@@ -118,38 +199,31 @@ pub fn count_kind(
     windows: ResponseWindows,
     ctx: &ListContext,
 ) -> Result<u64> {
-    let deadline = windows.deadline_sql();
-    let orders_where = |cond: &str| format!("SELECT count(*) FROM orders o WHERE {cond}");
     let sql = match kind {
-        "complaints_overdue" => format!(
-            "SELECT count(*) FROM complaints k WHERE k.first_response_at IS NULL \
-             AND k.resolved_at IS NULL AND {deadline} < :now"
+        "complaints_overdue" | "complaints_awaiting" => format!(
+            "SELECT count(*) FROM complaints k WHERE {}",
+            complaints_sql(windows, kind == "complaints_overdue")
         ),
-        "complaints_awaiting" => format!(
-            "SELECT count(*) FROM complaints k WHERE k.first_response_at IS NULL \
-             AND k.resolved_at IS NULL AND {deadline} >= :now"
-        ),
-        "late_shipments" => {
-            "SELECT count(*) FROM shipments WHERE delivered_at IS NULL AND eta < :now".to_string()
-        }
-        "overdue_orders" => orders_where(
-            "ifnull(o.due_date, '9999-12-31') < :today \
-             AND o.status IN ('confirmed','in_production','ready','on_hold')",
-        ),
-        "due_soon" => orders_where(
-            "ifnull(o.due_date, '9999-12-31') BETWEEN :today AND :week_end \
-             AND o.status IN ('confirmed','in_production','ready','on_hold')",
-        ),
+        "late_shipments" => format!("SELECT count(*) FROM shipments s WHERE {LATE_SHIPMENTS_SQL}"),
+        // Follow-ups about a customer only are not in the Orders list, but they are due too.
+        "followups_due" => format!("SELECT count(*) FROM followups f WHERE {FOLLOWUPS_DUE_SQL}"),
+        // The filter's count, one status at a time on the small index of incomplete orders
+        // (the planner would rather walk every order of those statuses).
         "incomplete_orders" => {
-            orders_where("o.missing <> '' AND o.status NOT IN ('cancelled','lost','closed')")
-        }
-        "followups_due" => {
-            "SELECT count(*) FROM followups WHERE done_at IS NULL AND due_at <= :now + 86400"
-                .to_string()
+            let per_status = NOT_FINAL
+                .iter()
+                .map(|s| {
+                    format!(
+                        "(SELECT count(*) FROM orders INDEXED BY orders_incomplete \
+                         WHERE missing <> '' AND status = '{s}')"
+                    )
+                })
+                .collect::<Vec<_>>();
+            format!("SELECT {}", per_status.join(" + "))
         }
         _ => match target {
             Target::Orders(key) => match order_filter_sql(key) {
-                Some(cond) => orders_where(cond),
+                Some(cond) => format!("SELECT count(*) FROM orders o WHERE {cond}"),
                 None => return Ok(0),
             },
             _ => return Ok(0),
@@ -173,33 +247,4 @@ pub fn reminders(conn: &Connection, windows: ResponseWindows) -> Result<Vec<Remi
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::Store;
-
-    #[test]
-    fn counts_overdue_complaints_by_severity_window() {
-        let store = Store::open_in_memory().unwrap();
-        let c = store.conn();
-        c.execute("INSERT INTO customers (code, name) VALUES ('C', 'C')", [])
-            .unwrap();
-        let now = crate::domain::time::now();
-        for (no, severity, age_h) in [("A", "urgent", 5), ("B", "normal", 5), ("C", "high", 9)] {
-            c.execute(
-                "INSERT INTO complaints (complaint_no, customer_id, type, severity, opened_at)
-                 VALUES (?1, 1, 'quality', ?2, ?3)",
-                rusqlite::params![no, severity, now - age_h * 3600],
-            )
-            .unwrap();
-        }
-        let r = reminders(c, ResponseWindows::from_hours(4, 8, 24, 24)).unwrap();
-        let get = |k: &str| r.iter().find(|x| x.kind == k).unwrap().count;
-        assert_eq!(
-            get("complaints_overdue"),
-            2,
-            "urgent after 5h and high after 9h"
-        );
-        assert_eq!(get("complaints_awaiting"), 1);
-        assert_eq!(get("late_shipments"), 0);
-    }
-}
+mod tests;

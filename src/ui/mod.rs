@@ -11,7 +11,7 @@ mod reports;
 mod shipping;
 mod tables;
 mod theme;
-mod today;
+mod today_tab;
 
 use crate::app::keymap::Action;
 use crate::app::tab::Tab;
@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Tab::Customers => customers::draw(frame, app, body),
             Tab::Shipments => tables::shipments(frame, &app.shipments, body),
             Tab::Complaints => complaints::draw(frame, app, body),
-            Tab::Today => today::draw(frame, app, body),
+            Tab::Today => today_tab::draw(frame, app, body),
             Tab::Reports => reports::draw(frame, app, body),
         }
     }
@@ -172,6 +172,7 @@ fn footer_actions(app: &App) -> Vec<Action> {
                 ResolveException,
                 AttachDocument,
                 OpenDocument,
+                FollowUp,
                 Down,
                 Up,
                 Back,
@@ -193,6 +194,7 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Instructions,
             Production,
             LogContact,
+            FollowUp,
             Sort,
             Palette,
             Quit,
@@ -216,7 +218,17 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Quit,
         ],
         Tab::Customers | Tab::Complaints => desk::footer_actions(app),
-        Tab::Today => vec![Down, Up, Open, NextTab, Palette, Quit],
+        Tab::Today => vec![
+            Open,
+            CompleteFollowup,
+            NewFollowup,
+            Undo,
+            Down,
+            Up,
+            NextTab,
+            Palette,
+            Quit,
+        ],
         Tab::Reports => vec![
             PrevMonth,
             NextMonth,

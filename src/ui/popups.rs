@@ -10,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use strum::IntoEnumIterator;
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
@@ -42,6 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     match &app.mode {
         Mode::Normal | Mode::Search { .. } => {}
         Mode::Help => help(frame, app, area),
+        Mode::Followup(form) => super::today_tab::followup(frame, form, area),
         Mode::Palette { input, selected } => {
             let found = palette::matches(input.value());
             let mut lines = vec![Line::from(format!("> {}", input.value())), Line::from("")];

@@ -261,7 +261,7 @@ pub fn summary(app: &App) -> String {
         Tab::Customers => position(&app.customers),
         Tab::Shipments => position(&app.shipments),
         Tab::Complaints => position(&app.complaints),
-        Tab::Today => t("ui.today_hint").to_string(),
+        Tab::Today => super::today_tab::position(app),
         Tab::Reports => super::reports::status(app),
     }
 }
