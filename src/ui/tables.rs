@@ -231,7 +231,10 @@ fn position<T: ListEntity>(list: &ListView<T>) -> String {
         "↑"
     };
     let total = match list.total {
-        Some(n) if n > crate::store::list::SEARCH_COUNT_CAP => {
+        // Only a search is counted up to the cap; a plain count is exact.
+        Some(n)
+            if n > crate::store::list::SEARCH_COUNT_CAP && !list.query.search.trim().is_empty() =>
+        {
             format!("{}+", crate::store::list::SEARCH_COUNT_CAP)
         }
         Some(n) => n.to_string(),
