@@ -70,13 +70,18 @@ pub(super) fn mark<T: ListEntity>(list: &ListView<T>, id: i64) -> &'static str {
 }
 
 pub(super) fn empty_hint(frame: &mut Frame, area: Rect) {
+    empty_hint_with(frame, area, "ui.no_rows");
+}
+
+/// What an empty list says, by its string key.
+pub(super) fn empty_hint_with(frame: &mut Frame, area: Rect, key: &str) {
     let inner = Rect {
         x: area.x + 2,
         y: area.y + 2,
         width: area.width.saturating_sub(4),
         height: 1,
     };
-    frame.render_widget(Span::styled(t("ui.no_rows"), theme::dim()), inner);
+    frame.render_widget(Span::styled(t(key), theme::dim()), inner);
 }
 
 pub fn orders(frame: &mut Frame, list: &ListView<OrderRow>, area: Rect) {
