@@ -1,9 +1,13 @@
 //! The application state and what each action does to it. Keys become actions in one place
 //! (`keymap`), actions change the store and the state, and `ui` draws the state.
 
+mod complaint_actions;
+mod contact_actions;
+mod customer_actions;
 pub mod desk;
 pub mod desk_forms;
 pub mod desk_modes;
+mod desk_save;
 pub mod entity_form;
 #[cfg(test)]
 pub mod fixture;

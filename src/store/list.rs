@@ -80,6 +80,7 @@ pub trait ListEntity: Sized {
             .find(|f| f.key == key)
             .or_else(|| Self::dynamic_filter(key))
     }
+
     fn search(query: &str) -> Option<SearchClause>;
 
     /// The search as it should run on this data: an entity may look at the data to choose
@@ -139,10 +140,8 @@ struct Built {
 fn conditions<T: ListEntity>(conn: &Connection, q: &ListQuery, ctx: &ListContext) -> Built {
     let mut parts = Vec::new();
     let mut params: Vec<(String, Value)> = Vec::new();
-    let all = T::filters();
     for key in &q.filters {
-        let dynamic = T::dynamic_filter(key);
-        if let Some(f) = all.iter().find(|f| &f.key == key).or(dynamic.as_ref()) {
+        if let Some(f) = T::filter(key) {
             parts.push(format!("({})", f.sql));
         }
     }

@@ -2,7 +2,7 @@
 //! deadline (overdue in red), and a complaint's detail with its contacts.
 
 use super::desk::{marker, DetailLines};
-use super::tables::{empty_hint, header, mark, row_style, title};
+use super::tables::{empty_hint_with, header, mark, row_style, title};
 use super::{pane, theme};
 use crate::app::desk::Item;
 use crate::app::list::ListView;
@@ -116,7 +116,7 @@ pub fn list(frame: &mut Frame, list: &ListView<ComplaintRow>, area: Rect) {
         .block(pane(title(Tab::Complaints, list)));
     frame.render_widget(table, area);
     if list.rows.is_empty() && list.is_loaded() {
-        empty_hint(frame, area);
+        empty_hint_with(frame, area, "ui.no_complaints");
     }
 }
 

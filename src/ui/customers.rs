@@ -2,7 +2,7 @@
 //! contacts, requirements and survey scores over time.
 
 use super::desk::{marker, DetailLines};
-use super::tables::{empty_hint, header, mark, row_style, title};
+use super::tables::{empty_hint_with, header, mark, row_style, title};
 use super::{pane, theme};
 use crate::app::desk::{key_account_suggested, Item};
 use crate::app::list::ListView;
@@ -95,7 +95,7 @@ pub fn list(frame: &mut Frame, list: &ListView<CustomerRow>, area: Rect) {
     .block(pane(title(Tab::Customers, list)));
     frame.render_widget(table, area);
     if list.rows.is_empty() && list.is_loaded() {
-        empty_hint(frame, area);
+        empty_hint_with(frame, area, "ui.no_customers");
     }
 }
 

@@ -165,3 +165,56 @@ fn help_and_footer_name_the_after_sales_keys() {
         assert!(text.contains(n), "help lacks {n}:\n{text}");
     }
 }
+
+#[test]
+fn every_word_the_desk_shows_has_a_label_in_both_languages() {
+    use crate::app::keymap::{Action, Section};
+    use crate::domain::complaint::ComplaintState;
+    use crate::domain::enums::*;
+    use crate::store::complaints::ComplaintRow;
+    use crate::store::customers::CustomerRow;
+    use crate::store::list::ListEntity;
+    use strum::IntoEnumIterator;
+
+    fn add<S: AsRef<str>>(keys: &mut Vec<String>, prefix: &str, list: impl IntoIterator<Item = S>) {
+        keys.extend(list.into_iter().map(|w| format!("{prefix}.{}", w.as_ref())));
+    }
+    let mut keys: Vec<String> = Vec::new();
+    add(&mut keys, "department", Department::words());
+    add(&mut keys, "forward_to", ForwardTarget::words());
+    add(&mut keys, "requirement_status", RequirementStatus::words());
+    add(&mut keys, "category", RequirementCategory::words());
+    add(&mut keys, "direction", Direction::words());
+    add(&mut keys, "channel", ContactChannel::words());
+    add(&mut keys, "complaint_type", ComplaintType::words());
+    add(&mut keys, "severity", Severity::words());
+    add(&mut keys, "yesno", ["yes", "no"]);
+    add(&mut keys, "complaint_state", ComplaintState::iter());
+    let scores = crate::domain::customer::SCORE_NAMES;
+    add(&mut keys, "score", scores.iter().chain(&["willingness"]));
+    add(
+        &mut keys,
+        "score_short",
+        scores.iter().chain(&["willingness", "average"]),
+    );
+    add(&mut keys, "help", Section::iter());
+    add(&mut keys, "action", Action::iter());
+    for key in ComplaintRow::filters()
+        .into_iter()
+        .chain(CustomerRow::filters())
+        .map(|f| f.key)
+    {
+        keys.push(match key.split_once(':') {
+            Some((group, _)) => format!("filter.{group}"),
+            None => format!("filter.{key}"),
+        });
+    }
+    for s in ComplaintRow::sorts().iter().chain(CustomerRow::sorts()) {
+        keys.push(format!("sort.{}", s.key));
+    }
+    for zh in [false, true] {
+        let _lang = zh.then(test_lang::use_chinese);
+        let missing: Vec<&String> = keys.iter().filter(|k| crate::i18n::t(k) == *k).collect();
+        assert!(missing.is_empty(), "no label (zh: {zh}): {missing:?}");
+    }
+}

@@ -72,13 +72,18 @@ pub(super) fn mark<T: ListEntity>(list: &ListView<T>, id: i64) -> &'static str {
 }
 
 pub(super) fn empty_hint(frame: &mut Frame, area: Rect) {
+    empty_hint_with(frame, area, "ui.no_rows");
+}
+
+/// What an empty list says, by its string key.
+pub(super) fn empty_hint_with(frame: &mut Frame, area: Rect, key: &str) {
     let inner = Rect {
         x: area.x + 2,
         y: area.y + 2,
         width: area.width.saturating_sub(4),
         height: 1,
     };
-    frame.render_widget(Span::styled(t("ui.no_rows"), theme::dim()), inner);
+    frame.render_widget(Span::styled(t(key), theme::dim()), inner);
 }
 
 pub fn orders(frame: &mut Frame, list: &ListView<OrderRow>, area: Rect) {
@@ -238,7 +243,10 @@ fn position<T: ListEntity>(list: &ListView<T>) -> String {
         "↑"
     };
     let total = match list.total {
-        Some(n) if n > crate::store::list::SEARCH_COUNT_CAP => {
+        // Only a search is counted up to the cap; a plain count is exact.
+        Some(n)
+            if n > crate::store::list::SEARCH_COUNT_CAP && !list.query.search.trim().is_empty() =>
+        {
             format!("{}+", crate::store::list::SEARCH_COUNT_CAP)
         }
         Some(n) => n.to_string(),

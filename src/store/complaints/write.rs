@@ -166,9 +166,9 @@ pub fn save(
     Ok((id, number))
 }
 
-/// Records the first response at `at`. `None` when the complaint already had one (or is
-/// closed) and the clerk acted on several at once; for the one the clerk looked at
-/// (`expected_version` given) that is a conflict.
+/// Records the first response at `at`; `None` when the complaint already has one (or is
+/// closed). A change by another copy since the clerk looked (`expected_version`) is a
+/// conflict.
 pub fn respond(
     conn: &Connection,
     change: &mut Change,
@@ -178,13 +178,7 @@ pub fn respond(
 ) -> Result<Option<String>> {
     let cur = current(conn, id, expected_version)?;
     if cur.first_response_at.is_some() || cur.resolved_at.is_some() {
-        return match expected_version {
-            Some(_) => Err(StoreError::Invalid(format!(
-                "complaint {} already has its first response",
-                cur.complaint_no
-            ))),
-            None => Ok(None),
-        };
+        return Ok(None);
     }
     change.capture(conn, "complaints", id)?;
     conn.execute(

@@ -1,0 +1,130 @@
+//! The contact log's keys on orders, customers and complaints: `l` logs a contact with
+//! what is known filled in, `r` records the reply to an inbound one now.
+
+use super::desk::Item;
+use super::desk_forms;
+use super::App;
+use super::AppResult;
+use crate::domain::time::{format_stamp_short, now};
+use crate::i18n::{t, tf};
+use crate::store::contacts::{self, ContactItem, Scope};
+use crate::store::undo::Change;
+use crate::store::{complaints, customers, Context};
+
+impl App {
+    pub(super) fn log_contact_for_customer(&mut self) -> AppResult {
+        self.with_customer(|id, name, channel| desk_forms::contact_form(id, name, channel, None))
+    }
+
+    pub(super) fn log_contact_for_complaint(&mut self) -> AppResult {
+        let id = match &self.desk.complaint {
+            Some(d) => Some(d.id),
+            None => self.complaints.selected_id(),
+        };
+        let Some(id) = id else {
+            return Ok(());
+        };
+        let d = complaints::load_detail(self.store.conn(), id)?;
+        let (draft, _) = customers::draft(self.store.conn(), d.draft.customer_id)?;
+        self.desk.form = Some(desk_forms::contact_form(
+            d.draft.customer_id,
+            &draft.name,
+            draft.preferred_channel.as_str(),
+            d.order_no.as_deref(),
+        ));
+        Ok(())
+    }
+
+    /// The order on screen (detail, else the selected row) and its customer.
+    pub(super) fn order_and_customer(
+        &self,
+    ) -> crate::store::Result<Option<(i64, String, Option<i64>)>> {
+        if let Some(d) = &self.detail {
+            return Ok(Some((d.id, d.draft.order_no.clone(), d.draft.customer_id)));
+        }
+        let Some(row) = self.orders.selected() else {
+            return Ok(None);
+        };
+        let customer: Option<i64> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT customer_id FROM orders WHERE id = ?1",
+                [row.id],
+                |r| r.get(0),
+            )
+            .doing("reading the order's customer")?;
+        Ok(Some((row.id, row.order_no.clone(), customer)))
+    }
+
+    pub(super) fn log_contact_for_order(&mut self) -> AppResult {
+        let Some((_, order_no, customer)) = self.order_and_customer()? else {
+            return Ok(());
+        };
+        let Some(customer) = customer else {
+            self.info(t("msg.order_without_customer").into());
+            return Ok(());
+        };
+        let (draft, _) = customers::draft(self.store.conn(), customer)?;
+        self.desk.form = Some(desk_forms::contact_form(
+            customer,
+            &draft.name,
+            draft.preferred_channel.as_str(),
+            Some(&order_no),
+        ));
+        Ok(())
+    }
+
+    /// `r` on an order: its inbound contact waiting longest is answered now.
+    pub(super) fn reply_for_order(&mut self) -> AppResult {
+        let Some((id, _, _)) = self.order_and_customer()? else {
+            return Ok(());
+        };
+        self.reply_oldest(Scope::Order(id))
+    }
+
+    /// `r` on a customer: the selected contact when one is, else the one waiting longest.
+    pub(super) fn reply_for_customer(&mut self) -> AppResult {
+        match self.desk.selected_customer_item() {
+            Some(Item::Contact(id)) => self.reply(id),
+            _ => match self.current_customer() {
+                Some((id, _, _)) => self.reply_oldest(Scope::Customer(id)),
+                None => Ok(()),
+            },
+        }
+    }
+
+    pub(super) fn reply_oldest(&mut self, scope: Scope) -> AppResult {
+        match contacts::oldest_unanswered(self.store.conn(), scope)? {
+            Some(c) => self.reply(c.id),
+            None => {
+                self.info(t("msg.no_unanswered").into());
+                Ok(())
+            }
+        }
+    }
+
+    /// Records the reply to one inbound contact now.
+    pub(super) fn reply(&mut self, id: i64) -> AppResult {
+        let tx = self.store.begin()?;
+        let mut change = Change::new("reply");
+        let c: ContactItem = match contacts::reply(&tx, &mut change, id, now()) {
+            Err(crate::store::StoreError::Invalid(_)) => {
+                drop(tx);
+                self.info(t("msg.outbound_needs_no_reply").into());
+                return Ok(());
+            }
+            other => other?,
+        };
+        change.record(&tx)?;
+        tx.commit().doing("saving the reply")?;
+        self.info(tf(
+            "msg.replied",
+            &[
+                ("channel", &t(&format!("channel.{}", c.channel))),
+                ("at", &format_stamp_short(c.at)),
+            ],
+        ));
+        self.after_desk_change()
+    }
+}
