@@ -206,18 +206,18 @@ impl App {
 
     /// After any change: lists re-read where they stand, open details reloaded.
     pub(super) fn after_desk_change(&mut self) -> AppResult {
+        // The list on screen now; the others when they are next shown (keys stay fast).
+        self.customers.mark_stale();
+        self.complaints.mark_stale();
+        self.orders.mark_stale();
+        self.shipments.mark_stale();
         let conn = self.store.conn();
-        if self.customers.is_loaded() {
-            self.customers.total = None;
-            self.customers.refresh(conn)?;
-        }
-        if self.complaints.is_loaded() {
-            self.complaints.total = None;
-            self.complaints.refresh(conn)?;
-        }
-        if self.orders.is_loaded() {
-            self.orders.total = None;
-            self.orders.refresh(conn)?;
+        match self.tab {
+            Tab::Shipments => self.shipments.refresh(conn)?,
+            Tab::Customers => self.customers.refresh(conn)?,
+            Tab::Complaints => self.complaints.refresh(conn)?,
+            Tab::Orders => self.orders.refresh(conn)?,
+            _ => {}
         }
         self.reload_desk_details()?;
         if let Some(d) = &self.detail {

@@ -22,6 +22,8 @@ pub struct ListView<T> {
     /// Ids of marked rows.
     pub marks: BTreeSet<i64>,
     loaded: bool,
+    /// The data changed while the list was not on screen: reload it when it is shown.
+    stale: bool,
 }
 
 impl<T: ListEntity> Default for ListView<T> {
@@ -36,6 +38,7 @@ impl<T: ListEntity> Default for ListView<T> {
             height: 20,
             marks: BTreeSet::new(),
             loaded: false,
+            stale: false,
         }
     }
 }
@@ -43,6 +46,14 @@ impl<T: ListEntity> Default for ListView<T> {
 impl<T: ListEntity> ListView<T> {
     pub fn is_loaded(&self) -> bool {
         self.loaded
+    }
+
+    /// Reloads (and recounts) the next time the list is shown, rather than now.
+    pub fn mark_stale(&mut self) {
+        if self.loaded {
+            self.stale = true;
+            self.total = None;
+        }
     }
 
     pub fn selected(&self) -> Option<&T> {
@@ -73,6 +84,7 @@ impl<T: ListEntity> ListView<T> {
     /// From the top, after a new query, filter or sort; the count follows later.
     pub fn reset(&mut self, conn: &Connection) -> Result<()> {
         let (k, r) = self.load(conn, Anchor::First, self.height)?;
+        self.stale = false;
         self.offset = 0;
         self.cursor = 0;
         self.total = None;
@@ -83,6 +95,7 @@ impl<T: ListEntity> ListView<T> {
     /// Re-reads the window where it stands (after a change, or a new height), keeping the
     /// cursor on the same row when it is still there.
     pub fn refresh(&mut self, conn: &Connection) -> Result<()> {
+        self.stale = false;
         let Some(first) = self.keys.first().cloned() else {
             return self.reset(conn);
         };
@@ -105,7 +118,7 @@ impl<T: ListEntity> ListView<T> {
 
     pub fn resize(&mut self, conn: &Connection, height: usize) -> Result<()> {
         let height = height.max(1);
-        if height != self.height || !self.loaded {
+        if height != self.height || !self.loaded || self.stale {
             self.height = height;
             if self.loaded {
                 self.refresh(conn)?;
@@ -391,6 +404,26 @@ mod tests {
 
     fn nos(v: &ListView<OrderRow>) -> Vec<String> {
         v.rows.iter().map(|r| r.order_no.clone()).collect()
+    }
+
+    #[test]
+    fn a_stale_list_reloads_when_next_shown_and_not_before() {
+        let store = store_with(5);
+        let c = store.conn();
+        let mut v: ListView<OrderRow> = ListView::default();
+        v.resize(c, 10).unwrap();
+        assert_eq!(nos(&v)[0], "SO-0004");
+        c.execute(
+            "INSERT INTO orders (order_no, ordered_at, status_changed_at, created_at, updated_at)
+             VALUES ('SO-0099', 99999, 0, 0, 0)",
+            [],
+        )
+        .unwrap();
+        v.resize(c, 10).unwrap();
+        assert_eq!(nos(&v)[0], "SO-0004", "same size, not stale: no query");
+        v.mark_stale();
+        v.resize(c, 10).unwrap();
+        assert_eq!(nos(&v)[0], "SO-0099", "stale: reloaded when shown");
     }
 
     #[test]
