@@ -151,29 +151,14 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_new(path)?,
             Err(e) => return Err(StoreError::Invalid(format!("cannot open {shown}: {e}"))),
         }
-        let key = passphrase
-            .filter(|_| !cipher::is_plain(path))
-            .map(|p| cipher::Passphrase::new(p.to_string()));
-        let conn = cipher::connect(path, key.as_ref().map(|k| k.as_str()))?;
-        let read_only = conn
-            .is_readonly(rusqlite::DatabaseName::Main)
-            .doing("opening the database")?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-            read_only,
-            key,
-        };
-        store.configure()?;
+        let key = passphrase.filter(|_| !cipher::is_plain(path));
+        let mut store = Store::connect(path, key)?;
         store.migrate()?;
         Ok(store)
     }
 
-    /// Another connection to the file this process already has open, for a worker thread.
-    /// It never opens the file by hand as `open_with` does: closing any descriptor of the
-    /// file drops all of this process's SQLite locks (POSIX), after which another program
-    /// could take itself for the last user and checkpoint the WAL away under our writes.
-    pub fn open_again(path: &Path, passphrase: Option<&str>) -> Result<Store> {
+    /// A configured connection to `path`, keyed with `passphrase` when given.
+    fn connect(path: &Path, passphrase: Option<&str>) -> Result<Store> {
         let key = passphrase.map(|p| cipher::Passphrase::new(p.to_string()));
         let conn = cipher::connect(path, key.as_ref().map(|k| k.as_str()))?;
         let read_only = conn
@@ -187,6 +172,14 @@ impl Store {
         };
         store.configure()?;
         Ok(store)
+    }
+
+    /// Another connection to the file this process already has open, for a worker thread.
+    /// It never opens the file by hand as `open_with` does: closing any descriptor of the
+    /// file drops all of this process's SQLite locks (POSIX), after which another program
+    /// could take itself for the last user and checkpoint the WAL away under our writes.
+    pub fn open_again(path: &Path, passphrase: Option<&str>) -> Result<Store> {
+        Store::connect(path, passphrase)
     }
 
     /// A private in-memory database, for tests and benchmarks of pure SQL.

@@ -30,25 +30,6 @@ fn keys(app: &mut App, text: &str) {
     }
 }
 
-fn text_of(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..buf.area.height {
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            s.push_str(sym);
-        }
-        s.push('\n');
-    }
-    s
-}
-
 /// `2026-01-01 12:00` → `YYYY-MM-DD hh:mm`: a time of day depends on the zone.
 fn mask_times(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
@@ -131,7 +112,7 @@ fn shipments_list_with_a_late_row() {
     app.do_deferred_work();
     t.draw(|f| draw(f, &app)).unwrap();
     insta::assert_snapshot!(t.backend());
-    let text = text_of(&t);
+    let text = super::tests::screen_text(&t);
     let y = text.lines().position(|l| l.contains("MSKU7001")).unwrap() as u16;
     let buf = t.backend().buffer();
     assert_ne!(y, 3, "the late row is not under the cursor here");
@@ -195,7 +176,7 @@ fn d_delivers_the_last_shipment_and_u_takes_it_back_on_screen() {
     }
     keys(&mut app, "d");
     let t = render(&mut app, 120, 12);
-    let text = text_of(&t);
+    let text = super::tests::screen_text(&t);
     assert!(
         text.contains("the last one of SO-20260101-003, now Delivered"),
         "{text}"
@@ -244,7 +225,7 @@ fn order_detail_with_production_exceptions_and_documents() {
     app.orders.reset(app.store.conn()).unwrap();
     press(&mut app, KeyCode::Enter);
     let t = render(&mut app, 120, 60);
-    let text = mask_times(&text_of(&t));
+    let text = mask_times(&super::tests::screen_text(&t));
     let start = text.lines().position(|l| l.contains("Production")).unwrap();
     let end = text.lines().position(|l| l.contains("│Shipments")).unwrap();
     let part: Vec<&str> = text.lines().skip(start).take(end - start + 4).collect();
