@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::tmux::Tmux;
 use common::*;
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
@@ -13,120 +14,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-// ---------------------------------------------------------------------------------------
-// A terminal to drive the app in.
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    /// Runs `command` (a shell command line) in a new detached session of the given size.
-    fn run(command: &str, width: u16, height: u16) -> Tmux {
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let session = format!(
-            "odfault{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        );
-        let ok = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &session, "-x"])
-            .arg(width.to_string())
-            .arg("-y")
-            .arg(height.to_string())
-            .arg(command)
-            .status()
-            .expect("tmux is installed (CI installs it)");
-        assert!(ok.success(), "tmux new-session");
-        Tmux { session }
-    }
-
-    /// The app alone in the pane (`exec`, so the pane's process is the app itself).
-    fn app(db: &Path, width: u16, height: u16) -> Tmux {
-        Tmux::run(
-            &format!(
-                "exec env ORDERDESK_CONFIG=/nonexistent/x.toml LC_ALL= LANG=C.UTF-8 {BIN} --db '{}'",
-                db.display()
-            ),
-            width,
-            height,
-        )
-    }
-
-    /// Keys by tmux name (`Space`, `Enter`, `C-s`) or literal text, in one go: tmux keeps
-    /// their order, so there is no need to wait between them.
-    fn keys(&self, keys: &[&str]) {
-        let ok = Command::new("tmux")
-            .args(["send-keys", "-t", &self.session])
-            .args(keys)
-            .status()
-            .unwrap();
-        assert!(ok.success(), "send-keys {keys:?}");
-    }
-
-    fn text(&self, text: &str) {
-        let ok = Command::new("tmux")
-            .args(["send-keys", "-t", &self.session, "-l", text])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-t", &self.session, "-p"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn format(&self, what: &str) -> String {
-        let out = Command::new("tmux")
-            .args(["display-message", "-p", "-t", &self.session, what])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn pid(&self) -> u32 {
-        self.format("#{pane_pid}").parse().expect("pane pid")
-    }
-
-    fn resize(&self, width: u16, height: u16) {
-        Command::new("tmux")
-            .args(["resize-window", "-t", &self.session, "-x"])
-            .arg(width.to_string())
-            .arg("-y")
-            .arg(height.to_string())
-            .status()
-            .unwrap();
-    }
-
-    fn wait_for(&self, what: impl Fn(&str) -> bool, label: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if what(&s) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {label}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .stderr(Stdio::null())
-            .status();
-    }
-}
 
 fn kill9(pid: u32) {
     let _ = Command::new("kill")
@@ -539,15 +426,15 @@ fn sigkill_during_a_bulk_status_change_and_its_undo() {
     // Marks MARKS closed orders and opens the status menu; `q` then reopens them as quoted.
     let prepare_bulk = |t: &Tmux| {
         t.wait_for(|s| order_rows(s) >= 20, "rows");
-        t.keys(&["f", "j", "j", "j", "j", "j", "j", "j", "Enter", "f"]);
+        t.send(&["f", "j", "j", "j", "j", "j", "j", "j", "Enter", "f"]);
         t.wait_for(
             |s| s.contains(&format!("1 / {closed} ")),
             "the closed orders",
         );
         let spaces = vec!["Space"; MARKS];
-        t.keys(&spaces);
+        t.send(&spaces);
         t.wait_for(|s| s.contains(&format!("{MARKS} marked")), "the marks");
-        t.keys(&["s"]);
+        t.send(&["s"]);
         t.wait_for(|s| s.contains("letter = status"), "the status menu");
     };
     let reopened = |c: &Connection| {
@@ -559,13 +446,13 @@ fn sigkill_during_a_bulk_status_change_and_its_undo() {
     prepare_bulk(&t);
     let w = watch(&db);
     let start = Instant::now();
-    t.keys(&["q"]);
+    t.send(&["q"]);
     let bulk_time = time_until(&w, start, reopened);
     t.wait_for(|s| s.contains("changed in one step"), "the bulk message");
     let after_bulk = snapshot(&db);
     assert_eq!(changed(&pristine, &after_bulk).len(), MARKS);
     let start = Instant::now();
-    t.keys(&["u"]);
+    t.send(&["u"]);
     let undo_time = time_until(&w, start, |c| !reopened(c));
     drop(w);
     t.wait_for(|s| s.contains("Undone"), "the undo message");
@@ -588,11 +475,11 @@ fn sigkill_during_a_bulk_status_change_and_its_undo() {
             let pid = t.pid();
             if pending_undo {
                 t.wait_for(|s| order_rows(s) >= 20, "rows");
-                t.keys(&["u"]);
+                t.send(&["u"]);
                 std::thread::sleep(delay.mul_f64(undo_scale));
             } else {
                 prepare_bulk(&t);
-                t.keys(&["q"]);
+                t.send(&["q"]);
                 std::thread::sleep(delay);
             }
             kill9(pid);
@@ -643,7 +530,7 @@ fn sigkill_during_a_form_save() {
     // Types a whole new order numbered `no` into the form, without saving it.
     let fill = |t: &Tmux, no: &str| {
         t.wait_for(|s| order_rows(s) >= 20, "rows");
-        t.keys(&["n"]);
+        t.send(&["n"]);
         t.wait_for(|s| s.contains("New order"), "the form");
         let mut keys: Vec<String> = vec![no.into(), "Tab".into(), "C00001".into()];
         keys.extend(["Tab"; 4].map(String::from));
@@ -672,7 +559,7 @@ fn sigkill_during_a_form_save() {
             }
         }
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        t.keys(&keys);
+        t.send(&keys);
         let last = format!("{}.25", LINES - 1);
         t.wait_for(|s| s.contains(&last), "the last line typed");
     };
@@ -690,7 +577,7 @@ fn sigkill_during_a_form_save() {
     fill(&t, "KILL-000");
     let w = watch(&db);
     let start = Instant::now();
-    t.keys(&["C-s"]);
+    t.send(&["C-s"]);
     let save_time = time_until(&w, start, saved("KILL-000"));
     drop(w);
     t.wait_for(|s| s.contains("Saved."), "saved");
@@ -704,7 +591,7 @@ fn sigkill_during_a_form_save() {
         let t = Tmux::app(&db, 120, 40);
         let pid = t.pid();
         fill(&t, &no);
-        t.keys(&["C-s"]);
+        t.send(&["C-s"]);
         std::thread::sleep(delay);
         kill9(pid);
         wait_dead(pid);
@@ -767,19 +654,19 @@ fn a_second_copy_is_refused_not_silently_overwriting() {
     let b = Tmux::app(&db, 120, 40);
     for t in [&a, &b] {
         t.wait_for(|s| order_rows(s) >= 20, "rows");
-        t.keys(&["/"]);
+        t.send(&["/"]);
         t.text(&target);
-        t.keys(&["Enter"]);
+        t.send(&["Enter"]);
         t.wait_for(|s| order_rows(s) == 1 && s.contains(&target), "the order");
     }
-    a.keys(&[">"]);
+    a.send(&[">"]);
     a.wait_for(
         |s| s.contains("In production"),
         "advanced in the first copy",
     );
     assert_eq!(status_of(&db, &target), "in_production");
 
-    b.keys(&[">"]);
+    b.send(&[">"]);
     let screen = b.wait_for(|s| s.contains("changed elsewhere"), "the refusal");
     assert!(
         screen.contains(&target),
@@ -795,14 +682,14 @@ fn a_second_copy_is_refused_not_silently_overwriting() {
         "the second copy shows it as it is now",
     );
 
-    b.keys(&[">"]);
+    b.send(&[">"]);
     b.wait_for(
         |s| s.contains("Ready"),
         "the second try acts on the current status",
     );
     assert_eq!(status_of(&db, &target), "ready");
     for t in [&a, &b] {
-        t.keys(&["q"]);
+        t.send(&["q"]);
     }
     assert_check_passes(&db, "two copies");
 }
@@ -1141,19 +1028,19 @@ fn terminals_down_to_one_cell_do_not_break_the_app() {
     ] {
         t.resize(w, h);
         std::thread::sleep(Duration::from_millis(40));
-        t.keys(&["j", "Tab", "?"]);
+        t.send(&["j", "Tab", "?"]);
         std::thread::sleep(Duration::from_millis(40));
-        t.keys(&["Escape"]);
+        t.send(&["Escape"]);
         std::thread::sleep(Duration::from_millis(150));
-        t.keys(&["n", "x", "Escape"]);
+        t.send(&["n", "x", "Escape"]);
         std::thread::sleep(Duration::from_millis(150));
-        t.keys(&["y", "1"]);
+        t.send(&["y", "1"]);
         std::thread::sleep(Duration::from_millis(40));
         assert!(alive(pid), "the app ended at {w}x{h}:\n{}", t.screen());
     }
     t.resize(120, 40);
     t.wait_for(|s| order_rows(s) >= 20, "rows again");
-    t.keys(&["q"]);
+    t.send(&["q"]);
     wait_dead(pid);
     assert_check_passes(&db, "tiny terminals");
 }
@@ -1185,6 +1072,6 @@ fn an_interrupted_first_demo_is_filled_on_the_next_start() {
     assert_check_passes(&demo, "killing the first --demo");
     let t = Tmux::run(&command, 120, 40);
     t.wait_for(|s| order_rows(s) >= 20, "a filled demo");
-    t.keys(&["q"]);
+    t.send(&["q"]);
     assert_eq!(snapshot(&demo).statuses.len(), 2000);
 }
