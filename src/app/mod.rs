@@ -143,8 +143,7 @@ type AppResult = crate::store::Result<()>;
 
 impl App {
     pub fn new(store: Store, config: Config, keymap: Keymap) -> App {
-        let w = &config.complaint_windows;
-        let windows = ResponseWindows::from_hours(w.urgent, w.high, w.normal, w.low);
+        let windows = ResponseWindows::from_config(&config.complaint_windows);
         let mut store = store;
         // Complaint deadlines follow the configured windows (stored, for the list's order).
         let synced = crate::store::complaints::use_windows(&mut store, &windows.0);

@@ -11,11 +11,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-fn windows(config: &Config) -> ResponseWindows {
-    let w = &config.complaint_windows;
-    ResponseWindows::from_hours(w.urgent, w.high, w.normal, w.low)
-}
-
 /// Writes to standard output; a reader that stops early (`| head`) is not an error.
 fn print(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -33,7 +28,12 @@ fn print(text: &str) -> anyhow::Result<()> {
 pub fn remind(db: PathBuf, config: &Config) -> anyhow::Result<ExitCode> {
     let store = open_existing(db)?;
     let ctx = ListContext::current();
-    let kinds = build(store.conn(), windows(config), &ctx, &remind_limit)?;
+    let kinds = build(
+        store.conn(),
+        ResponseWindows::from_config(&config.complaint_windows),
+        &ctx,
+        &remind_limit,
+    )?;
     let bold = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let heading = |s: &str| {
         if bold {
@@ -55,7 +55,11 @@ pub fn review(
     output: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let store = open_existing(db)?;
-    let r = review::gather(store.conn(), windows(config), &ListContext::current())?;
+    let r = review::gather(
+        store.conn(),
+        ResponseWindows::from_config(&config.complaint_windows),
+        &ListContext::current(),
+    )?;
     let text = match format {
         ReviewFormat::Text => review::text(&r),
         ReviewFormat::Html => review::html(&r)?,

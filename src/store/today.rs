@@ -22,6 +22,11 @@ impl ResponseWindows {
         ResponseWindows([urgent, high, normal, low].map(|h| i64::from(h) * 3600))
     }
 
+    /// The windows of `[complaint_windows]` in config.toml.
+    pub fn from_config(w: &crate::config::ComplaintWindows) -> ResponseWindows {
+        ResponseWindows::from_hours(w.urgent, w.high, w.normal, w.low)
+    }
+
     /// SQL for a complaint's response deadline, given the table alias `k`.
     pub fn deadline_sql(&self) -> String {
         let [u, h, n, l] = self.0;
