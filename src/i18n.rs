@@ -10,8 +10,8 @@ macro_rules! parts {
         &[$(($part, include_str!(concat!("../assets/i18n/", $lang, "/", $part, ".toml")))),*]
     };
 }
-const EN: &[(&str, &str)] = parts!("en": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety");
-const ZH: &[(&str, &str)] = parts!("zh-CN": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety");
+const EN: &[(&str, &str)] = parts!("en": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "web");
+const ZH: &[(&str, &str)] = parts!("zh-CN": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "web");
 
 /// All parts of one language in one table; a key defined in two parts is an error.
 fn parse_parts(parts: &[(&str, &str)]) -> Result<HashMap<String, String>, String> {
@@ -106,7 +106,34 @@ fn build(lang: Lang) -> Table {
     }
 }
 
+thread_local! {
+    /// A language for this thread only (a web request speaks its reader's language).
+    static THREAD_LANG: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with this thread's strings in `lang`, whatever the rest of the process uses.
+pub fn with_lang<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Lang>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            THREAD_LANG.with(|l| l.set(self.0));
+        }
+    }
+    let _restore = Restore(THREAD_LANG.with(|l| l.replace(Some(lang))));
+    f()
+}
+
 fn table() -> &'static Table {
+    if let Some(lang) = THREAD_LANG.with(std::cell::Cell::get) {
+        static EN_TABLE: OnceLock<Table> = OnceLock::new();
+        static ZH_TABLE: OnceLock<Table> = OnceLock::new();
+        let cell = if lang == Lang::Zh {
+            &ZH_TABLE
+        } else {
+            &EN_TABLE
+        };
+        return cell.get_or_init(|| build(lang));
+    }
     #[cfg(test)]
     if test_lang::chinese() {
         static ZH_TABLE: OnceLock<Table> = OnceLock::new();

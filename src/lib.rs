@@ -14,3 +14,4 @@ pub mod io;
 pub mod messages;
 pub mod store;
 pub mod ui;
+pub mod web;

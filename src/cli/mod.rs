@@ -11,6 +11,8 @@ mod data;
 mod desk;
 mod report;
 mod safety;
+mod serve;
+mod user;
 use crate::store::Store;
 use anyhow::{anyhow, bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -109,6 +111,13 @@ pub enum Command {
     Passphrase,
     /// Check the file: integrity, schema version, audit chain
     Check,
+    /// The read-only web desk for the other departments (login required)
+    Serve(serve::ServeArgs),
+    /// The accounts of the web desk
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -229,6 +238,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Encrypt) => safety::encrypt(db?),
         Some(Command::Decrypt) => safety::decrypt(db?),
         Some(Command::Passphrase) => safety::passphrase(db?),
+        Some(Command::Serve(args)) => serve::serve(db?, &config, args),
+        Some(Command::User { command }) => user::run(db?, command),
         Some(Command::Check) => {
             let store = open_existing(db?)?;
             let report = io::check(&store)?;

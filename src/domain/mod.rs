@@ -1,6 +1,7 @@
 //! Plain types and rules of the order desk. No SQL, no terminal: everything here is tested
 //! on its own.
 
+pub mod account;
 pub mod complaint;
 pub mod contact;
 pub mod customer;

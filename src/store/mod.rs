@@ -15,6 +15,7 @@ pub mod list;
 pub mod messages;
 pub mod orders;
 pub mod production;
+pub mod related;
 pub mod report;
 pub mod requirements;
 pub mod schema;
@@ -26,6 +27,7 @@ pub mod surveys;
 pub mod test_data;
 pub mod today;
 pub mod undo;
+pub mod users;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! Conventions: timestamps are INTEGER UTC Unix seconds; calendar dates are TEXT
 //! `YYYY-MM-DD`; money and quantities are TEXT decimals (exact); optional values are NULL.
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 const V1: &str = r#"
 CREATE TABLE meta (
@@ -361,4 +361,16 @@ CREATE INDEX orders_month ON orders(ordered_at, status, order_type, currency, to
 CREATE INDEX orders_delivered_due ON orders(delivered_at, due_date, first_due_date)
     WHERE delivered_at IS NOT NULL;
 DROP INDEX orders_by_delivered;
+"#;
+
+/// Accounts of the web desk (`orderdesk user`): argon2id hashes only, never a password.
+const V5: &str = r#"
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('viewer','manager')),
+    password_hash TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    changed_at    INTEGER NOT NULL
+);
 "#;

@@ -123,6 +123,16 @@ pub fn render(data: &ReportData) -> String {
         escape(&title),
         escape(t("report.note")),
     );
+    html.push_str(&fragment(data));
+    html.push_str("</body>\n</html>\n");
+    html
+}
+
+/// The charts and the table of figures, without the page around them: the web desk shows
+/// them inside its own page (class names only, no inline style, so a strict CSP holds).
+pub fn fragment(data: &ReportData) -> String {
+    let month = data.current.month;
+    let mut html = String::new();
     html.push_str("<div class=\"charts\">\n");
     for chart in charts(data) {
         let svg = if chart.scale == Scale::Percent {
@@ -161,6 +171,6 @@ pub fn render(data: &ReportData) -> String {
             );
         }
     }
-    html.push_str("</tbody>\n</table>\n</body>\n</html>\n");
+    html.push_str("</tbody>\n</table>\n");
     html
 }

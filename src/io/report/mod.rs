@@ -5,6 +5,7 @@
 
 pub mod figures;
 mod html;
+pub use html::fragment as html_fragment;
 mod text;
 mod xlsx;
 

@@ -1,0 +1,582 @@
+//! The web desk over real HTTP: the binary serves a demo file on 127.0.0.1 with a free port,
+//! and a real client (ureq) logs in, reads pages, and is refused where it should be.
+
+use orderdesk::domain::status::Status;
+use orderdesk::store::orders::{self, StatusRequest};
+use orderdesk::store::undo::Change;
+use orderdesk::store::Store;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_orderdesk");
+const MANAGER_PW: &str = "manager secret 1";
+const VIEWER_PW: &str = "viewer secret 1";
+const PHONE: &str = "13812345678";
+const XSS: &str = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>\u{1b}]0;pwn\u{7}";
+
+fn orderdesk(db: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = Command::new(BIN);
+    c.arg("--db").arg(db).args(args).stdin(Stdio::null());
+    c.env_remove("ORDERDESK_PASSPHRASE");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("running orderdesk")
+}
+
+/// A demo desk with a manager and a viewer, and one order whose customer has a known phone
+/// and a hostile name. Returns the folder, the file and that order's number.
+fn desk() -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let out = orderdesk(&db, &["demo", "--orders", "80"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (name, role, pw) in [("boss", "manager", MANAGER_PW), ("li", "viewer", VIEWER_PW)] {
+        let out = orderdesk(
+            &db,
+            &["user", "add", name, "--role", role],
+            &[("ORDERDESK_NEW_PASSWORD", pw)],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let store = Store::open(&db).unwrap();
+    let (order_no, customer): (String, i64) = store
+        .conn()
+        .query_row(
+            "SELECT order_no, customer_id FROM orders WHERE customer_id IS NOT NULL
+             AND status NOT IN ('closed') ORDER BY ordered_at DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // Stored by another program, as the text policy expects: nothing stops it reaching the file.
+    store
+        .conn()
+        .execute(
+            "UPDATE customers SET phone = ?1, name = ?2 WHERE id = ?3",
+            rusqlite::params![PHONE, XSS, customer],
+        )
+        .unwrap();
+    drop(store);
+    (dir, db, order_no)
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(db: &Path) -> Server {
+        Server::start_with(db, &["--listen", "127.0.0.1:0"])
+    }
+
+    fn start_with(db: &Path, args: &[&str]) -> Server {
+        let mut child = Command::new(BIN)
+            .arg("--db")
+            .arg(db)
+            .arg("serve")
+            .args(args)
+            .env_remove("ORDERDESK_PASSPHRASE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting the server");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("the server says where it listens")
+                .unwrap();
+            if let Some(rest) = line.strip_prefix("web desk on ") {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    fn stop(&mut self) -> std::process::ExitStatus {
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the server did not stop"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    location: String,
+    set_cookies: Vec<String>,
+    headers: HashMap<String, String>,
+    body: String,
+}
+
+/// A client that keeps its cookies, follows no redirect and takes every status as an answer.
+struct Browser {
+    agent: ureq::Agent,
+    base: String,
+    cookies: HashMap<String, String>,
+    lang: &'static str,
+}
+
+impl Browser {
+    fn new(server: &Server) -> Browser {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Browser {
+            agent,
+            base: server.base.clone(),
+            cookies: HashMap::new(),
+            lang: "en",
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn take(&mut self, mut r: ureq::http::Response<ureq::Body>) -> Reply {
+        let set_cookies: Vec<String> = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        for c in &set_cookies {
+            let pair = c.split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
+        }
+        let headers = r
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        Reply {
+            status: r.status().as_u16(),
+            location: r
+                .headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default(),
+            set_cookies,
+            headers,
+            body: r.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Reply {
+        let r = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Cookie", self.cookie_header())
+            .header("Accept-Language", self.lang)
+            .call()
+            .unwrap();
+        self.take(r)
+    }
+
+    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let r = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Cookie", self.cookie_header())
+            .send_form(form.iter().copied())
+            .unwrap();
+        self.take(r)
+    }
+
+    /// The login form's token, as a browser would read it from the page.
+    fn login_token(&mut self) -> String {
+        let page = self.get("/login");
+        assert_eq!(page.status, 200);
+        hidden(&page.body, "csrf")
+    }
+
+    fn login(&mut self, user: &str, password: &str) -> Reply {
+        let csrf = self.login_token();
+        self.post(
+            "/login",
+            &[
+                ("user", user),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/orders"),
+            ],
+        )
+    }
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {body}"))
+        + marker.len();
+    body[at..at + body[at..].find('"').unwrap()].to_string()
+}
+
+const PAGES: &[&str] = &[
+    "/",
+    "/orders",
+    "/orders?q=abc&status=confirmed",
+    "/shipments",
+    "/complaints",
+    "/today",
+    "/report",
+    "/report?month=2026-01",
+    "/review",
+    "/no/such/page",
+];
+
+#[test]
+fn every_page_sends_a_stranger_to_the_login() {
+    let (_dir, db, order_no) = desk();
+    let server = Server::start(&db);
+    let mut b = Browser::new(&server);
+    let detail = format!("/orders/{order_no}");
+    for path in PAGES.iter().copied().chain([detail.as_str()]) {
+        let r = b.get(path);
+        assert_eq!(r.status, 302, "{path}");
+        assert!(r.location.starts_with("/login"), "{path}: {}", r.location);
+    }
+    b.cookies.insert("od_session".into(), "0".repeat(64));
+    assert_eq!(
+        b.get("/orders").status,
+        302,
+        "a made-up session is no session"
+    );
+    let login = b.get("/login");
+    assert_eq!(login.status, 200);
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+    ] {
+        assert!(login.headers.contains_key(h), "{h} missing");
+    }
+    assert!(login.headers["content-security-policy"].contains("script-src 'self'"));
+    assert!(!login.body.contains("<script>"), "no inline script");
+}
+
+#[test]
+fn the_login_form_needs_its_token_and_logout_ends_the_session() {
+    let (_dir, db, _) = desk();
+    let server = Server::start(&db);
+    let mut b = Browser::new(&server);
+    let csrf = b.login_token();
+    let r = b.post("/login", &[("user", "boss"), ("password", MANAGER_PW)]);
+    assert_eq!(r.status, 403, "no token");
+    assert!(!b.cookies.contains_key("od_session"));
+    let r = b.post(
+        "/login",
+        &[
+            ("user", "boss"),
+            ("password", MANAGER_PW),
+            ("csrf", &"f".repeat(64)),
+        ],
+    );
+    assert_eq!(r.status, 403, "a token that is not the form's");
+    // A token from another browser's form does not match this browser's cookie.
+    let mut other = Browser::new(&server);
+    let foreign = other.login_token();
+    let r = b.post(
+        "/login",
+        &[
+            ("user", "boss"),
+            ("password", MANAGER_PW),
+            ("csrf", &foreign),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    let _ = csrf;
+
+    let r = b.login("boss", MANAGER_PW);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let session = r
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("od_session="))
+        .expect("a session cookie");
+    assert!(session.contains("HttpOnly"), "{session}");
+    assert!(session.contains("SameSite=Strict"), "{session}");
+    for path in PAGES
+        .iter()
+        .copied()
+        .filter(|p| *p != "/" && *p != "/no/such/page")
+    {
+        let r = b.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+    }
+    let page = b.get("/orders");
+    let token = hidden(&page.body, "csrf");
+    assert_eq!(
+        b.post("/logout", &[]).status,
+        403,
+        "logout needs the token too"
+    );
+    assert_eq!(b.get("/orders").status, 200, "still logged in");
+    let r = b.post("/logout", &[("csrf", &token)]);
+    assert_eq!(r.status, 303);
+    b.cookies.insert(
+        "od_session".into(),
+        session.split(';').next().unwrap()["od_session=".len()..].to_string(),
+    );
+    assert_eq!(
+        b.get("/orders").status,
+        302,
+        "the old cookie no longer works"
+    );
+}
+
+#[test]
+fn viewers_see_phones_masked_and_managers_do_not() {
+    let (_dir, db, order_no) = desk();
+    let server = Server::start(&db);
+    let path = format!("/orders/{order_no}");
+    let mut viewer = Browser::new(&server);
+    assert_eq!(viewer.login("li", VIEWER_PW).status, 303);
+    let page = viewer.get(&path);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("138****5678"), "{}", page.body);
+    assert!(!page.body.contains(PHONE));
+    let mut manager = Browser::new(&server);
+    assert_eq!(manager.login("boss", MANAGER_PW).status, 303);
+    let page = manager.get(&path);
+    assert!(page.body.contains(PHONE), "{}", page.body);
+}
+
+#[test]
+fn hostile_names_come_back_escaped() {
+    let (_dir, db, order_no) = desk();
+    let server = Server::start(&db);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.login("boss", MANAGER_PW).status, 303);
+    let searched = format!("/orders?q={}", "%3Cscript%3Ealert(3)%3C%2Fscript%3E");
+    for path in [format!("/orders/{order_no}"), "/orders".into(), searched] {
+        let page = b.get(&path);
+        assert_eq!(page.status, 200, "{path}");
+        for raw in ["<script>alert", "<img src=x", "\u{1b}", "\u{7}"] {
+            assert!(!page.body.contains(raw), "{path}: {raw:?} came back raw");
+        }
+    }
+    let page = b.get(&format!("/orders/{order_no}"));
+    assert!(
+        page.body.contains("&lt;script&gt;alert(1)&lt;"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains('␛'), "the escape shown as its picture");
+    let page = b.get("/orders?q=%3Cscript%3Ealert(3)");
+    assert!(
+        page.body.contains("&lt;script&gt;alert(3)"),
+        "the search is echoed escaped"
+    );
+}
+
+#[test]
+fn wrong_passwords_are_rate_limited_and_audited() {
+    let (_dir, db, _) = desk();
+    let server = Server::start(&db);
+    let mut b = Browser::new(&server);
+    for _ in 0..5 {
+        assert_eq!(b.login("boss", "wrong password").status, 401);
+    }
+    let r = b.login("boss", MANAGER_PW);
+    assert_eq!(r.status, 429, "even the right password waits now");
+    assert!(!b.cookies.contains_key("od_session"));
+    // Another account from another client is not locked out by it.
+    let mut other = Browser::new(&server);
+    assert_eq!(other.login("li", VIEWER_PW).status, 303);
+    let store = Store::open(&db).unwrap();
+    let count = |action: &str| -> i64 {
+        store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = ?1",
+                [action],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(count("web_login_failed"), 5);
+    assert_eq!(count("web_login_limited"), 1);
+    assert_eq!(count("web_login"), 1);
+    assert_eq!(
+        orderdesk::store::audit::verify(store.conn())
+            .unwrap()
+            .first_broken,
+        None
+    );
+}
+
+#[test]
+fn a_change_made_through_the_store_shows_on_the_next_load() {
+    let (_dir, db, order_no) = desk();
+    let server = Server::start(&db);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.login("boss", MANAGER_PW).status, 303);
+    let path = format!("/orders/{order_no}");
+    let before = b.get(&path);
+    assert!(!before.body.contains("moved by the desk test"));
+    let mut store = Store::open(&db).unwrap();
+    let id = orders::id_by_number(store.conn(), &order_no)
+        .unwrap()
+        .unwrap();
+    let tx = store.begin().unwrap();
+    let mut change = Change::new("status");
+    orders::change_status(
+        &tx,
+        &mut change,
+        id,
+        None,
+        StatusRequest::Set(Status::Cancelled),
+        orderdesk::domain::time::now(),
+        Some("moved by the desk test"),
+    )
+    .unwrap();
+    change.record(&tx).unwrap();
+    tx.commit().unwrap();
+    let after = b.get(&path);
+    assert!(
+        after.body.contains("moved by the desk test"),
+        "{}",
+        after.body
+    );
+    assert!(after.body.contains("Cancelled"));
+}
+
+#[test]
+fn chinese_readers_get_chinese_pages() {
+    let (_dir, db, _) = desk();
+    let server = Server::start(&db);
+    let mut b = Browser::new(&server);
+    b.lang = "zh-CN,zh;q=0.9,en;q=0.5";
+    assert_eq!(b.login("li", VIEWER_PW).status, 303);
+    let page = b.get("/orders");
+    assert!(page.body.contains("lang=\"zh-CN\""));
+    assert!(page.body.contains("订单"), "{}", page.body);
+    assert!(!page.body.contains(">Orders<"));
+    // The switch sets the other language for this browser.
+    let r = b.get("/lang/en?back=/orders");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location, "/orders");
+    assert!(b.get("/orders").body.contains(">Orders<"));
+    let r = b.get("/lang/en?back=//evil.example");
+    assert_eq!(r.location, "/orders", "never sent to another site");
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let (_dir, db, _) = desk();
+    let mut server = Server::start(&db);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.get("/login").status, 200);
+    let status = server.stop();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn a_network_address_needs_tls_or_an_explicit_insecure_lan() {
+    let (_dir, db, _) = desk();
+    let out = orderdesk(&db, &["serve", "--listen", "0.0.0.0:0"], &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--tls-cert"), "{err}");
+    let mut server = Server::start_with(&db, &["--listen", "0.0.0.0:0", "--insecure-lan"]);
+    assert!(
+        server.base.starts_with("http://0.0.0.0:"),
+        "{}",
+        server.base
+    );
+    assert!(server.stop().success());
+}
+
+#[test]
+fn accounts_are_listed_removed_and_refused_when_doubled() {
+    let (_dir, db, _) = desk();
+    let list = orderdesk(&db, &["user", "list"], &[]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        text.contains("boss\tmanager") && text.contains("li\tviewer"),
+        "{text}"
+    );
+    let again = orderdesk(
+        &db,
+        &["user", "add", "li"],
+        &[("ORDERDESK_NEW_PASSWORD", VIEWER_PW)],
+    );
+    assert!(!again.status.success());
+    let short = orderdesk(
+        &db,
+        &["user", "add", "wang"],
+        &[("ORDERDESK_NEW_PASSWORD", "short")],
+    );
+    assert!(!short.status.success(), "a short password is refused");
+    let no_tty = orderdesk(&db, &["user", "passwd", "li"], &[]);
+    assert!(!no_tty.status.success());
+    assert!(String::from_utf8_lossy(&no_tty.stderr).contains("ORDERDESK_NEW_PASSWORD"));
+    assert!(orderdesk(
+        &db,
+        &["user", "passwd", "li"],
+        &[("ORDERDESK_NEW_PASSWORD", "another one 2")]
+    )
+    .status
+    .success());
+    assert!(orderdesk(&db, &["user", "remove", "li"], &[])
+        .status
+        .success());
+    assert!(!orderdesk(&db, &["user", "remove", "li"], &[])
+        .status
+        .success());
+    let server = Server::start(&db);
+    let mut b = Browser::new(&server);
+    assert_eq!(
+        b.login("li", VIEWER_PW).status,
+        401,
+        "a removed account cannot log in"
+    );
+}
