@@ -52,6 +52,27 @@ impl Templates {
 mod tests {
     use super::*;
 
+    /// Every `t("…")` in the templates names a string both languages have.
+    #[test]
+    fn every_key_in_the_templates_exists() {
+        let mut unknown = Vec::new();
+        for (name, source) in TEMPLATES {
+            for (i, _) in source.match_indices("t(\"") {
+                let rest = &source[i + 3..];
+                let key = &rest[..rest.find('"').unwrap()];
+                if key.ends_with('.') {
+                    continue;
+                }
+                for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Zh] {
+                    if crate::i18n::with_lang(lang, || crate::i18n::t(key)) == key {
+                        unknown.push(format!("{name}: {key} ({lang:?})"));
+                    }
+                }
+            }
+        }
+        assert!(unknown.is_empty(), "{unknown:?}");
+    }
+
     #[test]
     fn every_template_parses_and_escapes() {
         let t = Templates::new().unwrap();
