@@ -580,3 +580,69 @@ fn accounts_are_listed_removed_and_refused_when_doubled() {
         "a removed account cannot log in"
     );
 }
+
+#[test]
+fn tls_serves_https_and_marks_cookies_secure() {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    use std::io::{Read, Write};
+    let (_dir, db, _) = desk();
+    // A test CA and a certificate for localhost it signed, valid for a century.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let cert = fixtures.join("cert.pem");
+    let key = fixtures.join("key.pem");
+    let server = Server::start_with(
+        &db,
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let addr = server
+        .base
+        .strip_prefix("https://")
+        .expect("an https address")
+        .to_string();
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_file(fixtures.join("ca.pem")).unwrap())
+        .unwrap();
+    #[allow(deprecated)]
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let conn = rustls::ClientConnection::new(
+        std::sync::Arc::new(config),
+        ServerName::try_from("localhost").unwrap(),
+    )
+    .unwrap();
+    let tcp = std::net::TcpStream::connect(&addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    tls.write_all(b"GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut bytes = Vec::new();
+    // The server may close without a close_notify once it has answered.
+    let _ = tls.read_to_end(&mut bytes);
+    let reply = String::from_utf8_lossy(&bytes);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(
+        reply.contains("; Secure"),
+        "cookies are Secure under TLS: {reply}"
+    );
+    // Plain HTTP to the TLS port gets no page.
+    let plain = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+        .get(format!("http://{addr}/login"))
+        .call();
+    assert!(plain.is_err() || plain.unwrap().status() != 200);
+}
