@@ -83,12 +83,17 @@ impl Server {
     }
 
     fn start_with(db: &Path, args: &[&str]) -> Server {
+        Server::start_env(db, args, &[])
+    }
+
+    fn start_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .arg("--db")
             .arg(db)
             .arg("serve")
             .args(args)
             .env_remove("ORDERDESK_PASSPHRASE")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -645,4 +650,25 @@ fn tls_serves_https_and_marks_cookies_secure() {
         .get(format!("http://{addr}/login"))
         .call();
     assert!(plain.is_err() || plain.unwrap().status() != 200);
+}
+
+#[test]
+fn an_encrypted_desk_is_served_with_its_passphrase() {
+    let (_dir, db, order_no) = desk();
+    let pass = [("ORDERDESK_PASSPHRASE", "desk passphrase 7")];
+    let out = orderdesk(&db, &["encrypt"], &pass);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without the passphrase (and no terminal to ask on) it does not start.
+    let out = orderdesk(&db, &["serve", "--listen", "127.0.0.1:0"], &[]);
+    assert!(!out.status.success());
+    let server = Server::start_env(&db, &["--listen", "127.0.0.1:0"], &pass);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.login("boss", MANAGER_PW).status, 303);
+    let page = b.get(&format!("/orders/{order_no}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(PHONE));
 }
