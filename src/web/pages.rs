@@ -32,6 +32,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/lang/{code}", get(switch_language))
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))
+        .route("/favicon.ico", get(|| async { StatusCode::NOT_FOUND }))
         .route("/orders", get(orders))
         .route("/orders/{order_no}", get(order))
         .route("/shipments", get(shipments))
@@ -373,16 +374,22 @@ struct Next {
     next: String,
 }
 
-/// The login form with a fresh form token, also set as a cookie: a post must carry both.
+/// The login form with its form token, also set as a cookie: a post must carry both. A
+/// browser keeps the token it has, so a second login page (another tab, a favicon sent
+/// here) does not spoil the form already shown.
 fn login_page(
     desk: &Desk,
+    headers: &HeaderMap,
     lang: Lang,
     status: StatusCode,
     message: &str,
     user: &str,
     next: &str,
 ) -> Response {
-    let csrf = token();
+    let csrf = cookie(headers, http::LOGIN_COOKIE)
+        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
+        .unwrap_or_else(token);
     let body = i18n::with_lang(lang, || {
         let page = page_context(lang, t("web.login.title"), None, "", false, "/login");
         render(
@@ -412,7 +419,15 @@ async fn login_form(
     if session_of(&desk, &headers).is_some() {
         return see_other(safe_back(&next));
     }
-    login_page(&desk, language(&headers), StatusCode::OK, "", "", &next)
+    login_page(
+        &desk,
+        &headers,
+        language(&headers),
+        StatusCode::OK,
+        "",
+        "",
+        &next,
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -438,6 +453,7 @@ async fn login(
         return i18n::with_lang(lang, || {
             login_page(
                 &desk,
+                &headers,
                 lang,
                 StatusCode::FORBIDDEN,
                 t("web.login.csrf"),
@@ -451,6 +467,7 @@ async fn login(
         return i18n::with_lang(lang, || {
             login_page(
                 &desk,
+                &headers,
                 lang,
                 StatusCode::FORBIDDEN,
                 t("web.login.csrf"),
@@ -474,6 +491,7 @@ async fn login(
         let message = i18n::with_lang(lang, || tf("web.login.limited", &[("minutes", &minutes)]));
         return login_page(
             &desk,
+            &headers,
             lang,
             StatusCode::TOO_MANY_REQUESTS,
             &message,
@@ -533,6 +551,7 @@ async fn login(
             let message = i18n::with_lang(lang, || t("web.login.failed"));
             login_page(
                 &desk,
+                &headers,
                 lang,
                 StatusCode::UNAUTHORIZED,
                 message,

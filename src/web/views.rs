@@ -456,7 +456,7 @@ pub fn order(conn: &Connection, r: &Reader, order_no: &str) -> ViewResult {
             "address": r.generic(&o.delivery_address),
             "total": format!("{} {}", shown(&o.currency), total),
             "payment": payment,
-            "missing": if d.missing.is_empty() { String::new() } else { shown(&o.missing_reason).into_owned() + " " },
+            "missing": if d.missing.is_empty() { String::new() } else if o.missing_reason.is_empty() { "—".to_string() } else { shown(&o.missing_reason).into_owned() },
             "notes": shown_lines(&o.notes),
             "lines": lines,
             "sections": [
