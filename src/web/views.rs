@@ -561,7 +561,11 @@ pub fn complaints(conn: &Connection, r: &Reader, q: &ComplaintsQuery) -> ViewRes
         sort: 0,
         reversed: false,
     };
-    let w = window::<ComplaintRow>(conn, &query, q.after.as_deref(), None, &r.ctx)?;
+    let mut w = window::<ComplaintRow>(conn, &query, q.after.as_deref(), None, &r.ctx)?;
+    // By urgency the closed ones come last: once one shows, the open ones are all listed.
+    if state.is_empty() && w.rows.iter().any(|c| c.resolved_at.is_some()) {
+        w.next = None;
+    }
     let rows: Vec<Value> = w
         .rows
         .iter()
