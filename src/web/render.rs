@@ -52,12 +52,14 @@ impl Templates {
 mod tests {
     use super::*;
 
-    /// Every `t("…")` in the templates names a string both languages have.
+    /// Every string key the templates ask for exists in both languages.
     #[test]
     fn every_key_in_the_templates_exists() {
         let mut unknown = Vec::new();
+        // Spelled in pieces, so the source scan of `i18n` does not take it for a key.
+        let call: String = ['t', '(', '"'].iter().collect();
         for (name, source) in TEMPLATES {
-            for (i, _) in source.match_indices("t(\"") {
+            for (i, _) in source.match_indices(call.as_str()) {
                 let rest = &source[i + 3..];
                 let key = &rest[..rest.find('"').unwrap()];
                 if key.ends_with('.') {
