@@ -5,6 +5,8 @@
 
 mod auth;
 mod http;
+mod lists;
+mod login;
 mod pages;
 mod pool;
 mod render;

@@ -2,33 +2,33 @@
 //! the two static files. Reading and rendering happen on a blocking thread with a pooled
 //! connection, in the reader's language.
 
-use super::auth::{same_token, token, Session};
+use super::auth::Session;
 use super::http::{self, cookie, found, language, see_other, set_cookie};
+use super::lists;
+use super::login;
 use super::views::{self, Reader, View, ViewError};
 use super::Desk;
-use crate::domain::account::{verify_password, Role};
-use crate::i18n::{self, t, tf, Lang};
+use crate::i18n::{self, t, Lang};
 use crate::store::list::ListContext;
-use crate::store::users::{self, LoginEvent};
-use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use crate::store::users;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::header::{self, HeaderMap};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-type Shared = State<Arc<Desk>>;
+pub(super) type Shared = State<Arc<Desk>>;
 
 pub fn router(desk: Arc<Desk>) -> Router {
     let mut router = Router::new()
         .route("/", get(home))
-        .route("/login", get(login_form).post(login))
-        .route("/logout", post(logout))
+        .route("/login", get(login::login_form).post(login::login))
+        .route("/logout", post(login::logout))
         .route("/lang/{code}", get(switch_language))
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))
@@ -49,7 +49,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
 }
 
 /// Where a login sends the reader back to: a path of this site only.
-fn safe_back(back: &str) -> &str {
+pub(super) fn safe_back(back: &str) -> &str {
     if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
         back
     } else {
@@ -57,7 +57,7 @@ fn safe_back(back: &str) -> &str {
     }
 }
 
-fn page_context(
+pub(super) fn page_context(
     lang: Lang,
     title: &str,
     session: Option<&Session>,
@@ -78,11 +78,11 @@ fn page_context(
     })
 }
 
-fn html_response(status: StatusCode, body: String) -> Response {
+pub(super) fn html_response(status: StatusCode, body: String) -> Response {
     (status, Html(body)).into_response()
 }
 
-fn render(
+pub(super) fn render(
     desk: &Desk,
     template: &str,
     mut ctx: Value,
@@ -97,7 +97,7 @@ fn render(
     )
 }
 
-fn error_page(
+pub(super) fn error_page(
     desk: &Desk,
     status: StatusCode,
     message_key: &str,
@@ -120,7 +120,7 @@ fn error_page(
 }
 
 /// The session the request carries, if it is alive.
-fn session_of(desk: &Desk, headers: &HeaderMap) -> Option<(String, Session)> {
+pub(super) fn session_of(desk: &Desk, headers: &HeaderMap) -> Option<(String, Session)> {
     let id = cookie(headers, http::SESSION_COOKIE)?;
     desk.sessions.touch(id).map(|s| (id.to_string(), s))
 }
@@ -227,7 +227,7 @@ async fn orders(
     State(desk): Shared,
     headers: HeaderMap,
     uri: axum::http::Uri,
-    q: Result<Query<views::OrdersQuery>, QueryRejection>,
+    q: Result<Query<lists::OrdersQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = q else {
         return error_page(
@@ -240,7 +240,7 @@ async fn orders(
     };
     let path = full_path("/orders", uri.query());
     page(desk, &headers, "orders", true, path, move |c, r| {
-        views::orders(c, r, &q)
+        lists::orders(c, r, &q)
     })
     .await
 }
@@ -257,12 +257,12 @@ async fn shipments(
     State(desk): Shared,
     headers: HeaderMap,
     uri: axum::http::Uri,
-    q: Result<Query<views::ShipmentsQuery>, QueryRejection>,
+    q: Result<Query<lists::ShipmentsQuery>, QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let path = full_path("/shipments", uri.query());
     page(desk, &headers, "shipments", true, path, move |c, r| {
-        views::shipments(c, r, &q)
+        lists::shipments(c, r, &q)
     })
     .await
 }
@@ -271,12 +271,12 @@ async fn complaints(
     State(desk): Shared,
     headers: HeaderMap,
     uri: axum::http::Uri,
-    q: Result<Query<views::ComplaintsQuery>, QueryRejection>,
+    q: Result<Query<lists::ComplaintsQuery>, QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let path = full_path("/complaints", uri.query());
     page(desk, &headers, "complaints", true, path, move |c, r| {
-        views::complaints(c, r, &q)
+        lists::complaints(c, r, &q)
     })
     .await
 }
@@ -364,248 +364,6 @@ async fn switch_language(
     r.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(http::LANG_COOKIE, code, desk.secure, Some(365 * 86400)),
-    );
-    r
-}
-
-#[derive(serde::Deserialize, Default)]
-struct Next {
-    #[serde(default)]
-    next: String,
-}
-
-/// The login form with its form token, also set as a cookie: a post must carry both. A
-/// browser keeps the token it has, so a second login page (another tab, a favicon sent
-/// here) does not spoil the form already shown.
-fn login_page(
-    desk: &Desk,
-    headers: &HeaderMap,
-    lang: Lang,
-    status: StatusCode,
-    message: &str,
-    user: &str,
-    next: &str,
-) -> Response {
-    let csrf = cookie(headers, http::LOGIN_COOKIE)
-        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(str::to_string)
-        .unwrap_or_else(token);
-    let body = i18n::with_lang(lang, || {
-        let page = page_context(lang, t("web.login.title"), None, "", false, "/login");
-        render(
-            desk,
-            "login.html",
-            json!({ "csrf": csrf, "message": message, "user": crate::domain::text::shown(user), "next": safe_back(next) }),
-            page,
-        )
-    });
-    let mut r = match body {
-        Ok(b) => html_response(status, b),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(http::LOGIN_COOKIE, &csrf, desk.secure, Some(3600)),
-    );
-    r
-}
-
-async fn login_form(
-    State(desk): Shared,
-    headers: HeaderMap,
-    q: Result<Query<Next>, QueryRejection>,
-) -> Response {
-    let next = q.map(|Query(n)| n.next).unwrap_or_default();
-    if session_of(&desk, &headers).is_some() {
-        return see_other(safe_back(&next));
-    }
-    login_page(
-        &desk,
-        &headers,
-        language(&headers),
-        StatusCode::OK,
-        "",
-        "",
-        &next,
-    )
-}
-
-#[derive(serde::Deserialize)]
-struct LoginForm {
-    #[serde(default)]
-    user: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    next: String,
-}
-
-async fn login(
-    State(desk): Shared,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    form: Result<Form<LoginForm>, FormRejection>,
-) -> Response {
-    let lang = language(&headers);
-    let Ok(Form(form)) = form else {
-        return i18n::with_lang(lang, || {
-            login_page(
-                &desk,
-                &headers,
-                lang,
-                StatusCode::FORBIDDEN,
-                t("web.login.csrf"),
-                "",
-                "",
-            )
-        });
-    };
-    let expected = cookie(&headers, http::LOGIN_COOKIE).unwrap_or("");
-    if expected.is_empty() || !same_token(expected, &form.csrf) {
-        return i18n::with_lang(lang, || {
-            login_page(
-                &desk,
-                &headers,
-                lang,
-                StatusCode::FORBIDDEN,
-                t("web.login.csrf"),
-                &form.user,
-                &form.next,
-            )
-        });
-    }
-    let address = peer.ip().to_string();
-    let user: String = form
-        .user
-        .trim()
-        .chars()
-        .take(crate::domain::account::MAX_NAME_CHARS + 1)
-        .collect();
-    if let Some(wait) = desk.limiter.blocked(&user, &address) {
-        let d = desk.clone();
-        let (u, a) = (user.clone(), address.clone());
-        let _ = tokio::task::spawn_blocking(move || audit(&d, LoginEvent::Limited, &u, &a)).await;
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        let message = i18n::with_lang(lang, || tf("web.login.limited", &[("minutes", &minutes)]));
-        return login_page(
-            &desk,
-            &headers,
-            lang,
-            StatusCode::TOO_MANY_REQUESTS,
-            &message,
-            &user,
-            &form.next,
-        );
-    }
-    let d = desk.clone();
-    let (u, a, password) = (
-        user.clone(),
-        address.clone(),
-        zeroize::Zeroizing::new(form.password),
-    );
-    let outcome = tokio::task::spawn_blocking(move || -> Option<Role> {
-        let creds = {
-            let conn = d.pool.get();
-            users::credentials(&conn, &u).ok().flatten()
-        };
-        // An unknown name costs the same time as a wrong password.
-        let (hash, role) = match &creds {
-            Some(c) => (c.password_hash.as_str(), Some(c.role)),
-            None => (d.decoy_hash.as_str(), None),
-        };
-        let ok = verify_password(&password, hash) && role.is_some();
-        audit(
-            &d,
-            if ok {
-                LoginEvent::Login
-            } else {
-                LoginEvent::Failed
-            },
-            &u,
-            &a,
-        );
-        role.filter(|_| ok)
-    })
-    .await
-    .ok()
-    .flatten();
-    match outcome {
-        Some(role) => {
-            desk.limiter.succeeded(&user);
-            let id = desk.sessions.start(&user, role);
-            let mut r = see_other(safe_back(&form.next));
-            r.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(http::SESSION_COOKIE, &id, desk.secure, None),
-            );
-            r.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(http::LOGIN_COOKIE, "", desk.secure, Some(0)),
-            );
-            r
-        }
-        None => {
-            desk.limiter.failed(&user, &address);
-            let message = i18n::with_lang(lang, || t("web.login.failed"));
-            login_page(
-                &desk,
-                &headers,
-                lang,
-                StatusCode::UNAUTHORIZED,
-                message,
-                &user,
-                &form.next,
-            )
-        }
-    }
-}
-
-/// Logins go into the audit log; a log that cannot be written is said on stderr, and the
-/// login still answered (the file may be busy with a long import).
-fn audit(desk: &Desk, event: LoginEvent, user: &str, address: &str) {
-    let mut writer = desk.writer.lock().unwrap_or_else(|e| e.into_inner());
-    if let Err(e) = users::record(&mut writer, event, user, address) {
-        eprintln!("web desk: cannot record a login in the audit log: {e}");
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct LogoutForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-async fn logout(
-    State(desk): Shared,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    form: Result<Form<LogoutForm>, FormRejection>,
-) -> Response {
-    let Some((id, session)) = session_of(&desk, &headers) else {
-        return see_other("/login");
-    };
-    let csrf = form.map(|Form(f)| f.csrf).unwrap_or_default();
-    if !same_token(&session.csrf, &csrf) {
-        return error_page(
-            &desk,
-            StatusCode::FORBIDDEN,
-            "web.login.csrf",
-            language(&headers),
-            Some(&session),
-        );
-    }
-    desk.sessions.end(&id);
-    let d = desk.clone();
-    let address = peer.ip().to_string();
-    let _ =
-        tokio::task::spawn_blocking(move || audit(&d, LoginEvent::Logout, &session.user, &address))
-            .await;
-    let mut r = see_other("/login");
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(http::SESSION_COOKIE, "", desk.secure, Some(0)),
     );
     r
 }
