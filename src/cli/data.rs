@@ -3,6 +3,7 @@
 use super::{open_existing, Format};
 use crate::config::Config;
 use crate::i18n::tf;
+use crate::io::files::shown_path;
 use crate::io::{self, Kind};
 use crate::store::Store;
 use anyhow::{bail, Context};
@@ -17,7 +18,7 @@ pub fn import(
     file: &Path,
     dry_run: bool,
 ) -> anyhow::Result<ExitCode> {
-    let label = file.display().to_string();
+    let label = shown_path(file);
     // Read the file before touching the database, so a wrong path creates nothing.
     let source = io::import::Source::open(file)?;
     let opts = io::ImportOptions {
@@ -38,7 +39,10 @@ pub fn import(
     let result = io::import_source(&mut store, kind, source, &label, &opts);
     if fresh && !dry_run {
         if result.is_ok() {
-            eprintln!("{}", tf("import.new_database", &[("path", &db.display())]));
+            eprintln!(
+                "{}",
+                tf("import.new_database", &[("path", &shown_path(&db))])
+            );
         } else {
             // A refused first import leaves no empty database behind.
             drop(store);
@@ -113,7 +117,13 @@ pub fn export(
         Format::Xlsx => io::ExportFormat::Xlsx,
         Format::Json => io::ExportFormat::Json,
     };
-    if format == io::ExportFormat::Xlsx && output.is_none() {
+    let output = super::output::file(output);
+    if let Some(path) = &output {
+        // Before anything is opened: the database, its backups and the config stay as they are.
+        crate::io::files::refuse_kept(path)?;
+    }
+    let to_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if format == io::ExportFormat::Xlsx && output.is_none() && to_terminal {
         bail!(
             "a workbook is a file, not text: give it a name with -o FILE (e.g. -o {})",
             kind.file_name("xlsx")
@@ -126,19 +136,37 @@ pub fn export(
     let mut store = open_existing(db)?;
     if store.is_read_only() {
         return Err(crate::store::StoreError::ReadOnly(
-            store.path().display().to_string(),
+            shown_path(store.path()),
             "every export is recorded in its audit log, so export needs to write to it",
         )
         .into());
     }
+    let progress = super::progress::Progress::new(&format!("export {}", kind.name()), None, "B");
     match output {
         Some(path) => {
             let rows = io::export_file(&mut store, kind, format, &path, &opts)?;
-            eprintln!("{rows} rows → {}", path.display());
+            drop(progress);
+            eprintln!("{rows} rows → {}", shown_path(&path));
+        }
+        None if format == io::ExportFormat::Xlsx => {
+            // A workbook is assembled as a file; then its bytes go to standard output.
+            let tmp = std::env::temp_dir().join(format!(
+                "orderdesk-export-{}-{}.xlsx",
+                std::process::id(),
+                kind.name()
+            ));
+            let result = io::export_file(&mut store, kind, format, &tmp, &opts).and_then(|_| {
+                let mut file = std::fs::File::open(&tmp).context("reading the workbook")?;
+                let mut out = progress.wrap_write(std::io::stdout().lock());
+                std::io::copy(&mut file, &mut out)
+                    .and_then(|_| out.flush())
+                    .context("writing to standard output")
+            });
+            let _ = std::fs::remove_file(&tmp);
+            result?;
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut out = progress.wrap_write(super::output::text_stdout());
             match format {
                 io::ExportFormat::Json => io::export_json(&mut store, kind, &mut out, &opts)?,
                 _ => io::export_csv(&mut store, kind, &mut out, &opts)?,

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod checkpoint;
 pub mod cipher;
 pub mod complaints;
 pub mod contacts;
