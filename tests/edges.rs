@@ -213,3 +213,141 @@ fn completions_man_page_and_help() {
     assert!(!help.contains("SPEC") && !help.contains('§'));
     assert!(!db.exists(), "nothing is created");
 }
+
+fn no_tty(mut cmd: Command) -> Command {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setsid is async-signal-safe and touches nothing of the parent.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+fn plain(path: &Path) -> bool {
+    std::fs::read(path)
+        .unwrap()
+        .starts_with(b"SQLite format 3\0")
+}
+
+fn backups(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut all: Vec<_> = std::fs::read_dir(dir.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "db"))
+        .collect();
+    all.sort();
+    all
+}
+
+/// `encrypt` leaves no readable copy behind; restoring a plain backup keeps the desk encrypted.
+#[test]
+fn encryption_covers_backups_and_restores() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 30, 4);
+    run_ok(&mut no_tty(orderdesk(&db)).arg("backup"));
+    let old = backups(dir.path());
+    assert_eq!(old.len(), 1);
+    assert!(plain(&old[0]));
+
+    let mut enc = no_tty(orderdesk(&db));
+    enc.env("ORDERDESK_PASSPHRASE", "s3cret").arg("encrypt");
+    let out = run_ok(&mut enc);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!plain(&db));
+    assert!(!plain(&old[0]), "the old backup is encrypted too");
+    assert!(err.contains("encrypted with the same passphrase"), "{err}");
+    assert!(
+        err.contains(&*old[0].file_name().unwrap().to_string_lossy()),
+        "{err}"
+    );
+    // It opens with the passphrase.
+    let mut check = no_tty(orderdesk(&old[0]));
+    check.env("ORDERDESK_PASSPHRASE", "s3cret").arg("check");
+    run_ok(&mut check);
+
+    // A plain backup from elsewhere restored into the encrypted desk.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let plain_db = demo_db(&other, 20, 9);
+    let mut restore = no_tty(orderdesk(&db));
+    restore
+        .env("ORDERDESK_PASSPHRASE", "s3cret")
+        .arg("restore")
+        .arg(&plain_db);
+    let out = run_ok(&mut restore);
+    assert!(!plain(&db), "the desk stays encrypted");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stays encrypted"));
+    let mut list = no_tty(orderdesk(&db));
+    list.env("ORDERDESK_PASSPHRASE", "s3cret")
+        .args(["export", "customers"]);
+    let theirs = run_ok(orderdesk(&plain_db).args(["export", "customers"])).stdout;
+    assert_eq!(run_ok(&mut list).stdout, theirs);
+    // The file the restore replaced was encrypted, and stays so.
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".before-restore-"))
+        .collect();
+    assert!(!kept.is_empty() && kept.iter().all(|k| !plain(k)));
+}
+
+#[test]
+fn encrypt_can_delete_plain_backups_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 30, 5);
+    run_ok(&mut no_tty(orderdesk(&db)).arg("backup"));
+    let old = backups(dir.path());
+    let mut enc = no_tty(orderdesk(&db));
+    enc.env("ORDERDESK_PASSPHRASE", "s3cret")
+        .args(["encrypt", "--delete-plain-backups"]);
+    let out = run_ok(&mut enc);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("deleted"));
+    assert!(!old[0].exists());
+}
+
+/// Leftovers of a killed backup go at the next backup; refused values in config and dates.
+#[test]
+fn killed_backups_and_implausible_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 30, 6);
+    let folder = dir.path().join("backups");
+    std::fs::create_dir_all(&folder).unwrap();
+    // Written by a process that is gone (no process has an id this high).
+    let leftover = folder.join(".demo-20260101-000000.db.999999999.partial");
+    std::fs::write(&leftover, vec![0u8; 4096]).unwrap();
+    run_ok(&mut no_tty(orderdesk(&db)).arg("backup"));
+    assert!(!leftover.exists());
+    assert_eq!(backups(dir.path()).len(), 1);
+
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "language = \"xx\"\n").unwrap();
+    let mut cmd = orderdesk(&db);
+    cmd.env("ORDERDESK_CONFIG", &config).arg("remind");
+    let err = fails_one_line(&mut cmd);
+    assert!(err.contains("xx") && err.contains("zh-CN"), "{err}");
+
+    let csv = dir.path().join("late.csv");
+    std::fs::write(
+        &csv,
+        "customer,channel,direction,at\nC0001,phone,inbound,9999-01-01 10:00\n",
+    )
+    .unwrap();
+    let out = orderdesk(&db)
+        .args(["import", "contacts"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("late.csv:2: at:") && err.contains("1900"),
+        "{err}"
+    );
+}

@@ -36,7 +36,10 @@ pub fn import(
         // An existing file may be encrypted or read-only: asked and refused like any writer.
         super::open_writable(&db)?
     };
+    // A spinner until the importer reports its progress (lines read) through a callback.
+    let progress = super::progress::Progress::new(&format!("import {label}"), None, "");
     let result = io::import_source(&mut store, kind, source, &label, &opts);
+    drop(progress);
     if fresh && !dry_run {
         if result.is_ok() {
             eprintln!(

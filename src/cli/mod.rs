@@ -266,7 +266,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
             let path = db?;
             let mut store = open_writable(&path)?;
             let started = std::time::Instant::now();
+            let progress = progress::Progress::new(&format!("demo: {orders} orders"), None, "");
             let summary = crate::demo::generate(&mut store, orders, seed)?;
+            drop(progress);
             eprintln!(
                 "{}: {} orders, {} customers, {} shipments, {} complaints, {} contacts in {:.1} s",
                 shown_path(&path),

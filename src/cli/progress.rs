@@ -25,7 +25,8 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// `what` names the work (`"import orders.csv"`); `total` in `unit`s when known.
+    /// `what` names the work (`"import orders.csv"`); `total` in `unit`s when known. A unit
+    /// of `"B"` counts bytes; no unit and no total is a spinner with the time taken.
     pub fn new(what: &str, total: Option<u64>, unit: &str) -> Progress {
         if !shown() {
             return Progress {
@@ -46,7 +47,11 @@ impl Progress {
             }
             None => {
                 let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-                let template = format!("{{spinner}} {{msg}} {{human_pos}} {unit} · {{per_sec}}");
+                let template = match unit {
+                    "" => "{spinner} {msg} {elapsed}".to_string(),
+                    "B" => "{spinner} {msg} {bytes} · {bytes_per_sec} · {elapsed}".to_string(),
+                    unit => format!("{{spinner}} {{msg}} {{human_pos}} {unit} · {{per_sec}}"),
+                };
                 if let Ok(style) = ProgressStyle::with_template(&template) {
                     bar.set_style(style);
                 }

@@ -89,7 +89,9 @@ pub(crate) fn open_store(path: &Path) -> anyhow::Result<Store> {
 pub fn backup(db: PathBuf, config: &Config, to: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let store = super::open_existing(db)?;
     let dir = to.unwrap_or_else(|| backup::folder(store.path(), config.backup_dir.as_deref()));
+    let progress = super::progress::Progress::new("backup", None, "");
     let done = backup::backup(&store, &dir)?;
+    drop(progress);
     let encrypted = if store.passphrase().is_some() {
         ", encrypted"
     } else {
@@ -108,15 +110,19 @@ pub fn restore(db: PathBuf, file: &Path) -> anyhow::Result<ExitCode> {
     if !file.exists() {
         bail!("{}: no such backup", shown_path(file));
     }
-    let progress = super::progress::Progress::new("restore", None, "");
+    let spinner = || super::progress::Progress::new("restore", None, "");
     let restored = if cipher::looks_encrypted(file) {
-        with_current(file, |p| backup::restore(&db, file, Some(p)))?
+        with_current(file, |p| {
+            let _progress = spinner();
+            backup::restore(&db, file, Some(p))
+        })?
     } else if db.exists() && cipher::looks_encrypted(&db) {
         // An encrypted desk stays encrypted: the plain backup is encrypted with the desk's
         // passphrase (checked first) before it takes its place.
         let key = with_current(&db, |p| {
             cipher::open_checked(&db, Some(p), &db).map(|_| Passphrase::new(p.to_string()))
         })?;
+        let progress = spinner();
         let restored = backup::restore_keyed(&db, file, None, Some(&key))?;
         drop(progress);
         eprintln!(
@@ -125,6 +131,7 @@ pub fn restore(db: PathBuf, file: &Path) -> anyhow::Result<ExitCode> {
         );
         restored
     } else {
+        let _progress = spinner();
         backup::restore(&db, file, None)?
     };
     eprintln!("restored {} → {}", shown_path(file), shown_path(&db));
@@ -248,7 +255,11 @@ pub fn decrypt(db: PathBuf) -> anyhow::Result<ExitCode> {
     if cipher::is_plain(&db) {
         bail!("{} is not encrypted", shown_path(&db));
     }
-    with_current(&db, |p| cipher::convert(&db, Some(p), None))?;
+    // The spinner starts once the passphrase is typed, so it never draws over the prompt.
+    with_current(&db, |p| {
+        let _progress = super::progress::Progress::new("decrypt", None, "");
+        cipher::convert(&db, Some(p), None)
+    })?;
     eprintln!("{} is no longer encrypted", shown_path(&db));
     Ok(ExitCode::SUCCESS)
 }

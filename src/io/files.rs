@@ -228,4 +228,45 @@ mod tests {
         assert!(!path.exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_folders_are_made_and_tightened() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let open = dir.path().join("exports");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        tighten_folders(&dir.path().join("d.db"));
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&open), 0o700);
+        let new = dir.path().join("messages/x");
+        private_folder(&new).unwrap();
+        assert_eq!(mode(&new), 0o700);
+        assert!(!dir.path().join("archive").exists(), "only existing ones");
+    }
+
+    #[test]
+    fn kept_files_are_refused_by_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kept.db");
+        std::fs::write(&db, b"x").unwrap();
+        keep_database(&db);
+        keep_folder(&dir.path().join("safe"));
+        let dotted = dir.path().join(".").join("kept.db");
+        assert!(refuse_kept(&dotted).is_err());
+        assert!(refuse_kept(&dir.path().join("kept.db-journal")).is_err());
+        assert!(refuse_kept(&dir.path().join("safe/any.csv")).is_err());
+        assert!(refuse_kept_backup(&dir.path().join("safe/any.db")).is_ok());
+        assert!(refuse_kept(&dir.path().join("other.csv")).is_ok());
+        #[cfg(unix)]
+        {
+            let hard = dir.path().join("hard.csv");
+            std::fs::hard_link(&db, &hard).unwrap();
+            assert!(refuse_kept(&hard).is_err());
+        }
+        let r = write_private(&dotted, b"y");
+        assert!(r.is_err());
+        assert_eq!(std::fs::read(&db).unwrap(), b"x");
+    }
 }
