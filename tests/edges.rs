@@ -251,7 +251,7 @@ fn backups(dir: &Path) -> Vec<std::path::PathBuf> {
 fn encryption_covers_backups_and_restores() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), 30, 4);
-    run_ok(&mut no_tty(orderdesk(&db)).arg("backup"));
+    run_ok(no_tty(orderdesk(&db)).arg("backup"));
     let old = backups(dir.path());
     assert_eq!(old.len(), 1);
     assert!(plain(&old[0]));
@@ -302,7 +302,7 @@ fn encryption_covers_backups_and_restores() {
 fn encrypt_can_delete_plain_backups_instead() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), 30, 5);
-    run_ok(&mut no_tty(orderdesk(&db)).arg("backup"));
+    run_ok(no_tty(orderdesk(&db)).arg("backup"));
     let old = backups(dir.path());
     let mut enc = no_tty(orderdesk(&db));
     enc.env("ORDERDESK_PASSPHRASE", "s3cret")
@@ -322,7 +322,7 @@ fn killed_backups_and_implausible_values() {
     // Written by a process that is gone (no process has an id this high).
     let leftover = folder.join(".demo-20260101-000000.db.999999999.partial");
     std::fs::write(&leftover, vec![0u8; 4096]).unwrap();
-    run_ok(&mut no_tty(orderdesk(&db)).arg("backup"));
+    run_ok(no_tty(orderdesk(&db)).arg("backup"));
     assert!(!leftover.exists());
     assert_eq!(backups(dir.path()).len(), 1);
 
