@@ -132,6 +132,14 @@ fn a_dash_is_standard_output_and_a_closed_pipe_is_quiet() {
             .args(["report", "--format", "json", "-o", "-"]),
     );
     assert!(out.stdout.starts_with(b"{"));
+    // A workbook goes to standard output when asked for by name.
+    for args in [
+        vec!["export", "orders", "--format", "xlsx", "-o", "-"],
+        vec!["report", "--format", "xlsx", "-o", "-"],
+    ] {
+        let out = run_ok(orderdesk(&db).args(&args));
+        assert!(out.stdout.starts_with(b"PK"), "{args:?}");
+    }
 
     for args in [
         vec!["export", "orders", "-o", "-"],

@@ -120,13 +120,16 @@ pub fn export(
         Format::Xlsx => io::ExportFormat::Xlsx,
         Format::Json => io::ExportFormat::Json,
     };
+    // A workbook goes to standard output only when asked for by name (`-o -`), and never
+    // onto a terminal.
+    let dash = output.as_deref() == Some(std::path::Path::new("-"));
     let output = super::output::file(output);
     if let Some(path) = &output {
         // Before anything is opened: the database, its backups and the config stay as they are.
         crate::io::files::refuse_kept(path)?;
     }
     let to_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    if format == io::ExportFormat::Xlsx && output.is_none() && to_terminal {
+    if format == io::ExportFormat::Xlsx && output.is_none() && (to_terminal || !dash) {
         bail!(
             "a workbook is a file, not text: give it a name with -o FILE (e.g. -o {})",
             kind.file_name("xlsx")

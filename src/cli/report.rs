@@ -21,12 +21,15 @@ pub fn report(
         ReportFormat::Xlsx => Format::Xlsx,
         ReportFormat::Html => Format::Html,
     };
+    // A workbook goes to standard output only when asked for by name (`-o -`), and never
+    // onto a terminal.
+    let dash = output.as_deref() == Some(std::path::Path::new("-"));
     let output = super::output::file(output);
     if let Some(path) = &output {
         crate::io::files::refuse_kept(path)?;
     }
     let to_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    if format == Format::Xlsx && output.is_none() && to_terminal {
+    if format == Format::Xlsx && output.is_none() && (to_terminal || !dash) {
         bail!("an xlsx report is a file: give it a name with -o FILE.xlsx");
     }
     let store = open_existing(db)?;
