@@ -59,7 +59,7 @@ pub fn import(
     match result {
         Ok(io::Imported { counts, notes }) => {
             for note in &notes {
-                eprintln!("{note}");
+                eprintln!("{}", crate::domain::text::shown(note));
             }
             let key = if dry_run { "import.dry" } else { "import.done" };
             let mut line = tf(
@@ -88,7 +88,8 @@ pub fn import(
         Err(io::ImportError::Problems(problems)) => {
             let mut err = std::io::stderr().lock();
             for line in problems.lines() {
-                let _ = writeln!(err, "{line}");
+                // A problem quotes the cell: shown harmless (domain::text).
+                let _ = writeln!(err, "{}", crate::domain::text::shown(&line));
             }
             let _ = writeln!(
                 err,
@@ -147,7 +148,10 @@ pub fn export(
         )
         .into());
     }
-    let progress = super::progress::Progress::new(&format!("export {}", kind.name()), None, "B");
+    let what = format!("export {}", kind.name());
+    // Bytes are counted on standard output; a file shows the time taken.
+    let unit = if output.is_none() { "B" } else { "" };
+    let progress = super::progress::Progress::new(&what, None, unit);
     match output {
         Some(path) => {
             let rows = io::export_file(&mut store, kind, format, &path, &opts)?;

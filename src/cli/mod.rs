@@ -310,7 +310,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Check) => {
             let store = open_existing(db?)?;
             let report = io::check(&store)?;
-            output::print(format!("{}\n", report.render()).as_bytes())?;
+            let text = format!("{}\n", report.render());
+            output::print(crate::domain::text::shown_lines(&text).as_bytes())?;
             Ok(if report.is_ok() {
                 ExitCode::SUCCESS
             } else {
