@@ -65,7 +65,10 @@ pub enum Confirm {
 /// Why a one-line prompt is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
-    CancelReason { ids: Vec<i64> },
+    /// Why the orders are cancelled; `at` is when it happened.
+    CancelReason { ids: Vec<i64>, at: i64 },
+    /// Why the orders are put on hold (kept in their status history).
+    HoldReason { ids: Vec<i64>, at: i64 },
 }
 
 /// Overlays and input modes; `Normal` is the list (or the order detail, or the form).
@@ -461,7 +464,10 @@ impl App {
                 let ids = self.order_targets();
                 if !ids.is_empty() {
                     self.mode = Mode::Prompt {
-                        prompt: Prompt::CancelReason { ids },
+                        prompt: Prompt::CancelReason {
+                            ids,
+                            at: crate::domain::time::now(),
+                        },
                         input: TextInput::default(),
                     };
                 }

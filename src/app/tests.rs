@@ -126,9 +126,66 @@ fn cancelling_asks_for_a_reason_and_hold_returns() {
     assert_eq!(status_of(&app, "SO-20260101-003"), "cancelled");
     press(&mut app, "u");
     press(&mut app, "h");
+    // A hold asks why, and the reason goes into the status history.
+    assert!(matches!(
+        app.mode,
+        Mode::Prompt {
+            prompt: Prompt::HoldReason { .. },
+            ..
+        }
+    ));
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(
+        status_of(&app, "SO-20260101-003"),
+        "confirmed",
+        "no reason, no hold"
+    );
+    press(&mut app, "customer audit");
+    code(&mut app, KeyCode::Enter);
     assert_eq!(status_of(&app, "SO-20260101-003"), "on_hold");
+    let note: String = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT note FROM status_history ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note, "customer audit");
+    // Resuming needs no reason.
     press(&mut app, "h");
     assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
+}
+
+#[test]
+fn a_status_time_before_the_order_is_refused() {
+    let mut app = fixture::app(3);
+    press(&mut app, "s");
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "2020-01-05 09:30");
+    code(&mut app, KeyCode::Enter);
+    press(&mut app, "r");
+    assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
+    assert!(matches!(app.mode, Mode::StatusMenu { .. }));
+    let (_, text) = app.message.clone().unwrap();
+    assert_eq!(text, t("msg.before_order"));
+}
+
+#[test]
+fn undo_names_the_order_and_its_change_and_goes_to_it() {
+    let mut app = fixture::app(3);
+    let first = selected_no(&app);
+    press(&mut app, ">");
+    press(&mut app, "j");
+    assert_ne!(selected_no(&app), first);
+    press(&mut app, "u");
+    let (_, text) = app.message.clone().unwrap();
+    assert_eq!(
+        text,
+        format!("Undone: {first} status In production → Confirmed")
+    );
+    assert_eq!(selected_no(&app), first);
 }
 
 #[test]

@@ -107,14 +107,21 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             popup(frame, area, t("action.status_menu").into(), lines, 66);
         }
         Mode::Prompt { prompt, input } => {
-            let question = match prompt {
-                Prompt::CancelReason { ids } => tf("ui.cancel_reason", &[("count", &ids.len())]),
+            let (question, title) = match prompt {
+                Prompt::CancelReason { ids, .. } => (
+                    tf("ui.cancel_reason", &[("count", &ids.len())]),
+                    t("action.cancel_order"),
+                ),
+                Prompt::HoldReason { ids, .. } => (
+                    tf("ui.hold_reason", &[("count", &ids.len())]),
+                    t("action.hold"),
+                ),
             };
             let lines = vec![
                 Line::from(question),
                 Line::from(format!("> {}", input.value())),
             ];
-            let r = popup(frame, area, t("action.cancel_order").into(), lines, 64);
+            let r = popup(frame, area, title.into(), lines, 64);
             let x = r.x + 3 + unicode_width::UnicodeWidthStr::width(input.value()) as u16;
             frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
         }
