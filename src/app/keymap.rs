@@ -46,6 +46,8 @@ pub enum Action {
     StatusMenu,
     Hold,
     CancelOrder,
+    NextOrder,
+    PrevOrder,
     Undo,
     Instructions,
     Production,
@@ -479,10 +481,10 @@ mod tests {
             matches!(err, KeymapError::Conflict { .. }),
             "n is `new` already: {err}"
         );
-        let over: toml::Table = toml::from_str("[list]\ndown = [\"J\"]").unwrap();
+        let over: toml::Table = toml::from_str("[list]\ndown = [\"Z\"]").unwrap();
         let k = Keymap::load(Some(&over)).unwrap();
         assert_eq!(
-            k.action(LIST_SCREEN, &Key::parse("J").unwrap()),
+            k.action(LIST_SCREEN, &Key::parse("Z").unwrap()),
             Some(Action::Down)
         );
         assert_eq!(k.action(LIST_SCREEN, &Key::parse("j").unwrap()), None);

@@ -24,6 +24,7 @@ pub mod record_form;
 pub mod reports;
 pub mod run;
 pub mod safety;
+pub mod scroll;
 pub mod shipping;
 pub mod tab;
 pub mod today;
@@ -37,7 +38,7 @@ use crate::store::orders::{OrderDetail, OrderRow, StatusRequest};
 use crate::store::shipments::ShipmentRow;
 use crate::store::today::ResponseWindows;
 use crate::store::Store;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use followup::FollowupForm;
 use form::OrderForm;
 use input::TextInput;
@@ -78,7 +79,8 @@ pub enum Mode {
     Search {
         input: TextInput,
     },
-    Help,
+    /// The `?` help, scrolled with the list keys.
+    Help(scroll::Scroll),
     Palette {
         input: TextInput,
         selected: usize,
@@ -114,7 +116,7 @@ pub struct App {
     pub shipments: ListView<ShipmentRow>,
     pub complaints: ListView<ComplaintRow>,
     pub detail: Option<OrderDetail>,
-    pub detail_scroll: u16,
+    pub detail_scroll: scroll::Scroll,
     pub form: Option<OrderForm>,
     /// The Shipments tab's detail, and the shipping desk's forms and overlays.
     pub shipping: shipping::ShippingState,
@@ -161,7 +163,7 @@ impl App {
             shipments: ListView::default(),
             complaints: ListView::default(),
             detail: None,
-            detail_scroll: 0,
+            detail_scroll: scroll::Scroll::default(),
             form: None,
             shipping: shipping::ShippingState::default(),
             desk: desk::Desk::default(),
@@ -323,12 +325,7 @@ impl App {
                 None => Mode::Normal,
             },
             Mode::Search { input } => self.search_key(input, &key),
-            Mode::Help => match key.code {
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
-                    Mode::Normal
-                }
-                _ => Mode::Help,
-            },
+            Mode::Help(scroll) => self.help_key(scroll, &k),
             Mode::Palette { input, selected } => self.palette_key(input, selected, &key),
             Mode::Filters { selected } => self.filters_key(selected, &key),
             Mode::StatusMenu {
@@ -381,7 +378,7 @@ impl App {
             Action::TabComplaints => self.switch(Tab::Complaints),
             Action::TabToday => self.switch(Tab::Today),
             Action::TabReports => self.switch(Tab::Reports),
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => self.mode = Mode::Help(scroll::Scroll::default()),
             Action::Palette => {
                 self.mode = Mode::Palette {
                     input: TextInput::default(),
@@ -404,6 +401,7 @@ impl App {
             | Action::PageUp => {
                 self.move_cursor(action)?;
             }
+            Action::NextOrder | Action::PrevOrder => self.step_order(action)?,
             Action::Open => match self.tab {
                 Tab::Orders => self.open_detail()?,
                 Tab::Today => self.jump_from_today()?,
@@ -526,6 +524,11 @@ impl App {
     }
 
     fn move_cursor(&mut self, action: Action) -> AppResult {
+        if self.tab == Tab::Orders && self.detail.is_some() {
+            // The open order scrolls; J/K go to the next and previous order.
+            self.detail_scroll.apply(action, self.list_height);
+            return Ok(());
+        }
         if self.tab == Tab::Reports {
             self.reports.scroll(action, self.list_height);
             return Ok(());
@@ -543,10 +546,36 @@ impl App {
             Action::PageDown => l.page_down(c),
             _ => l.page_up(c),
         })?;
+        Ok(())
+    }
+
+    /// The next or previous order while one is open (`J`/`K`): the list moves beneath.
+    fn step_order(&mut self, action: Action) -> AppResult {
+        if self.tab != Tab::Orders {
+            return Ok(());
+        }
+        let conn = self.store.conn();
+        match action {
+            Action::NextOrder => self.orders.down(conn)?,
+            _ => self.orders.up(conn)?,
+        }
         if self.detail.is_some() {
             self.open_detail()?;
         }
         Ok(())
+    }
+
+    /// Keys of the `?` help: the list's movement keys scroll it; back, help, quit or open
+    /// close it.
+    fn help_key(&mut self, mut scroll: scroll::Scroll, k: &Key) -> Mode {
+        match self.keymap.action(&[Section::Global, Section::List], k) {
+            Some(Action::Back | Action::Help | Action::Quit | Action::Open) => Mode::Normal,
+            Some(action) => {
+                scroll.apply(action, self.list_height);
+                Mode::Help(scroll)
+            }
+            None => Mode::Help(scroll),
+        }
     }
 }
 

@@ -18,7 +18,7 @@ impl App {
     pub(super) fn open_detail(&mut self) -> AppResult {
         if let Some(id) = self.orders.selected_id() {
             self.detail = Some(orders::load_detail(self.store.conn(), id)?);
-            self.detail_scroll = 0;
+            self.detail_scroll.reset();
         }
         Ok(())
     }

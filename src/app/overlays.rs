@@ -184,7 +184,7 @@ impl App {
             Command::Shipping(c) => self.shipping_command(c)?,
             Command::BackupNow => self.start_backup(false),
             Command::ExportReport(format) => self.export_report(format),
-            Command::Help => self.mode = Mode::Help,
+            Command::Help => self.mode = Mode::Help(super::scroll::Scroll::default()),
             Command::Quit => self.running = false,
         }
         Ok(())

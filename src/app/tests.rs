@@ -336,7 +336,7 @@ fn tabs_palette_filters_and_help() {
     app.do_deferred_work();
     assert_eq!(app.today.kinds.len(), crate::store::today::KINDS.len());
     press(&mut app, "1?");
-    assert_eq!(app.mode, Mode::Help);
+    assert!(matches!(app.mode, Mode::Help(_)));
     code(&mut app, KeyCode::Esc);
     press(&mut app, ":");
     press(&mut app, "new ord");

@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     } else if let Some(f) = &app.desk.form {
         desk::draw_form(frame, f, body);
     } else if let (Tab::Orders, Some(d)) = (app.tab, &app.detail) {
-        detail::draw(frame, d, app.detail_scroll, body);
+        detail::draw(frame, d, &app.detail_scroll, body);
     } else {
         match app.tab {
             Tab::Orders => tables::orders(frame, &app.orders, body),

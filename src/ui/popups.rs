@@ -41,7 +41,7 @@ pub(super) fn popup(
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     match &app.mode {
         Mode::Normal | Mode::Search { .. } => {}
-        Mode::Help => help(frame, app, area),
+        Mode::Help(scroll) => help(frame, app, scroll, area),
         Mode::Followup(form) => super::today_tab::followup(frame, form, area),
         Mode::Palette { input, selected } => {
             let found = palette::matches(input.value());
@@ -143,7 +143,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-fn help(frame: &mut Frame, app: &App, area: Rect) {
+fn help(frame: &mut Frame, app: &App, scroll: &crate::app::scroll::Scroll, area: Rect) {
     let sections = app.help_sections();
     let mut lines = Vec::new();
     let mut current = None;
@@ -168,8 +168,11 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
-    let split = lines.len().min(inner.height as usize);
-    let rest = lines.split_off(split);
-    frame.render_widget(Paragraph::new(lines), left);
+    // Longer than both columns: j/k/PgDn/G scroll them together.
+    let column = inner.height as usize;
+    let offset = scroll.fit(lines.len(), 2 * column) as usize;
+    let mut shown = lines.split_off(offset.min(lines.len()));
+    let rest = shown.split_off(column.min(shown.len()));
+    frame.render_widget(Paragraph::new(shown), left);
     frame.render_widget(Paragraph::new(rest), right);
 }
