@@ -20,6 +20,7 @@ pub mod message;
 mod order_actions;
 mod overlays;
 pub mod palette;
+mod pointer;
 pub mod record_form;
 pub mod reports;
 pub mod run;
@@ -286,10 +287,11 @@ impl App {
     }
 
     pub fn handle_event(&mut self, event: Event) {
-        if let Event::Key(key) = event {
-            if key.kind != KeyEventKind::Release {
-                self.handle_key(key);
-            }
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
+            Event::Mouse(mouse) => self.handle_mouse(mouse),
+            Event::Paste(text) => self.paste(&text),
+            _ => {}
         }
     }
 
