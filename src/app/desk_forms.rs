@@ -60,7 +60,7 @@ impl Purpose {
 /// A domain problem in the clerk's language.
 pub fn problem_text(p: &Problem) -> String {
     let (a, b) = p.numbers();
-    tf(p.key(), &[("a", &a), ("b", &b)])
+    tf(p.key(), &[("a", &a), ("b", &b), ("code", &p.code())])
 }
 
 fn choices(words: Vec<&'static str>, prefix: &'static str) -> Choices {

@@ -14,4 +14,5 @@ pub mod problem;
 pub mod report;
 pub mod risk;
 pub mod status;
+pub mod text;
 pub mod time;

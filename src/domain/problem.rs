@@ -25,6 +25,15 @@ pub enum Problem {
     NotAChoice,
     #[error("not found")]
     NotFound,
+    /// A character the text policy refuses (`domain::text`).
+    #[error("control character U+{:04X}", *.0 as u32)]
+    ControlChar(char),
+}
+
+impl From<crate::domain::text::ControlChar> for Problem {
+    fn from(c: crate::domain::text::ControlChar) -> Self {
+        Problem::ControlChar(c.0)
+    }
 }
 
 impl Problem {
@@ -42,6 +51,15 @@ impl Problem {
             Problem::Taken => "problem.taken",
             Problem::NotAChoice => "problem.not_a_choice",
             Problem::NotFound => "problem.not_found",
+            Problem::ControlChar(_) => "problem.control_char",
+        }
+    }
+
+    /// The character the message names, as `U+001B` (`{code}` in the string).
+    pub fn code(&self) -> String {
+        match *self {
+            Problem::ControlChar(c) => crate::domain::text::ControlChar(c).code(),
+            _ => String::new(),
         }
     }
 
