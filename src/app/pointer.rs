@@ -4,7 +4,10 @@
 
 use super::keymap::Action;
 use super::tab::Tab;
-use super::{App, Mode};
+use super::{App, Level, Mode};
+use crate::domain::problem::Problem;
+use crate::domain::text::{self, Lines};
+use crate::i18n::tf;
 use crate::ui::{hit, Hit};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
@@ -69,7 +72,16 @@ impl App {
         if !self.editing_text() {
             return;
         }
-        for c in one_line(text).chars() {
+        let line = one_line(text);
+        if let Err(c) = text::check(&line, Lines::One) {
+            let problem = Problem::from(c);
+            self.message = Some((
+                Level::Error,
+                tf(problem.key(), &[("code", &problem.code())]),
+            ));
+            return;
+        }
+        for c in line.chars() {
             self.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
     }
@@ -91,15 +103,14 @@ impl App {
     }
 }
 
-/// A paste as one line: each line break (CR LF, LF or CR) and tab becomes one space; other
-/// control characters are dropped.
+/// A paste as one line: each line break (CR LF, LF or CR) and tab becomes one space. Other
+/// controls stay, for `text::check` to refuse.
 pub fn one_line(text: &str) -> String {
-    let text = text.replace("\r\n", "\n");
-    text.chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
+    text.replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c => c,
         })
         .collect()
 }
@@ -121,8 +132,22 @@ mod tests {
     use crate::app::fixture;
 
     #[test]
-    fn line_breaks_become_spaces_and_controls_go() {
-        assert_eq!(one_line("a\r\nb\nc\rd\te\u{1b}[31m"), "a b c d e[31m");
+    fn line_breaks_become_spaces() {
+        assert_eq!(one_line("a\r\nb\nc\rd\te"), "a b c d e");
+    }
+
+    #[test]
+    fn a_paste_with_a_control_character_is_refused_with_a_message() {
+        let mut app = fixture::app(3);
+        app.handle_key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE));
+        app.paste("Tri\u{1b}]0;x\u{7}dent");
+        match &app.mode {
+            Mode::Search { input } => assert_eq!(input.value(), ""),
+            other => panic!("search closed: {other:?}"),
+        }
+        let (level, text) = app.message.clone().unwrap();
+        assert_eq!(level, Level::Error);
+        assert_eq!(text, "control character U+001B is not allowed");
     }
 
     #[test]
