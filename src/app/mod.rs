@@ -25,6 +25,7 @@ pub mod record_form;
 pub mod reports;
 pub mod run;
 pub mod safety;
+mod said;
 pub mod scroll;
 pub mod shipping;
 pub mod tab;

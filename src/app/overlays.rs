@@ -373,7 +373,7 @@ impl App {
         if typed == t("status.now") || typed.trim().is_empty() {
             return Ok(current);
         }
-        let at = parse_stamp(typed).map_err(|e| e.to_string())?;
+        let at = parse_stamp(typed).map_err(|e| super::said::time(&e))?;
         let mut placed = i64::MIN;
         for id in ids {
             let detail = crate::store::orders::load_detail(self.store.conn(), *id)
