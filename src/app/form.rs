@@ -350,6 +350,34 @@ impl OrderForm {
     }
 }
 
+/// An order type as the clerk reads it (`Rush`, `加急`).
+fn type_label(v: OrderType) -> String {
+    t(&format!("type.{}", v.as_str())).to_string()
+}
+
+fn status_label(s: Status) -> String {
+    t(&super::status_key(s)).to_string()
+}
+
+/// The choice typed as its label in the UI language or as its code, in any case.
+fn pick<T: Copy + AsRef<str>>(
+    text: &str,
+    all: impl Iterator<Item = T>,
+    label: fn(T) -> String,
+) -> Option<T> {
+    let text = text.trim().to_lowercase();
+    all.into_iter()
+        .find(|v| v.as_ref() == text || label(*v).to_lowercase() == text)
+}
+
+fn one_of(labels: impl Iterator<Item = String>) -> String {
+    format!(
+        "{}: {}",
+        t("form.one_of"),
+        labels.collect::<Vec<_>>().join(" | ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,32 +506,4 @@ mod tests {
         f.delete_line();
         assert_eq!(f.lines.len(), 1);
     }
-}
-
-/// An order type as the clerk reads it (`Rush`, `加急`).
-fn type_label(v: OrderType) -> String {
-    t(&format!("type.{}", v.as_str())).to_string()
-}
-
-fn status_label(s: Status) -> String {
-    t(&super::status_key(s)).to_string()
-}
-
-/// The choice typed as its label in the UI language or as its code, in any case.
-fn pick<T: Copy + AsRef<str>>(
-    text: &str,
-    all: impl Iterator<Item = T>,
-    label: fn(T) -> String,
-) -> Option<T> {
-    let text = text.trim().to_lowercase();
-    all.into_iter()
-        .find(|v| v.as_ref() == text || label(*v).to_lowercase() == text)
-}
-
-fn one_of(labels: impl Iterator<Item = String>) -> String {
-    format!(
-        "{}: {}",
-        t("form.one_of"),
-        labels.collect::<Vec<_>>().join(" | ")
-    )
 }
