@@ -83,6 +83,8 @@ pub enum Action {
     FollowUp,
     NewFollowup,
     CompleteFollowup,
+    Yes,
+    No,
 }
 
 /// Groups of bindings that are active together.
@@ -103,6 +105,7 @@ pub enum Section {
     Message,
     Reports,
     Today,
+    Confirm,
 }
 
 /// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
@@ -141,7 +144,7 @@ pub enum KeymapError {
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
     #[error(
-        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, today, form, message)"
+        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, today, form, message, confirm)"
     )]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
@@ -279,6 +282,8 @@ pub const SHIPMENTS_SCREEN: &[Section] = &[
 ];
 pub const REPORTS_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Reports];
 pub const TODAY_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Today];
+/// A yes/no question: its own keys only.
+pub const CONFIRM_SCREEN: &[Section] = &[Section::Confirm];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -339,6 +344,7 @@ impl Keymap {
         map.check(SHIPMENTS_SCREEN)?;
         map.check(REPORTS_SCREEN)?;
         map.check(TODAY_SCREEN)?;
+        map.check(CONFIRM_SCREEN)?;
         Ok(map)
     }
 

@@ -483,7 +483,9 @@ impl App {
             Action::CopyMessage
             | Action::SaveMessage
             | Action::NextTemplate
-            | Action::PrevTemplate => {}
+            | Action::PrevTemplate
+            | Action::Yes
+            | Action::No => {}
             Action::Instructions
             | Action::Production
             | Action::OpenException

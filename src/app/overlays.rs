@@ -343,9 +343,19 @@ impl App {
         }
     }
 
+    /// `Some(true)` for a yes key, `Some(false)` for a no key (keymap `[confirm]`).
+    pub(super) fn answer(&self, key: &KeyEvent) -> Option<bool> {
+        let k = super::keymap::Key::from_event(key)?;
+        match self.keymap.action(super::keymap::CONFIRM_SCREEN, &k) {
+            Some(Action::Yes) => Some(true),
+            Some(Action::No) => Some(false),
+            _ => None,
+        }
+    }
+
     pub(super) fn confirm_key(&mut self, confirm: Confirm, key: &KeyEvent) -> Mode {
         match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => {
+            _ if self.answer(key) == Some(true) => {
                 match confirm {
                     Confirm::DiscardForm => {
                         self.form = None;
@@ -358,7 +368,7 @@ impl App {
                 }
                 Mode::Normal
             }
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Mode::Normal,
+            _ if self.answer(key) == Some(false) => Mode::Normal,
             _ => Mode::Confirm(confirm),
         }
     }

@@ -620,3 +620,23 @@ fn reports_are_computed_and_exported_off_the_ui_thread() {
     let (_, message) = app.message.clone().unwrap();
     assert!(message.contains("exports"), "{message}");
 }
+
+#[test]
+fn the_discard_question_answers_to_the_keymap() {
+    let over: toml::Table = toml::from_str("[confirm]\nyes = [\"o\"]\nno = [\"Esc\"]").unwrap();
+    let mut app = fixture::app(3);
+    app.keymap = keymap::Keymap::load(Some(&over)).unwrap();
+    press(&mut app, "n");
+    assert!(app.form.is_some());
+    press(&mut app, "x");
+    code(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::DiscardForm)));
+    // `y` is no longer an answer; `o` is.
+    press(&mut app, "y");
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::DiscardForm)));
+    assert!(app.form.is_some());
+    press(&mut app, "o");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(app.form.is_none());
+    assert!(crate::ui::yes_no(&app).starts_with("o = yes"));
+}

@@ -78,6 +78,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
     shipping::draw_popup(frame, app, area);
 }
 
+/// The hint under a yes/no question, with the keys the keymap gives.
+pub fn yes_no(app: &App) -> String {
+    tf(
+        "ui.yes_no",
+        &[
+            ("yes", &app.keymap.describe(Action::Yes)),
+            ("no", &app.keymap.describe(Action::No)),
+        ],
+    )
+}
+
 /// The width of the " OrderDesk " name left of the tabs.
 const NAME_WIDTH: u16 = 11;
 /// The screen row of a list's first row: under the tab bar, the list's border and header.

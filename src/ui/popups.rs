@@ -136,7 +136,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 frame,
                 area,
                 t("ui.confirm").into(),
-                vec![Line::from(question), Line::from(t("ui.yes_no"))],
+                vec![Line::from(question), Line::from(super::yes_no(app))],
                 56,
             );
         }
