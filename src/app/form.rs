@@ -147,6 +147,22 @@ impl OrderForm {
         }
     }
 
+    /// The field under the cursor, when it is a header field.
+    pub fn focused_key(&self) -> Option<FieldKey> {
+        match self.focus {
+            Focus::Field(i) => self.fields.get(i).map(|f| f.key),
+            Focus::Cell { .. } => None,
+        }
+    }
+
+    /// Fills a field the clerk has left empty (a default from the customer).
+    pub fn fill_empty(&mut self, key: FieldKey, value: &str) {
+        if self.value(key).trim().is_empty() && !value.is_empty() {
+            self.set(key, value);
+            self.dirty = true;
+        }
+    }
+
     fn set(&mut self, key: FieldKey, value: &str) {
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
             f.input.set(value);

@@ -1,6 +1,6 @@
 //! What the Orders desk's keys do: the detail, status changes, undo and the order form.
 
-use super::form::OrderForm;
+use super::form::{FieldKey, OrderForm};
 use super::input::TextInput;
 use super::keymap::{self, Action, Key};
 use super::tab::Tab;
@@ -211,8 +211,17 @@ impl App {
                     self.form = None;
                 }
             }
-            Some(Action::NextField) => form.next(1),
-            Some(Action::PrevField) => form.next(-1),
+            Some(Action::NextField | Action::PrevField) => {
+                let left = form.focused_key();
+                form.next(if action == Some(Action::NextField) {
+                    1
+                } else {
+                    -1
+                });
+                if left == Some(FieldKey::Customer) {
+                    self.customer_defaults();
+                }
+            }
             Some(Action::AddLine) => form.add_line(),
             Some(Action::DeleteLine) => form.delete_line(),
             _ => {
@@ -226,12 +235,7 @@ impl App {
             return;
         };
         let conn = self.store.conn();
-        let lookup = |text: &str| {
-            crate::store::customers::find_by_code_or_name(conn, text)
-                .ok()
-                .flatten()
-                .map(|(id, _)| id)
-        };
+        let lookup = |text: &str| find_customer(conn, text).map(|(id, _)| id);
         let Some((draft, reason)) = form.validate(&lookup) else {
             self.form = Some(form);
             return;
@@ -265,6 +269,30 @@ impl App {
                 form.message = Some(e.to_string());
                 self.form = Some(form);
             }
+        }
+    }
+
+    /// Leaving the customer field: a customer found by code, name or a unique part of
+    /// either is written as its code, and its address fills an empty delivery address.
+    fn customer_defaults(&mut self) {
+        let conn = self.store.conn();
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        let typed = form.value(FieldKey::Customer).trim().to_string();
+        if typed.is_empty() {
+            return;
+        }
+        let Some((id, code)) = find_customer(conn, &typed) else {
+            return;
+        };
+        if code != typed {
+            if let Some(f) = form.fields.iter_mut().find(|f| f.key == FieldKey::Customer) {
+                f.input.set(code);
+            }
+        }
+        if let Ok(c) = crate::store::customers::load_detail(conn, id) {
+            form.fill_empty(FieldKey::DeliveryAddress, &c.draft.address);
         }
     }
 
@@ -326,4 +354,28 @@ pub(super) fn undone_text(label: &str) -> String {
             ("to", &t(&status_key(from))),
         ],
     )
+}
+
+/// The customer a form names: by exact code or name, else the only one whose code or name
+/// holds the text (`Trident` finds Trident Automation Corp.). Its id and code.
+fn find_customer(conn: &rusqlite::Connection, text: &str) -> Option<(i64, String)> {
+    use crate::store::customers::{find_by_code_or_name, suggest};
+    let code = match find_by_code_or_name(conn, text).ok().flatten() {
+        Some((id, _)) => return Some((id, code_of(conn, id, text))),
+        None => match suggest(conn, text, 2).ok()?.as_slice() {
+            [(code, _)] => code.clone(),
+            _ => return None,
+        },
+    };
+    find_by_code_or_name(conn, &code)
+        .ok()
+        .flatten()
+        .map(|(id, _)| (id, code))
+}
+
+/// A found customer's code (the text itself when it was the code).
+fn code_of(conn: &rusqlite::Connection, id: i64, text: &str) -> String {
+    crate::store::customers::load_detail(conn, id)
+        .map(|c| c.draft.code)
+        .unwrap_or_else(|_| text.trim().to_string())
 }

@@ -640,3 +640,31 @@ fn the_discard_question_answers_to_the_keymap() {
     assert!(app.form.is_none());
     assert!(crate::ui::yes_no(&app).starts_with("o = yes"));
 }
+
+#[test]
+fn a_part_of_a_customer_name_finds_it_and_its_address_fills_the_form() {
+    let mut app = fixture::app(3);
+    app.store
+        .conn()
+        .execute(
+            "UPDATE customers SET address = 'Harbour Road 1' WHERE code = 'C002'",
+            [],
+        )
+        .unwrap();
+    press(&mut app, "n");
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "acme");
+    code(&mut app, KeyCode::Tab);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.value(form::FieldKey::Customer), "C002");
+    assert_eq!(
+        form.value(form::FieldKey::DeliveryAddress),
+        "Harbour Road 1"
+    );
+    // A part two customers share finds neither.
+    code(&mut app, KeyCode::BackTab);
+    press(&mut app, "d");
+    code(&mut app, KeyCode::Tab);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.value(form::FieldKey::Customer), "d");
+}
