@@ -2,7 +2,7 @@
 //! logs and the command line; forms show these instead.
 
 use crate::domain::money::MoneyError;
-use crate::domain::time::TimeError;
+use crate::domain::time::{TimeError, FIRST_YEAR, LAST_YEAR};
 use crate::i18n::{t, tf};
 
 pub fn time(e: &TimeError) -> String {
@@ -10,6 +10,12 @@ pub fn time(e: &TimeError) -> String {
         TimeError::BadDate(v) => ("import.problem.bad_date", v),
         TimeError::BadStamp(v) => ("import.problem.bad_stamp", v),
         TimeError::NoSuchLocalTime(v) => ("import.problem.no_such_time", v),
+        TimeError::OutOfRange(v) => {
+            return tf(
+                "import.problem.out_of_range",
+                &[("value", v), ("min", &FIRST_YEAR), ("max", &LAST_YEAR)],
+            )
+        }
     };
     tf(key, &[("value", value)])
 }
