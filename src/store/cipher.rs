@@ -231,11 +231,7 @@ pub fn convert(path: &Path, from: Option<&str>, to: Option<&str>) -> Result<()> 
             .query_row("PRAGMA main.user_version", [], |r| r.get(0))
             .doing("reading the schema version")?;
         source
-            .pragma_update(
-                Some(rusqlite::DatabaseName::Attached("converted")),
-                "user_version",
-                version,
-            )
+            .pragma_update(Some("converted"), "user_version", version)
             .doing("writing the converted copy")?;
         let before = table_counts(&source, "main")?;
         source

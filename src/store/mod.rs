@@ -162,7 +162,7 @@ impl Store {
         let key = passphrase.map(|p| cipher::Passphrase::new(p.to_string()));
         let conn = cipher::connect(path, key.as_ref().map(|k| k.as_str()))?;
         let read_only = conn
-            .is_readonly(rusqlite::DatabaseName::Main)
+            .is_readonly(rusqlite::MAIN_DB)
             .doing("opening the database")?;
         let mut store = Store {
             conn,
