@@ -38,6 +38,15 @@ impl Default for ComplaintWindows {
     }
 }
 
+/// The colours of the screen: `theme = "dark"` (the default) or `"light"`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -50,6 +59,8 @@ pub struct Config {
     pub keys: Option<toml::Table>,
     /// Where backups go (default: `backups/` beside the database); `~` is the home folder.
     pub backup_dir: Option<String>,
+    #[serde(default)]
+    pub theme: Theme,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +141,20 @@ mod tests {
         assert_eq!(
             Config::load(Some(Path::new("/nonexistent/x.toml"))).unwrap(),
             Config::default()
+        );
+    }
+
+    #[test]
+    fn the_theme_is_dark_or_light_and_nothing_else() {
+        assert_eq!(Config::parse("").unwrap().theme, Theme::Dark);
+        assert_eq!(
+            Config::parse("theme = \"light\"").unwrap().theme,
+            Theme::Light
+        );
+        let e = Config::parse("theme = \"solarized\"").unwrap_err();
+        assert!(
+            e.contains("solarized") && e.contains("dark") && e.contains("light"),
+            "{e}"
         );
     }
 

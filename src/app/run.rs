@@ -10,6 +10,7 @@ use std::time::Duration;
 /// Runs until the clerk quits. The terminal is set up and restored by the caller
 /// (`ratatui::init`/`restore`, whose panic hook restores it on a panic too).
 pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    ui::theme::set_from(app.config.theme);
     while app.running {
         app.collect_background();
         let size = terminal.size()?;

@@ -9,7 +9,7 @@ use crate::i18n::t;
 use crate::store::orders::OrderDetail;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
 use ratatui::Frame;
 
 fn section(lines: &mut Vec<Line<'static>>, key: &str, items: Vec<String>) {
@@ -174,7 +174,7 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
             .map(|c| super::desk::contact_line(c, now, Some(c.id) == next))
             .collect(),
     );
-    let p = Paragraph::new(lines)
+    let p = super::text::paragraph(lines)
         .block(pane(format!("{} {}", t("detail.title"), o.order_no)))
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0));

@@ -10,7 +10,8 @@ mod popups;
 mod reports;
 mod shipping;
 mod tables;
-mod theme;
+pub mod text;
+pub mod theme;
 mod today_tab;
 
 use crate::app::keymap::Action;
@@ -79,16 +80,27 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
-    let titles = Tab::iter()
+    let titles: Vec<String> = Tab::iter()
         .enumerate()
-        .map(|(i, tab)| format!("{} {}", i + 1, t(tab.title_key())));
+        .map(|(i, tab)| format!("{} {}", i + 1, t(tab.title_key())))
+        .collect();
+    // Each title is padded by a space either side; a divider sits between two.
+    let tabs_width: usize =
+        titles.iter().map(|s| text::width(s) + 2).sum::<usize>() + titles.len().saturating_sub(1);
     let selected = Tab::iter().position(|x| x == app.tab).unwrap_or(0);
     let tabs = Tabs::new(titles)
         .select(selected)
         .highlight_style(theme::tab_active())
         .divider("│");
-    let [name, rest] = Layout::horizontal([Constraint::Length(11), Constraint::Min(1)]).areas(area);
-    frame.render_widget(Span::styled(" OrderDesk ", theme::title()), name);
+    // The name gives way to the tabs on a narrow screen (80 columns in English).
+    const NAME: &str = " OrderDesk ";
+    if (area.width as usize) < NAME.len() + tabs_width {
+        frame.render_widget(tabs, area);
+        return;
+    }
+    let [name, rest] =
+        Layout::horizontal([Constraint::Length(NAME.len() as u16), Constraint::Min(1)]).areas(area);
+    frame.render_widget(Span::styled(NAME, theme::title()), name);
     frame.render_widget(tabs, rest);
 }
 
