@@ -9,7 +9,7 @@ use crate::domain::enums::{
     ShipmentStatus,
 };
 use crate::domain::money::{canonical, parse_decimal};
-use crate::domain::time::{format_date, format_stamp_short, parse_date, parse_stamp};
+use crate::domain::time::{format_date, format_stamp_short, parse_date, parse_stamp, parse_until};
 use crate::i18n::t;
 use crate::store::production::Production;
 use crate::store::shipments::ShipmentDraft;
@@ -339,7 +339,8 @@ impl EntityForm {
             waybill_no: self.value("waybill_no").to_string(),
             mode: ShipMode::from_str(self.value("mode")).unwrap_or(ShipMode::Sea),
             shipped_at: self.optional("shipped_at", stamp),
-            eta: self.optional("eta", stamp),
+            // A date alone means the end of that day: not late before it is over.
+            eta: self.optional("eta", |s| parse_until(s).map_err(|e| e.to_string())),
             delivered_at: self.optional("delivered_at", stamp),
             status: ShipmentStatus::from_str(self.value("status"))
                 .unwrap_or(ShipmentStatus::Booked),
