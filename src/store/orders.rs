@@ -286,6 +286,10 @@ impl ListEntity for OrderRow {
         Some("o.status <> 'closed'")
     }
 
+    fn hidden_condition() -> Option<&'static str> {
+        Some("o.status = 'closed'")
+    }
+
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
         Ok(OrderRow {
             id: r.get(1)?,

@@ -235,3 +235,28 @@ fn the_light_theme_draws_the_cursor_row_in_its_own_colours() {
     assert_eq!(buf[(3, 3)].bg, Color::LightCyan);
     theme::set(Theme::Dark, false);
 }
+
+#[test]
+fn the_status_line_says_how_many_closed_orders_are_hidden_and_how_to_show_them() {
+    for zh in [false, true] {
+        let _lang = zh.then(test_lang::use_chinese);
+        let (mut app, _clock) = app();
+        app.store
+            .conn()
+            .execute("UPDATE orders SET status = 'closed' WHERE id IN (1, 2)", [])
+            .expect("close two");
+        app.orders.reset(app.store.conn()).expect("reload");
+        keys(&mut app, "1");
+        let mut t = render(&mut app, 80, 24);
+        app.do_deferred_work();
+        t.draw(|f| draw(f, &app)).expect("draw");
+        let text = screen_text(&t);
+        let status = text.lines().nth(22).unwrap_or("");
+        let want = if zh {
+            "2 个已结案未列出（f：状态：已结案）"
+        } else {
+            "2 closed hidden (f: Status: Closed)"
+        };
+        assert!(status.contains(want), "{status}");
+    }
+}

@@ -6,7 +6,7 @@ use crate::app::tab::Tab;
 use crate::app::{status_key, App};
 use crate::domain::order::{due_state, DueState};
 use crate::domain::time::{format_date, local_date, now, today};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::store::list::ListEntity;
 use crate::store::orders::OrderRow;
 use crate::store::shipments::ShipmentRow;
@@ -420,11 +420,16 @@ fn position<T: ListEntity>(list: &ListView<T>) -> String {
         Some(n) => n.to_string(),
         None => "…".to_string(),
     };
+    // What the default view leaves out is said, with the way to see it.
+    let hidden = match list.hidden {
+        Some(n) if n > 0 => format!(" · {}", tn("ui.closed_hidden", n, &[])),
+        _ => String::new(),
+    };
     if list.rows.is_empty() {
-        return format!("0 / {total}");
+        return format!("0 / {total}{hidden}");
     }
     format!(
-        "{at} / {total} · {} {} {arrow}{marks}",
+        "{at} / {total} · {} {} {arrow}{marks}{hidden}",
         t("ui.sort"),
         t(&format!("sort.{sort}"))
     )
