@@ -247,12 +247,15 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
 pub fn for_customer(conn: &Connection, customer_id: i64) -> Result<Facts> {
     let order_id: Option<i64> = conn
         .query_row(
-            "SELECT id FROM orders WHERE customer_id = ?1
+            &format!(
+                "SELECT id FROM orders WHERE customer_id = ?1
              ORDER BY (payment_due IS NOT NULL AND paid_at IS NULL
-                       AND status IN ('shipped','delivered','closed')) DESC,
+                       AND status IN {}) DESC,
                       CASE WHEN payment_due IS NOT NULL AND paid_at IS NULL THEN payment_due END,
                       ordered_at DESC
              LIMIT 1",
+                super::sql::status_list(crate::domain::status::Status::is_dispatched)
+            ),
             [customer_id],
             |r| r.get(0),
         )
