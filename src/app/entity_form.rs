@@ -332,7 +332,7 @@ impl EntityForm {
     }
 
     fn check_shipment(&mut self) -> Option<ShipmentDraft> {
-        let stamp = |s: &str| parse_stamp(s).map_err(|e| e.to_string());
+        let stamp = |s: &str| parse_stamp(s).map_err(|e| crate::ui::words::time_error(&e));
         let draft = ShipmentDraft {
             order_no: self.value("order_no").to_string(),
             carrier: self.value("carrier").to_string(),
@@ -340,7 +340,9 @@ impl EntityForm {
             mode: ShipMode::from_str(self.value("mode")).unwrap_or(ShipMode::Sea),
             shipped_at: self.optional("shipped_at", stamp),
             // A date alone means the end of that day: not late before it is over.
-            eta: self.optional("eta", |s| parse_until(s).map_err(|e| e.to_string())),
+            eta: self.optional("eta", |s| {
+                parse_until(s).map_err(|e| crate::ui::words::time_error(&e))
+            }),
             delivered_at: self.optional("delivered_at", stamp),
             status: ShipmentStatus::from_str(self.value("status"))
                 .unwrap_or(ShipmentStatus::Booked),
@@ -368,7 +370,7 @@ impl EntityForm {
     }
 
     fn check_production(&mut self) -> Option<Production> {
-        let date = |s: &str| parse_date(s).map_err(|e| e.to_string());
+        let date = |s: &str| parse_date(s).map_err(|e| crate::ui::words::time_error(&e));
         let percent_text = self.value("percent").to_string();
         let percent = match percent_text.trim_end_matches('%').trim().parse::<i64>() {
             Ok(p) => p,

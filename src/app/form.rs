@@ -260,7 +260,9 @@ impl OrderForm {
                 if s.is_empty() {
                     Ok(None)
                 } else {
-                    parse_date(s).map(Some).map_err(|e| e.to_string())
+                    parse_date(s)
+                        .map(Some)
+                        .map_err(|e| crate::ui::words::time_error(&e))
                 }
             };
             let result: Result<(), String> = match key {
@@ -278,7 +280,7 @@ impl OrderForm {
                     .map_err(|_| format!("{}: inquiry | quoted | confirmed …", t("form.one_of"))),
                 FieldKey::OrderedAt => parse_stamp(&text)
                     .map(|v| draft.ordered_at = v)
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| crate::ui::words::time_error(&e)),
                 FieldKey::DueDate => optional_date(&text).map(|v| draft.due_date = v),
                 FieldKey::PaymentDue => optional_date(&text).map(|v| draft.payment_due = v),
                 FieldKey::PaidAt => optional_date(&text).map(|v| draft.paid_at = v),
@@ -338,7 +340,7 @@ impl OrderForm {
                 !draft.missing_reason.is_empty(),
                 Some("new"),
             ) {
-                self.message = Some(e.to_string());
+                self.message = Some(crate::ui::words::transition_error(&e));
                 return None;
             }
         }
@@ -390,7 +392,8 @@ mod tests {
         type_into(&mut f, FieldKey::Status, "confirmed");
         f.lines[0].cells[2].set("1");
         assert!(f.validate(&lookup).is_none());
-        assert!(f.message.as_deref().unwrap_or("").contains("customer"));
+        // Named by the field's label, in the UI language.
+        assert!(f.message.as_deref().unwrap_or("").contains("Customer"));
         type_into(&mut f, FieldKey::MissingReason, "PO pending");
         assert!(f.validate(&lookup).is_some());
     }

@@ -247,7 +247,7 @@ impl App {
                     .is_ok()
                 });
             }
-            self.message = Some((Level::Error, e.to_string()));
+            self.message = Some((Level::Error, crate::ui::words::store_error(&e)));
         }
     }
 

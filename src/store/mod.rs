@@ -47,6 +47,12 @@ pub enum StoreError {
     WrongPassphrase { path: String },
     #[error("{0}")]
     Invalid(String),
+    /// A status change the lifecycle refuses; the UI words it (`ui::words`).
+    #[error("{order_no}: {error}")]
+    Transition {
+        order_no: String,
+        error: crate::domain::status::TransitionError,
+    },
     #[error("{0} was changed elsewhere meanwhile; reload and try again")]
     Conflict(String),
     #[error("{0} not found")]

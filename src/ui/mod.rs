@@ -13,6 +13,7 @@ mod tables;
 pub mod text;
 pub mod theme;
 mod today_tab;
+pub mod words;
 
 use crate::app::keymap::Action;
 use crate::app::tab::Tab;
