@@ -22,6 +22,7 @@ const BUSY_MS: u64 = 1500;
 /// Opens `path` read-write (creating it when absent), keyed with `key` when given. Nothing
 /// is read yet: a wrong key shows at the first statement (see [`open_error`]).
 pub fn connect(path: &Path, key: Option<&str>) -> Result<Connection> {
+    super::quiet_sqlcipher();
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE

@@ -125,6 +125,19 @@ pub struct Store {
     key: Option<cipher::Passphrase>,
 }
 
+/// SQLCipher (since 4.7) logs its own errors to stderr, e.g. "hmac check failed" for a
+/// wrong passphrase; the clerk gets one clear line from OrderDesk instead. The setting is
+/// for the whole process, so it is made once, before the first file is opened.
+pub(crate) fn quiet_sqlcipher() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Best effort: if it fails, the only cost is the library's own log lines.
+        if let Ok(c) = Connection::open_in_memory() {
+            let _ = c.pragma_update(None, "cipher_log", "off");
+        }
+    });
+}
+
 impl Store {
     /// Opens (creating when absent) and migrates the plain file at `path`; an encrypted file
     /// is refused with [`StoreError::Encrypted`].
