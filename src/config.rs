@@ -38,6 +38,15 @@ impl Default for ComplaintWindows {
     }
 }
 
+/// The colours of the screen: `theme = "dark"` (the default) or `"light"`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -50,14 +59,12 @@ pub struct Config {
     pub keys: Option<toml::Table>,
     /// Where backups go (default: `backups/` beside the database); `~` is the home folder.
     pub backup_dir: Option<String>,
-    /// The colours: `dark` (default) or `light`.
-    pub theme: Option<String>,
+    #[serde(default)]
+    pub theme: Theme,
 }
 
 /// The values `language` accepts (any case; `_` for `-`).
 pub const LANGUAGES: &[&str] = &["en", "en-US", "en-GB", "zh", "zh-CN", "zh-Hans"];
-/// The values `theme` accepts.
-pub const THEMES: &[&str] = &["dark", "light"];
 
 /// `value` when it is one of `accepted`, else a message naming them.
 fn one_of(key: &str, value: &str, accepted: &[&str]) -> Result<(), String> {
@@ -127,7 +134,6 @@ impl Config {
             ("currency", &config.currency, Lines::One),
             ("signature", &config.signature, Lines::Many),
             ("backup_dir", &config.backup_dir, Lines::One),
-            ("theme", &config.theme, Lines::One),
         ] {
             if let Some(v) = value {
                 text::check(v, lines).map_err(|e| format!("{key}: {e}"))?;
@@ -138,9 +144,6 @@ impl Config {
         }
         if let Some(l) = &config.language {
             one_of("language", l, LANGUAGES)?;
-        }
-        if let Some(t) = &config.theme {
-            one_of("theme", t, THEMES)?;
         }
         let w = &config.complaint_windows;
         for (key, hours) in [
@@ -176,7 +179,7 @@ mod tests {
             "{e}"
         );
         let e = Config::parse("theme = \"blue\"").unwrap_err();
-        assert!(e.contains("dark, light"), "{e}");
+        assert!(e.contains("dark") && e.contains("light"), "{e}");
         assert!(Config::parse("theme = \"light\"\nlanguage = \"zh_CN\"").is_ok());
         let e = Config::parse("signature = \"Li\\u0000Hua\"").unwrap_err();
         assert!(e.contains("U+0000") && !e.contains('\0'), "{e}");
@@ -222,6 +225,20 @@ mod tests {
         assert_eq!(
             Config::load(Some(Path::new("/nonexistent/x.toml"))).unwrap(),
             Config::default()
+        );
+    }
+
+    #[test]
+    fn the_theme_is_dark_or_light_and_nothing_else() {
+        assert_eq!(Config::parse("").unwrap().theme, Theme::Dark);
+        assert_eq!(
+            Config::parse("theme = \"light\"").unwrap().theme,
+            Theme::Light
+        );
+        let e = Config::parse("theme = \"solarized\"").unwrap_err();
+        assert!(
+            e.contains("solarized") && e.contains("dark") && e.contains("light"),
+            "{e}"
         );
     }
 

@@ -25,7 +25,6 @@ pub mod record_form;
 pub mod reports;
 pub mod run;
 pub mod safety;
-mod said;
 pub mod scroll;
 pub mod shipping;
 pub mod tab;
@@ -254,7 +253,7 @@ impl App {
                     .is_ok()
                 });
             }
-            self.message = Some((Level::Error, e.to_string()));
+            self.message = Some((Level::Error, crate::ui::words::store_error(&e)));
         }
     }
 

@@ -383,7 +383,7 @@ impl App {
         if typed == t("status.now") || typed.trim().is_empty() {
             return Ok(current);
         }
-        let at = parse_stamp(typed).map_err(|e| super::said::time(&e))?;
+        let at = parse_stamp(typed).map_err(|e| crate::ui::words::time_error(&e))?;
         let mut placed = i64::MIN;
         for id in ids {
             let detail = crate::store::orders::load_detail(self.store.conn(), *id)

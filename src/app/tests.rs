@@ -223,7 +223,7 @@ fn leaving_quoted_with_missing_fields_shows_why() {
     assert_eq!(status_of(&app, "SO-20260101-002"), "quoted");
     let (level, text) = app.message.clone().unwrap();
     assert_eq!(level, Level::Error);
-    assert!(text.contains("due_date"), "{text}");
+    assert!(text.contains("Due date"), "{text}");
 }
 
 #[test]

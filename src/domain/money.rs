@@ -258,7 +258,7 @@ mod tests {
         /// Totals are the exact sum of quantity × price, compared with integer arithmetic:
         /// never a float anywhere, never mixed across currencies.
         #[test]
-        fn totals_are_exact_sums_of_their_lines(
+        fn totals_are_exact_sums_of_their_lines_each_to_the_cent(
             orders in proptest::collection::vec(
                 (proptest::sample::select(vec!["USD", "CNY", "EUR"]),
                  proptest::collection::vec((1i64..1_000_000_000, proptest::option::of(0i64..10_000_000_000)), 0..8)),
@@ -273,8 +273,10 @@ mod tests {
                     unit_price: p.map(|p| Decimal::new(p, 4)),
                     ..Default::default()
                 }).collect();
+                // Each line exactly (in 1e-7), then rounded to the cent, half away from zero.
                 let exact: i128 = lines.iter().map(|l| {
-                    l.quantity.mantissa() * l.unit_price.map_or(0, |p| p.mantissa())
+                    let e = l.quantity.mantissa() * l.unit_price.map_or(0, |p| p.mantissa());
+                    (e + e.signum() * 50_000) / 100_000 * 100_000
                 }).sum();
                 let d = draft(currency, lines);
                 let total = d.checked_total();

@@ -31,10 +31,7 @@ pub struct OrderRow {
 }
 
 fn status_col(r: &Row, i: usize) -> rusqlite::Result<Status> {
-    let s: String = r.get(i)?;
-    Status::from_str(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
+    r.get(i)
 }
 
 fn date_col(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
@@ -201,12 +198,12 @@ impl ListEntity for OrderRow {
         f.push(Filter {
             key: "overdue".into(),
             group: "due",
-            sql: super::today::OVERDUE_SQL.into(),
+            sql: super::today::OVERDUE_SQL.clone(),
         });
         f.push(Filter {
             key: "due_week".into(),
             group: "due",
-            sql: super::today::DUE_WEEK_SQL.into(),
+            sql: super::today::DUE_WEEK_SQL.clone(),
         });
         f.push(Filter {
             key: "incomplete".into(),
@@ -284,6 +281,10 @@ impl ListEntity for OrderRow {
     /// Written exactly as the partial indexes `orders_open_by_*` say, so they serve it.
     fn default_condition() -> Option<&'static str> {
         Some("o.status <> 'closed'")
+    }
+
+    fn hidden_condition() -> Option<&'static str> {
+        Some("o.status = 'closed'")
     }
 
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
