@@ -16,13 +16,15 @@ pub fn import(
     kind: Kind,
     file: &Path,
     dry_run: bool,
+    encoding: Option<io::import::TextEncoding>,
 ) -> anyhow::Result<ExitCode> {
     let label = file.display().to_string();
     // Read the file before touching the database, so a wrong path creates nothing.
-    let source = io::import::Source::open(file)?;
+    let source = io::import::Source::open(file, io::import::ReadOptions { encoding })?;
     let opts = io::ImportOptions {
         dry_run,
         currency: config.currency.clone().unwrap_or_else(|| "CNY".into()),
+        encoding,
     };
     // Importing into a new file is how a spreadsheet becomes a database; a dry run checks
     // against an empty one instead of creating it.
@@ -50,7 +52,11 @@ pub fn import(
         }
     }
     match result {
-        Ok(io::Imported { counts, notes }) => {
+        Ok(io::Imported {
+            counts,
+            notes,
+            read_as,
+        }) => {
             for note in &notes {
                 eprintln!("{note}");
             }
@@ -75,6 +81,7 @@ pub fn import(
                     ],
                 ));
             }
+            line.push_str(&tf("import.read_as", &[("encoding", &read_as)]));
             eprintln!("{line}");
             Ok(ExitCode::SUCCESS)
         }

@@ -47,11 +47,14 @@ pub enum Command {
     Import {
         /// What the file holds
         kind: Kind,
-        /// The CSV or XLSX file
+        /// The CSV or XLSX file (`-`: standard input)
         file: PathBuf,
         /// Check every row and report problems without writing anything
         #[arg(long)]
         dry_run: bool,
+        /// The text encoding of a CSV file (default: told from the file)
+        #[arg(long, value_enum)]
+        encoding: Option<crate::io::import::TextEncoding>,
     },
     /// Write one kind of record (sensitive fields masked unless --include-pii)
     Export {
@@ -210,7 +213,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
             kind,
             file,
             dry_run,
-        }) => data::import(db?, &config, kind, &file, dry_run),
+            encoding,
+        }) => data::import(db?, &config, kind, &file, dry_run, encoding),
         Some(Command::Export {
             kind,
             format,

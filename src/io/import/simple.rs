@@ -119,7 +119,7 @@ fn read_rows(ctx: &mut Ctx, spec: &Spec, layout: &Layout) -> Result<Vec<(u64, Va
     let mut seen_also: HashMap<String, String> = HashMap::new();
     let mut rows = Vec::new();
     let mut record = Record::default();
-    while ctx.source.next_record(&mut record)? {
+    while ctx.next(&mut record)? {
         let Some(mut values) = parse_record(
             ctx.conn,
             &mut ctx.refs,

@@ -136,7 +136,7 @@ fn read_groups(ctx: &mut Ctx, layout: &Layout) -> Result<(Vec<Group>, usize)> {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut rows = 0;
     let mut record = Record::default();
-    while ctx.source.next_record(&mut record)? {
+    while ctx.next(&mut record)? {
         if record.is_blank() {
             continue;
         }
