@@ -114,6 +114,7 @@ pub fn export(
     format: Format,
     output: Option<PathBuf>,
     include_pii: bool,
+    no_bom: bool,
 ) -> anyhow::Result<ExitCode> {
     let format = match format {
         Format::Csv => io::ExportFormat::Csv,
@@ -122,12 +123,16 @@ pub fn export(
     };
     if format == io::ExportFormat::Xlsx && output.is_none() {
         bail!(
-            "a workbook is a file, not text: give it a name with -o FILE (e.g. -o {})",
+            "a workbook is a file, not text: give it a name with -o FILE (e.g. -o {}), or -o - for standard output",
             kind.file_name("xlsx")
         );
     }
+    // `-o -` is standard output, for every format.
+    let to_stdout = output.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let output = output.filter(|_| !to_stdout);
     let opts = io::ExportOptions {
         include_pii,
+        no_bom,
         ..Default::default()
     };
     let mut store = open_existing(db)?;
@@ -148,7 +153,8 @@ pub fn export(
             let mut out = std::io::BufWriter::new(stdout.lock());
             match format {
                 io::ExportFormat::Json => io::export_json(&mut store, kind, &mut out, &opts)?,
-                _ => io::export_csv(&mut store, kind, &mut out, &opts)?,
+                io::ExportFormat::Xlsx => io::export_xlsx_to(&mut store, kind, &mut out, &opts)?,
+                io::ExportFormat::Csv => io::export_csv(&mut store, kind, &mut out, &opts)?,
             };
             out.flush().context("writing to standard output")?;
         }

@@ -63,12 +63,15 @@ pub enum Command {
         /// File format
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
-        /// Output file (default: standard output)
+        /// Output file (default or `-`: standard output)
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
         /// Export phone, e-mail, IM handle and addresses unmasked (recorded in the audit log)
         #[arg(long)]
         include_pii: bool,
+        /// CSV without the UTF-8 byte-order mark that Excel and WPS need for Chinese text
+        #[arg(long)]
+        no_bom: bool,
     },
     /// The monthly KPI report (SPEC §4)
     Report {
@@ -220,7 +223,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
             format,
             output,
             include_pii,
-        }) => data::export(db?, kind, format, output, include_pii),
+            no_bom,
+        }) => data::export(db?, kind, format, output, include_pii, no_bom),
         Some(Command::Report {
             month,
             format,
