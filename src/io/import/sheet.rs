@@ -10,7 +10,7 @@ use super::problems::Problem;
 use super::source::{cell_text, Record, Stopped, MAX_CELL, MAX_COLUMNS};
 use crate::i18n::tf;
 use anyhow::{bail, Context as _};
-use calamine::{Data, Reader, Xlsb, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsb, Xlsx};
 use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -82,11 +82,13 @@ pub fn open(path: &Path) -> anyhow::Result<(SheetRows, Option<u64>)> {
             let mut book: Xlsb<_> = calamine::open_workbook(path).with_context(unreadable)?;
             let sheet = first_sheet(&book.sheet_names()).with_context(unreadable)?;
             std::thread::spawn(move || match book.worksheet_cells_reader(&sheet) {
-                Ok(mut cells) => stream(&tx, || match cells.next_cell() {
-                    Ok(cell) => {
-                        Ok(cell.map(|c| (c.get_position(), Data::from(c.get_value().clone()))))
+                Ok(mut cells) => stream(&tx, || loop {
+                    match cells.next_cell() {
+                        // Styled cells without a value are most of a padded sheet.
+                        Ok(Some(c)) if *c.get_value() == DataRef::Empty => continue,
+                        Ok(cell) => return Ok(cell.map(valued)),
+                        Err(e) => return Err(e.to_string()),
                     }
-                    Err(e) => Err(e.to_string()),
                 }),
                 Err(e) => send_unreadable(&tx, 1, e.to_string()),
             });
@@ -94,11 +96,13 @@ pub fn open(path: &Path) -> anyhow::Result<(SheetRows, Option<u64>)> {
             let mut book: Xlsx<_> = calamine::open_workbook(path).with_context(unreadable)?;
             let sheet = first_sheet(&book.sheet_names()).with_context(unreadable)?;
             std::thread::spawn(move || match book.worksheet_cells_reader(&sheet) {
-                Ok(mut cells) => stream(&tx, || match cells.next_cell() {
-                    Ok(cell) => {
-                        Ok(cell.map(|c| (c.get_position(), Data::from(c.get_value().clone()))))
+                Ok(mut cells) => stream(&tx, || loop {
+                    match cells.next_cell() {
+                        // Styled cells without a value are most of a padded sheet.
+                        Ok(Some(c)) if *c.get_value() == DataRef::Empty => continue,
+                        Ok(cell) => return Ok(cell.map(valued)),
+                        Err(e) => return Err(e.to_string()),
                     }
-                    Err(e) => Err(e.to_string()),
                 }),
                 Err(e) => send_unreadable(&tx, 1, e.to_string()),
             });
@@ -109,6 +113,10 @@ pub fn open(path: &Path) -> anyhow::Result<(SheetRows, Option<u64>)> {
         whole(path, &tx, len, &unreadable)?;
     }
     Ok((rows, None))
+}
+
+fn valued(cell: calamine::Cell<DataRef<'_>>) -> ((u32, u32), Data) {
+    (cell.get_position(), Data::from(cell.get_value().clone()))
 }
 
 fn first_sheet(names: &[String]) -> anyhow::Result<String> {

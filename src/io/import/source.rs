@@ -334,9 +334,10 @@ impl Source {
     /// Standard input: CSV text, or a workbook (kept in a temporary file, as a workbook is
     /// read by seeking).
     fn stdin(opts: ReadOptions) -> anyhow::Result<Source> {
-        let mut input = io::stdin().lock();
         let mut head = Vec::with_capacity(4);
-        (&mut input)
+        // No lock is held past this read: the chain below reads standard input again.
+        io::stdin()
+            .lock()
             .take(4)
             .read_to_end(&mut head)
             .context("reading standard input")?;
