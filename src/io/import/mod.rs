@@ -1,7 +1,8 @@
 //! Import (SPEC §5): one kind of record from a CSV file or the first sheet of a workbook, all
-//! or nothing. Every row is read and checked first; only a file without a single problem is
-//! written, in one IMMEDIATE transaction together with its audit entry. A dry run does all of
-//! it and rolls back.
+//! or nothing, in one streaming pass. Rows are checked and written as they are read, inside
+//! one IMMEDIATE transaction; after the first problem nothing more is written but reading goes
+//! on to list the others, and the transaction is rolled back. A file without a single problem
+//! is committed together with its audit entry. A dry run does all of it and rolls back.
 //!
 //! `source` turns a file into rows of text with line numbers (`decode` tells and decodes the
 //! text encoding, `sheet` streams a workbook's cells), `fields` reads cells and the

@@ -77,6 +77,8 @@ pub enum Problem {
     },
     /// The workbook cannot be read on from here.
     Unreadable(String),
+    /// An order's rows came apart: the order is met again after other orders.
+    OrderNotTogether(String),
 }
 
 impl fmt::Display for Problem {
@@ -148,6 +150,7 @@ impl fmt::Display for Problem {
                 &[("column", column), ("max", max)],
             ),
             Problem::Unreadable(v) => one("unreadable", v),
+            Problem::OrderNotTogether(v) => one("order_not_together", v),
         };
         f.write_str(&text)
     }

@@ -292,9 +292,21 @@ fn orders_are_built_from_their_rows() {
     ok(&mut s, Kind::Customers, CUSTOMERS);
     let text = orders(&[
         "SO-1,ZH01,rush,confirmed,2026-03-01 08:30,2026-04-01,上海,CNY,,,P-100,\"M8 \"\"hex\"\"\",1000.50,kg,12.3400,,\"加急, A\"",
-        "SO-2,\"Acme, Inc.\",regular,inquiry,2026-03-02T09:00:00+08:00,,,USD,,,,,,,,customer to confirm,",
         "SO-1,上海华东机械有限公司,rush,confirmed,2026-03-01 08:30:00,2026-04-01,上海,CNY,,,P-200,\"不锈钢, 2mm\",5,pcs,,,\"加急, A\"",
+        "SO-2,\"Acme, Inc.\",regular,inquiry,2026-03-02T09:00:00+08:00,,,USD,,,,,,,,customer to confirm,",
     ]);
+    // The rows of one order follow one another: they are written one order at a time.
+    let apart = orders(&[
+        "SO-7,ZH01,rush,confirmed,2026-03-01 08:30,2026-04-01,上海,CNY,,,P-100,,1,kg,1,,",
+        "SO-8,ZH01,rush,confirmed,2026-03-01 08:30,2026-04-01,上海,CNY,,,P-100,,1,kg,1,,",
+        "SO-7,ZH01,rush,confirmed,2026-03-01 08:30,2026-04-01,上海,CNY,,,P-200,,1,kg,1,,",
+    ]);
+    let mut other = store();
+    ok(&mut other, Kind::Customers, CUSTOMERS);
+    assert_eq!(
+        problems(&mut other, Kind::Orders, &apart),
+        ["orders.csv:4: order_no: the rows of order SO-7 must follow one another; it appears earlier in the file"]
+    );
     let counts = ok(&mut s, Kind::Orders, &text);
     assert_eq!(
         (counts.rows, counts.inserted, counts.lines_inserted),
