@@ -113,6 +113,34 @@ pub fn import_source(
     label: &str,
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
+    // A big import touches many pages of the tables and their indexes: a large page cache
+    // for its length (the usual one is back afterwards, whatever happened).
+    let cache: i64 = store
+        .conn()
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))
+        .doing("reading the page cache size")?;
+    store
+        .conn()
+        .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+        .doing("enlarging the page cache")?;
+    let result = import_in_transaction(store, kind, source, label, opts);
+    store
+        .conn()
+        .execute_batch(&format!("PRAGMA cache_size = {cache}"))
+        .doing("restoring the page cache size")?;
+    result
+}
+
+/// The page cache during an import, in KiB.
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+fn import_in_transaction(
+    store: &mut Store,
+    kind: Kind,
+    source: Source,
+    label: &str,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportError> {
     let tx = store.begin()?;
     // Each kind uses a handful of statements per row; none must fall out of the cache.
     tx.set_prepared_statement_cache_capacity(64);
