@@ -222,7 +222,7 @@ impl App {
             draft.kind.as_ref(),
             draft.language.as_str()
         ));
-        let result = std::fs::create_dir_all(&dir)
+        let result = crate::io::files::private_folder(&dir)
             .map_err(anyhow::Error::from)
             .and_then(|_| crate::io::write_private(&path, draft.text().as_bytes()));
         match result {
