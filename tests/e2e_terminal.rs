@@ -126,7 +126,7 @@ fn a_tiny_terminal_gets_a_message_not_a_broken_layout() {
 
 /// `export KIND` as header + rows.
 fn export_rows(db: &Path, kind: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let out = run_ok(orderdesk(db).args(["export", kind]));
+    let out = run_ok(orderdesk(db).args(["export", kind, "--no-bom"]));
     let mut r = csv::Reader::from_reader(out.stdout.as_slice());
     let header = r.headers().unwrap().iter().map(str::to_string).collect();
     let rows = r

@@ -207,6 +207,7 @@ impl App {
         let opts = crate::io::ExportOptions {
             include_pii: false,
             marked_only: !marked.is_empty(),
+            ..Default::default()
         };
         let result = crate::io::files::private_folder(&dir)
             .map_err(anyhow::Error::from)

@@ -483,6 +483,7 @@ fn export_takes_the_marked_orders_only() {
     let opts = crate::io::ExportOptions {
         include_pii: false,
         marked_only: true,
+        ..Default::default()
     };
     let rows =
         crate::io::export_csv(&mut app.store, crate::io::Kind::Orders, &mut out, &opts).unwrap();

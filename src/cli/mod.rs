@@ -76,11 +76,14 @@ pub enum Command {
     Import {
         /// What the file holds
         kind: Kind,
-        /// The CSV or XLSX file
+        /// The CSV or XLSX file (`-`: standard input)
         file: PathBuf,
         /// Check every row and report problems without writing anything
         #[arg(long)]
         dry_run: bool,
+        /// The text encoding of a CSV file (default: told from the file)
+        #[arg(long, value_enum)]
+        encoding: Option<crate::io::import::TextEncoding>,
     },
     /// Write one kind of record (sensitive fields masked unless --include-pii)
     Export {
@@ -89,12 +92,15 @@ pub enum Command {
         /// File format
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
-        /// Output file (default: standard output)
+        /// Output file (default or `-`: standard output)
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
         /// Export phone, e-mail, IM handle and addresses unmasked (recorded in the audit log)
         #[arg(long)]
         include_pii: bool,
+        /// CSV without the UTF-8 byte-order mark that Excel and WPS need for Chinese text
+        #[arg(long)]
+        no_bom: bool,
     },
     /// The monthly KPI report
     Report {
@@ -285,13 +291,15 @@ pub fn run() -> anyhow::Result<ExitCode> {
             kind,
             file,
             dry_run,
-        }) => data::import(db?, &config, kind, &file, dry_run),
+            encoding,
+        }) => data::import(db?, &config, kind, &file, dry_run, encoding),
         Some(Command::Export {
             kind,
             format,
             output,
             include_pii,
-        }) => data::export(db?, kind, format, output, include_pii),
+            no_bom,
+        }) => data::export(db?, kind, format, output, include_pii, no_bom),
         Some(Command::Report {
             month,
             format,

@@ -64,6 +64,7 @@ pub fn money_error(e: &MoneyError) -> String {
         MoneyError::Negative => t("form.negative").to_string(),
         MoneyError::NotPositive => t("form.not_positive").to_string(),
         MoneyError::TooLarge => t("form.too_large").to_string(),
+        MoneyError::CommaDecimal(v) => tf("import.problem.comma_decimal", &[("value", &shown(v))]),
     }
 }
 
@@ -123,6 +124,7 @@ mod tests {
             money_error(&MoneyError::Negative),
             money_error(&MoneyError::NotPositive),
             money_error(&MoneyError::TooLarge),
+            money_error(&MoneyError::CommaDecimal("1,5".into())),
         ];
         for s in said {
             assert!(
