@@ -61,6 +61,24 @@ pub struct Config {
     pub backup_dir: Option<String>,
     #[serde(default)]
     pub theme: Theme,
+    /// What each rate of the monthly report should reach.
+    #[serde(default)]
+    pub targets: crate::domain::report::quality::Targets,
+    #[serde(default)]
+    pub spot_checks: SpotCheckConfig,
+}
+
+/// `[spot_checks]`: how many contacts each week's sample draws.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpotCheckConfig {
+    pub sample_size: u32,
+}
+
+impl Default for SpotCheckConfig {
+    fn default() -> Self {
+        SpotCheckConfig { sample_size: 10 }
+    }
 }
 
 /// The values `language` accepts (any case; `_` for `-`).
@@ -158,6 +176,10 @@ impl Config {
                 ));
             }
         }
+        config.targets.check()?;
+        if !(1..=1000).contains(&config.spot_checks.sample_size) {
+            return Err("spot_checks.sample_size: from 1 to 1000 contacts a week".to_string());
+        }
         Ok(config)
     }
 
@@ -207,6 +229,26 @@ mod tests {
         assert!(config.backup_dir.is_some(), "{example}");
         assert!(config.keys.is_some());
         crate::app::keymap::Keymap::load(config.keys.as_ref()).unwrap();
+    }
+
+    #[test]
+    fn targets_and_spot_checks_default_and_are_checked() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.targets.reply_rate_24h, 0.90);
+        assert_eq!(c.targets.on_time_rate, 0.95);
+        assert_eq!(c.spot_checks.sample_size, 10);
+        let c =
+            Config::parse("[targets]\nrate_1h = 0.8\n[spot_checks]\nsample_size = 3\n").unwrap();
+        assert_eq!(c.targets.rate_1h, 0.8);
+        assert_eq!(c.targets.accuracy_rate, 0.95);
+        assert_eq!(c.spot_checks.sample_size, 3);
+        assert!(Config::parse("[targets]\non_time_rate = 95\n")
+            .unwrap_err()
+            .contains("on_time_rate"));
+        assert!(Config::parse("[targets]\nontime = 0.9\n")
+            .unwrap_err()
+            .contains("ontime"));
+        assert!(Config::parse("[spot_checks]\nsample_size = 0\n").is_err());
     }
 
     #[test]

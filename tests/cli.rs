@@ -63,7 +63,7 @@ fn demo_refuses_a_filled_file_and_exports_mask_unless_asked() {
 
     let masked = run_ok(orderdesk(&db).args(["export", "customers"]));
     let text = String::from_utf8_lossy(&masked.stdout);
-    assert!(text.starts_with("\u{feff}code,name,contact_person,phone,email,im_handle,preferred_channel,address,payment_terms_days,language,notes\n"));
+    assert!(text.starts_with("\u{feff}code,name,contact_person,phone,email,im_handle,preferred_channel,address,payment_terms_days,language,notes,type\n"));
     assert!(text.contains("****"), "phones masked");
     let plain = run_ok(orderdesk(&db).args(["export", "customers", "--include-pii"]));
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("****"));

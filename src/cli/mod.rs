@@ -15,6 +15,7 @@ pub mod output;
 pub mod progress;
 mod report;
 mod safety;
+mod spotcheck;
 use crate::store::Store;
 use anyhow::{anyhow, bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -156,6 +157,17 @@ pub enum Command {
     },
     /// Print the manual page (e.g. `orderdesk man > orderdesk.1`)
     Man,
+    /// Spot-checks of follow-up records: list the week's sample of contacts, or mark one
+    #[command(
+        after_help = "Each ISO week a random sample of its contacts is drawn ([spot_checks] sample_size in config, default 10), the same sample every time. Examples:\n  orderdesk spotcheck\n  orderdesk spotcheck --week 2026-W49\n  orderdesk spotcheck mark 1234 --accurate no --note \"delivery date not confirmed\""
+    )]
+    Spotcheck {
+        /// The ISO week, YYYY-Www (default: this week)
+        #[arg(long, value_name = "YYYY-Www")]
+        week: Option<crate::domain::spotcheck::Week>,
+        #[command(subcommand)]
+        action: Option<spotcheck::SpotcheckAction>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -304,7 +316,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             month,
             format,
             output,
-        }) => report::report(db?, month, format, output),
+        }) => report::report(db?, &config, month, format, output),
         Some(Command::Remind) => desk::remind(db?, &config),
         Some(Command::Review { format, output }) => desk::review(db?, &config, format, output),
         Some(Command::Backup { to }) => safety::backup(db?, &config, to),
@@ -315,6 +327,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Decrypt) => safety::decrypt(db?),
         Some(Command::Passphrase) => safety::passphrase(db?),
         Some(Command::Completions { .. }) | Some(Command::Man) => Ok(ExitCode::SUCCESS),
+        Some(Command::Spotcheck { week, action }) => {
+            spotcheck::spotcheck(db?, &config, week, action)
+        }
         Some(Command::Check) => {
             let store = open_existing(db?)?;
             let report = io::check(&store)?;

@@ -277,6 +277,7 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
                     "payment_terms_days",
                     "language",
                     "notes",
+                    "type",
                 ],
             ),
             (
@@ -423,6 +424,7 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
                 "30",
                 "zh",
                 "says \"urgent\", always; calls\ntwice",
+                "regular",
             ]
         );
         // NULLs are empty cells, and an empty mask input stays empty.
@@ -439,7 +441,8 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
                 "",
                 "",
                 "en",
-                ""
+                "",
+                "regular"
             ]
         );
         assert_eq!(masked[0], plain[0]);

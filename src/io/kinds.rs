@@ -71,13 +71,14 @@ const CUSTOMERS: &[&str] = &[
     "payment_terms_days",
     "language",
     "notes",
+    "type",
 ];
 const CUSTOMERS_CELLS: &[Cell] = &[
-    Plain, Plain, Plain, Phone, Email, Generic, Plain, Generic, Plain, Plain, Plain,
+    Plain, Plain, Plain, Phone, Email, Generic, Plain, Generic, Plain, Plain, Plain, Plain,
 ];
 const CUSTOMERS_SQL: &str = "
     SELECT code, name, contact_person, phone, email, im_handle, preferred_channel, address,
-           payment_terms_days, language, notes
+           payment_terms_days, language, notes, type
     FROM customers
     ORDER BY code";
 

@@ -21,6 +21,7 @@ pub mod requirements;
 pub mod schema;
 pub mod search;
 pub mod shipments;
+pub mod spotchecks;
 pub mod sql;
 pub mod surveys;
 #[cfg(test)]

@@ -314,6 +314,14 @@ pub struct HistoryEntry {
     pub note: String,
 }
 
+impl HistoryEntry {
+    /// Recorded over an hour after it happened (the one-hour rule): the history marks it.
+    pub fn recorded_late(&self) -> bool {
+        self.from.is_some()
+            && crate::domain::report::quality::recorded_late(self.happened_at, self.recorded_at)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueRevision {
     pub old: Option<String>,

@@ -78,7 +78,15 @@ fn figures_table(frame: &mut Frame, data: &ReportData, scroll: usize, area: Rect
             };
             rows.push(Row::new(vec![
                 Cell::from(format!("{indent}{}", f.label)).style(style),
-                value(f.current.text(), Style::default()),
+                // Met and missed: a word in the text, and green or red beside it.
+                value(
+                    f.current.text(),
+                    match f.current.verdict() {
+                        Some(true) => theme::info(),
+                        Some(false) => theme::late(),
+                        None => Style::default(),
+                    },
+                ),
                 value(f.previous.text(), theme::dim()),
             ]));
         }

@@ -671,6 +671,7 @@ fn customer_rows() -> impl Strategy<Value = Vec<Vec<String>>> {
                         terms,
                         lang,
                         notes,
+                        ["new", "regular", "key_account", "distributor"][i % 4].to_string(),
                     ]
                 },
             )
