@@ -50,6 +50,8 @@ pub struct Config {
     pub keys: Option<toml::Table>,
     /// Where backups go (default: `backups/` beside the database); `~` is the home folder.
     pub backup_dir: Option<String>,
+    /// Sending messages by e-mail; without it nothing is sent.
+    pub smtp: Option<crate::mail::SmtpConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -74,6 +74,8 @@ pub enum Action {
     DraftMessage,
     CopyMessage,
     SaveMessage,
+    SaveMessageEml,
+    SendMessage,
     NextTemplate,
     PrevTemplate,
     ExportReportXlsx,

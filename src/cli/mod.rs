@@ -11,6 +11,7 @@ mod data;
 mod desk;
 mod report;
 mod safety;
+mod send;
 use crate::store::Store;
 use anyhow::{anyhow, bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -109,6 +110,8 @@ pub enum Command {
     Passphrase,
     /// Check the file: integrity, schema version, audit chain
     Check,
+    /// Send a customer message about an order by e-mail and log it (password: ORDERDESK_SMTP_PASSWORD, else asked)
+    Send(send::SendArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -229,6 +232,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Encrypt) => safety::encrypt(db?),
         Some(Command::Decrypt) => safety::decrypt(db?),
         Some(Command::Passphrase) => safety::passphrase(db?),
+        Some(Command::Send(args)) => send::send(db?, &config, args),
         Some(Command::Check) => {
             let store = open_existing(db?)?;
             let report = io::check(&store)?;
