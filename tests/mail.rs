@@ -188,6 +188,12 @@ fn a_refused_login_a_refused_recipient_or_tls_log_nothing() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("no secure connection"), "{err}");
+    // STARTTLS required, and the server does not offer it.
+    desk.configure(server.port, "starttls");
+    let out = desk.send(PASSWORD, &[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("no secure connection"), "{err}");
 
     assert!(server.received().is_empty());
     assert_eq!(desk.outbound(), before);

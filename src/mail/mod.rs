@@ -228,9 +228,34 @@ fn detail(e: &dyn std::error::Error) -> String {
     text.replace(['\r', '\n'], " ")
 }
 
+/// Whether the error is the TLS layer's: lettre's own TLS errors, and the handshake's, which
+/// rustls reports inside an I/O error of kind `InvalidData` (e.g. a plain server on a TLS port).
+fn is_tls(config: &SmtpConfig, e: &lettre::transport::smtp::Error) -> bool {
+    if e.is_tls() {
+        return true;
+    }
+    // Required STARTTLS that the server does not offer is a client error naming it.
+    if config.tls == Tls::Starttls && e.is_client() && e.to_string().contains("STARTTLS") {
+        return true;
+    }
+    if config.tls == Tls::None {
+        return false;
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::InvalidData {
+                return true;
+            }
+        }
+        source = s.source();
+    }
+    false
+}
+
 /// Sorts an error met while connecting and logging in.
 fn connect_error(config: &SmtpConfig, e: lettre::transport::smtp::Error) -> MailError {
-    if e.is_tls() {
+    if is_tls(config, &e) {
         MailError::Tls(detail(&e))
     } else if e.is_permanent() || e.is_transient() || e.is_client() {
         // The only commands before MAIL are EHLO, STARTTLS and AUTH; a refusal there (or
@@ -251,7 +276,7 @@ pub fn send(config: &SmtpConfig, password: Option<&str>, out: &Outgoing) -> Resu
         .map_err(|e| connect_error(config, e))?;
     match transport.send(&message) {
         Ok(_) => Ok(()),
-        Err(e) if e.is_tls() => Err(MailError::Tls(detail(&e))),
+        Err(e) if is_tls(config, &e) => Err(MailError::Tls(detail(&e))),
         Err(e) if e.is_permanent() => {
             let code = e.status().map(|c| c.to_string()).unwrap_or_default();
             // 550/551/553: no such mailbox, not local, name not allowed (RFC 5321 4.2.3).
