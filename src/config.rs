@@ -52,6 +52,27 @@ pub struct Config {
     pub backup_dir: Option<String>,
     /// Sending messages by e-mail; without it nothing is sent.
     pub smtp: Option<crate::mail::SmtpConfig>,
+    /// The colours: `dark` (default) or `light`.
+    pub theme: Option<String>,
+}
+
+/// The values `language` accepts (any case; `_` for `-`).
+pub const LANGUAGES: &[&str] = &["en", "en-US", "en-GB", "zh", "zh-CN", "zh-Hans"];
+/// The values `theme` accepts.
+pub const THEMES: &[&str] = &["dark", "light"];
+
+/// `value` when it is one of `accepted`, else a message naming them.
+fn one_of(key: &str, value: &str, accepted: &[&str]) -> Result<(), String> {
+    let normal = value.trim().replace('_', "-");
+    if accepted.iter().any(|a| a.eq_ignore_ascii_case(&normal)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{key} = \"{}\" is not one of: {}",
+            crate::domain::text::shown(value),
+            accepted.join(", ")
+        ))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,9 +120,42 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        use crate::domain::text::{self, Lines};
+        let config: Config =
+            toml::from_str(text).map_err(|e| text::shown(e.message()).into_owned())?;
+        // No control character (NUL included) in any value.
+        for (key, value, lines) in [
+            ("language", &config.language, Lines::One),
+            ("currency", &config.currency, Lines::One),
+            ("signature", &config.signature, Lines::Many),
+            ("backup_dir", &config.backup_dir, Lines::One),
+            ("theme", &config.theme, Lines::One),
+        ] {
+            if let Some(v) = value {
+                text::check(v, lines).map_err(|e| format!("{key}: {e}"))?;
+            }
+        }
         if let Some(c) = &config.currency {
             crate::domain::money::parse_currency(c).map_err(|e| e.to_string())?;
+        }
+        if let Some(l) = &config.language {
+            one_of("language", l, LANGUAGES)?;
+        }
+        if let Some(t) = &config.theme {
+            one_of("theme", t, THEMES)?;
+        }
+        let w = &config.complaint_windows;
+        for (key, hours) in [
+            ("urgent", w.urgent),
+            ("high", w.high),
+            ("normal", w.normal),
+            ("low", w.low),
+        ] {
+            if !(1..=24 * 90).contains(&hours) {
+                return Err(format!(
+                    "complaint_windows.{key} = {hours} is not between 1 and 2160 (hours)"
+                ));
+            }
         }
         Ok(config)
     }
@@ -115,6 +169,44 @@ impl Config {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn unknown_values_are_refused_naming_the_accepted_ones() {
+        let e = Config::parse("language = \"xx\"").unwrap_err();
+        assert!(
+            e.contains("xx") && e.contains("en, ") && e.contains("zh-CN"),
+            "{e}"
+        );
+        let e = Config::parse("theme = \"blue\"").unwrap_err();
+        assert!(e.contains("dark, light"), "{e}");
+        assert!(Config::parse("theme = \"light\"\nlanguage = \"zh_CN\"").is_ok());
+        let e = Config::parse("signature = \"Li\\u0000Hua\"").unwrap_err();
+        assert!(e.contains("U+0000") && !e.contains('\0'), "{e}");
+        let e = Config::parse("backup_dir = \"a\\u001b[2Jb\"").unwrap_err();
+        assert!(e.contains("backup_dir") && !e.contains('\x1b'), "{e}");
+        assert!(Config::parse("signature = \"Li Hua\\nOrder Desk\"").is_ok());
+        assert!(Config::parse("[complaint_windows]\nurgent = 0").is_err());
+    }
+
+    /// The example in the README is a file that loads, so copying it works.
+    #[test]
+    fn the_readme_example_loads() {
+        let readme = include_str!("../README.md");
+        let start = readme
+            .find("```toml\n")
+            .expect("the README has a config example")
+            + "```toml\n".len();
+        let end = start + readme[start..].find("```").expect("closed");
+        let example: String = readme[start..end]
+            .lines()
+            .map(|l| l.trim_start())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = Config::parse(&example).unwrap_or_else(|e| panic!("{e}\n{example}"));
+        assert!(config.backup_dir.is_some(), "{example}");
+        assert!(config.keys.is_some());
+        crate::app::keymap::Keymap::load(config.keys.as_ref()).unwrap();
+    }
 
     #[test]
     fn a_full_file_parses_and_bad_ones_say_why() {

@@ -446,7 +446,7 @@ impl App {
             draft.language.as_str(),
             if eml { "eml" } else { "txt" }
         ));
-        let result = std::fs::create_dir_all(&dir)
+        let result = crate::io::files::private_folder(&dir)
             .map_err(anyhow::Error::from)
             .and_then(|_| crate::io::write_private(&path, &bytes));
         match result {

@@ -208,7 +208,7 @@ impl App {
             include_pii: false,
             marked_only: !marked.is_empty(),
         };
-        let result = std::fs::create_dir_all(&dir)
+        let result = crate::io::files::private_folder(&dir)
             .map_err(anyhow::Error::from)
             .and_then(|_| crate::io::mark_for_export(self.store.conn(), &marked))
             .and_then(|_| {

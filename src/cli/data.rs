@@ -3,6 +3,7 @@
 use super::{open_existing, Format};
 use crate::config::Config;
 use crate::i18n::tf;
+use crate::io::files::shown_path;
 use crate::io::{self, Kind};
 use crate::store::Store;
 use anyhow::{bail, Context};
@@ -17,7 +18,7 @@ pub fn import(
     file: &Path,
     dry_run: bool,
 ) -> anyhow::Result<ExitCode> {
-    let label = file.display().to_string();
+    let label = shown_path(file);
     // Read the file before touching the database, so a wrong path creates nothing.
     let source = io::import::Source::open(file)?;
     let opts = io::ImportOptions {
@@ -35,10 +36,16 @@ pub fn import(
         // An existing file may be encrypted or read-only: asked and refused like any writer.
         super::open_writable(&db)?
     };
+    // A spinner until the importer reports its progress (lines read) through a callback.
+    let progress = super::progress::Progress::new(&format!("import {label}"), None, "");
     let result = io::import_source(&mut store, kind, source, &label, &opts);
+    drop(progress);
     if fresh && !dry_run {
         if result.is_ok() {
-            eprintln!("{}", tf("import.new_database", &[("path", &db.display())]));
+            eprintln!(
+                "{}",
+                tf("import.new_database", &[("path", &shown_path(&db))])
+            );
         } else {
             // A refused first import leaves no empty database behind.
             drop(store);
@@ -52,7 +59,7 @@ pub fn import(
     match result {
         Ok(io::Imported { counts, notes }) => {
             for note in &notes {
-                eprintln!("{note}");
+                eprintln!("{}", crate::domain::text::shown(note));
             }
             let key = if dry_run { "import.dry" } else { "import.done" };
             let mut line = tf(
@@ -81,7 +88,8 @@ pub fn import(
         Err(io::ImportError::Problems(problems)) => {
             let mut err = std::io::stderr().lock();
             for line in problems.lines() {
-                let _ = writeln!(err, "{line}");
+                // A problem quotes the cell: shown harmless (domain::text).
+                let _ = writeln!(err, "{}", crate::domain::text::shown(&line));
             }
             let _ = writeln!(
                 err,
@@ -113,7 +121,16 @@ pub fn export(
         Format::Xlsx => io::ExportFormat::Xlsx,
         Format::Json => io::ExportFormat::Json,
     };
-    if format == io::ExportFormat::Xlsx && output.is_none() {
+    // A workbook goes to standard output only when asked for by name (`-o -`), and never
+    // onto a terminal.
+    let dash = output.as_deref() == Some(std::path::Path::new("-"));
+    let output = super::output::file(output);
+    if let Some(path) = &output {
+        // Before anything is opened: the database, its backups and the config stay as they are.
+        crate::io::files::refuse_kept(path)?;
+    }
+    let to_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if format == io::ExportFormat::Xlsx && output.is_none() && (to_terminal || !dash) {
         bail!(
             "a workbook is a file, not text: give it a name with -o FILE (e.g. -o {})",
             kind.file_name("xlsx")
@@ -126,19 +143,40 @@ pub fn export(
     let mut store = open_existing(db)?;
     if store.is_read_only() {
         return Err(crate::store::StoreError::ReadOnly(
-            store.path().display().to_string(),
+            shown_path(store.path()),
             "every export is recorded in its audit log, so export needs to write to it",
         )
         .into());
     }
+    let what = format!("export {}", kind.name());
+    // Bytes are counted on standard output; a file shows the time taken.
+    let unit = if output.is_none() { "B" } else { "" };
+    let progress = super::progress::Progress::new(&what, None, unit);
     match output {
         Some(path) => {
             let rows = io::export_file(&mut store, kind, format, &path, &opts)?;
-            eprintln!("{rows} rows → {}", path.display());
+            drop(progress);
+            eprintln!("{rows} rows → {}", shown_path(&path));
+        }
+        None if format == io::ExportFormat::Xlsx => {
+            // A workbook is assembled as a file; then its bytes go to standard output.
+            let tmp = std::env::temp_dir().join(format!(
+                "orderdesk-export-{}-{}.xlsx",
+                std::process::id(),
+                kind.name()
+            ));
+            let result = io::export_file(&mut store, kind, format, &tmp, &opts).and_then(|_| {
+                let mut file = std::fs::File::open(&tmp).context("reading the workbook")?;
+                let mut out = progress.wrap_write(std::io::stdout().lock());
+                std::io::copy(&mut file, &mut out)
+                    .and_then(|_| out.flush())
+                    .context("writing to standard output")
+            });
+            let _ = std::fs::remove_file(&tmp);
+            result?;
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut out = progress.wrap_write(super::output::text_stdout());
             match format {
                 io::ExportFormat::Json => io::export_json(&mut store, kind, &mut out, &opts)?,
                 _ => io::export_csv(&mut store, kind, &mut out, &opts)?,

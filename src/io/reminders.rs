@@ -281,7 +281,20 @@ pub fn remind_text(
             ],
         )));
         out.push('\n');
-        let texts: Vec<ItemText> = k.items.iter().map(|i| describe(i, now, today)).collect();
+        // Stored text is made visible and harmless before it is measured and printed.
+        let texts: Vec<ItemText> = k
+            .items
+            .iter()
+            .map(|i| {
+                let mut x = describe(i, now, today);
+                for field in [&mut x.what, &mut x.customer, &mut x.when, &mut x.why] {
+                    if let std::borrow::Cow::Owned(s) = crate::domain::text::shown(field) {
+                        *field = s;
+                    }
+                }
+                x
+            })
+            .collect();
         let (w_what, w_customer, w_when) = widths(&texts);
         for x in &texts {
             let line = format!(

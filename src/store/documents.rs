@@ -47,26 +47,16 @@ pub fn safe_name(text: &str) -> String {
     }
 }
 
-/// Creates `dir` (and parents) readable by the owner only.
+/// Creates `dir` (and parents) readable by the owner only, tightened when it is there.
 pub fn private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::create_dir_all(dir)
-    }
+    crate::io::files::private_folder(dir)
 }
 
 /// Writes `bytes` to `path` through a temporary file and a rename, readable by the owner
 /// only: a reader never sees half a file, and a crash leaves the old one.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    crate::io::files::refuse_kept(path).map_err(|e| std::io::Error::other(e.to_string()))?;
     let tmp = path.with_extension(format!(
         "{}.tmp",
         path.extension().and_then(|e| e.to_str()).unwrap_or("")

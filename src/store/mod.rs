@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod checkpoint;
 pub mod cipher;
 pub mod complaints;
 pub mod contacts;
@@ -86,6 +87,13 @@ fn out_of_room(e: &rusqlite::Error) -> bool {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl StoreError {
+    /// Another program holds the write lock: the same change may succeed when retried.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Busy { .. })
+    }
+}
 
 /// Adds what a statement was doing to its error, so a message names the failed step.
 pub trait Context<T> {
@@ -288,6 +296,15 @@ impl Store {
     /// The passphrase the file was opened with, when it is encrypted.
     pub fn passphrase(&self) -> Option<&str> {
         self.key.as_ref().map(|k| k.as_str())
+    }
+
+    /// How long a statement waits for another program's write lock before it fails with
+    /// [`StoreError::Busy`] (3 s by default). The app can set a short one so that a key is
+    /// never held up, and keep the clerk's change for a retry when it gets `Busy`.
+    pub fn set_busy_timeout(&self, wait: std::time::Duration) -> Result<()> {
+        self.conn
+            .busy_timeout(wait)
+            .doing("configuring the connection")
     }
 
     /// Records a setting or a bit of bookkeeping in the file.

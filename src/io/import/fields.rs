@@ -278,11 +278,15 @@ pub fn parse_cell(
         }
         Parse::Date => time::parse_file_date(trimmed)
             .map(|d| Value::Text(time::format_date(d)))
-            .map_err(|_| Problem::BadDate(owned())),
+            .map_err(|e| match e {
+                time::TimeError::OutOfRange(_) => years(owned()),
+                _ => Problem::BadDate(owned()),
+            }),
         Parse::Stamp => time::parse_stamp(trimmed)
             .map(Value::Integer)
             .map_err(|e| match e {
                 time::TimeError::NoSuchLocalTime(_) => Problem::NoSuchTime(owned()),
+                time::TimeError::OutOfRange(_) => years(owned()),
                 _ => Problem::BadStamp(owned()),
             }),
         Parse::Amount => money::parse_price(trimmed)
@@ -314,6 +318,15 @@ pub fn parse_cell(
             None => Err(Problem::UnknownOrder(owned())),
         },
     })
+}
+
+/// A date outside the years a desk's dates fall in (see `domain::time::FIRST_YEAR`).
+fn years(value: String) -> Problem {
+    Problem::OutOfRange {
+        value,
+        min: time::FIRST_YEAR.into(),
+        max: time::LAST_YEAR.into(),
+    }
 }
 
 fn money_problem(e: money::MoneyError, text: &str) -> Problem {

@@ -13,7 +13,6 @@ use crate::domain::report::{MonthReport, TrendPoint};
 use crate::store::report::{self, ReportLists};
 use anyhow::Context as _;
 use rusqlite::Connection;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Months in the on-time trend.
@@ -105,24 +104,10 @@ pub fn render_data(
 }
 
 /// Writes `bytes` beside `path` under a temporary name, readable by the owner only, and
-/// renames it into place once complete: a failure never leaves half a file.
+/// renames it into place once complete: a failure never leaves half a file, and never over
+/// what must be kept (see `io::files`).
 pub fn save(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let tmp = path.with_extension("partial");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let result = options
-        .open(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
+    crate::io::files::write_private(path, bytes)
 }
 
 /// `exports/report-2026-03-20261129-085100.xlsx` beside the database, for exports from the app.
@@ -146,7 +131,8 @@ pub fn export(
 ) -> anyhow::Result<PathBuf> {
     let path = export_path(db, month, format);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::io::files::private_folder(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let bytes = render(conn, month, now, format)?;
     save(&path, &bytes)?;
