@@ -61,6 +61,8 @@ pub struct Config {
     pub backup_dir: Option<String>,
     #[serde(default)]
     pub theme: Theme,
+    /// Sending messages by e-mail; without it nothing is sent.
+    pub smtp: Option<crate::mail::SmtpConfig>,
     /// What each rate of the monthly report should reach.
     #[serde(default)]
     pub targets: crate::domain::report::quality::Targets,

@@ -141,7 +141,7 @@ fn col(header: &[String], name: &str) -> usize {
 }
 
 #[test]
-fn m_on_an_order_shows_its_draft_and_logs_an_outbound_contact() {
+fn m_on_an_order_shows_its_draft_and_a_copy_logs_an_outbound_contact() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), 300, 11);
     let (oh, orders) = export_rows(&db, "orders");
@@ -175,6 +175,10 @@ fn m_on_an_order_shows_its_draft_and_logs_an_outbound_contact() {
     let screen = t.wait_for(|s| s.contains("Message"), "the draft");
     assert!(screen.contains(&order_no), "{screen}");
     assert!(screen.contains(&name), "{screen}");
+    // Only looking logs nothing; copying it does.
+    assert_eq!(outbound(&db), before, "looking at a draft logs nothing");
+    t.keys(&["y"]);
+    t.wait_for(|s| s.contains("logged as an outbound"), "the copy logged");
     t.keys(&["Escape"]);
     t.keys(&["Escape"]);
     t.keys(&["q"]);

@@ -76,6 +76,8 @@ pub enum Action {
     DraftMessage,
     CopyMessage,
     SaveMessage,
+    SaveMessageEml,
+    SendMessage,
     NextTemplate,
     PrevTemplate,
     ExportReportXlsx,

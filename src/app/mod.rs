@@ -481,6 +481,8 @@ impl App {
             Action::DraftMessage => self.draft_message()?,
             Action::CopyMessage
             | Action::SaveMessage
+            | Action::SaveMessageEml
+            | Action::SendMessage
             | Action::NextTemplate
             | Action::PrevTemplate
             | Action::Yes

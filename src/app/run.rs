@@ -15,6 +15,7 @@ pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
     ui::theme::set_from(app.config.theme);
     while app.running {
         app.collect_background();
+        app.collect_mail();
         let size = terminal.size()?;
         app.prepare(ui::list_height(size.height));
         terminal.draw(|frame| ui::draw(frame, app))?;
@@ -28,7 +29,7 @@ pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
         }
         // Sleep until a key; wake once a minute for a visible countdown, and now and then to
         // look in on a backup or a report running on its thread.
-        let worker = if app.waiting() {
+        let worker = if app.waiting() || app.mail_waiting() {
             Some(Duration::from_millis(40))
         } else if app.background_running() {
             Some(Duration::from_millis(100))

@@ -15,6 +15,7 @@ pub mod output;
 pub mod progress;
 mod report;
 mod safety;
+mod send;
 mod spotcheck;
 use crate::store::Store;
 use anyhow::{anyhow, bail, Context};
@@ -150,6 +151,8 @@ pub enum Command {
     Passphrase,
     /// Check the file: integrity, schema version, audit chain
     Check,
+    /// Send a customer message about an order by e-mail and log it (password: ORDERDESK_SMTP_PASSWORD, else asked)
+    Send(send::SendArgs),
     /// Print a shell completion script (e.g. `orderdesk completions bash > ~/.local/share/bash-completion/completions/orderdesk`)
     Completions {
         /// The shell
@@ -326,6 +329,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         }) => safety::encrypt(db?, &config, delete_plain_backups),
         Some(Command::Decrypt) => safety::decrypt(db?),
         Some(Command::Passphrase) => safety::passphrase(db?),
+        Some(Command::Send(args)) => send::send(db?, &config, args),
         Some(Command::Completions { .. }) | Some(Command::Man) => Ok(ExitCode::SUCCESS),
         Some(Command::Spotcheck { week, action }) => {
             spotcheck::spotcheck(db?, &config, week, action)

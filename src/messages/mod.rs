@@ -52,6 +52,9 @@ pub struct CustomerFacts {
     /// The preferred channel word (email|phone|im), used when logging the contact.
     #[serde(skip)]
     pub channel: String,
+    /// Where an e-mail goes, when the customer has an address.
+    #[serde(skip)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

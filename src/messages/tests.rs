@@ -9,6 +9,7 @@ fn facts(language: Language, status: Status) -> Facts {
             contact: "王经理".into(),
             language,
             channel: "im".into(),
+            email: None,
         },
         order: Some(OrderFacts {
             id: 7,
