@@ -1,6 +1,8 @@
 //! The application state and what each action does to it. Keys become actions in one place
 //! (`keymap`), actions change the store and the state, and `ui` draws the state.
 
+pub mod attach;
+pub mod busy;
 mod complaint_actions;
 mod contact_actions;
 mod customer_actions;
@@ -60,6 +62,8 @@ pub enum Confirm {
         ids: Vec<i64>,
         request: StatusRequest,
     },
+    /// A file over the size that is attached without asking.
+    LargeAttach(Box<crate::store::documents::AttachPlan>),
 }
 
 /// Why a one-line prompt is open.
@@ -137,6 +141,10 @@ pub struct App {
     marked_versions: std::collections::HashMap<i64, i64>,
     /// The daily backup and "backup now" (see `safety`).
     pub backups: safety::Backups,
+    /// An attachment being copied into the archive on its thread.
+    pub attaching: Option<attach::AttachJob>,
+    /// Changes kept while another program holds the database's write lock.
+    pub busy: busy::Waiting,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -174,8 +182,13 @@ impl App {
             copier: message::system_clipboard,
             marked_versions: Default::default(),
             backups: safety::Backups::default(),
+            attaching: None,
+            busy: busy::Waiting::default(),
         };
         app.report(synced.map(drop));
+        // Keys are never held up by another program's lock: see `busy`.
+        let r = app.store.set_busy_timeout(busy::UI_WAIT);
+        app.report(r);
         app
     }
 
@@ -247,7 +260,12 @@ impl App {
                     .is_ok()
                 });
             }
-            self.message = Some((Level::Error, e.to_string()));
+            let text = if e.is_busy() {
+                Self::busy_refused()
+            } else {
+                e.to_string()
+            };
+            self.message = Some((Level::Error, text));
         }
     }
 
@@ -339,6 +357,7 @@ impl App {
             Mode::Desk(m) => self.desk_mode_key(m, &key),
             Mode::Followup(form) => self.followup_key(form, &key),
         };
+        self.remind_busy();
     }
 
     /// Runs one action of the list screens.
