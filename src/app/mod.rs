@@ -569,6 +569,8 @@ pub fn status_key(s: Status) -> String {
 }
 
 #[cfg(test)]
+mod busy_tests;
+#[cfg(test)]
 pub mod desk_fixture;
 #[cfg(test)]
 mod desk_tests;
