@@ -270,7 +270,14 @@ fn main() {
     let mut change = Vec::new();
     let mut undo = Vec::new();
     for _ in 0..100 {
-        change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('h'))));
+        let h = key_to_frame(&mut app, &mut t, key(KeyCode::Char('h')));
+        // A hold asks for its reason first; the change commits on Enter. A resume is `h` alone.
+        if matches!(app.mode, orderdesk::app::Mode::Prompt { .. }) {
+            key_to_frame(&mut app, &mut t, key(KeyCode::Char('w')));
+            change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Enter)));
+        } else {
+            change.push(h);
+        }
         undo.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('u'))));
         key_to_frame(&mut app, &mut t, key(KeyCode::Char('j')));
     }

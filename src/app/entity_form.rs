@@ -332,7 +332,7 @@ impl EntityForm {
     }
 
     fn check_shipment(&mut self) -> Option<ShipmentDraft> {
-        let stamp = |s: &str| parse_stamp(s).map_err(|e| e.to_string());
+        let stamp = |s: &str| parse_stamp(s).map_err(|e| super::said::time(&e));
         let draft = ShipmentDraft {
             order_no: self.value("order_no").to_string(),
             carrier: self.value("carrier").to_string(),
@@ -344,13 +344,15 @@ impl EntityForm {
             status: ShipmentStatus::from_str(self.value("status"))
                 .unwrap_or(ShipmentStatus::Booked),
             weight_kg: self.optional("weight_kg", |s| {
-                parse_decimal(s).map_err(|e| e.to_string()).and_then(|d| {
-                    if d < Decimal::ZERO {
-                        Err(t("shipment.err_negative").to_string())
-                    } else {
-                        Ok(d)
-                    }
-                })
+                parse_decimal(s)
+                    .map_err(|e| super::said::money(&e))
+                    .and_then(|d| {
+                        if d < Decimal::ZERO {
+                            Err(t("shipment.err_negative").to_string())
+                        } else {
+                            Ok(d)
+                        }
+                    })
             }),
             packages: self.optional("packages", |s| {
                 s.parse::<i64>()
@@ -367,7 +369,7 @@ impl EntityForm {
     }
 
     fn check_production(&mut self) -> Option<Production> {
-        let date = |s: &str| parse_date(s).map_err(|e| e.to_string());
+        let date = |s: &str| parse_date(s).map_err(|e| super::said::time(&e));
         let percent_text = self.value("percent").to_string();
         let percent = match percent_text.trim_end_matches('%').trim().parse::<i64>() {
             Ok(p) => p,

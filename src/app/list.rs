@@ -332,6 +332,8 @@ pub trait ListOps {
     fn clear_filters(&mut self);
     fn toggle_filter_key(&mut self, key: &str);
     fn select(&mut self, id: i64) -> bool;
+    /// Puts the cursor on the `row`th row shown (a mouse click); `false` past the last.
+    fn click(&mut self, row: usize) -> bool;
     fn goto(&mut self, c: &rusqlite::Connection, id: i64) -> crate::store::Result<bool>;
 }
 
@@ -374,6 +376,14 @@ impl<T: ListEntity> ListOps for ListView<T> {
     }
     fn select(&mut self, id: i64) -> bool {
         self.select_id(id)
+    }
+    fn click(&mut self, row: usize) -> bool {
+        if row < self.rows.len() {
+            self.cursor = row;
+            true
+        } else {
+            false
+        }
     }
 
     fn goto(&mut self, c: &rusqlite::Connection, id: i64) -> crate::store::Result<bool> {

@@ -22,10 +22,13 @@ pub mod message;
 mod order_actions;
 mod overlays;
 pub mod palette;
+mod pointer;
 pub mod record_form;
 pub mod reports;
 pub mod run;
 pub mod safety;
+mod said;
+pub mod scroll;
 pub mod shipping;
 pub mod tab;
 pub mod today;
@@ -39,7 +42,7 @@ use crate::store::orders::{OrderDetail, OrderRow, StatusRequest};
 use crate::store::shipments::ShipmentRow;
 use crate::store::today::ResponseWindows;
 use crate::store::Store;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use followup::FollowupForm;
 use form::OrderForm;
 use input::TextInput;
@@ -69,7 +72,10 @@ pub enum Confirm {
 /// Why a one-line prompt is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
-    CancelReason { ids: Vec<i64> },
+    /// Why the orders are cancelled; `at` is when it happened.
+    CancelReason { ids: Vec<i64>, at: i64 },
+    /// Why the orders are put on hold (kept in their status history).
+    HoldReason { ids: Vec<i64>, at: i64 },
 }
 
 /// Overlays and input modes; `Normal` is the list (or the order detail, or the form).
@@ -79,7 +85,8 @@ pub enum Mode {
     Search {
         input: TextInput,
     },
-    Help,
+    /// The `?` help, scrolled with the list keys.
+    Help(scroll::Scroll),
     Palette {
         input: TextInput,
         selected: usize,
@@ -115,7 +122,7 @@ pub struct App {
     pub shipments: ListView<ShipmentRow>,
     pub complaints: ListView<ComplaintRow>,
     pub detail: Option<OrderDetail>,
-    pub detail_scroll: u16,
+    pub detail_scroll: scroll::Scroll,
     pub form: Option<OrderForm>,
     /// The Shipments tab's detail, and the shipping desk's forms and overlays.
     pub shipping: shipping::ShippingState,
@@ -166,7 +173,7 @@ impl App {
             shipments: ListView::default(),
             complaints: ListView::default(),
             detail: None,
-            detail_scroll: 0,
+            detail_scroll: scroll::Scroll::default(),
             form: None,
             shipping: shipping::ShippingState::default(),
             desk: desk::Desk::default(),
@@ -299,10 +306,11 @@ impl App {
     }
 
     pub fn handle_event(&mut self, event: Event) {
-        if let Event::Key(key) = event {
-            if key.kind != KeyEventKind::Release {
-                self.handle_key(key);
-            }
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
+            Event::Mouse(mouse) => self.handle_mouse(mouse),
+            Event::Paste(text) => self.paste(&text),
+            _ => {}
         }
     }
 
@@ -338,12 +346,7 @@ impl App {
                 None => Mode::Normal,
             },
             Mode::Search { input } => self.search_key(input, &key),
-            Mode::Help => match key.code {
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
-                    Mode::Normal
-                }
-                _ => Mode::Help,
-            },
+            Mode::Help(scroll) => self.help_key(scroll, &k),
             Mode::Palette { input, selected } => self.palette_key(input, selected, &key),
             Mode::Filters { selected } => self.filters_key(selected, &key),
             Mode::StatusMenu {
@@ -397,7 +400,7 @@ impl App {
             Action::TabComplaints => self.switch(Tab::Complaints),
             Action::TabToday => self.switch(Tab::Today),
             Action::TabReports => self.switch(Tab::Reports),
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => self.mode = Mode::Help(scroll::Scroll::default()),
             Action::Palette => {
                 self.mode = Mode::Palette {
                     input: TextInput::default(),
@@ -420,6 +423,7 @@ impl App {
             | Action::PageUp => {
                 self.move_cursor(action)?;
             }
+            Action::NextOrder | Action::PrevOrder => self.step_order(action)?,
             Action::Open => match self.tab {
                 Tab::Orders => self.open_detail()?,
                 Tab::Today => self.jump_from_today()?,
@@ -480,7 +484,10 @@ impl App {
                 let ids = self.order_targets();
                 if !ids.is_empty() {
                     self.mode = Mode::Prompt {
-                        prompt: Prompt::CancelReason { ids },
+                        prompt: Prompt::CancelReason {
+                            ids,
+                            at: crate::domain::time::now(),
+                        },
                         input: TextInput::default(),
                     };
                 }
@@ -495,7 +502,9 @@ impl App {
             Action::CopyMessage
             | Action::SaveMessage
             | Action::NextTemplate
-            | Action::PrevTemplate => {}
+            | Action::PrevTemplate
+            | Action::Yes
+            | Action::No => {}
             Action::Instructions
             | Action::Production
             | Action::OpenException
@@ -539,6 +548,11 @@ impl App {
     }
 
     fn move_cursor(&mut self, action: Action) -> AppResult {
+        if self.tab == Tab::Orders && self.detail.is_some() {
+            // The open order scrolls; J/K go to the next and previous order.
+            self.detail_scroll.apply(action, self.list_height);
+            return Ok(());
+        }
         if self.tab == Tab::Reports {
             self.reports.scroll(action, self.list_height);
             return Ok(());
@@ -556,10 +570,36 @@ impl App {
             Action::PageDown => l.page_down(c),
             _ => l.page_up(c),
         })?;
+        Ok(())
+    }
+
+    /// The next or previous order while one is open (`J`/`K`): the list moves beneath.
+    fn step_order(&mut self, action: Action) -> AppResult {
+        if self.tab != Tab::Orders {
+            return Ok(());
+        }
+        let conn = self.store.conn();
+        match action {
+            Action::NextOrder => self.orders.down(conn)?,
+            _ => self.orders.up(conn)?,
+        }
         if self.detail.is_some() {
             self.open_detail()?;
         }
         Ok(())
+    }
+
+    /// Keys of the `?` help: the list's movement keys scroll it; back, help, quit or open
+    /// close it.
+    fn help_key(&mut self, mut scroll: scroll::Scroll, k: &Key) -> Mode {
+        match self.keymap.action(&[Section::Global, Section::List], k) {
+            Some(Action::Back | Action::Help | Action::Quit | Action::Open) => Mode::Normal,
+            Some(action) => {
+                scroll.apply(action, self.list_height);
+                Mode::Help(scroll)
+            }
+            None => Mode::Help(scroll),
+        }
     }
 }
 

@@ -8,8 +8,10 @@ use ratatui::DefaultTerminal;
 use std::time::Duration;
 
 /// Runs until the clerk quits. The terminal is set up and restored by the caller
-/// (`ratatui::init`/`restore`, whose panic hook restores it on a panic too).
+/// (`ratatui::init`/`restore`, whose panic hook restores it on a panic too); the mouse and
+/// bracketed paste are turned on here and off again however this returns or unwinds.
 pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    let _input = PointerInput::enable()?;
     while app.running {
         app.collect_background();
         let size = terminal.size()?;
@@ -46,6 +48,31 @@ pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
         app.handle_event(event);
     }
     Ok(())
+}
+
+/// Mouse reports and bracketed paste while it lives.
+struct PointerInput;
+
+impl PointerInput {
+    fn enable() -> std::io::Result<PointerInput> {
+        crossterm::execute!(
+            std::io::stdout(),
+            crossterm::event::EnableMouseCapture,
+            crossterm::event::EnableBracketedPaste
+        )?;
+        Ok(PointerInput)
+    }
+}
+
+impl Drop for PointerInput {
+    fn drop(&mut self) {
+        // Nothing more can be done if the terminal is gone.
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::event::DisableBracketedPaste,
+            crossterm::event::DisableMouseCapture
+        );
+    }
 }
 
 /// Debug builds only: `ORDERDESK_TEST_PANIC=1` panics once the first frame is on screen, so

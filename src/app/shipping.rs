@@ -390,13 +390,13 @@ impl App {
 
     fn shipping_popup_key(&mut self, popup: Popup, key: &KeyEvent) -> Option<Popup> {
         match popup {
-            Popup::DiscardForm => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
+            Popup::DiscardForm => match self.answer(key) {
+                Some(true) => {
                     self.shipping.form = None;
                     None
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => None,
-                _ => Some(Popup::DiscardForm),
+                Some(false) => None,
+                None => Some(Popup::DiscardForm),
             },
             Popup::Bottlenecks(loads) => match key.code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('b') => None,

@@ -196,11 +196,40 @@ pub fn plan_change(
     Ok(())
 }
 
+/// Why a status change cannot be dated at the time the clerk gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum WhenError {
+    #[error("a status change cannot happen in the future")]
+    Future,
+    #[error("a status change cannot happen before the order was placed")]
+    BeforeOrder,
+}
+
+/// A status change dated `happened_at` on an order placed at `ordered_at`, seen at `now`:
+/// it cannot lie in the future nor before the order existed.
+pub fn check_when(happened_at: i64, ordered_at: i64, now: i64) -> Result<(), WhenError> {
+    if happened_at > now {
+        Err(WhenError::Future)
+    } else if happened_at < ordered_at {
+        Err(WhenError::BeforeOrder)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
     use strum::IntoEnumIterator;
+
+    #[test]
+    fn a_status_change_lies_between_the_order_and_now() {
+        assert_eq!(check_when(100, 100, 200), Ok(()));
+        assert_eq!(check_when(200, 100, 200), Ok(()));
+        assert_eq!(check_when(99, 100, 200), Err(WhenError::BeforeOrder));
+        assert_eq!(check_when(201, 100, 200), Err(WhenError::Future));
+    }
 
     #[test]
     fn main_line_advances_one_step_at_a_time() {

@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     } else if let Some(f) = &app.desk.form {
         desk::draw_form(frame, f, body);
     } else if let (Tab::Orders, Some(d)) = (app.tab, &app.detail) {
-        detail::draw(frame, d, app.detail_scroll, body);
+        detail::draw(frame, d, &app.detail_scroll, body);
     } else {
         match app.tab {
             Tab::Orders => tables::orders(frame, &app.orders, body),
@@ -78,16 +78,72 @@ pub fn draw(frame: &mut Frame, app: &App) {
     shipping::draw_popup(frame, app, area);
 }
 
+/// The hint under a yes/no question, with the keys the keymap gives.
+pub fn yes_no(app: &App) -> String {
+    tf(
+        "ui.yes_no",
+        &[
+            ("yes", &app.keymap.describe(Action::Yes)),
+            ("no", &app.keymap.describe(Action::No)),
+        ],
+    )
+}
+
+/// The width of the " OrderDesk " name left of the tabs.
+const NAME_WIDTH: u16 = 11;
+/// The screen row of a list's first row: under the tab bar, the list's border and header.
+const FIRST_LIST_ROW: u16 = 3;
+
+fn tab_title(i: usize, tab: Tab) -> String {
+    format!("{} {}", i + 1, t(tab.title_key()))
+}
+
+/// Where a tab's title starts on the tab bar (a space, the title, a space, a divider each).
+pub fn tab_x(tab: Tab) -> u16 {
+    let mut x = NAME_WIDTH;
+    for (i, other) in Tab::iter().enumerate() {
+        if other == tab {
+            break;
+        }
+        x += unicode_width::UnicodeWidthStr::width(tab_title(i, other).as_str()) as u16 + 3;
+    }
+    x
+}
+
+/// What a mouse click at a screen cell points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Tab(Tab),
+    /// The nth row shown of a list filling the body.
+    Row(usize),
+    Nothing,
+}
+
+pub fn hit(x: u16, y: u16) -> Hit {
+    if y == 0 {
+        let mut found = Hit::Nothing;
+        for tab in Tab::iter() {
+            if x >= tab_x(tab) {
+                found = Hit::Tab(tab);
+            }
+        }
+        return if x < NAME_WIDTH { Hit::Nothing } else { found };
+    }
+    match y.checked_sub(FIRST_LIST_ROW) {
+        Some(row) => Hit::Row(row as usize),
+        None => Hit::Nothing,
+    }
+}
+
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
-    let titles = Tab::iter()
-        .enumerate()
-        .map(|(i, tab)| format!("{} {}", i + 1, t(tab.title_key())));
+    let titles = Tab::iter().enumerate().map(|(i, tab)| tab_title(i, tab));
     let selected = Tab::iter().position(|x| x == app.tab).unwrap_or(0);
     let tabs = Tabs::new(titles)
         .select(selected)
         .highlight_style(theme::tab_active())
         .divider("│");
-    let [name, rest] = Layout::horizontal([Constraint::Length(11), Constraint::Min(1)]).areas(area);
+    let [name, rest] =
+        Layout::horizontal([Constraint::Length(NAME_WIDTH), Constraint::Min(1)]).areas(area);
     frame.render_widget(Span::styled(" OrderDesk ", theme::title()), name);
     frame.render_widget(tabs, rest);
 }

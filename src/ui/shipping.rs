@@ -190,7 +190,7 @@ pub fn draw_popup(frame: &mut Frame, app: &App, area: Rect) {
     let (title, lines, width) = match popup {
         Popup::DiscardForm => (
             t("ui.confirm").to_string(),
-            vec![Line::from(t("ui.discard")), Line::from(t("ui.yes_no"))],
+            vec![Line::from(t("ui.discard")), Line::from(super::yes_no(app))],
             56,
         ),
         Popup::Bottlenecks(loads) => {
