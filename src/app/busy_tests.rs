@@ -36,6 +36,17 @@ fn poll_until(app: &mut App, mut done: impl FnMut(&App) -> bool, mut seen: impl 
     }
 }
 
+fn screen(app: &mut App) -> String {
+    let (w, h) = (120, 30);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    app.prepare(crate::ui::list_height(h));
+    t.draw(|f| crate::ui::draw(f, app)).unwrap();
+    let buf = t.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
 fn message(app: &App) -> String {
     app.message.clone().map(|m| m.1).unwrap_or_default()
 }
@@ -62,6 +73,18 @@ fn a_status_change_and_a_form_save_wait_for_a_locked_database_and_land_after() {
     );
     assert_eq!(one::<String>(&app, &status_sql), before, "not written yet");
     assert!(app.waiting(), "the event loop wakes to retry");
+    let screen = screen(&mut app);
+    assert!(
+        screen.contains("Database in use by another program"),
+        "the status line says so:\n{screen}"
+    );
+    let took = timed(&mut app, "j");
+    assert!(took < KEY_BUDGET, "a key while waiting took {took:?}");
+    assert!(
+        message(&app).contains("in use by another program"),
+        "still said"
+    );
+    press(&mut app, "k");
 
     // A new order through the form: the form stays open with what was typed.
     press(&mut app, "n");
