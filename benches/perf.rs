@@ -305,7 +305,8 @@ fn main() {
     let mut trend = Vec::new();
     for _ in 0..5 {
         let start = Instant::now();
-        orderdesk::store::report::month_report(app.store.conn(), month, now).expect("report");
+        orderdesk::store::report::month_report(app.store.conn(), month, now, &Default::default())
+            .expect("report");
         one.push(start.elapsed());
         let start = Instant::now();
         orderdesk::store::report::on_time_trend(app.store.conn(), month, 12).expect("trend");

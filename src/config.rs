@@ -38,6 +38,15 @@ impl Default for ComplaintWindows {
     }
 }
 
+/// The colours of the screen: `theme = "dark"` (the default) or `"light"`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -50,14 +59,30 @@ pub struct Config {
     pub keys: Option<toml::Table>,
     /// Where backups go (default: `backups/` beside the database); `~` is the home folder.
     pub backup_dir: Option<String>,
-    /// The colours: `dark` (default) or `light`.
-    pub theme: Option<String>,
+    #[serde(default)]
+    pub theme: Theme,
+    /// What each rate of the monthly report should reach.
+    #[serde(default)]
+    pub targets: crate::domain::report::quality::Targets,
+    #[serde(default)]
+    pub spot_checks: SpotCheckConfig,
+}
+
+/// `[spot_checks]`: how many contacts each week's sample draws.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpotCheckConfig {
+    pub sample_size: u32,
+}
+
+impl Default for SpotCheckConfig {
+    fn default() -> Self {
+        SpotCheckConfig { sample_size: 10 }
+    }
 }
 
 /// The values `language` accepts (any case; `_` for `-`).
 pub const LANGUAGES: &[&str] = &["en", "en-US", "en-GB", "zh", "zh-CN", "zh-Hans"];
-/// The values `theme` accepts.
-pub const THEMES: &[&str] = &["dark", "light"];
 
 /// `value` when it is one of `accepted`, else a message naming them.
 fn one_of(key: &str, value: &str, accepted: &[&str]) -> Result<(), String> {
@@ -127,7 +152,6 @@ impl Config {
             ("currency", &config.currency, Lines::One),
             ("signature", &config.signature, Lines::Many),
             ("backup_dir", &config.backup_dir, Lines::One),
-            ("theme", &config.theme, Lines::One),
         ] {
             if let Some(v) = value {
                 text::check(v, lines).map_err(|e| format!("{key}: {e}"))?;
@@ -138,9 +162,6 @@ impl Config {
         }
         if let Some(l) = &config.language {
             one_of("language", l, LANGUAGES)?;
-        }
-        if let Some(t) = &config.theme {
-            one_of("theme", t, THEMES)?;
         }
         let w = &config.complaint_windows;
         for (key, hours) in [
@@ -154,6 +175,10 @@ impl Config {
                     "complaint_windows.{key} = {hours} is not between 1 and 2160 (hours)"
                 ));
             }
+        }
+        config.targets.check()?;
+        if !(1..=1000).contains(&config.spot_checks.sample_size) {
+            return Err("spot_checks.sample_size: from 1 to 1000 contacts a week".to_string());
         }
         Ok(config)
     }
@@ -176,7 +201,7 @@ mod tests {
             "{e}"
         );
         let e = Config::parse("theme = \"blue\"").unwrap_err();
-        assert!(e.contains("dark, light"), "{e}");
+        assert!(e.contains("dark") && e.contains("light"), "{e}");
         assert!(Config::parse("theme = \"light\"\nlanguage = \"zh_CN\"").is_ok());
         let e = Config::parse("signature = \"Li\\u0000Hua\"").unwrap_err();
         assert!(e.contains("U+0000") && !e.contains('\0'), "{e}");
@@ -207,6 +232,26 @@ mod tests {
     }
 
     #[test]
+    fn targets_and_spot_checks_default_and_are_checked() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.targets.reply_rate_24h, 0.90);
+        assert_eq!(c.targets.on_time_rate, 0.95);
+        assert_eq!(c.spot_checks.sample_size, 10);
+        let c =
+            Config::parse("[targets]\nrate_1h = 0.8\n[spot_checks]\nsample_size = 3\n").unwrap();
+        assert_eq!(c.targets.rate_1h, 0.8);
+        assert_eq!(c.targets.accuracy_rate, 0.95);
+        assert_eq!(c.spot_checks.sample_size, 3);
+        assert!(Config::parse("[targets]\non_time_rate = 95\n")
+            .unwrap_err()
+            .contains("on_time_rate"));
+        assert!(Config::parse("[targets]\nontime = 0.9\n")
+            .unwrap_err()
+            .contains("ontime"));
+        assert!(Config::parse("[spot_checks]\nsample_size = 0\n").is_err());
+    }
+
+    #[test]
     fn a_full_file_parses_and_bad_ones_say_why() {
         let c = Config::parse(
             "language = \"zh\"\ncurrency = \"USD\"\n[complaint_windows]\nurgent = 2\n[keys.list]\ndown = [\"J\"]\n",
@@ -222,6 +267,20 @@ mod tests {
         assert_eq!(
             Config::load(Some(Path::new("/nonexistent/x.toml"))).unwrap(),
             Config::default()
+        );
+    }
+
+    #[test]
+    fn the_theme_is_dark_or_light_and_nothing_else() {
+        assert_eq!(Config::parse("").unwrap().theme, Theme::Dark);
+        assert_eq!(
+            Config::parse("theme = \"light\"").unwrap().theme,
+            Theme::Light
+        );
+        let e = Config::parse("theme = \"solarized\"").unwrap_err();
+        assert!(
+            e.contains("solarized") && e.contains("dark") && e.contains("light"),
+            "{e}"
         );
     }
 

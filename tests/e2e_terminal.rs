@@ -73,7 +73,11 @@ fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
 
     // Again, then quit, restart and undo from the persistent undo log.
     t.keys(&[">"]);
-    t.wait_for(|s| s.contains("In production"), "advanced again");
+    // Not the undo's message (which names the status too): the change itself on screen.
+    t.wait_for(
+        |s| s.contains("In production") && !s.contains("Undone"),
+        "advanced again",
+    );
     assert_eq!(status_of(&db, &target), "in_production");
     t.keys(&["Escape"]);
     t.keys(&["q"]);
@@ -126,7 +130,7 @@ fn a_tiny_terminal_gets_a_message_not_a_broken_layout() {
 
 /// `export KIND` as header + rows.
 fn export_rows(db: &Path, kind: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let out = run_ok(orderdesk(db).args(["export", kind]));
+    let out = run_ok(orderdesk(db).args(["export", kind, "--no-bom"]));
     let mut r = csv::Reader::from_reader(out.stdout.as_slice());
     let header = r.headers().unwrap().iter().map(str::to_string).collect();
     let rows = r

@@ -5,7 +5,7 @@
 //! keys keep working, until it lands. The status line says that it is waiting.
 
 use super::{App, Level};
-use crate::i18n::{t, tf};
+use crate::i18n::tf;
 use crate::store::documents::AttachPlan;
 use crate::store::orders::StatusRequest;
 use std::collections::VecDeque;
@@ -150,10 +150,5 @@ impl App {
         self.retry_kept();
         let _ = self.store.set_busy_timeout(UI_WAIT);
         self.busy.count()
-    }
-
-    /// The text for a change refused as busy that is not kept (one-key actions).
-    pub(super) fn busy_refused() -> String {
-        t("busy.refused").to_string()
     }
 }

@@ -36,7 +36,7 @@ fn stamp(form: &mut DeskForm, name: &str, required: bool) -> Option<i64> {
     match parse_stamp(&text) {
         Ok(ts) => Some(ts),
         Err(e) => {
-            form.set_error(name, super::said::time(&e));
+            form.set_error(name, crate::ui::words::time_error(&e));
             None
         }
     }

@@ -2,7 +2,6 @@
 //! saved until every field is valid; the store then saves the whole order in one step.
 
 use super::input::TextInput;
-use super::said;
 use crate::domain::enums::OrderType;
 use crate::domain::money::{canonical, parse_currency, parse_price, parse_quantity, MoneyError};
 use crate::domain::order::{OrderDraft, OrderLine};
@@ -276,7 +275,9 @@ impl OrderForm {
                 if s.is_empty() {
                     Ok(None)
                 } else {
-                    parse_date(s).map(Some).map_err(|e| said::time(&e))
+                    parse_date(s)
+                        .map(Some)
+                        .map_err(|e| crate::ui::words::time_error(&e))
                 }
             };
             let result: Result<(), String> = match key {
@@ -292,13 +293,13 @@ impl OrderForm {
                     .ok_or_else(|| one_of(Status::iter().map(status_label))),
                 FieldKey::OrderedAt => parse_stamp(&text)
                     .map(|v| draft.ordered_at = v)
-                    .map_err(|e| said::time(&e)),
+                    .map_err(|e| crate::ui::words::time_error(&e)),
                 FieldKey::DueDate => optional_date(&text).map(|v| draft.due_date = v),
                 FieldKey::PaymentDue => optional_date(&text).map(|v| draft.payment_due = v),
                 FieldKey::PaidAt => optional_date(&text).map(|v| draft.paid_at = v),
                 FieldKey::Currency => parse_currency(&text)
                     .map(|v| draft.currency = v)
-                    .map_err(|e| said::money(&e)),
+                    .map_err(|e| crate::ui::words::money_error(&e)),
                 FieldKey::DueReason if due_changed && text.is_empty() => {
                     Err(t("form.due_reason_needed").to_string())
                 }
@@ -309,18 +310,20 @@ impl OrderForm {
         }
         for line in &mut self.lines {
             let v = |i: usize| line.cells[i].value().trim().to_string();
-            let quantity = parse_quantity(&v(2)).map_err(|e| said::money(&e));
+            let quantity = parse_quantity(&v(2)).map_err(|e| crate::ui::words::money_error(&e));
             let price = if v(4).is_empty() {
                 Ok(None)
             } else {
-                parse_price(&v(4)).map(Some).map_err(|e| said::money(&e))
+                parse_price(&v(4))
+                    .map(Some)
+                    .map_err(|e| crate::ui::words::money_error(&e))
             };
             line.errors = Default::default();
             line.errors[2] = quantity.as_ref().err().cloned();
             line.errors[4] = price.as_ref().err().cloned();
             if let (Ok(q), Ok(Some(p))) = (&quantity, &price) {
                 if q.checked_mul(*p).is_none() {
-                    line.errors[4] = Some(said::money(&MoneyError::TooLarge));
+                    line.errors[4] = Some(crate::ui::words::money_error(&MoneyError::TooLarge));
                 }
             }
             ok &= line.errors.iter().all(Option::is_none);
@@ -342,7 +345,7 @@ impl OrderForm {
             self.message = Some(format!(
                 "{}: {}",
                 t("col.total"),
-                said::money(&MoneyError::TooLarge)
+                crate::ui::words::money_error(&MoneyError::TooLarge)
             ));
             return None;
         }
@@ -356,7 +359,7 @@ impl OrderForm {
                 !draft.missing_reason.is_empty(),
                 Some("new"),
             ) {
-                self.message = Some(e.to_string());
+                self.message = Some(crate::ui::words::transition_error(&e));
                 return None;
             }
         }
@@ -475,7 +478,8 @@ mod tests {
         type_into(&mut f, FieldKey::Status, "confirmed");
         f.lines[0].cells[2].set("1");
         assert!(f.validate(&lookup).is_none());
-        assert!(f.message.as_deref().unwrap_or("").contains("customer"));
+        // Named by the field's label, in the UI language.
+        assert!(f.message.as_deref().unwrap_or("").contains("Customer"));
         type_into(&mut f, FieldKey::MissingReason, "PO pending");
         assert!(f.validate(&lookup).is_some());
     }

@@ -2,7 +2,8 @@
 //! Every move asks the store for just the rows it needs (keyset paging).
 
 use crate::store::list::{
-    count, fetch, key_of, rows_before, Anchor, Key, ListContext, ListEntity, ListQuery,
+    count, count_hidden, fetch, key_of, rows_before, Anchor, Key, ListContext, ListEntity,
+    ListQuery,
 };
 use crate::store::Result;
 use rusqlite::Connection;
@@ -18,6 +19,8 @@ pub struct ListView<T> {
     pub offset: u64,
     /// Rows matching the query; `None` until counted (counting waits for the first frame).
     pub total: Option<u64>,
+    /// Rows the default view leaves out (closed orders), counted with `total`.
+    pub hidden: Option<u64>,
     pub height: usize,
     /// Ids of marked rows.
     pub marks: BTreeSet<i64>,
@@ -35,6 +38,7 @@ impl<T: ListEntity> Default for ListView<T> {
             cursor: 0,
             offset: 0,
             total: None,
+            hidden: None,
             height: 20,
             marks: BTreeSet::new(),
             loaded: false,
@@ -131,6 +135,7 @@ impl<T: ListEntity> ListView<T> {
 
     pub fn count_now(&mut self, conn: &Connection) -> Result<()> {
         self.total = Some(count::<T>(conn, &self.query, &ListContext::current())?);
+        self.hidden = count_hidden::<T>(conn, &self.query)?;
         Ok(())
     }
 

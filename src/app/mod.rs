@@ -27,7 +27,6 @@ pub mod record_form;
 pub mod reports;
 pub mod run;
 pub mod safety;
-mod said;
 pub mod scroll;
 pub mod shipping;
 pub mod tab;
@@ -267,12 +266,7 @@ impl App {
                     .is_ok()
                 });
             }
-            let text = if e.is_busy() {
-                Self::busy_refused()
-            } else {
-                e.to_string()
-            };
-            self.message = Some((Level::Error, text));
+            self.message = Some((Level::Error, crate::ui::words::store_error(&e)));
         }
     }
 

@@ -207,6 +207,7 @@ impl App {
         let opts = crate::io::ExportOptions {
             include_pii: false,
             marked_only: !marked.is_empty(),
+            ..Default::default()
         };
         let result = crate::io::files::private_folder(&dir)
             .map_err(anyhow::Error::from)
@@ -387,7 +388,7 @@ impl App {
         if typed == t("status.now") || typed.trim().is_empty() {
             return Ok(current);
         }
-        let at = parse_stamp(typed).map_err(|e| super::said::time(&e))?;
+        let at = parse_stamp(typed).map_err(|e| crate::ui::words::time_error(&e))?;
         let mut placed = i64::MIN;
         for id in ids {
             let detail = crate::store::orders::load_detail(self.store.conn(), *id)

@@ -47,7 +47,9 @@ impl App {
         if !self.pointer_free() {
             return;
         }
-        match hit(x, y) {
+        // The tab bar's layout follows the width; off a terminal (tests) it is a wide one.
+        let width = crossterm::terminal::size().map_or(u16::MAX, |(w, _)| w);
+        match hit(x, y, width) {
             Hit::Tab(tab) => self.act(tab_action(tab)),
             Hit::Row(row) => {
                 // Only a list filling the body is hit by row; details keep their own layout.
@@ -189,7 +191,7 @@ mod tests {
         // Row 3 of the screen is the list's first row.
         app.handle_mouse(click(10, 8));
         assert_eq!(app.orders.cursor, 5);
-        let x = crate::ui::tab_x(Tab::Shipments);
+        let x = crate::ui::tab_x(Tab::Shipments, u16::MAX);
         app.handle_mouse(click(x, 0));
         assert_eq!(app.tab, Tab::Shipments);
     }

@@ -140,14 +140,15 @@ impl App {
     pub(super) fn start_report(&mut self) -> AppResult {
         let month = self.reports.month;
         let at = now();
+        let targets = self.config.targets;
         match self.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, move |c| Ok(report::gather(c, month, at)?));
+                let rx = on_worker(reader, move |c| Ok(report::gather(c, month, at, &targets)?));
                 self.reports.figures = Some(Job { month, rx });
             }
             None => {
                 self.reports.stale = false;
-                self.reports.data = Some(report::gather(self.store.conn(), month, at)?);
+                self.reports.data = Some(report::gather(self.store.conn(), month, at, &targets)?);
             }
         }
         Ok(())
@@ -162,9 +163,12 @@ impl App {
         let month = self.reports.month;
         let db = self.store.path().to_path_buf();
         let at = now();
+        let targets = self.config.targets;
         match self.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, move |c| report::export(c, &db, month, at, format));
+                let rx = on_worker(reader, move |c| {
+                    report::export(c, &db, month, at, &targets, format)
+                });
                 self.reports.export = Some(Job { month, rx });
                 self.info(tf("report.exporting", &[("month", &month)]));
             }

@@ -12,6 +12,7 @@ use std::time::Duration;
 /// bracketed paste are turned on here and off again however this returns or unwinds.
 pub fn run(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
     let _input = PointerInput::enable()?;
+    ui::theme::set_from(app.config.theme);
     while app.running {
         app.collect_background();
         let size = terminal.size()?;

@@ -223,7 +223,7 @@ fn leaving_quoted_with_missing_fields_shows_why() {
     assert_eq!(status_of(&app, "SO-20260101-002"), "quoted");
     let (level, text) = app.message.clone().unwrap();
     assert_eq!(level, Level::Error);
-    assert!(text.contains("due_date"), "{text}");
+    assert!(text.contains("Due date"), "{text}");
 }
 
 #[test]
@@ -483,6 +483,7 @@ fn export_takes_the_marked_orders_only() {
     let opts = crate::io::ExportOptions {
         include_pii: false,
         marked_only: true,
+        ..Default::default()
     };
     let rows =
         crate::io::export_csv(&mut app.store, crate::io::Kind::Orders, &mut out, &opts).unwrap();

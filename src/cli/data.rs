@@ -17,13 +17,15 @@ pub fn import(
     kind: Kind,
     file: &Path,
     dry_run: bool,
+    encoding: Option<io::import::TextEncoding>,
 ) -> anyhow::Result<ExitCode> {
     let label = shown_path(file);
     // Read the file before touching the database, so a wrong path creates nothing.
-    let source = io::import::Source::open(file)?;
+    let mut source = io::import::Source::open(file, io::import::ReadOptions { encoding })?;
     let opts = io::ImportOptions {
         dry_run,
         currency: config.currency.clone().unwrap_or_else(|| "CNY".into()),
+        encoding,
     };
     // Importing into a new file is how a spreadsheet becomes a database; a dry run checks
     // against an empty one instead of creating it.
@@ -36,8 +38,14 @@ pub fn import(
         // An existing file may be encrypted or read-only: asked and refused like any writer.
         super::open_writable(&db)?
     };
-    // A spinner until the importer reports its progress (lines read) through a callback.
-    let progress = super::progress::Progress::new(&format!("import {label}"), None, "");
+    // Rows read and rows per second, as the reader reports them.
+    let progress = super::progress::Progress::new(
+        &format!("import {label}"),
+        None,
+        crate::i18n::t("import.progress_unit"),
+    );
+    let report = progress.callback();
+    source.on_progress(Box::new(move |p| report(p.rows, 0)));
     let result = io::import_source(&mut store, kind, source, &label, &opts);
     drop(progress);
     if fresh && !dry_run {
@@ -57,7 +65,11 @@ pub fn import(
         }
     }
     match result {
-        Ok(io::Imported { counts, notes }) => {
+        Ok(io::Imported {
+            counts,
+            notes,
+            read_as,
+        }) => {
             for note in &notes {
                 eprintln!("{}", crate::domain::text::shown(note));
             }
@@ -82,6 +94,7 @@ pub fn import(
                     ],
                 ));
             }
+            line.push_str(&tf("import.read_as", &[("encoding", &read_as)]));
             eprintln!("{line}");
             Ok(ExitCode::SUCCESS)
         }
@@ -115,6 +128,7 @@ pub fn export(
     format: Format,
     output: Option<PathBuf>,
     include_pii: bool,
+    no_bom: bool,
 ) -> anyhow::Result<ExitCode> {
     let format = match format {
         Format::Csv => io::ExportFormat::Csv,
@@ -132,12 +146,13 @@ pub fn export(
     let to_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
     if format == io::ExportFormat::Xlsx && output.is_none() && (to_terminal || !dash) {
         bail!(
-            "a workbook is a file, not text: give it a name with -o FILE (e.g. -o {})",
+            "a workbook is a file, not text: give it a name with -o FILE (e.g. -o {}), or -o - for standard output",
             kind.file_name("xlsx")
         );
     }
     let opts = io::ExportOptions {
         include_pii,
+        no_bom,
         ..Default::default()
     };
     let mut store = open_existing(db)?;

@@ -54,11 +54,17 @@ pub fn review(
         crate::io::files::refuse_kept(path)?;
     }
     let store = open_existing(db)?;
-    let r = review::gather(
+    let ctx = ListContext::current();
+    let mut r = review::gather(
         store.conn(),
         ResponseWindows::from_config(&config.complaint_windows),
-        &ListContext::current(),
+        &ctx,
     )?;
+    r.sections.extend(crate::io::report::review::sections(
+        store.conn(),
+        ctx.now,
+        &config.targets,
+    )?);
     let text = match format {
         ReviewFormat::Text => review::text(&r),
         ReviewFormat::Html => review::html(&r)?,

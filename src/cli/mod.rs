@@ -15,6 +15,7 @@ pub mod output;
 pub mod progress;
 mod report;
 mod safety;
+mod spotcheck;
 use crate::store::Store;
 use anyhow::{anyhow, bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -76,11 +77,14 @@ pub enum Command {
     Import {
         /// What the file holds
         kind: Kind,
-        /// The CSV or XLSX file
+        /// The CSV or XLSX file (`-`: standard input)
         file: PathBuf,
         /// Check every row and report problems without writing anything
         #[arg(long)]
         dry_run: bool,
+        /// The text encoding of a CSV file (default: told from the file)
+        #[arg(long, value_enum)]
+        encoding: Option<crate::io::import::TextEncoding>,
     },
     /// Write one kind of record (sensitive fields masked unless --include-pii)
     Export {
@@ -89,12 +93,15 @@ pub enum Command {
         /// File format
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
-        /// Output file (default: standard output)
+        /// Output file (default or `-`: standard output)
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
         /// Export phone, e-mail, IM handle and addresses unmasked (recorded in the audit log)
         #[arg(long)]
         include_pii: bool,
+        /// CSV without the UTF-8 byte-order mark that Excel and WPS need for Chinese text
+        #[arg(long)]
+        no_bom: bool,
     },
     /// The monthly KPI report
     Report {
@@ -150,6 +157,17 @@ pub enum Command {
     },
     /// Print the manual page (e.g. `orderdesk man > orderdesk.1`)
     Man,
+    /// Spot-checks of follow-up records: list the week's sample of contacts, or mark one
+    #[command(
+        after_help = "Each ISO week a random sample of its contacts is drawn ([spot_checks] sample_size in config, default 10), the same sample every time. Examples:\n  orderdesk spotcheck\n  orderdesk spotcheck --week 2026-W49\n  orderdesk spotcheck mark 1234 --accurate no --note \"delivery date not confirmed\""
+    )]
+    Spotcheck {
+        /// The ISO week, YYYY-Www (default: this week)
+        #[arg(long, value_name = "YYYY-Www")]
+        week: Option<crate::domain::spotcheck::Week>,
+        #[command(subcommand)]
+        action: Option<spotcheck::SpotcheckAction>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -285,18 +303,20 @@ pub fn run() -> anyhow::Result<ExitCode> {
             kind,
             file,
             dry_run,
-        }) => data::import(db?, &config, kind, &file, dry_run),
+            encoding,
+        }) => data::import(db?, &config, kind, &file, dry_run, encoding),
         Some(Command::Export {
             kind,
             format,
             output,
             include_pii,
-        }) => data::export(db?, kind, format, output, include_pii),
+            no_bom,
+        }) => data::export(db?, kind, format, output, include_pii, no_bom),
         Some(Command::Report {
             month,
             format,
             output,
-        }) => report::report(db?, month, format, output),
+        }) => report::report(db?, &config, month, format, output),
         Some(Command::Remind) => desk::remind(db?, &config),
         Some(Command::Review { format, output }) => desk::review(db?, &config, format, output),
         Some(Command::Backup { to }) => safety::backup(db?, &config, to),
@@ -307,6 +327,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Decrypt) => safety::decrypt(db?),
         Some(Command::Passphrase) => safety::passphrase(db?),
         Some(Command::Completions { .. }) | Some(Command::Man) => Ok(ExitCode::SUCCESS),
+        Some(Command::Spotcheck { week, action }) => {
+            spotcheck::spotcheck(db?, &config, week, action)
+        }
         Some(Command::Check) => {
             let store = open_existing(db?)?;
             let report = io::check(&store)?;

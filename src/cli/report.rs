@@ -1,6 +1,7 @@
 //! `report` (SPEC §4): the monthly KPI report of one local calendar month.
 
 use super::{open_existing, ReportFormat};
+use crate::config::Config;
 use crate::domain::month::Month;
 use crate::domain::time::now;
 use crate::io::files::shown_path;
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 
 pub fn report(
     db: PathBuf,
+    config: &Config,
     month: Option<Month>,
     format: ReportFormat,
     output: Option<PathBuf>,
@@ -36,7 +38,16 @@ pub fn report(
     let month = month.unwrap_or_else(Month::current);
     let progress = (matches!(format, Format::Xlsx | Format::Html))
         .then(|| super::progress::Progress::new(&format!("report {month}"), None, ""));
-    let bytes = report::render(store.conn(), month, now(), format)?;
+    // Colour only on a terminal, and never when NO_COLOR is set.
+    let colour = format == Format::Text
+        && output.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").is_none();
+    let bytes = if colour {
+        report::render_coloured_text(store.conn(), month, now(), &config.targets)?
+    } else {
+        report::render(store.conn(), month, now(), &config.targets, format)?
+    };
     drop(progress);
     match output {
         Some(path) => {

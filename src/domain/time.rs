@@ -145,6 +145,21 @@ fn parse_stamp_any_year(text: &str) -> Result<i64, TimeError> {
     local_to_unix(naive).ok_or_else(|| TimeError::NoSuchLocalTime(text.to_string()))
 }
 
+/// A deadline (an ETA): like `parse_stamp`, but a bare date means the end of that day, so
+/// a parcel due today is not late before the day is out.
+pub fn parse_until(text: &str) -> Result<i64, TimeError> {
+    let t = text.trim();
+    match NaiveDate::parse_from_str(t, DATE_FORMAT) {
+        Ok(d) if t.len() == 10 => {
+            let end = d
+                .and_hms_opt(23, 59, 59)
+                .ok_or_else(|| TimeError::BadStamp(text.to_string()))?;
+            local_to_unix(end).ok_or_else(|| TimeError::NoSuchLocalTime(text.to_string()))
+        }
+        _ => parse_stamp(t),
+    }
+}
+
 fn local_to_unix(naive: NaiveDateTime) -> Option<i64> {
     #[cfg(test)]
     if test_clock::get().is_some() {
@@ -457,5 +472,17 @@ mod tests {
             let start = day_start(d);
             prop_assert!(local_date(start) == d || d.year() >= 9999 || d.year() <= 1);
         }
+    }
+
+    #[test]
+    fn a_date_only_deadline_lasts_to_the_end_of_the_day() {
+        let _clock = test_clock::fix(0);
+        let midnight = parse_stamp("2026-03-10").expect("date");
+        assert_eq!(parse_until("2026-03-10"), Ok(midnight + 86_399));
+        assert_eq!(
+            parse_until("2026-03-10 14:00"),
+            parse_stamp("2026-03-10 14:00")
+        );
+        assert!(parse_until("2026-13-45").is_err());
     }
 }

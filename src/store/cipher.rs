@@ -22,6 +22,7 @@ const BUSY_MS: u64 = 1500;
 /// Opens `path` read-write (creating it when absent), keyed with `key` when given. Nothing
 /// is read yet: a wrong key shows at the first statement (see [`open_error`]).
 pub fn connect(path: &Path, key: Option<&str>) -> Result<Connection> {
+    super::quiet_sqlcipher();
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -244,11 +245,7 @@ pub fn convert(path: &Path, from: Option<&str>, to: Option<&str>) -> Result<()> 
             .query_row("PRAGMA main.user_version", [], |r| r.get(0))
             .doing("reading the schema version")?;
         source
-            .pragma_update(
-                Some(rusqlite::DatabaseName::Attached("converted")),
-                "user_version",
-                version,
-            )
+            .pragma_update(Some("converted"), "user_version", version)
             .doing("writing the converted copy")?;
         let before = table_counts(&source, "main")?;
         source

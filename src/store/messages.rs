@@ -202,7 +202,7 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
         .query_row(
             "SELECT k.customer_id, k.order_id, k.complaint_no, o.order_no, k.type,
                     ifnull(k.department,'after_sales'), ifnull(k.description,''), k.resolution,
-                    k.resolved_at
+                    k.resolved_at, ifnull(k.response_due_at - k.opened_at, 86400)
              FROM complaints k LEFT JOIN orders o ON o.id = k.order_id WHERE k.id = ?1",
             [complaint_id],
             |r| {
@@ -215,6 +215,8 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
                         order_no: r.get(3)?,
                         kind: r.get(4)?,
                         department: r.get(5)?,
+                        // Whole hours, rounded up: a window is never promised shorter.
+                        response_hours: (r.get::<_, i64>(9)? + 3599) / 3600,
                         description: r.get(6)?,
                         resolution: r
                             .get::<_, Option<String>>(7)?
@@ -245,12 +247,15 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
 pub fn for_customer(conn: &Connection, customer_id: i64) -> Result<Facts> {
     let order_id: Option<i64> = conn
         .query_row(
-            "SELECT id FROM orders WHERE customer_id = ?1
+            &format!(
+                "SELECT id FROM orders WHERE customer_id = ?1
              ORDER BY (payment_due IS NOT NULL AND paid_at IS NULL
-                       AND status IN ('shipped','delivered','closed')) DESC,
+                       AND status IN {}) DESC,
                       CASE WHEN payment_due IS NOT NULL AND paid_at IS NULL THEN payment_due END,
                       ordered_at DESC
              LIMIT 1",
+                super::sql::status_list(crate::domain::status::Status::is_dispatched)
+            ),
             [customer_id],
             |r| r.get(0),
         )

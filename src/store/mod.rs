@@ -21,6 +21,7 @@ pub mod requirements;
 pub mod schema;
 pub mod search;
 pub mod shipments;
+pub mod spotchecks;
 pub mod sql;
 pub mod surveys;
 #[cfg(test)]
@@ -48,6 +49,12 @@ pub enum StoreError {
     WrongPassphrase { path: String },
     #[error("{0}")]
     Invalid(String),
+    /// A status change the lifecycle refuses; the UI words it (`ui::words`).
+    #[error("{order_no}: {error}")]
+    Transition {
+        order_no: String,
+        error: crate::domain::status::TransitionError,
+    },
     #[error("{0} was changed elsewhere meanwhile; reload and try again")]
     Conflict(String),
     #[error("{0} not found")]
@@ -127,6 +134,19 @@ pub struct Store {
     key: Option<cipher::Passphrase>,
 }
 
+/// SQLCipher (since 4.7) logs its own errors to stderr, e.g. "hmac check failed" for a
+/// wrong passphrase; the clerk gets one clear line from OrderDesk instead. The setting is
+/// for the whole process, so it is made once, before the first file is opened.
+pub(crate) fn quiet_sqlcipher() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Best effort: if it fails, the only cost is the library's own log lines.
+        if let Ok(c) = Connection::open_in_memory() {
+            let _ = c.pragma_update(None, "cipher_log", "off");
+        }
+    });
+}
+
 impl Store {
     /// Opens (creating when absent) and migrates the plain file at `path`; an encrypted file
     /// is refused with [`StoreError::Encrypted`].
@@ -170,7 +190,7 @@ impl Store {
         let key = passphrase.map(|p| cipher::Passphrase::new(p.to_string()));
         let conn = cipher::connect(path, key.as_ref().map(|k| k.as_str()))?;
         let read_only = conn
-            .is_readonly(rusqlite::DatabaseName::Main)
+            .is_readonly(rusqlite::MAIN_DB)
             .doing("opening the database")?;
         let mut store = Store {
             conn,

@@ -10,7 +10,7 @@ use crate::i18n::t;
 use crate::store::orders::OrderDetail;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
 use ratatui::Frame;
 
 fn section(lines: &mut Vec<Line<'static>>, key: &str, items: Vec<String>) {
@@ -177,7 +177,7 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: &Scroll, area: Rect) {
     );
     let block = pane(format!("{} {}", t("detail.title"), o.order_no));
     let inner = block.inner(area);
-    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let p = super::text::paragraph(lines).wrap(Wrap { trim: false });
     // j/k/PgDn/G scroll as far as the wrapped text reaches.
     let offset = scroll.fit(p.line_count(inner.width), inner.height as usize);
     let p = p.block(block).scroll((offset, 0));

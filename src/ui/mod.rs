@@ -10,8 +10,10 @@ mod popups;
 mod reports;
 mod shipping;
 mod tables;
-mod theme;
+pub mod text;
+pub mod theme;
 mod today_tab;
+pub mod words;
 
 use crate::app::keymap::Action;
 use crate::app::tab::Tab;
@@ -89,8 +91,8 @@ pub fn yes_no(app: &App) -> String {
     )
 }
 
-/// The width of the " OrderDesk " name left of the tabs.
-const NAME_WIDTH: u16 = 11;
+/// The name left of the tabs, when there is room for it.
+const NAME: &str = " OrderDesk ";
 /// The screen row of a list's first row: under the tab bar, the list's border and header.
 const FIRST_LIST_ROW: u16 = 3;
 
@@ -98,9 +100,30 @@ fn tab_title(i: usize, tab: Tab) -> String {
     format!("{} {}", i + 1, t(tab.title_key()))
 }
 
-/// Where a tab's title starts on the tab bar (a space, the title, a space, a divider each).
-pub fn tab_x(tab: Tab) -> u16 {
-    let mut x = NAME_WIDTH;
+/// The width of the tab titles: each padded by a space either side, a divider between two.
+fn tabs_width() -> u16 {
+    let titles: usize = Tab::iter()
+        .enumerate()
+        .map(|(i, tab)| text::width(&tab_title(i, tab)) + 2)
+        .sum();
+    (titles + Tab::iter().count().saturating_sub(1)) as u16
+}
+
+/// How wide the name is on a screen `width` columns wide: it gives way to the tabs on a
+/// narrow screen (80 columns in English).
+fn name_width(width: u16) -> u16 {
+    let name = NAME.len() as u16;
+    if width < name + tabs_width() {
+        0
+    } else {
+        name
+    }
+}
+
+/// Where a tab's title starts on the tab bar of a screen `width` columns wide (a space, the
+/// title, a space, a divider each).
+pub fn tab_x(tab: Tab, width: u16) -> u16 {
+    let mut x = name_width(width);
     for (i, other) in Tab::iter().enumerate() {
         if other == tab {
             break;
@@ -119,15 +142,20 @@ pub enum Hit {
     Nothing,
 }
 
-pub fn hit(x: u16, y: u16) -> Hit {
+/// What a click at (`x`, `y`) on a screen `width` columns wide points at.
+pub fn hit(x: u16, y: u16, width: u16) -> Hit {
     if y == 0 {
         let mut found = Hit::Nothing;
         for tab in Tab::iter() {
-            if x >= tab_x(tab) {
+            if x >= tab_x(tab, width) {
                 found = Hit::Tab(tab);
             }
         }
-        return if x < NAME_WIDTH { Hit::Nothing } else { found };
+        return if x < name_width(width) {
+            Hit::Nothing
+        } else {
+            found
+        };
     }
     match y.checked_sub(FIRST_LIST_ROW) {
         Some(row) => Hit::Row(row as usize),
@@ -142,9 +170,12 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         .select(selected)
         .highlight_style(theme::tab_active())
         .divider("│");
+    let name_width = name_width(area.width);
     let [name, rest] =
-        Layout::horizontal([Constraint::Length(NAME_WIDTH), Constraint::Min(1)]).areas(area);
-    frame.render_widget(Span::styled(" OrderDesk ", theme::title()), name);
+        Layout::horizontal([Constraint::Length(name_width), Constraint::Min(1)]).areas(area);
+    if name_width > 0 {
+        frame.render_widget(Span::styled(NAME, theme::title()), name);
+    }
     frame.render_widget(tabs, rest);
 }
 

@@ -4,6 +4,7 @@
 
 use super::problems::{Problem, Problems};
 use super::source::Record;
+use crate::domain::text::{self, Lines};
 use crate::domain::{money, time};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
@@ -232,6 +233,11 @@ pub fn parse_record(
             continue;
         }
         let text = record.cell(pos);
+        if let Err(c) = text::check(text, lines(field.column)) {
+            problems.add(record.line, field.column, Problem::ControlChar(c.0));
+            values.push(Some(Value::Null));
+            continue;
+        }
         let value = match parse_cell(conn, refs, field.parse, text)? {
             Ok(Value::Null) if field.required => {
                 problems.add(record.line, field.column, Problem::Required);
@@ -246,6 +252,16 @@ pub fn parse_record(
         values.push(Some(value));
     }
     Ok(Some(values))
+}
+
+/// Where a column may hold tabs and line breaks: the multi-line notes of every kind.
+pub fn lines(column: &str) -> Lines {
+    match column {
+        "notes" | "note" | "description" | "resolution" | "summary" | "text" | "reply" => {
+            Lines::Many
+        }
+        _ => Lines::One,
+    }
 }
 
 /// One cell. The outer error is the database failing; the inner one a bad cell.
@@ -333,6 +349,7 @@ fn money_problem(e: money::MoneyError, text: &str) -> Problem {
     match e {
         money::MoneyError::Negative => Problem::Negative(text.to_string()),
         money::MoneyError::NotPositive => Problem::NotPositive(text.to_string()),
+        money::MoneyError::CommaDecimal(_) => Problem::CommaDecimal(text.to_string()),
         _ => Problem::NotANumber(text.to_string()),
     }
 }
@@ -342,7 +359,7 @@ fn whole(text: &str) -> Result<i64, Problem> {
     if let Ok(n) = text.parse::<i64>() {
         return Ok(n);
     }
-    let d = money::parse_decimal(text).map_err(|_| Problem::NotANumber(text.to_string()))?;
+    let d = money::parse_decimal(text).map_err(|e| money_problem(e, text))?;
     if d.fract().is_zero() {
         i64::try_from(d.trunc()).map_err(|_| Problem::NotInteger(text.to_string()))
     } else {
