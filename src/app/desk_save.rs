@@ -283,6 +283,10 @@ impl App {
                 self.report(r);
                 self.info(t("msg.saved").into());
             }
+            Err(e) if e.is_busy() => {
+                form.message = Some(self.keep_form(super::busy::WaitingForm::Desk));
+                self.desk.form = Some(form);
+            }
             Err(e) => {
                 form.message = Some(e.to_string());
                 self.desk.form = Some(form);

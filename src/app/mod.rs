@@ -1,6 +1,8 @@
 //! The application state and what each action does to it. Keys become actions in one place
 //! (`keymap`), actions change the store and the state, and `ui` draws the state.
 
+pub mod attach;
+pub mod busy;
 mod complaint_actions;
 mod contact_actions;
 mod customer_actions;
@@ -62,6 +64,8 @@ pub enum Confirm {
         ids: Vec<i64>,
         request: StatusRequest,
     },
+    /// A file over the size that is attached without asking.
+    LargeAttach(Box<crate::store::documents::AttachPlan>),
 }
 
 /// Why a one-line prompt is open.
@@ -143,6 +147,10 @@ pub struct App {
     marked_versions: std::collections::HashMap<i64, i64>,
     /// The daily backup and "backup now" (see `safety`).
     pub backups: safety::Backups,
+    /// An attachment being copied into the archive on its thread.
+    pub attaching: Option<attach::AttachJob>,
+    /// Changes kept while another program holds the database's write lock.
+    pub busy: busy::Waiting,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -180,8 +188,13 @@ impl App {
             copier: message::system_clipboard,
             marked_versions: Default::default(),
             backups: safety::Backups::default(),
+            attaching: None,
+            busy: busy::Waiting::default(),
         };
         app.report(synced.map(drop));
+        // Keys are never held up by another program's lock: see `busy`.
+        let r = app.store.set_busy_timeout(busy::UI_WAIT);
+        app.report(r);
         app
     }
 
@@ -341,6 +354,7 @@ impl App {
             Mode::Desk(m) => self.desk_mode_key(m, &key),
             Mode::Followup(form) => self.followup_key(form, &key),
         };
+        self.remind_busy();
     }
 
     /// Runs one action of the list screens.
@@ -590,6 +604,8 @@ pub fn status_key(s: Status) -> String {
     format!("status.{}", s.as_str())
 }
 
+#[cfg(test)]
+mod busy_tests;
 #[cfg(test)]
 pub mod desk_fixture;
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! What the Orders desk's keys do: the detail, status changes, undo and the order form.
 
+use super::busy::{PendingStatus, WaitingForm};
 use super::form::{FieldKey, OrderForm};
 use super::input::TextInput;
 use super::keymap::{self, Action, Key};
@@ -104,14 +105,45 @@ impl App {
                 marked.or(single_version.filter(|_| ids.len() == 1))
             })
             .collect();
+        let pending = PendingStatus {
+            ids: ids.to_vec(),
+            expected,
+            request,
+            happened_at,
+            note: note.map(str::to_string),
+        };
+        // Kept changes land in the order they were made: a new one waits behind them.
+        if self.busy.statuses.is_empty() {
+            match self.apply_status(&pending) {
+                Err(e) if e.is_busy() => {}
+                r => return r,
+            }
+        }
+        self.busy.statuses.push_back(pending);
+        self.orders.marks.clear();
+        self.marked_versions.clear();
+        self.wait_for_db();
+        Ok(())
+    }
+
+    /// Writes one status change (one step of undo), then shows the result.
+    pub(super) fn apply_status(&mut self, p: &PendingStatus) -> AppResult {
+        let PendingStatus {
+            ids,
+            expected,
+            request,
+            happened_at,
+            note,
+        } = p;
+        let (request, happened_at, note) = (*request, *happened_at, note.as_deref());
         let tx = self.store.begin()?;
-        let label = match ids {
+        let label = match ids.as_slice() {
             [id] => status_label(&orders::load_detail(&tx, *id)?, request),
             _ => "bulk status".to_string(),
         };
         let mut change = Change::new(label);
         let mut last = None;
-        for (id, expected_version) in ids.iter().zip(expected) {
+        for (id, expected_version) in ids.iter().zip(expected.iter().copied()) {
             last = Some(orders::change_status(
                 &tx,
                 &mut change,
@@ -264,6 +296,10 @@ impl App {
                 let r = self.after_save(id);
                 self.report(r);
                 self.info(t("msg.saved").into());
+            }
+            Err(e) if e.is_busy() => {
+                form.message = Some(self.keep_form(WaitingForm::Order));
+                self.form = Some(form);
             }
             Err(e) => {
                 form.message = Some(e.to_string());

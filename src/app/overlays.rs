@@ -366,6 +366,10 @@ impl App {
                         let r = self.change_status(&ids, request, now(), None);
                         self.report(r);
                     }
+                    Confirm::LargeAttach(plan) => {
+                        self.shipping.form = None;
+                        self.start_attach(*plan);
+                    }
                 }
                 Mode::Normal
             }

@@ -189,12 +189,17 @@ impl App {
 
     /// Work is running on another thread; the event loop looks for its result between keys.
     pub fn waiting(&self) -> bool {
-        self.reports.figures.is_some() || self.reports.export.is_some()
+        self.reports.figures.is_some()
+            || self.reports.export.is_some()
+            || self.attach_running()
+            || self.waiting_for_db()
     }
 
     /// Takes in what the worker threads finished. Figures of a month no longer shown are
     /// dropped (the deferred work then asks for the shown one).
     pub fn collect_background(&mut self) {
+        self.poll_attach();
+        self.retry_busy();
         if let Some(result) = self.reports.figures.as_ref().and_then(Job::poll) {
             let month = self.reports.figures.take().map(|j| j.month);
             match result {

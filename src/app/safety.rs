@@ -140,8 +140,10 @@ impl App {
         }
     }
 
-    /// Waits for a running backup to end (on quitting: a half-written backup is no use).
+    /// On quitting: stops an attachment being copied (its partial file is removed) and waits
+    /// for a running backup to end (a half-written backup is no use).
     pub fn finish_background(&mut self) {
+        self.stop_attach();
         if let Some(job) = self.backups.job.take() {
             let _ = job.thread.join();
         }

@@ -388,5 +388,12 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
         eprintln!("finishing the backup… (Ctrl-C leaves it unfinished)");
     }
     app.finish_background();
+    let unsaved = app.last_try();
+    if unsaved > 0 {
+        eprintln!(
+            "{}",
+            crate::i18n::tf("busy.unsaved", &[("count", &unsaved)])
+        );
+    }
     result.context("terminal")
 }

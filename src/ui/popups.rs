@@ -131,6 +131,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let question = match c {
                 Confirm::DiscardForm => t("ui.discard").to_string(),
                 Confirm::Bulk { ids, .. } => tf("ui.bulk_confirm", &[("count", &ids.len())]),
+                Confirm::LargeAttach(plan) => tf(
+                    "attach.large",
+                    &[
+                        ("name", &crate::domain::text::shown(&plan.original)),
+                        ("size", &(plan.size / (1024 * 1024))),
+                    ],
+                ),
             };
             popup(
                 frame,

@@ -77,6 +77,8 @@ pub fn store_error(e: &StoreError) -> String {
         }
         StoreError::Conflict(what) => tf("err.conflict", &[("what", &shown(what))]),
         StoreError::NotFound(what) => tf("err.not_found", &[("what", &shown(what))]),
+        // Another program holds the write lock (changes the app keeps are said by `app::busy`).
+        StoreError::Busy { .. } => t("busy.refused").to_string(),
         other => shown(&other.to_string()).into_owned(),
     }
 }
