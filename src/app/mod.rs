@@ -21,6 +21,7 @@ mod order_actions;
 mod overlays;
 pub mod palette;
 mod pointer;
+pub mod quiet;
 pub mod record_form;
 pub mod reports;
 pub mod run;
@@ -30,6 +31,7 @@ pub mod scroll;
 pub mod shipping;
 pub mod tab;
 pub mod today;
+pub mod wake;
 
 use crate::config::Config;
 use crate::domain::status::Status;
@@ -144,6 +146,8 @@ pub struct App {
     marked_versions: std::collections::HashMap<i64, i64>,
     /// The daily backup and "backup now" (see `safety`).
     pub backups: safety::Backups,
+    /// Wakes the event loop when a worker thread is done.
+    pub waker: wake::Waker,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -181,6 +185,7 @@ impl App {
             copier: message::system_clipboard,
             marked_versions: Default::default(),
             backups: safety::Backups::default(),
+            waker: wake::Waker::default(),
         };
         app.report(synced.map(drop));
         app

@@ -124,6 +124,7 @@ impl Reports {
 /// Runs `work` on a new thread over `reader`, a second connection to the app's file.
 fn on_worker<T: Send + 'static>(
     reader: crate::store::Result<Connection>,
+    waker: super::wake::Waker,
     work: impl FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
 ) -> Receiver<anyhow::Result<T>> {
     let (tx, rx) = mpsc::channel();
@@ -131,6 +132,7 @@ fn on_worker<T: Send + 'static>(
         let result = reader.map_err(anyhow::Error::from).and_then(|c| work(&c));
         // The tab may have been closed meanwhile; then nobody wants the result.
         let _ = tx.send(result);
+        waker.wake();
     });
     rx
 }
@@ -142,7 +144,9 @@ impl App {
         let at = now();
         match self.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, move |c| Ok(report::gather(c, month, at)?));
+                let rx = on_worker(reader, self.waker.clone(), move |c| {
+                    Ok(report::gather(c, month, at)?)
+                });
                 self.reports.figures = Some(Job { month, rx });
             }
             None => {
@@ -164,7 +168,9 @@ impl App {
         let at = now();
         match self.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, move |c| report::export(c, &db, month, at, format));
+                let rx = on_worker(reader, self.waker.clone(), move |c| {
+                    report::export(c, &db, month, at, format)
+                });
                 self.reports.export = Some(Job { month, rx });
                 self.info(tf("report.exporting", &[("month", &month)]));
             }
