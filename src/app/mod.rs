@@ -28,6 +28,7 @@ pub mod run;
 pub mod safety;
 mod said;
 pub mod scroll;
+mod search_worker;
 pub mod shipping;
 pub mod tab;
 pub mod today;
@@ -148,6 +149,8 @@ pub struct App {
     pub backups: safety::Backups,
     /// Wakes the event loop when a worker thread is done.
     pub waker: wake::Waker,
+    /// Searches as you type, on their own thread (started with the first one).
+    searcher: Option<search_worker::Searcher>,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -186,6 +189,7 @@ impl App {
             marked_versions: Default::default(),
             backups: safety::Backups::default(),
             waker: wake::Waker::default(),
+            searcher: None,
         };
         app.report(synced.map(drop));
         app
@@ -218,10 +222,10 @@ impl App {
             return true;
         }
         match self.tab {
-            Tab::Orders => self.orders.is_loaded() && self.orders.total.is_none(),
-            Tab::Customers => self.customers.is_loaded() && self.customers.total.is_none(),
-            Tab::Shipments => self.shipments.is_loaded() && self.shipments.total.is_none(),
-            Tab::Complaints => self.complaints.is_loaded() && self.complaints.total.is_none(),
+            Tab::Orders => self.orders.needs_count(),
+            Tab::Customers => self.customers.needs_count(),
+            Tab::Shipments => self.shipments.needs_count(),
+            Tab::Complaints => self.complaints.needs_count(),
             Tab::Today => self.today.is_empty(),
             Tab::Reports => self.reports.needs_figures(),
         }

@@ -32,6 +32,7 @@ pub fn run(terminal: &mut AppTerminal, app: &mut App) -> std::io::Result<()> {
     wake::read_terminal(tx)?;
     while app.running {
         app.collect_background();
+        app.collect_searches();
         app.poll_background();
         let size = terminal.size()?;
         app.prepare(ui::list_height(size.height));
