@@ -27,6 +27,11 @@ fn idle_while_the_daily_backup_runs_writes_nothing_and_its_end_wakes_the_app() {
         );
         std::thread::sleep(Duration::from_millis(5));
     }
+    // The work that follows the first frame done: the list counted, the backup shown.
+    t.wait_for(
+        |s| s.contains("backing up") && s.contains(" / ") && !s.contains("/ …"),
+        "the count and the running backup",
+    );
     t.wait_idle("idle, the backup running");
     let before = t.bytes_written();
     // A second of idle (the measurement itself), the backup running all along.

@@ -313,9 +313,12 @@ impl Term {
     pub fn wait_idle(&self, label: &str) {
         let start = Instant::now();
         let mut stuck = None;
+        // Seen asleep twice running: a main thread caught in a brief lock is not idle.
+        let mut seen = 0;
         loop {
             let (queued, asleep) = self.nudge_if_stuck(&mut stuck);
-            if queued == 0 && asleep {
+            seen = if queued == 0 && asleep { seen + 1 } else { 0 };
+            if seen == 2 {
                 return;
             }
             let status = self.exit_status();
