@@ -73,7 +73,11 @@ fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
 
     // Again, then quit, restart and undo from the persistent undo log.
     t.keys(&[">"]);
-    t.wait_for(|s| s.contains("In production"), "advanced again");
+    // "Undone: … In production → Confirmed" is still on screen: wait for the key's effect.
+    t.wait_for(
+        |s| s.contains("In production") && !s.contains("Undone"),
+        "advanced again",
+    );
     assert_eq!(status_of(&db, &target), "in_production");
     t.keys(&["Escape"]);
     t.keys(&["q"]);
