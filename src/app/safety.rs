@@ -128,6 +128,9 @@ impl App {
             let _ = job.thread.join();
         }
         match outcome {
+            // The daily backup's success never hides what the clerk's own last key said:
+            // the badge shows it was made.
+            Ok(done) if daily && self.message.is_some() => self.backups.last = Some(done.at),
             Ok(done) => {
                 self.backups.last = Some(done.at);
                 let key = if daily {
