@@ -27,6 +27,9 @@ pub struct ListView<T> {
     loaded: bool,
     /// The data changed while the list was not on screen: reload it when it is shown.
     stale: bool,
+    /// A search of this list runs on the worker (see `search_worker`): its rows and count
+    /// come from there, so nothing counts it here meanwhile.
+    pub searching: bool,
 }
 
 impl<T: ListEntity> Default for ListView<T> {
@@ -43,6 +46,7 @@ impl<T: ListEntity> Default for ListView<T> {
             marks: BTreeSet::new(),
             loaded: false,
             stale: false,
+            searching: false,
         }
     }
 }
@@ -88,6 +92,7 @@ impl<T: ListEntity> ListView<T> {
     /// From the top, after a new query, filter or sort; the count follows later.
     pub fn reset(&mut self, conn: &Connection) -> Result<()> {
         let (k, r) = self.load(conn, Anchor::First, self.height)?;
+        self.searching = false;
         self.stale = false;
         self.offset = 0;
         self.cursor = 0;
@@ -131,6 +136,31 @@ impl<T: ListEntity> ListView<T> {
             }
         }
         Ok(())
+    }
+
+    /// The first page the search worker found for `query`, if the list still shows it.
+    pub fn take_page(&mut self, query: &ListQuery, page: crate::store::list::Page<T>) {
+        if *query != self.query || !self.searching {
+            return;
+        }
+        self.stale = false;
+        self.offset = 0;
+        self.cursor = 0;
+        self.total = None;
+        self.set(page.keys, page.rows);
+    }
+
+    /// The count the search worker made for `query`, if the list still shows it.
+    pub fn take_count(&mut self, query: &ListQuery, n: u64) {
+        if *query == self.query && self.searching {
+            self.total = Some(n);
+            self.searching = false;
+        }
+    }
+
+    /// Has wanted rows or a count that nobody is computing.
+    pub fn needs_count(&self) -> bool {
+        self.loaded && self.total.is_none() && !self.searching
     }
 
     pub fn count_now(&mut self, conn: &Connection) -> Result<()> {

@@ -23,14 +23,17 @@ mod order_actions;
 mod overlays;
 pub mod palette;
 mod pointer;
+pub mod quiet;
 pub mod record_form;
 pub mod reports;
 pub mod run;
 pub mod safety;
 pub mod scroll;
+mod search_worker;
 pub mod shipping;
 pub mod tab;
 pub mod today;
+pub mod wake;
 
 use crate::config::Config;
 use crate::domain::status::Status;
@@ -151,6 +154,10 @@ pub struct App {
     pub attaching: Option<attach::AttachJob>,
     /// Changes kept while another program holds the database's write lock.
     pub busy: busy::Waiting,
+    /// Wakes the event loop when a worker thread is done.
+    pub waker: wake::Waker,
+    /// Searches as you type, on their own thread (started with the first one).
+    searcher: Option<search_worker::Searcher>,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -190,6 +197,8 @@ impl App {
             backups: safety::Backups::default(),
             attaching: None,
             busy: busy::Waiting::default(),
+            waker: wake::Waker::default(),
+            searcher: None,
         };
         app.report(synced.map(drop));
         // Keys are never held up by another program's lock: see `busy`.
@@ -225,10 +234,10 @@ impl App {
             return true;
         }
         match self.tab {
-            Tab::Orders => self.orders.is_loaded() && self.orders.total.is_none(),
-            Tab::Customers => self.customers.is_loaded() && self.customers.total.is_none(),
-            Tab::Shipments => self.shipments.is_loaded() && self.shipments.total.is_none(),
-            Tab::Complaints => self.complaints.is_loaded() && self.complaints.total.is_none(),
+            Tab::Orders => self.orders.needs_count(),
+            Tab::Customers => self.customers.needs_count(),
+            Tab::Shipments => self.shipments.needs_count(),
+            Tab::Complaints => self.complaints.needs_count(),
             Tab::Today => self.today.is_empty(),
             Tab::Reports => self.reports.needs_figures(),
         }

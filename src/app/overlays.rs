@@ -59,7 +59,7 @@ impl App {
             }
             _ => {
                 if input.handle(key) {
-                    let r = self.set_search(input.value());
+                    let r = self.search_for(input.value());
                     self.report(r);
                 }
                 Mode::Search { input }

@@ -124,6 +124,7 @@ impl Reports {
 /// Runs `work` on a new thread over `reader`, a second connection to the app's file.
 fn on_worker<T: Send + 'static>(
     reader: crate::store::Result<Connection>,
+    waker: super::wake::Waker,
     work: impl FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
 ) -> Receiver<anyhow::Result<T>> {
     let (tx, rx) = mpsc::channel();
@@ -131,6 +132,7 @@ fn on_worker<T: Send + 'static>(
         let result = reader.map_err(anyhow::Error::from).and_then(|c| work(&c));
         // The tab may have been closed meanwhile; then nobody wants the result.
         let _ = tx.send(result);
+        waker.wake();
     });
     rx
 }
@@ -143,7 +145,9 @@ impl App {
         let targets = self.config.targets;
         match self.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, move |c| Ok(report::gather(c, month, at, &targets)?));
+                let rx = on_worker(reader, self.waker.clone(), move |c| {
+                    Ok(report::gather(c, month, at, &targets)?)
+                });
                 self.reports.figures = Some(Job { month, rx });
             }
             None => {
@@ -166,7 +170,7 @@ impl App {
         let targets = self.config.targets;
         match self.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, move |c| {
+                let rx = on_worker(reader, self.waker.clone(), move |c| {
                     report::export(c, &db, month, at, &targets, format)
                 });
                 self.reports.export = Some(Job { month, rx });

@@ -381,7 +381,10 @@ pub(crate) fn open_writable(path: &std::path::Path) -> anyhow::Result<Store> {
 }
 
 fn run_app(mut app: App) -> anyhow::Result<()> {
-    let mut terminal = ratatui::try_init().context("cannot use this terminal")?;
+    // `try_init` sets the terminal up (raw mode, alternate screen, panic hook); the app
+    // draws through its own quiet backend on the same stdout.
+    drop(ratatui::try_init().context("cannot use this terminal")?);
+    let mut terminal = crate::app::run::terminal().context("cannot use this terminal")?;
     let result = crate::app::run::run(&mut terminal, &mut app);
     ratatui::restore();
     if app.background_running() {

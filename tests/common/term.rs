@@ -34,6 +34,8 @@ struct Shared {
     closed: bool,
     /// How often the emulator failed on the output and started afresh (see `recover`).
     resets: usize,
+    /// Every byte the app wrote to the terminal, counted.
+    written: usize,
 }
 
 /// ratatui ends every frame by hiding the cursor, or by showing it and then placing it.
@@ -41,6 +43,7 @@ const FRAME_ENDS: [&[u8]; 2] = [b"\x1b[?25l", b"\x1b[?25h"];
 
 impl Shared {
     fn take(&mut self, chunk: &[u8]) {
+        self.written += chunk.len();
         const CLEAR: &[u8] = b"\x1b[2J";
         let mut window = std::mem::take(&mut self.tail);
         window.extend_from_slice(chunk);
@@ -195,6 +198,7 @@ impl Spawn {
                 tail: Vec::new(),
                 closed: false,
                 resets: 0,
+                written: 0,
             }),
             Condvar::new(),
         ));
@@ -309,9 +313,12 @@ impl Term {
     pub fn wait_idle(&self, label: &str) {
         let start = Instant::now();
         let mut stuck = None;
+        // Seen asleep twice running: a main thread caught in a brief lock is not idle.
+        let mut seen = 0;
         loop {
             let (queued, asleep) = self.nudge_if_stuck(&mut stuck);
-            if queued == 0 && asleep {
+            seen = if queued == 0 && asleep { seen + 1 } else { 0 };
+            if seen == 2 {
                 return;
             }
             let status = self.exit_status();
@@ -324,8 +331,8 @@ impl Term {
         }
     }
 
-    /// Bytes of keys the app has not read yet, and whether its event loop sleeps (its main
-    /// thread in epoll_wait). Keys left unread for a while by a sleeping app get a nudge.
+    /// Bytes of keys the app has not read yet, and whether its event loop sleeps (see
+    /// `event_loop_asleep`). Keys left unread for a while by a sleeping app get a nudge.
     ///
     /// crossterm 0.28 polls edge-triggered and, when a resize signal and keys wake it
     /// together, handles the resize and drops the keys' readiness: they then wait, unread,
@@ -348,9 +355,7 @@ impl Term {
         let r = unsafe { libc::ioctl(tty.as_raw_fd(), libc::FIONREAD, &mut queued) };
         assert_eq!(r, 0, "FIONREAD: {}", std::io::Error::last_os_error());
         drop(tty);
-        let wchan =
-            std::fs::read_to_string(format!("/proc/{}/wchan", self.pid)).unwrap_or_default();
-        let asleep = wchan.contains("epoll");
+        let asleep = event_loop_asleep(self.pid);
         if queued > 0 && asleep {
             let since = *stuck_since.get_or_insert_with(Instant::now);
             if since.elapsed() > Duration::from_millis(50) {
@@ -382,6 +387,23 @@ impl Term {
     /// How often the emulator failed on the output and started afresh (tiny screens only).
     pub fn emulator_resets(&self) -> usize {
         self.state().resets
+    }
+
+    /// How many bytes the program wrote to the terminal so far.
+    pub fn bytes_written(&self) -> usize {
+        self.state().written
+    }
+
+    /// The names of the program's threads (`/proc/PID/task/*/comm`).
+    pub fn threads(&self) -> Vec<String> {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", self.pid)) else {
+            return Vec::new();
+        };
+        tasks
+            .flatten()
+            .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+            .map(|c| c.trim().to_string())
+            .collect()
     }
 
     /// How often the program erased the whole screen.
@@ -594,6 +616,30 @@ fn screen_text(screen: &vt100::Screen) -> String {
 }
 
 /// Whether `pid` still runs (a zombie waiting to be reaped does not).
+/// The app's event loop sleeps waiting for the next event: its main thread waits (on the
+/// terminal, or on the channel its terminal thread feeds) and that thread, named
+/// `terminal`, if there is one, waits on the terminal.
+pub fn event_loop_asleep(pid: u32) -> bool {
+    let wchan = |tid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/wchan")).unwrap_or_default()
+    };
+    let main = wchan(&pid.to_string());
+    if main.contains("epoll") {
+        return true;
+    }
+    if !main.contains("futex") {
+        return false;
+    }
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|t| {
+        let tid = t.file_name().to_string_lossy().into_owned();
+        let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+        comm.trim() == "terminal" && wchan(&tid).contains("epoll")
+    })
+}
+
 pub fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .map(|s| !s.contains(") Z "))
