@@ -4,6 +4,8 @@
 //!   ORDERDESK_BENCH_IMPORT_ONLY=1 cargo bench --bench perf   (only the import of 100,000 lines)
 //!   ORDERDESK_BENCH_DB=path/to/copy.db   (an existing file instead)
 //!   ORDERDESK_BENCH_ONLY=today           (only the Today tab, remind and review)
+//!   ORDERDESK_BENCH_ONLY=commits         (1,000 status changes: automatic WAL checkpoints
+//!                                         against the app's checkpoint worker)
 //! A benchmark, not a test: it reports numbers and never fails on a slow machine.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -189,6 +191,10 @@ fn main() {
         path.display()
     );
 
+    if std::env::var("ORDERDESK_BENCH_ONLY").as_deref() == Ok("commits") {
+        commits(&path);
+        return;
+    }
     if std::env::var("ORDERDESK_BENCH_ONLY").as_deref() == Ok("today") {
         let (mut app, mut t, _) = open(&path);
         today(&mut app, &mut t);
@@ -264,7 +270,14 @@ fn main() {
     let mut change = Vec::new();
     let mut undo = Vec::new();
     for _ in 0..100 {
-        change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('h'))));
+        let h = key_to_frame(&mut app, &mut t, key(KeyCode::Char('h')));
+        // A hold asks for its reason first; the change commits on Enter. A resume is `h` alone.
+        if matches!(app.mode, orderdesk::app::Mode::Prompt { .. }) {
+            key_to_frame(&mut app, &mut t, key(KeyCode::Char('w')));
+            change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Enter)));
+        } else {
+            change.push(h);
+        }
         undo.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('u'))));
         key_to_frame(&mut app, &mut t, key(KeyCode::Char('j')));
     }
@@ -292,7 +305,8 @@ fn main() {
     let mut trend = Vec::new();
     for _ in 0..5 {
         let start = Instant::now();
-        orderdesk::store::report::month_report(app.store.conn(), month, now).expect("report");
+        orderdesk::store::report::month_report(app.store.conn(), month, now, &Default::default())
+            .expect("report");
         one.push(start.elapsed());
         let start = Instant::now();
         orderdesk::store::report::on_time_trend(app.store.conn(), month, 12).expect("trend");
@@ -455,5 +469,32 @@ fn today(app: &mut App, t: &mut Terminal<TestBackend>) {
             start.elapsed().as_secs_f64() * 1000.0,
             out.stdout.iter().filter(|b| **b == b'\n').count()
         );
+    }
+}
+
+/// 1,000 status changes (`h`, hold and resume, on the orders down the list), each with its
+/// commit and frame: first with SQLite's automatic checkpoints (every 1,000 WAL pages, on
+/// the committing connection), then as the app runs, with the checkpoint worker.
+fn commits(path: &std::path::Path) {
+    for worker in [false, true] {
+        let (mut app, mut t, _) = open(path);
+        let checkpoints = worker.then(|| {
+            orderdesk::store::checkpoint::Checkpointer::start(&app.store)
+                .expect("checkpoint worker")
+        });
+        let mut change = Vec::new();
+        for i in 0..1000 {
+            change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('h'))));
+            if i % 2 == 1 {
+                key_to_frame(&mut app, &mut t, key(KeyCode::Char('j')));
+            }
+        }
+        let label = if worker {
+            "status change, checkpoint worker"
+        } else {
+            "status change, auto checkpoints"
+        };
+        report(label, change, 5.0, 16.0);
+        drop(checkpoints);
     }
 }

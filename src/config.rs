@@ -38,6 +38,15 @@ impl Default for ComplaintWindows {
     }
 }
 
+/// The colours of the screen: `theme = "dark"` (the default) or `"light"`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -50,6 +59,45 @@ pub struct Config {
     pub keys: Option<toml::Table>,
     /// Where backups go (default: `backups/` beside the database); `~` is the home folder.
     pub backup_dir: Option<String>,
+    #[serde(default)]
+    pub theme: Theme,
+    /// Sending messages by e-mail; without it nothing is sent.
+    pub smtp: Option<crate::mail::SmtpConfig>,
+    /// What each rate of the monthly report should reach.
+    #[serde(default)]
+    pub targets: crate::domain::report::quality::Targets,
+    #[serde(default)]
+    pub spot_checks: SpotCheckConfig,
+}
+
+/// `[spot_checks]`: how many contacts each week's sample draws.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpotCheckConfig {
+    pub sample_size: u32,
+}
+
+impl Default for SpotCheckConfig {
+    fn default() -> Self {
+        SpotCheckConfig { sample_size: 10 }
+    }
+}
+
+/// The values `language` accepts (any case; `_` for `-`).
+pub const LANGUAGES: &[&str] = &["en", "en-US", "en-GB", "zh", "zh-CN", "zh-Hans"];
+
+/// `value` when it is one of `accepted`, else a message naming them.
+fn one_of(key: &str, value: &str, accepted: &[&str]) -> Result<(), String> {
+    let normal = value.trim().replace('_', "-");
+    if accepted.iter().any(|a| a.eq_ignore_ascii_case(&normal)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{key} = \"{}\" is not one of: {}",
+            crate::domain::text::shown(value),
+            accepted.join(", ")
+        ))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,9 +145,42 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        use crate::domain::text::{self, Lines};
+        let config: Config =
+            toml::from_str(text).map_err(|e| text::shown(e.message()).into_owned())?;
+        // No control character (NUL included) in any value.
+        for (key, value, lines) in [
+            ("language", &config.language, Lines::One),
+            ("currency", &config.currency, Lines::One),
+            ("signature", &config.signature, Lines::Many),
+            ("backup_dir", &config.backup_dir, Lines::One),
+        ] {
+            if let Some(v) = value {
+                text::check(v, lines).map_err(|e| format!("{key}: {e}"))?;
+            }
+        }
         if let Some(c) = &config.currency {
             crate::domain::money::parse_currency(c).map_err(|e| e.to_string())?;
+        }
+        if let Some(l) = &config.language {
+            one_of("language", l, LANGUAGES)?;
+        }
+        let w = &config.complaint_windows;
+        for (key, hours) in [
+            ("urgent", w.urgent),
+            ("high", w.high),
+            ("normal", w.normal),
+            ("low", w.low),
+        ] {
+            if !(1..=24 * 90).contains(&hours) {
+                return Err(format!(
+                    "complaint_windows.{key} = {hours} is not between 1 and 2160 (hours)"
+                ));
+            }
+        }
+        config.targets.check()?;
+        if !(1..=1000).contains(&config.spot_checks.sample_size) {
+            return Err("spot_checks.sample_size: from 1 to 1000 contacts a week".to_string());
         }
         Ok(config)
     }
@@ -113,6 +194,64 @@ impl Config {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn unknown_values_are_refused_naming_the_accepted_ones() {
+        let e = Config::parse("language = \"xx\"").unwrap_err();
+        assert!(
+            e.contains("xx") && e.contains("en, ") && e.contains("zh-CN"),
+            "{e}"
+        );
+        let e = Config::parse("theme = \"blue\"").unwrap_err();
+        assert!(e.contains("dark") && e.contains("light"), "{e}");
+        assert!(Config::parse("theme = \"light\"\nlanguage = \"zh_CN\"").is_ok());
+        let e = Config::parse("signature = \"Li\\u0000Hua\"").unwrap_err();
+        assert!(e.contains("U+0000") && !e.contains('\0'), "{e}");
+        let e = Config::parse("backup_dir = \"a\\u001b[2Jb\"").unwrap_err();
+        assert!(e.contains("backup_dir") && !e.contains('\x1b'), "{e}");
+        assert!(Config::parse("signature = \"Li Hua\\nOrder Desk\"").is_ok());
+        assert!(Config::parse("[complaint_windows]\nurgent = 0").is_err());
+    }
+
+    /// The example in the README is a file that loads, so copying it works.
+    #[test]
+    fn the_readme_example_loads() {
+        let readme = include_str!("../README.md");
+        let start = readme
+            .find("```toml\n")
+            .expect("the README has a config example")
+            + "```toml\n".len();
+        let end = start + readme[start..].find("```").expect("closed");
+        let example: String = readme[start..end]
+            .lines()
+            .map(|l| l.trim_start())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = Config::parse(&example).unwrap_or_else(|e| panic!("{e}\n{example}"));
+        assert!(config.backup_dir.is_some(), "{example}");
+        assert!(config.keys.is_some());
+        crate::app::keymap::Keymap::load(config.keys.as_ref()).unwrap();
+    }
+
+    #[test]
+    fn targets_and_spot_checks_default_and_are_checked() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.targets.reply_rate_24h, 0.90);
+        assert_eq!(c.targets.on_time_rate, 0.95);
+        assert_eq!(c.spot_checks.sample_size, 10);
+        let c =
+            Config::parse("[targets]\nrate_1h = 0.8\n[spot_checks]\nsample_size = 3\n").unwrap();
+        assert_eq!(c.targets.rate_1h, 0.8);
+        assert_eq!(c.targets.accuracy_rate, 0.95);
+        assert_eq!(c.spot_checks.sample_size, 3);
+        assert!(Config::parse("[targets]\non_time_rate = 95\n")
+            .unwrap_err()
+            .contains("on_time_rate"));
+        assert!(Config::parse("[targets]\nontime = 0.9\n")
+            .unwrap_err()
+            .contains("ontime"));
+        assert!(Config::parse("[spot_checks]\nsample_size = 0\n").is_err());
+    }
 
     #[test]
     fn a_full_file_parses_and_bad_ones_say_why() {
@@ -130,6 +269,20 @@ mod tests {
         assert_eq!(
             Config::load(Some(Path::new("/nonexistent/x.toml"))).unwrap(),
             Config::default()
+        );
+    }
+
+    #[test]
+    fn the_theme_is_dark_or_light_and_nothing_else() {
+        assert_eq!(Config::parse("").unwrap().theme, Theme::Dark);
+        assert_eq!(
+            Config::parse("theme = \"light\"").unwrap().theme,
+            Theme::Light
+        );
+        let e = Config::parse("theme = \"solarized\"").unwrap_err();
+        assert!(
+            e.contains("solarized") && e.contains("dark") && e.contains("light"),
+            "{e}"
         );
     }
 

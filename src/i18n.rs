@@ -10,8 +10,8 @@ macro_rules! parts {
         &[$(($part, include_str!(concat!("../assets/i18n/", $lang, "/", $part, ".toml")))),*]
     };
 }
-const EN: &[(&str, &str)] = parts!("en": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "web");
-const ZH: &[(&str, &str)] = parts!("zh-CN": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "web");
+const EN: &[(&str, &str)] = parts!("en": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "kpi", "web");
+const ZH: &[(&str, &str)] = parts!("zh-CN": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "kpi", "web");
 
 /// All parts of one language in one table; a key defined in two parts is an error.
 fn parse_parts(parts: &[(&str, &str)]) -> Result<HashMap<String, String>, String> {
@@ -225,9 +225,44 @@ pub fn tf(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     s
 }
 
+/// The text for `key` said of `count` things: `key_one` when there is one thing and the
+/// language words it apart ("1 complaint awaiting"), else `key` ("3 complaints awaiting";
+/// Chinese words both alike). `{count}` is filled in with the other `args`.
+pub fn tn(key: &str, count: u64, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let one = format!("{key}_one");
+    let table = table();
+    let key =
+        if count == 1 && (table.strings.contains_key(&one) || table.fallback.contains_key(&one)) {
+            one.as_str()
+        } else {
+            key
+        };
+    let mut all: Vec<(&str, &dyn std::fmt::Display)> = vec![("count", &count)];
+    all.extend_from_slice(args);
+    tf(key, &all)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_counts_one_thing_apart_from_many() {
+        assert_eq!(
+            tn("today.short.complaints_awaiting", 1, &[]),
+            "complaint awaiting"
+        );
+        assert_eq!(
+            tn("today.short.complaints_awaiting", 3, &[]),
+            "complaints awaiting"
+        );
+        assert_eq!(tn("today.short.late_shipments", 1, &[]), "late shipment");
+        let _zh = test_lang::use_chinese();
+        assert_eq!(
+            tn("today.short.late_shipments", 1, &[]),
+            tn("today.short.late_shipments", 2, &[])
+        );
+    }
 
     #[test]
     fn both_languages_have_exactly_the_same_keys() {

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod domain;
 pub mod i18n;
 pub mod io;
+pub mod mail;
 pub mod messages;
 pub mod store;
 pub mod ui;

@@ -6,8 +6,12 @@ fn main() -> ExitCode {
     orderdesk::crash::install_hook();
     match orderdesk::cli::run() {
         Ok(code) => code,
+        // The reader stopped early (`| head`): what it wanted was written.
+        Err(e) if orderdesk::cli::output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("orderdesk: {}", one_line(&e));
+            // Names and paths in an error can hold anything: shown harmless (domain::text).
+            let line = one_line(&e);
+            eprintln!("orderdesk: {}", orderdesk::domain::text::shown(&line));
             ExitCode::from(1)
         }
     }

@@ -63,7 +63,7 @@ fn demo_refuses_a_filled_file_and_exports_mask_unless_asked() {
 
     let masked = run_ok(orderdesk(&db).args(["export", "customers"]));
     let text = String::from_utf8_lossy(&masked.stdout);
-    assert!(text.starts_with("code,name,contact_person,phone,email,im_handle,preferred_channel,address,payment_terms_days,language,notes\n"));
+    assert!(text.starts_with("\u{feff}code,name,contact_person,phone,email,im_handle,preferred_channel,address,payment_terms_days,language,notes,type\n"));
     assert!(text.contains("****"), "phones masked");
     let plain = run_ok(orderdesk(&db).args(["export", "customers", "--include-pii"]));
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("****"));
@@ -71,7 +71,7 @@ fn demo_refuses_a_filled_file_and_exports_mask_unless_asked() {
     let out = dir.path().join("orders.csv");
     run_ok(orderdesk(&db).args(["export", "orders", "-o"]).arg(&out));
     let csv = std::fs::read_to_string(&out).unwrap();
-    assert!(csv.starts_with("order_no,customer,order_type,status,ordered_at,due_date,delivery_address,currency,payment_due,paid_at,product_code,spec,quantity,unit,unit_price,missing_reason,notes\n"));
+    assert!(csv.starts_with("\u{feff}order_no,customer,order_type,status,ordered_at,due_date,delivery_address,currency,payment_due,paid_at,product_code,spec,quantity,unit,unit_price,missing_reason,notes\n"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

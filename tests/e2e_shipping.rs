@@ -1,10 +1,10 @@
-//! The Shipments tab in a real terminal (tmux at 120x40): `d` on the last shipment of an
+//! The Shipments tab in a real terminal (a pseudo-terminal at 120x40): `d` on the last shipment of an
 //! order still on its way makes the order delivered, and `u` takes both back, also after a
 //! restart.
 
 mod common;
 
-use common::tmux::{wait_exit, Tmux};
+use common::term::Term;
 use common::*;
 use std::path::Path;
 
@@ -46,8 +46,7 @@ fn delivering_the_last_shipment_delivers_the_order_and_undo_takes_it_back() {
         .expect("the demo has a shipped order with one shipment on its way");
     assert_eq!(status_of(&db, &order), "shipped");
 
-    let exit = dir.path().join("exit1");
-    let t = Tmux::start(&db, &exit);
+    let t = Term::start(&db);
     t.wait_for(|s| s.contains("SO-"), "the orders list");
     t.keys(&["3"]);
     t.wait_for(|s| s.contains("Waybill"), "the Shipments tab");
@@ -67,7 +66,7 @@ fn delivering_the_last_shipment_delivers_the_order_and_undo_takes_it_back() {
     t.keys(&["d"]);
     t.wait_for(|s| s.contains("delivered:"), "the delivered message");
     t.keys(&["q"]);
-    assert_eq!(wait_exit(&exit), "0");
+    assert_eq!(t.wait_exit(), 0);
     drop(t);
     assert_eq!(status_of(&db, &order), "delivered");
     assert!(
@@ -77,13 +76,12 @@ fn delivering_the_last_shipment_delivers_the_order_and_undo_takes_it_back() {
         "the shipment carries its delivery time"
     );
 
-    let exit2 = dir.path().join("exit2");
-    let t = Tmux::start(&db, &exit2);
+    let t = Term::start(&db);
     t.wait_for(|s| s.contains("SO-"), "the orders list after a restart");
     t.keys(&["u"]);
     t.wait_for(|s| s.contains("Undone"), "the undo message");
     t.keys(&["q"]);
-    assert_eq!(wait_exit(&exit2), "0");
+    assert_eq!(t.wait_exit(), 0);
     assert_eq!(status_of(&db, &order), "shipped");
     assert_eq!(shipments(&db), ships, "every shipment as it was");
     assert_eq!(order_statuses(&db), statuses, "every order as it was");

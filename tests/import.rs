@@ -180,7 +180,9 @@ fn a_spreadsheet_saved_with_bom_and_crlf_is_read() {
     let out = run_ok(orderdesk(&db).args(["export", "customers"])).stdout;
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.ends_with("K1,\"杭州\"\"新\"\"客户, 有限公司\",,,,,email,,,zh,\"第一行\n第二行\"\n"),
+        text.ends_with(
+            "K1,\"杭州\"\"新\"\"客户, 有限公司\",,,,,email,,,zh,\"第一行\n第二行\",regular\n"
+        ),
         "{text}"
     );
 }

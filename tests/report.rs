@@ -36,6 +36,9 @@ fn every_format_of_the_monthly_report() {
         "contacts",
         "satisfaction",
         "requirements",
+        "spot_checks",
+        "status_updates",
+        "targets",
     ]
     .into_iter()
     .map(String::from)
@@ -55,6 +58,56 @@ fn every_format_of_the_monthly_report() {
         let (_, decimals) = text.split_once('.').expect("a decimal point");
         assert!(decimals.len() >= 2, "{text}");
     }
+    let set = |k: &[&str]| {
+        k.iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<String>>()
+    };
+    assert_eq!(
+        keys(&v["conversion"]),
+        set(&[
+            "won",
+            "lost",
+            "rate",
+            "by_customer_type",
+            "by_cycle",
+            "avg_days_to_confirm"
+        ])
+    );
+    assert_eq!(
+        keys(&v["conversion"]["by_customer_type"]),
+        set(&["new", "regular", "key_account", "distributor"])
+    );
+    for (_, line) in v["conversion"]["by_customer_type"].as_object().unwrap() {
+        assert_eq!(keys(line), set(&["won", "lost", "rate"]));
+    }
+    assert_eq!(
+        keys(&v["conversion"]["by_cycle"]),
+        set(&["0-7", "8-30", "31-90", "90+"])
+    );
+    assert_eq!(
+        keys(&v["spot_checks"]),
+        set(&["checked", "accurate", "accuracy_rate"])
+    );
+    assert_eq!(
+        keys(&v["status_updates"]),
+        set(&["changes", "recorded_within_1h", "rate_1h"])
+    );
+    assert_eq!(
+        keys(&v["targets"]),
+        set(&[
+            "on_time_rate",
+            "response_rate_24h",
+            "reply_rate_24h",
+            "closure_rate",
+            "rate_1h",
+            "accuracy_rate"
+        ])
+    );
+    for (_, line) in v["targets"].as_object().unwrap() {
+        assert_eq!(keys(line), set(&["target", "actual", "met"]));
+    }
+    assert!(v["status_updates"]["changes"].as_u64().unwrap() > 0, "{v}");
     let rate = &v["delivery"]["on_time_rate"];
     assert!(rate.is_null() || (0.0..=1.0).contains(&rate.as_f64().unwrap()));
     assert_eq!(
@@ -150,4 +203,135 @@ fn bad_months_and_missing_files_get_a_clear_message() {
     assert_eq!(v["orders"]["confirmed"]["amount"], serde_json::json!({}));
     assert!(v["conversion"]["rate"].is_null());
     assert!(v["satisfaction"]["nps"].is_null());
+}
+
+fn csv_rows(db: &std::path::Path, kind: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let out = run_ok(orderdesk(db).args(["export", kind]));
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.trim_start_matches('\u{feff}').to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Conversion by customer type worked out again from `export customers` and `export orders`,
+/// and the status updates from the file's history with plain SQL, for 6 demo months.
+#[test]
+fn the_new_figures_recomputed_independently_match_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 800, 3);
+    let types: std::collections::HashMap<String, String> = csv_rows(&db, "customers")
+        .into_iter()
+        .map(|r| (r["code"].clone(), r["type"].clone()))
+        .collect();
+    assert!(types.values().any(|t| t == "new") && types.values().any(|t| t == "distributor"));
+    let mut orders = std::collections::BTreeMap::new();
+    for r in csv_rows(&db, "orders") {
+        orders.insert(
+            r["order_no"].clone(),
+            (
+                r["customer"].clone(),
+                r["status"].clone(),
+                r["ordered_at"].clone(),
+            ),
+        );
+    }
+    let won = [
+        "confirmed",
+        "in_production",
+        "ready",
+        "shipped",
+        "delivered",
+        "closed",
+    ];
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let first = chrono::Local::now().date_naive().with_day(1).unwrap();
+    let mut checked = 0;
+    for back in 1..=6 {
+        let m = first.checked_sub_months(chrono::Months::new(back)).unwrap();
+        let month = m.format("%Y-%m").to_string();
+        let out = run_ok(orderdesk(&db).args(["report", "--month", &month, "--format", "json"]));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for kind in ["new", "regular", "key_account", "distributor"] {
+            let (mut w, mut l) = (0u64, 0u64);
+            for (customer, status, at) in orders.values() {
+                if at.starts_with(&month) && types.get(customer).map(String::as_str) == Some(kind) {
+                    if won.contains(&status.as_str()) {
+                        w += 1;
+                    } else if status == "lost" {
+                        l += 1;
+                    }
+                }
+            }
+            let line = &v["conversion"]["by_customer_type"][kind];
+            assert_eq!(line["won"], w, "{month} {kind}");
+            assert_eq!(line["lost"], l, "{month} {kind}");
+            checked += w + l;
+        }
+        // Status changes by the local month of happened_at, recomputed in SQL.
+        let (changes, within): (i64, i64) = conn
+            .query_row(
+                "SELECT count(*), ifnull(sum(recorded_at - happened_at <= 3600), 0)
+                 FROM status_history WHERE from_status IS NOT NULL
+                   AND strftime('%Y-%m', happened_at, 'unixepoch', 'localtime') = ?1",
+                [&month],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(v["status_updates"]["changes"], changes, "{month}");
+        assert_eq!(v["status_updates"]["recorded_within_1h"], within, "{month}");
+        // The sales cycle: first change into a won status per order, in Rust.
+        let mut stmt = conn
+            .prepare(
+                "SELECT h.order_id, h.from_status, h.to_status, h.happened_at, o.ordered_at
+                 FROM status_history h JOIN orders o ON o.id = h.order_id
+                 ORDER BY h.order_id, h.happened_at, h.id",
+            )
+            .unwrap();
+        let mut seen = std::collections::HashSet::new();
+        let mut buckets = [0u64; 4];
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })
+            .unwrap();
+        for row in rows {
+            let (id, from, to, happened, ordered) = row.unwrap();
+            let Some(from) = from else { continue };
+            if won.contains(&from.as_str()) || !won.contains(&to.as_str()) || !seen.insert(id) {
+                continue;
+            }
+            let local = chrono::DateTime::from_timestamp(happened, 0)
+                .unwrap()
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m")
+                .to_string();
+            if local == month {
+                let days = (happened - ordered).max(0) / 86_400;
+                buckets[match days {
+                    0..=7 => 0,
+                    8..=30 => 1,
+                    31..=90 => 2,
+                    _ => 3,
+                }] += 1;
+            }
+        }
+        for (i, b) in ["0-7", "8-30", "31-90", "90+"].iter().enumerate() {
+            assert_eq!(v["conversion"]["by_cycle"][b], buckets[i], "{month} {b}");
+        }
+    }
+    assert!(checked > 0, "the months had orders to compare");
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::term::Term;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -112,12 +113,6 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// `sqlite3 FILE SQL` succeeded; None when sqlite3 is not installed.
-fn sqlite3_reads(file: &Path, sql: &str) -> Option<bool> {
-    let out = Command::new("sqlite3").arg(file).arg(sql).output().ok()?;
-    Some(out.status.success())
-}
-
 #[test]
 fn backup_then_damage_then_restore_gives_the_same_exports() {
     let dir = tempfile::tempdir().unwrap();
@@ -191,9 +186,10 @@ fn an_encrypted_file_shows_nothing_without_its_passphrase() {
     // What a curious person would try on a copy.
     let copy = dir.path().join("copy.db");
     std::fs::copy(&db, &copy).unwrap();
-    if let Some(ok) = sqlite3_reads(&copy, "SELECT * FROM customers") {
-        assert!(!ok, "sqlite3 reads the encrypted copy");
-    }
+    assert!(
+        !plain_sqlite_reads(&copy, "SELECT * FROM customers"),
+        "plain SQLite reads the encrypted copy"
+    );
     let err = fails(with_pass(&copy, "tea with 2 sugars").args(["export", "customers"]));
     assert!(err.contains("wrong passphrase"), "{err}");
     let err = fails(od(&copy).args(["export", "customers"]));
@@ -216,9 +212,7 @@ fn an_encrypted_file_shows_nothing_without_its_passphrase() {
     for n in &names {
         assert!(!contains(&backup, n), "{n} readable in the backup");
     }
-    if let Some(ok) = sqlite3_reads(&backup, "SELECT * FROM customers") {
-        assert!(!ok);
-    }
+    assert!(!plain_sqlite_reads(&backup, "SELECT * FROM customers"));
     std::fs::write(&db, vec![0u8; 4096]).unwrap();
     let err = fails(with_pass(&db, "nope").arg("restore").arg(&backup));
     assert!(err.contains("wrong passphrase"), "{err}");
@@ -242,9 +236,10 @@ fn an_encrypted_file_shows_nothing_without_its_passphrase() {
     let err = fails(with_pass(&db, pass).arg("decrypt"));
     assert!(err.contains("wrong passphrase"), "{err}");
     run_ok(with_pass(&db, new).arg("decrypt"));
-    if let Some(ok) = sqlite3_reads(&db, "SELECT count(*) FROM customers") {
-        assert!(ok, "sqlite3 reads the decrypted file");
-    }
+    assert!(
+        plain_sqlite_reads(&db, "SELECT count(*) FROM customers"),
+        "plain SQLite reads the decrypted file"
+    );
     assert!(names.iter().any(|n| contains(&db, n)));
     assert!(!contains(&db, pass) && !contains(&db, new));
     assert_eq!(exports(|| od(&db)), before);
@@ -303,101 +298,20 @@ fn pii_exports_are_audited_and_a_tampered_log_is_named() {
     );
 }
 
-/// The app in tmux (120x40), stderr to `err`, its exit code to `exit`; None without tmux.
-struct Tmux(String);
-
-impl Tmux {
-    fn start(db: &Path, err: &Path, exit: &Path) -> Option<Tmux> {
-        let session = format!("odsafety{}", std::process::id());
-        let cmd = format!(
-            "ORDERDESK_CONFIG=/nonexistent/x.toml LC_ALL= LANG=C.UTF-8 {BIN} --db '{}' 2>'{}'; echo $? > '{}'",
-            db.display(),
-            err.display(),
-            exit.display()
-        );
-        let status = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "40"])
-            .arg(cmd)
-            .env_remove("ORDERDESK_PASSPHRASE")
-            .status()
-            .ok()?;
-        assert!(status.success());
-        Some(Tmux(session))
-    }
-
-    fn send(&self, literal: &str, enter: bool) {
-        let mut c = Command::new("tmux");
-        c.args(["send-keys", "-t", &self.0, "-l", literal]);
-        assert!(c.status().unwrap().success());
-        if enter {
-            let mut c = Command::new("tmux");
-            c.args(["send-keys", "-t", &self.0, "Enter"]);
-            assert!(c.status().unwrap().success());
-        }
-        std::thread::sleep(std::time::Duration::from_millis(80));
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-t", &self.0, "-p"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, what: impl Fn(&str) -> bool, label: &str) -> String {
-        let start = std::time::Instant::now();
-        loop {
-            let s = self.screen();
-            if what(&s) {
-                return s;
-            }
-            assert!(start.elapsed().as_secs() < 30, "waiting for {label}:\n{s}");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .status();
-    }
-}
-
-fn wait_file(path: &Path) -> String {
-    let start = std::time::Instant::now();
-    loop {
-        if let Ok(s) = std::fs::read_to_string(path) {
-            if !s.trim().is_empty() {
-                return s;
-            }
-        }
-        assert!(
-            start.elapsed().as_secs() < 30,
-            "{} never came",
-            path.display()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}
-
 #[test]
 fn the_app_asks_for_the_passphrase_without_echo_and_backs_up_daily() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), 100, 4);
     run_ok(with_pass(&db, "open sesame").arg("encrypt"));
-    let (err, exit) = (dir.path().join("err"), dir.path().join("exit"));
-    let Some(t) = Tmux::start(&db, &err, &exit) else {
-        eprintln!("tmux is not installed; skipped");
-        return;
-    };
+    // Started without ORDERDESK_PASSPHRASE, in a terminal: it asks there.
+    let t = Term::start(&db);
     t.wait_for(|s| s.contains("Passphrase for"), "the prompt");
-    t.send("open barley", true);
-    t.wait_for(|s| s.matches("Passphrase for").count() == 2, "asked again");
-    assert!(wait_file(&err).contains("wrong passphrase; try again"));
-    t.send("open sesame", true);
+    t.text("open barley");
+    t.send(&["Enter"]);
+    let screen = t.wait_for(|s| s.matches("Passphrase for").count() == 2, "asked again");
+    assert!(screen.contains("wrong passphrase; try again"), "{screen}");
+    t.text("open sesame");
+    t.send(&["Enter"]);
     let screen = t.wait_for(|s| s.contains("SO-"), "the orders");
     assert!(
         !screen.contains("barley") && !screen.contains("sesame"),
@@ -409,29 +323,53 @@ fn the_app_asks_for_the_passphrase_without_echo_and_backs_up_daily() {
         |s| s.contains("backup ") && !s.contains("no backup today"),
         "its time",
     );
-    t.send(":", false);
-    t.send("backup now", true);
+    t.send(&[":"]);
+    t.text("backup now");
+    t.send(&["Enter"]);
     t.wait_for(|s| s.contains("Backup written"), "backup now");
-    t.send("q", false);
-    assert_eq!(wait_file(&exit).trim(), "0");
+    t.send(&["q"]);
+    assert_eq!(t.wait_exit(), 0);
     let backups = files_in(&dir.path().join("backups"));
     assert_eq!(backups.len(), 2, "{backups:?}");
     for b in &backups {
         assert!(private(b));
-        if let Some(ok) = sqlite3_reads(b, "SELECT * FROM customers") {
-            assert!(!ok, "the app's backups are encrypted");
-        }
+        assert!(
+            !plain_sqlite_reads(b, "SELECT * FROM customers"),
+            "the app's backups are encrypted"
+        );
     }
     drop(t);
 
     // Three wrong tries: a clear message and a non-zero exit.
-    std::fs::remove_file(&exit).unwrap();
-    let t = Tmux::start(&db, &err, &exit).unwrap();
+    let t = Term::start(&db);
     for i in 1..=3 {
         t.wait_for(|s| s.matches("Passphrase for").count() == i, "the prompt");
-        t.send("guess", true);
+        t.text("guess");
+        t.send(&["Enter"]);
     }
-    assert_eq!(wait_file(&exit).trim(), "1");
-    let said = std::fs::read_to_string(&err).unwrap();
+    assert_eq!(t.wait_exit(), 1);
+    t.wait_closed("the last message");
+    let said = t.screen();
     assert!(said.trim_end().ends_with("wrong passphrase"), "{said}");
+}
+
+/// `encrypt` while the app has the file open is refused and leaves the file as it was;
+/// once the app is closed it works. Would catch converting a file under a running copy,
+/// whose next writes would then go to the replaced file.
+#[test]
+fn encrypt_waits_until_the_app_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), 100, 6);
+    let t = Term::start(&db);
+    t.wait_for(|s| s.contains("SO-"), "the orders");
+    let err = fails(with_pass(&db, "x").arg("encrypt"));
+    assert!(err.contains("close it"), "{err}");
+    assert!(
+        plain_sqlite_reads(&db, "SELECT count(*) FROM customers"),
+        "still plain"
+    );
+    t.send(&["q"]);
+    assert_eq!(t.wait_exit(), 0);
+    run_ok(with_pass(&db, "x").arg("encrypt"));
+    assert!(!plain_sqlite_reads(&db, "SELECT count(*) FROM customers"));
 }

@@ -74,7 +74,7 @@ impl App {
         self.set_search(&no)?;
         self.orders.select_id(id);
         self.detail = Some(d);
-        self.detail_scroll = 0;
+        self.detail_scroll.reset();
         Ok(())
     }
 

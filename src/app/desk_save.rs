@@ -36,7 +36,7 @@ fn stamp(form: &mut DeskForm, name: &str, required: bool) -> Option<i64> {
     match parse_stamp(&text) {
         Ok(ts) => Some(ts),
         Err(e) => {
-            form.set_error(name, e.to_string());
+            form.set_error(name, crate::ui::words::time_error(&e));
             None
         }
     }
@@ -282,6 +282,10 @@ impl App {
                 let r = self.after_desk_save(&purpose, saved);
                 self.report(r);
                 self.info(t("msg.saved").into());
+            }
+            Err(e) if e.is_busy() => {
+                form.message = Some(self.keep_form(super::busy::WaitingForm::Desk));
+                self.desk.form = Some(form);
             }
             Err(e) => {
                 form.message = Some(e.to_string());

@@ -9,7 +9,7 @@ use crate::domain::enums::{
     ShipmentStatus,
 };
 use crate::domain::money::{canonical, parse_decimal};
-use crate::domain::time::{format_date, format_stamp_short, parse_date, parse_stamp};
+use crate::domain::time::{format_date, format_stamp_short, parse_date, parse_stamp, parse_until};
 use crate::i18n::t;
 use crate::store::production::Production;
 use crate::store::shipments::ShipmentDraft;
@@ -332,25 +332,30 @@ impl EntityForm {
     }
 
     fn check_shipment(&mut self) -> Option<ShipmentDraft> {
-        let stamp = |s: &str| parse_stamp(s).map_err(|e| e.to_string());
+        let stamp = |s: &str| parse_stamp(s).map_err(|e| crate::ui::words::time_error(&e));
         let draft = ShipmentDraft {
             order_no: self.value("order_no").to_string(),
             carrier: self.value("carrier").to_string(),
             waybill_no: self.value("waybill_no").to_string(),
             mode: ShipMode::from_str(self.value("mode")).unwrap_or(ShipMode::Sea),
             shipped_at: self.optional("shipped_at", stamp),
-            eta: self.optional("eta", stamp),
+            // A date alone means the end of that day: not late before it is over.
+            eta: self.optional("eta", |s| {
+                parse_until(s).map_err(|e| crate::ui::words::time_error(&e))
+            }),
             delivered_at: self.optional("delivered_at", stamp),
             status: ShipmentStatus::from_str(self.value("status"))
                 .unwrap_or(ShipmentStatus::Booked),
             weight_kg: self.optional("weight_kg", |s| {
-                parse_decimal(s).map_err(|e| e.to_string()).and_then(|d| {
-                    if d < Decimal::ZERO {
-                        Err(t("shipment.err_negative").to_string())
-                    } else {
-                        Ok(d)
-                    }
-                })
+                parse_decimal(s)
+                    .map_err(|e| crate::ui::words::money_error(&e))
+                    .and_then(|d| {
+                        if d < Decimal::ZERO {
+                            Err(t("shipment.err_negative").to_string())
+                        } else {
+                            Ok(d)
+                        }
+                    })
             }),
             packages: self.optional("packages", |s| {
                 s.parse::<i64>()
@@ -367,7 +372,7 @@ impl EntityForm {
     }
 
     fn check_production(&mut self) -> Option<Production> {
-        let date = |s: &str| parse_date(s).map_err(|e| e.to_string());
+        let date = |s: &str| parse_date(s).map_err(|e| crate::ui::words::time_error(&e));
         let percent_text = self.value("percent").to_string();
         let percent = match percent_text.trim_end_matches('%').trim().parse::<i64>() {
             Ok(p) => p,

@@ -18,6 +18,22 @@ pub const BASE: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 /// confirmed, all due in 2099.
 pub fn store(n: usize) -> Store {
     let mut store = Store::open_in_memory().expect("memory database");
+    fill(&mut store, n);
+    store
+}
+
+/// The fixture in a file (for tests with a second connection or worker threads).
+pub fn app_on_file(path: &std::path::Path, n: usize) -> App {
+    let mut store = Store::open(path).expect("database file");
+    fill(&mut store, n);
+    let mut app = App::new(store, Config::default(), Keymap::defaults());
+    app.templates = crate::messages::Templates::new(None);
+    app.copier = |_| Ok(crate::messages::clipboard::Copied::Program("test"));
+    app.prepare(20);
+    app
+}
+
+fn fill(store: &mut Store, n: usize) {
     let c = store.conn();
     for (code, name) in [
         ("C001", "深圳华联电子有限公司"),
@@ -75,7 +91,6 @@ pub fn store(n: usize) -> Store {
         .conn()
         .execute("DELETE FROM undo_log", [])
         .expect("clear undo");
-    store
 }
 
 pub fn app(n: usize) -> App {

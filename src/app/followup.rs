@@ -3,7 +3,7 @@
 
 use super::input::TextInput;
 use super::tab::Tab;
-use super::{App, Level, Mode};
+use super::{App, Mode};
 use crate::domain::time::{format_date, format_stamp_short, parse_stamp, today};
 use crate::i18n::{t, tf};
 use crate::store::followups::{self, About, NewFollowup};
@@ -190,7 +190,8 @@ impl App {
                 Mode::Normal
             }
             Err(e) => {
-                self.message = Some((Level::Error, e.to_string()));
+                // The form stays open as typed; a busy database is said in the UI's language.
+                self.report(Err(e));
                 Mode::Followup(form)
             }
         }

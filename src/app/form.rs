@@ -8,7 +8,6 @@ use crate::domain::order::{OrderDraft, OrderLine};
 use crate::domain::status::Status;
 use crate::domain::time::{format_date, format_stamp_short, now, parse_date, parse_stamp};
 use crate::i18n::t;
-use std::str::FromStr;
 use strum::{AsRefStr, EnumIter, IntoEnumIterator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, AsRefStr)]
@@ -71,8 +70,8 @@ impl OrderForm {
     /// A blank form for a new order.
     pub fn new_order(currency: &str) -> OrderForm {
         let mut form = OrderForm::with(None, None, None);
-        form.set(FieldKey::OrderType, OrderType::Regular.as_str());
-        form.set(FieldKey::Status, Status::Inquiry.as_str());
+        form.set(FieldKey::OrderType, &type_label(OrderType::Regular));
+        form.set(FieldKey::Status, &status_label(Status::Inquiry));
         form.set(FieldKey::OrderedAt, &format_stamp_short(now()));
         form.set(FieldKey::Currency, currency);
         form.lines.push(LineInputs::default());
@@ -85,7 +84,7 @@ impl OrderForm {
         let mut form = OrderForm::with(Some(id), Some(version), due.clone());
         form.set(FieldKey::OrderNo, &draft.order_no);
         form.set(FieldKey::Customer, customer);
-        form.set(FieldKey::OrderType, draft.order_type.as_str());
+        form.set(FieldKey::OrderType, &type_label(draft.order_type));
         form.set(FieldKey::OrderedAt, &format_stamp_short(draft.ordered_at));
         form.set(FieldKey::DueDate, due.as_deref().unwrap_or(""));
         form.set(FieldKey::DeliveryAddress, &draft.delivery_address);
@@ -144,6 +143,22 @@ impl OrderForm {
             fresh: true,
             message: None,
             original_due,
+        }
+    }
+
+    /// The field under the cursor, when it is a header field.
+    pub fn focused_key(&self) -> Option<FieldKey> {
+        match self.focus {
+            Focus::Field(i) => self.fields.get(i).map(|f| f.key),
+            Focus::Cell { .. } => None,
+        }
+    }
+
+    /// Fills a field the clerk has left empty (a default from the customer).
+    pub fn fill_empty(&mut self, key: FieldKey, value: &str) {
+        if self.value(key).trim().is_empty() && !value.is_empty() {
+            self.set(key, value);
+            self.dirty = true;
         }
     }
 
@@ -260,7 +275,9 @@ impl OrderForm {
                 if s.is_empty() {
                     Ok(None)
                 } else {
-                    parse_date(s).map(Some).map_err(|e| e.to_string())
+                    parse_date(s)
+                        .map(Some)
+                        .map_err(|e| crate::ui::words::time_error(&e))
                 }
             };
             let result: Result<(), String> = match key {
@@ -268,23 +285,21 @@ impl OrderForm {
                 FieldKey::Customer => customer_id(&text)
                     .map(|id| draft.customer_id = Some(id))
                     .ok_or_else(|| t("form.no_such_customer").to_string()),
-                FieldKey::OrderType => OrderType::from_str(&text)
+                FieldKey::OrderType => pick(&text, OrderType::iter(), type_label)
                     .map(|v| draft.order_type = v)
-                    .map_err(|_| {
-                        format!("{}: {}", t("form.one_of"), OrderType::words().join(" | "))
-                    }),
-                FieldKey::Status => Status::from_str(&text)
+                    .ok_or_else(|| one_of(OrderType::iter().map(type_label))),
+                FieldKey::Status => pick(&text, Status::iter(), status_label)
                     .map(|v| draft.status = v)
-                    .map_err(|_| format!("{}: inquiry | quoted | confirmed …", t("form.one_of"))),
+                    .ok_or_else(|| one_of(Status::iter().map(status_label))),
                 FieldKey::OrderedAt => parse_stamp(&text)
                     .map(|v| draft.ordered_at = v)
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| crate::ui::words::time_error(&e)),
                 FieldKey::DueDate => optional_date(&text).map(|v| draft.due_date = v),
                 FieldKey::PaymentDue => optional_date(&text).map(|v| draft.payment_due = v),
                 FieldKey::PaidAt => optional_date(&text).map(|v| draft.paid_at = v),
                 FieldKey::Currency => parse_currency(&text)
                     .map(|v| draft.currency = v)
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| crate::ui::words::money_error(&e)),
                 FieldKey::DueReason if due_changed && text.is_empty() => {
                     Err(t("form.due_reason_needed").to_string())
                 }
@@ -295,18 +310,20 @@ impl OrderForm {
         }
         for line in &mut self.lines {
             let v = |i: usize| line.cells[i].value().trim().to_string();
-            let quantity = parse_quantity(&v(2)).map_err(|e| e.to_string());
+            let quantity = parse_quantity(&v(2)).map_err(|e| crate::ui::words::money_error(&e));
             let price = if v(4).is_empty() {
                 Ok(None)
             } else {
-                parse_price(&v(4)).map(Some).map_err(|e| e.to_string())
+                parse_price(&v(4))
+                    .map(Some)
+                    .map_err(|e| crate::ui::words::money_error(&e))
             };
             line.errors = Default::default();
             line.errors[2] = quantity.as_ref().err().cloned();
             line.errors[4] = price.as_ref().err().cloned();
             if let (Ok(q), Ok(Some(p))) = (&quantity, &price) {
                 if q.checked_mul(*p).is_none() {
-                    line.errors[4] = Some(MoneyError::TooLarge.to_string());
+                    line.errors[4] = Some(crate::ui::words::money_error(&MoneyError::TooLarge));
                 }
             }
             ok &= line.errors.iter().all(Option::is_none);
@@ -325,7 +342,11 @@ impl OrderForm {
             return None;
         }
         if draft.checked_total().is_none() {
-            self.message = Some(format!("{}: {}", t("col.total"), MoneyError::TooLarge));
+            self.message = Some(format!(
+                "{}: {}",
+                t("col.total"),
+                crate::ui::words::money_error(&MoneyError::TooLarge)
+            ));
             return None;
         }
         // The lifecycle rule is checked here too, so the message lands on the form.
@@ -338,7 +359,7 @@ impl OrderForm {
                 !draft.missing_reason.is_empty(),
                 Some("new"),
             ) {
-                self.message = Some(e.to_string());
+                self.message = Some(crate::ui::words::transition_error(&e));
                 return None;
             }
         }
@@ -346,6 +367,34 @@ impl OrderForm {
         let reason = due_changed.then(|| self.value(FieldKey::DueReason).trim().to_string());
         Some((draft, reason))
     }
+}
+
+/// An order type as the clerk reads it (`Rush`, `加急`).
+fn type_label(v: OrderType) -> String {
+    t(&format!("type.{}", v.as_str())).to_string()
+}
+
+fn status_label(s: Status) -> String {
+    t(&super::status_key(s)).to_string()
+}
+
+/// The choice typed as its label in the UI language or as its code, in any case.
+fn pick<T: Copy + AsRef<str>>(
+    text: &str,
+    all: impl Iterator<Item = T>,
+    label: fn(T) -> String,
+) -> Option<T> {
+    let text = text.trim().to_lowercase();
+    all.into_iter()
+        .find(|v| v.as_ref() == text || label(*v).to_lowercase() == text)
+}
+
+fn one_of(labels: impl Iterator<Item = String>) -> String {
+    format!(
+        "{}: {}",
+        t("form.one_of"),
+        labels.collect::<Vec<_>>().join(" | ")
+    )
 }
 
 #[cfg(test)]
@@ -385,12 +434,52 @@ mod tests {
     }
 
     #[test]
+    fn a_choice_is_typed_as_its_label_or_its_code() {
+        let zh = |v: OrderType| {
+            match v {
+                OrderType::Regular => "常规",
+                OrderType::Rush => "加急",
+                OrderType::Custom => "定制",
+            }
+            .to_string()
+        };
+        assert_eq!(pick("加急", OrderType::iter(), zh), Some(OrderType::Rush));
+        assert_eq!(pick(" rush ", OrderType::iter(), zh), Some(OrderType::Rush));
+        assert_eq!(pick("急", OrderType::iter(), zh), None);
+        let err = |f: &OrderForm, k| {
+            f.fields
+                .iter()
+                .find(|x| x.key == k)
+                .and_then(|x| x.error.clone())
+        };
+        let mut f = OrderForm::new_order("USD");
+        assert_eq!(f.value(FieldKey::OrderType), "Regular");
+        type_into(&mut f, FieldKey::OrderType, "RUSH");
+        type_into(&mut f, FieldKey::Status, "Quoted");
+        type_into(&mut f, FieldKey::DueDate, "2026-13-45");
+        assert!(f.validate(&lookup).is_none());
+        assert_eq!(err(&f, FieldKey::OrderType), None);
+        assert_eq!(err(&f, FieldKey::Status), None);
+        assert_eq!(
+            err(&f, FieldKey::DueDate),
+            Some("'2026-13-45' is not a date (YYYY-MM-DD)".to_string())
+        );
+        type_into(&mut f, FieldKey::OrderType, "express");
+        assert!(f.validate(&lookup).is_none());
+        assert_eq!(
+            err(&f, FieldKey::OrderType),
+            Some("one of: Regular | Rush | Custom".to_string())
+        );
+    }
+
+    #[test]
     fn a_new_confirmed_order_must_be_complete_or_explained() {
         let mut f = OrderForm::new_order("USD");
         type_into(&mut f, FieldKey::Status, "confirmed");
         f.lines[0].cells[2].set("1");
         assert!(f.validate(&lookup).is_none());
-        assert!(f.message.as_deref().unwrap_or("").contains("customer"));
+        // Named by the field's label, in the UI language.
+        assert!(f.message.as_deref().unwrap_or("").contains("Customer"));
         type_into(&mut f, FieldKey::MissingReason, "PO pending");
         assert!(f.validate(&lookup).is_some());
     }

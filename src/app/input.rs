@@ -65,7 +65,7 @@ impl TextInput {
                 self.cursor = len;
                 false
             }
-            KeyCode::Char(c) if !ctrl && !c.is_control() => {
+            KeyCode::Char(c) if !ctrl && !crate::domain::text::is_control(c) => {
                 let at = self.byte_at(self.cursor);
                 self.value.insert(at, c);
                 self.cursor += 1;

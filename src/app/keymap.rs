@@ -46,6 +46,8 @@ pub enum Action {
     StatusMenu,
     Hold,
     CancelOrder,
+    NextOrder,
+    PrevOrder,
     Undo,
     Instructions,
     Production,
@@ -74,6 +76,8 @@ pub enum Action {
     DraftMessage,
     CopyMessage,
     SaveMessage,
+    SaveMessageEml,
+    SendMessage,
     NextTemplate,
     PrevTemplate,
     ExportReportXlsx,
@@ -81,6 +85,8 @@ pub enum Action {
     FollowUp,
     NewFollowup,
     CompleteFollowup,
+    Yes,
+    No,
 }
 
 /// Groups of bindings that are active together.
@@ -101,6 +107,7 @@ pub enum Section {
     Message,
     Reports,
     Today,
+    Confirm,
 }
 
 /// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
@@ -139,7 +146,7 @@ pub enum KeymapError {
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
     #[error(
-        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, today, form, message)"
+        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, today, form, message, confirm)"
     )]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
@@ -277,6 +284,8 @@ pub const SHIPMENTS_SCREEN: &[Section] = &[
 ];
 pub const REPORTS_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Reports];
 pub const TODAY_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Today];
+/// A yes/no question: its own keys only.
+pub const CONFIRM_SCREEN: &[Section] = &[Section::Confirm];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -337,6 +346,7 @@ impl Keymap {
         map.check(SHIPMENTS_SCREEN)?;
         map.check(REPORTS_SCREEN)?;
         map.check(TODAY_SCREEN)?;
+        map.check(CONFIRM_SCREEN)?;
         Ok(map)
     }
 
@@ -479,10 +489,10 @@ mod tests {
             matches!(err, KeymapError::Conflict { .. }),
             "n is `new` already: {err}"
         );
-        let over: toml::Table = toml::from_str("[list]\ndown = [\"J\"]").unwrap();
+        let over: toml::Table = toml::from_str("[list]\ndown = [\"Z\"]").unwrap();
         let k = Keymap::load(Some(&over)).unwrap();
         assert_eq!(
-            k.action(LIST_SCREEN, &Key::parse("J").unwrap()),
+            k.action(LIST_SCREEN, &Key::parse("Z").unwrap()),
             Some(Action::Down)
         );
         assert_eq!(k.action(LIST_SCREEN, &Key::parse("j").unwrap()), None);

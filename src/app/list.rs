@@ -2,7 +2,8 @@
 //! Every move asks the store for just the rows it needs (keyset paging).
 
 use crate::store::list::{
-    count, fetch, key_of, rows_before, Anchor, Key, ListContext, ListEntity, ListQuery,
+    count, count_hidden, fetch, key_of, rows_before, Anchor, Key, ListContext, ListEntity,
+    ListQuery,
 };
 use crate::store::Result;
 use rusqlite::Connection;
@@ -18,12 +19,17 @@ pub struct ListView<T> {
     pub offset: u64,
     /// Rows matching the query; `None` until counted (counting waits for the first frame).
     pub total: Option<u64>,
+    /// Rows the default view leaves out (closed orders), counted with `total`.
+    pub hidden: Option<u64>,
     pub height: usize,
     /// Ids of marked rows.
     pub marks: BTreeSet<i64>,
     loaded: bool,
     /// The data changed while the list was not on screen: reload it when it is shown.
     stale: bool,
+    /// A search of this list runs on the worker (see `search_worker`): its rows and count
+    /// come from there, so nothing counts it here meanwhile.
+    pub searching: bool,
 }
 
 impl<T: ListEntity> Default for ListView<T> {
@@ -35,10 +41,12 @@ impl<T: ListEntity> Default for ListView<T> {
             cursor: 0,
             offset: 0,
             total: None,
+            hidden: None,
             height: 20,
             marks: BTreeSet::new(),
             loaded: false,
             stale: false,
+            searching: false,
         }
     }
 }
@@ -84,6 +92,7 @@ impl<T: ListEntity> ListView<T> {
     /// From the top, after a new query, filter or sort; the count follows later.
     pub fn reset(&mut self, conn: &Connection) -> Result<()> {
         let (k, r) = self.load(conn, Anchor::First, self.height)?;
+        self.searching = false;
         self.stale = false;
         self.offset = 0;
         self.cursor = 0;
@@ -129,8 +138,34 @@ impl<T: ListEntity> ListView<T> {
         Ok(())
     }
 
+    /// The first page the search worker found for `query`, if the list still shows it.
+    pub fn take_page(&mut self, query: &ListQuery, page: crate::store::list::Page<T>) {
+        if *query != self.query || !self.searching {
+            return;
+        }
+        self.stale = false;
+        self.offset = 0;
+        self.cursor = 0;
+        self.total = None;
+        self.set(page.keys, page.rows);
+    }
+
+    /// The count the search worker made for `query`, if the list still shows it.
+    pub fn take_count(&mut self, query: &ListQuery, n: u64) {
+        if *query == self.query && self.searching {
+            self.total = Some(n);
+            self.searching = false;
+        }
+    }
+
+    /// Has wanted rows or a count that nobody is computing.
+    pub fn needs_count(&self) -> bool {
+        self.loaded && self.total.is_none() && !self.searching
+    }
+
     pub fn count_now(&mut self, conn: &Connection) -> Result<()> {
         self.total = Some(count::<T>(conn, &self.query, &ListContext::current())?);
+        self.hidden = count_hidden::<T>(conn, &self.query)?;
         Ok(())
     }
 
@@ -332,6 +367,8 @@ pub trait ListOps {
     fn clear_filters(&mut self);
     fn toggle_filter_key(&mut self, key: &str);
     fn select(&mut self, id: i64) -> bool;
+    /// Puts the cursor on the `row`th row shown (a mouse click); `false` past the last.
+    fn click(&mut self, row: usize) -> bool;
     fn goto(&mut self, c: &rusqlite::Connection, id: i64) -> crate::store::Result<bool>;
 }
 
@@ -374,6 +411,14 @@ impl<T: ListEntity> ListOps for ListView<T> {
     }
     fn select(&mut self, id: i64) -> bool {
         self.select_id(id)
+    }
+    fn click(&mut self, row: usize) -> bool {
+        if row < self.rows.len() {
+            self.cursor = row;
+            true
+        } else {
+            false
+        }
     }
 
     fn goto(&mut self, c: &rusqlite::Connection, id: i64) -> crate::store::Result<bool> {

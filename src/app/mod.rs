@@ -1,6 +1,8 @@
 //! The application state and what each action does to it. Keys become actions in one place
 //! (`keymap`), actions change the store and the state, and `ui` draws the state.
 
+pub mod attach;
+pub mod busy;
 mod complaint_actions;
 mod contact_actions;
 mod customer_actions;
@@ -20,13 +22,18 @@ pub mod message;
 mod order_actions;
 mod overlays;
 pub mod palette;
+mod pointer;
+pub mod quiet;
 pub mod record_form;
 pub mod reports;
 pub mod run;
 pub mod safety;
+pub mod scroll;
+mod search_worker;
 pub mod shipping;
 pub mod tab;
 pub mod today;
+pub mod wake;
 
 use crate::config::Config;
 use crate::domain::status::Status;
@@ -37,7 +44,7 @@ use crate::store::orders::{OrderDetail, OrderRow, StatusRequest};
 use crate::store::shipments::ShipmentRow;
 use crate::store::today::ResponseWindows;
 use crate::store::Store;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use followup::FollowupForm;
 use form::OrderForm;
 use input::TextInput;
@@ -60,12 +67,17 @@ pub enum Confirm {
         ids: Vec<i64>,
         request: StatusRequest,
     },
+    /// A file over the size that is attached without asking.
+    LargeAttach(Box<crate::store::documents::AttachPlan>),
 }
 
 /// Why a one-line prompt is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
-    CancelReason { ids: Vec<i64> },
+    /// Why the orders are cancelled; `at` is when it happened.
+    CancelReason { ids: Vec<i64>, at: i64 },
+    /// Why the orders are put on hold (kept in their status history).
+    HoldReason { ids: Vec<i64>, at: i64 },
 }
 
 /// Overlays and input modes; `Normal` is the list (or the order detail, or the form).
@@ -75,7 +87,8 @@ pub enum Mode {
     Search {
         input: TextInput,
     },
-    Help,
+    /// The `?` help, scrolled with the list keys.
+    Help(scroll::Scroll),
     Palette {
         input: TextInput,
         selected: usize,
@@ -111,7 +124,7 @@ pub struct App {
     pub shipments: ListView<ShipmentRow>,
     pub complaints: ListView<ComplaintRow>,
     pub detail: Option<OrderDetail>,
-    pub detail_scroll: u16,
+    pub detail_scroll: scroll::Scroll,
     pub form: Option<OrderForm>,
     /// The Shipments tab's detail, and the shipping desk's forms and overlays.
     pub shipping: shipping::ShippingState,
@@ -137,6 +150,14 @@ pub struct App {
     marked_versions: std::collections::HashMap<i64, i64>,
     /// The daily backup and "backup now" (see `safety`).
     pub backups: safety::Backups,
+    /// An attachment being copied into the archive on its thread.
+    pub attaching: Option<attach::AttachJob>,
+    /// Changes kept while another program holds the database's write lock.
+    pub busy: busy::Waiting,
+    /// Wakes the event loop when a worker thread is done.
+    pub waker: wake::Waker,
+    /// Searches as you type, on their own thread (started with the first one).
+    searcher: Option<search_worker::Searcher>,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -158,7 +179,7 @@ impl App {
             shipments: ListView::default(),
             complaints: ListView::default(),
             detail: None,
-            detail_scroll: 0,
+            detail_scroll: scroll::Scroll::default(),
             form: None,
             shipping: shipping::ShippingState::default(),
             desk: desk::Desk::default(),
@@ -174,8 +195,15 @@ impl App {
             copier: message::system_clipboard,
             marked_versions: Default::default(),
             backups: safety::Backups::default(),
+            attaching: None,
+            busy: busy::Waiting::default(),
+            waker: wake::Waker::default(),
+            searcher: None,
         };
         app.report(synced.map(drop));
+        // Keys are never held up by another program's lock: see `busy`.
+        let r = app.store.set_busy_timeout(busy::UI_WAIT);
+        app.report(r);
         app
     }
 
@@ -206,10 +234,10 @@ impl App {
             return true;
         }
         match self.tab {
-            Tab::Orders => self.orders.is_loaded() && self.orders.total.is_none(),
-            Tab::Customers => self.customers.is_loaded() && self.customers.total.is_none(),
-            Tab::Shipments => self.shipments.is_loaded() && self.shipments.total.is_none(),
-            Tab::Complaints => self.complaints.is_loaded() && self.complaints.total.is_none(),
+            Tab::Orders => self.orders.needs_count(),
+            Tab::Customers => self.customers.needs_count(),
+            Tab::Shipments => self.shipments.needs_count(),
+            Tab::Complaints => self.complaints.needs_count(),
             Tab::Today => self.today.is_empty(),
             Tab::Reports => self.reports.needs_figures(),
         }
@@ -247,7 +275,7 @@ impl App {
                     .is_ok()
                 });
             }
-            self.message = Some((Level::Error, e.to_string()));
+            self.message = Some((Level::Error, crate::ui::words::store_error(&e)));
         }
     }
 
@@ -281,10 +309,11 @@ impl App {
     }
 
     pub fn handle_event(&mut self, event: Event) {
-        if let Event::Key(key) = event {
-            if key.kind != KeyEventKind::Release {
-                self.handle_key(key);
-            }
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
+            Event::Mouse(mouse) => self.handle_mouse(mouse),
+            Event::Paste(text) => self.paste(&text),
+            _ => {}
         }
     }
 
@@ -320,12 +349,7 @@ impl App {
                 None => Mode::Normal,
             },
             Mode::Search { input } => self.search_key(input, &key),
-            Mode::Help => match key.code {
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
-                    Mode::Normal
-                }
-                _ => Mode::Help,
-            },
+            Mode::Help(scroll) => self.help_key(scroll, &k),
             Mode::Palette { input, selected } => self.palette_key(input, selected, &key),
             Mode::Filters { selected } => self.filters_key(selected, &key),
             Mode::StatusMenu {
@@ -339,6 +363,7 @@ impl App {
             Mode::Desk(m) => self.desk_mode_key(m, &key),
             Mode::Followup(form) => self.followup_key(form, &key),
         };
+        self.remind_busy();
     }
 
     /// Runs one action of the list screens.
@@ -378,7 +403,7 @@ impl App {
             Action::TabComplaints => self.switch(Tab::Complaints),
             Action::TabToday => self.switch(Tab::Today),
             Action::TabReports => self.switch(Tab::Reports),
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => self.mode = Mode::Help(scroll::Scroll::default()),
             Action::Palette => {
                 self.mode = Mode::Palette {
                     input: TextInput::default(),
@@ -401,6 +426,7 @@ impl App {
             | Action::PageUp => {
                 self.move_cursor(action)?;
             }
+            Action::NextOrder | Action::PrevOrder => self.step_order(action)?,
             Action::Open => match self.tab {
                 Tab::Orders => self.open_detail()?,
                 Tab::Today => self.jump_from_today()?,
@@ -461,7 +487,10 @@ impl App {
                 let ids = self.order_targets();
                 if !ids.is_empty() {
                     self.mode = Mode::Prompt {
-                        prompt: Prompt::CancelReason { ids },
+                        prompt: Prompt::CancelReason {
+                            ids,
+                            at: crate::domain::time::now(),
+                        },
                         input: TextInput::default(),
                     };
                 }
@@ -475,8 +504,12 @@ impl App {
             Action::DraftMessage => self.draft_message()?,
             Action::CopyMessage
             | Action::SaveMessage
+            | Action::SaveMessageEml
+            | Action::SendMessage
             | Action::NextTemplate
-            | Action::PrevTemplate => {}
+            | Action::PrevTemplate
+            | Action::Yes
+            | Action::No => {}
             Action::Instructions
             | Action::Production
             | Action::OpenException
@@ -520,6 +553,11 @@ impl App {
     }
 
     fn move_cursor(&mut self, action: Action) -> AppResult {
+        if self.tab == Tab::Orders && self.detail.is_some() {
+            // The open order scrolls; J/K go to the next and previous order.
+            self.detail_scroll.apply(action, self.list_height);
+            return Ok(());
+        }
         if self.tab == Tab::Reports {
             self.reports.scroll(action, self.list_height);
             return Ok(());
@@ -537,10 +575,36 @@ impl App {
             Action::PageDown => l.page_down(c),
             _ => l.page_up(c),
         })?;
+        Ok(())
+    }
+
+    /// The next or previous order while one is open (`J`/`K`): the list moves beneath.
+    fn step_order(&mut self, action: Action) -> AppResult {
+        if self.tab != Tab::Orders {
+            return Ok(());
+        }
+        let conn = self.store.conn();
+        match action {
+            Action::NextOrder => self.orders.down(conn)?,
+            _ => self.orders.up(conn)?,
+        }
         if self.detail.is_some() {
             self.open_detail()?;
         }
         Ok(())
+    }
+
+    /// Keys of the `?` help: the list's movement keys scroll it; back, help, quit or open
+    /// close it.
+    fn help_key(&mut self, mut scroll: scroll::Scroll, k: &Key) -> Mode {
+        match self.keymap.action(&[Section::Global, Section::List], k) {
+            Some(Action::Back | Action::Help | Action::Quit | Action::Open) => Mode::Normal,
+            Some(action) => {
+                scroll.apply(action, self.list_height);
+                Mode::Help(scroll)
+            }
+            None => Mode::Help(scroll),
+        }
     }
 }
 
@@ -549,6 +613,8 @@ pub fn status_key(s: Status) -> String {
     format!("status.{}", s.as_str())
 }
 
+#[cfg(test)]
+mod busy_tests;
 #[cfg(test)]
 pub mod desk_fixture;
 #[cfg(test)]

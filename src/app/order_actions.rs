@@ -1,21 +1,25 @@
 //! What the Orders desk's keys do: the detail, status changes, undo and the order form.
 
-use super::form::OrderForm;
+use super::busy::{PendingStatus, WaitingForm};
+use super::form::{FieldKey, OrderForm};
+use super::input::TextInput;
 use super::keymap::{self, Action, Key};
 use super::tab::Tab;
-use super::{status_key, App, AppResult, Confirm, Mode};
+use super::{status_key, App, AppResult, Confirm, Mode, Prompt};
+use crate::domain::status::{toggle_hold, Status};
 use crate::domain::time::now;
 use crate::i18n::{t, tf};
 use crate::store::orders::{self, StatusRequest};
 use crate::store::undo::{undo_last, Change};
 use crate::store::Context;
 use crossterm::event::KeyEvent;
+use std::str::FromStr;
 
 impl App {
     pub(super) fn open_detail(&mut self) -> AppResult {
         if let Some(id) = self.orders.selected_id() {
             self.detail = Some(orders::load_detail(self.store.conn(), id)?);
-            self.detail_scroll = 0;
+            self.detail_scroll.reset();
         }
         Ok(())
     }
@@ -42,11 +46,35 @@ impl App {
 
     pub(super) fn status_keys(&mut self, request: StatusRequest) -> AppResult {
         let ids = self.order_targets();
+        if request == StatusRequest::ToggleHold && !ids.is_empty() && !self.resuming(&ids) {
+            self.mode = Mode::Prompt {
+                prompt: Prompt::HoldReason { ids, at: now() },
+                input: TextInput::default(),
+            };
+            return Ok(());
+        }
         if ids.len() > 1 {
             self.mode = Mode::Confirm(Confirm::Bulk { ids, request });
             return Ok(());
         }
         self.change_status(&ids, request, now(), None)
+    }
+
+    /// Whether `h` on these orders resumes one held order (which needs no reason). Several
+    /// marked orders may be held or resumed each, so they are asked for a reason.
+    fn resuming(&self, ids: &[i64]) -> bool {
+        let [id] = ids else {
+            return false;
+        };
+        let status = match &self.detail {
+            Some(d) if d.id == *id => Some(d.draft.status),
+            _ => self
+                .orders
+                .selected()
+                .filter(|r| r.id == *id)
+                .map(|r| r.status),
+        };
+        status == Some(crate::domain::status::Status::OnHold)
     }
 
     /// One step of undo: all `ids` change together or none does.
@@ -77,14 +105,45 @@ impl App {
                 marked.or(single_version.filter(|_| ids.len() == 1))
             })
             .collect();
+        let pending = PendingStatus {
+            ids: ids.to_vec(),
+            expected,
+            request,
+            happened_at,
+            note: note.map(str::to_string),
+        };
+        // Kept changes land in the order they were made: a new one waits behind them.
+        if self.busy.statuses.is_empty() {
+            match self.apply_status(&pending) {
+                Err(e) if e.is_busy() => {}
+                r => return r,
+            }
+        }
+        self.busy.statuses.push_back(pending);
+        self.orders.marks.clear();
+        self.marked_versions.clear();
+        self.wait_for_db();
+        Ok(())
+    }
+
+    /// Writes one status change (one step of undo), then shows the result.
+    pub(super) fn apply_status(&mut self, p: &PendingStatus) -> AppResult {
+        let PendingStatus {
+            ids,
+            expected,
+            request,
+            happened_at,
+            note,
+        } = p;
+        let (request, happened_at, note) = (*request, *happened_at, note.as_deref());
         let tx = self.store.begin()?;
-        let mut change = Change::new(if ids.len() > 1 {
-            "bulk status"
-        } else {
-            "status"
-        });
+        let label = match ids.as_slice() {
+            [id] => status_label(&orders::load_detail(&tx, *id)?, request),
+            _ => "bulk status".to_string(),
+        };
+        let mut change = Change::new(label);
         let mut last = None;
-        for (id, expected_version) in ids.iter().zip(expected) {
+        for (id, expected_version) in ids.iter().zip(expected.iter().copied()) {
             last = Some(orders::change_status(
                 &tx,
                 &mut change,
@@ -147,7 +206,22 @@ impl App {
         let undone = undo_last(&tx)?;
         tx.commit().doing("saving the undo")?;
         match undone {
-            Some(u) => self.info(tf("msg.undone", &[("what", &u.label)])),
+            Some(u) => {
+                self.info(undone_text(&u.label));
+                self.after_desk_change()?;
+                // The cursor goes to the order undone, so the clerk sees what came back.
+                if let (Tab::Orders, Some(id)) = (self.tab, u.orders.first().copied()) {
+                    if !self.orders.select_id(id) {
+                        self.orders.reset(self.store.conn())?;
+                        self.orders.select_id(id);
+                    }
+                    if self.detail.as_ref().is_some_and(|d| d.id != id) {
+                        self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+                    }
+                }
+                self.last_change = None;
+                return Ok(());
+            }
             None => self.info(t("msg.nothing_to_undo").into()),
         }
         self.last_change = None;
@@ -169,8 +243,17 @@ impl App {
                     self.form = None;
                 }
             }
-            Some(Action::NextField) => form.next(1),
-            Some(Action::PrevField) => form.next(-1),
+            Some(Action::NextField | Action::PrevField) => {
+                let left = form.focused_key();
+                form.next(if action == Some(Action::NextField) {
+                    1
+                } else {
+                    -1
+                });
+                if left == Some(FieldKey::Customer) {
+                    self.customer_defaults();
+                }
+            }
             Some(Action::AddLine) => form.add_line(),
             Some(Action::DeleteLine) => form.delete_line(),
             _ => {
@@ -184,12 +267,7 @@ impl App {
             return;
         };
         let conn = self.store.conn();
-        let lookup = |text: &str| {
-            crate::store::customers::find_by_code_or_name(conn, text)
-                .ok()
-                .flatten()
-                .map(|(id, _)| id)
-        };
+        let lookup = |text: &str| find_customer(conn, text).map(|(id, _)| id);
         let Some((draft, reason)) = form.validate(&lookup) else {
             self.form = Some(form);
             return;
@@ -219,10 +297,38 @@ impl App {
                 self.report(r);
                 self.info(t("msg.saved").into());
             }
+            Err(e) if e.is_busy() => {
+                form.message = Some(self.keep_form(WaitingForm::Order));
+                self.form = Some(form);
+            }
             Err(e) => {
                 form.message = Some(e.to_string());
                 self.form = Some(form);
             }
+        }
+    }
+
+    /// Leaving the customer field: a customer found by code, name or a unique part of
+    /// either is written as its code, and its address fills an empty delivery address.
+    fn customer_defaults(&mut self) {
+        let conn = self.store.conn();
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        let typed = form.value(FieldKey::Customer).trim().to_string();
+        if typed.is_empty() {
+            return;
+        }
+        let Some((id, code)) = find_customer(conn, &typed) else {
+            return;
+        };
+        if code != typed {
+            if let Some(f) = form.fields.iter_mut().find(|f| f.key == FieldKey::Customer) {
+                f.input.set(code);
+            }
+        }
+        if let Ok(c) = crate::store::customers::load_detail(conn, id) {
+            form.fill_empty(FieldKey::DeliveryAddress, &c.draft.address);
         }
     }
 
@@ -238,4 +344,74 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// The undo label of one order's status change: `status:<order no>:<from>:<to>` in codes,
+/// so it can be told in either language when undone. A change the rules will refuse keeps
+/// the plain label (it is never recorded anyway).
+fn status_label(d: &orders::OrderDetail, request: StatusRequest) -> String {
+    let from = d.draft.status;
+    let to = match request {
+        StatusRequest::Advance => from.next().ok(),
+        StatusRequest::ToggleHold => toggle_hold(from, d.held_from).ok(),
+        StatusRequest::Set(s) => Some(s),
+    };
+    match to {
+        Some(to) => format!(
+            "status:{}:{}:{}",
+            d.draft.order_no,
+            from.as_str(),
+            to.as_str()
+        ),
+        None => "status".to_string(),
+    }
+}
+
+/// What the status line says after undo: the order and the status it went back to, when
+/// the label says so; else the label itself.
+pub(super) fn undone_text(label: &str) -> String {
+    let mut parts = label.rsplitn(3, ':');
+    let (Some(to), Some(from), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
+        return tf("msg.undone", &[("what", &label)]);
+    };
+    let (Some(order), Ok(from), Ok(to)) = (
+        rest.strip_prefix("status:"),
+        Status::from_str(from),
+        Status::from_str(to),
+    ) else {
+        return tf("msg.undone", &[("what", &label)]);
+    };
+    // Undoing went from the change's end back to where it started.
+    tf(
+        "msg.undone_status",
+        &[
+            ("order", &order),
+            ("from", &t(&status_key(to))),
+            ("to", &t(&status_key(from))),
+        ],
+    )
+}
+
+/// The customer a form names: by exact code or name, else the only one whose code or name
+/// holds the text (`Trident` finds Trident Automation Corp.). Its id and code.
+fn find_customer(conn: &rusqlite::Connection, text: &str) -> Option<(i64, String)> {
+    use crate::store::customers::{find_by_code_or_name, suggest};
+    let code = match find_by_code_or_name(conn, text).ok().flatten() {
+        Some((id, _)) => return Some((id, code_of(conn, id, text))),
+        None => match suggest(conn, text, 2).ok()?.as_slice() {
+            [(code, _)] => code.clone(),
+            _ => return None,
+        },
+    };
+    find_by_code_or_name(conn, &code)
+        .ok()
+        .flatten()
+        .map(|(id, _)| (id, code))
+}
+
+/// A found customer's code (the text itself when it was the code).
+fn code_of(conn: &rusqlite::Connection, id: i64, text: &str) -> String {
+    crate::store::customers::load_detail(conn, id)
+        .map(|c| c.draft.code)
+        .unwrap_or_else(|_| text.trim().to_string())
 }

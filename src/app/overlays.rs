@@ -7,7 +7,7 @@ use super::keymap::Action;
 use super::palette::{self, Command};
 use super::tab::Tab;
 use super::{App, AppResult, Confirm, Level, ListView, Mode, Prompt};
-use crate::domain::status::Status;
+use crate::domain::status::{check_when, Status, WhenError};
 use crate::domain::time::{now, parse_stamp};
 use crate::i18n::{t, tf};
 use crate::store::list::ListEntity;
@@ -59,7 +59,7 @@ impl App {
             }
             _ => {
                 if input.handle(key) {
-                    let r = self.set_search(input.value());
+                    let r = self.search_for(input.value());
                     self.report(r);
                 }
                 Mode::Search { input }
@@ -184,7 +184,7 @@ impl App {
             Command::Shipping(c) => self.shipping_command(c)?,
             Command::BackupNow => self.start_backup(false),
             Command::ExportReport(format) => self.export_report(format),
-            Command::Help => self.mode = Mode::Help,
+            Command::Help => self.mode = Mode::Help(super::scroll::Scroll::default()),
             Command::Quit => self.running = false,
         }
         Ok(())
@@ -207,8 +207,9 @@ impl App {
         let opts = crate::io::ExportOptions {
             include_pii: false,
             marked_only: !marked.is_empty(),
+            ..Default::default()
         };
-        let result = std::fs::create_dir_all(&dir)
+        let result = crate::io::files::private_folder(&dir)
             .map_err(anyhow::Error::from)
             .and_then(|_| crate::io::mark_for_export(self.store.conn(), &marked))
             .and_then(|_| {
@@ -270,41 +271,36 @@ impl App {
                         editing_when,
                     };
                 };
-                let happened_at =
-                    if when.value() == t("status.now") || when.value().trim().is_empty() {
-                        now()
-                    } else {
-                        match parse_stamp(when.value()) {
-                            Ok(ts) if ts <= now() => ts,
-                            Ok(_) => {
-                                self.message = Some((Level::Error, t("msg.future_time").into()));
-                                return Mode::StatusMenu {
-                                    ids,
-                                    when,
-                                    editing_when,
-                                };
-                            }
-                            Err(e) => {
-                                self.message = Some((Level::Error, e.to_string()));
-                                return Mode::StatusMenu {
-                                    ids,
-                                    when,
-                                    editing_when,
-                                };
-                            }
-                        }
-                    };
+                let happened_at = match self.status_time(&ids, when.value()) {
+                    Ok(at) => at,
+                    Err(text) => {
+                        self.message = Some((Level::Error, text));
+                        return Mode::StatusMenu {
+                            ids,
+                            when,
+                            editing_when,
+                        };
+                    }
+                };
                 if to == Status::Cancelled {
                     return Mode::Prompt {
-                        prompt: Prompt::CancelReason { ids },
+                        prompt: Prompt::CancelReason {
+                            ids,
+                            at: happened_at,
+                        },
                         input: TextInput::default(),
                     };
                 }
-                let request = if to == Status::OnHold {
-                    StatusRequest::ToggleHold
-                } else {
-                    StatusRequest::Set(to)
-                };
+                if to == Status::OnHold {
+                    return Mode::Prompt {
+                        prompt: Prompt::HoldReason {
+                            ids,
+                            at: happened_at,
+                        },
+                        input: TextInput::default(),
+                    };
+                }
+                let request = StatusRequest::Set(to);
                 let r = self.change_status(&ids, request, happened_at, None);
                 self.report(r);
                 Mode::Normal
@@ -331,17 +327,14 @@ impl App {
                     self.message = Some((Level::Error, t("msg.reason_required").into()));
                     return Mode::Prompt { prompt, input };
                 }
-                match prompt {
-                    Prompt::CancelReason { ids } => {
-                        let r = self.change_status(
-                            &ids,
-                            StatusRequest::Set(Status::Cancelled),
-                            now(),
-                            Some(&reason),
-                        );
-                        self.report(r);
+                let (ids, request, at) = match prompt {
+                    Prompt::CancelReason { ids, at } => {
+                        (ids, StatusRequest::Set(Status::Cancelled), at)
                     }
-                }
+                    Prompt::HoldReason { ids, at } => (ids, StatusRequest::ToggleHold, at),
+                };
+                let r = self.change_status(&ids, request, at, Some(&reason));
+                self.report(r);
                 Mode::Normal
             }
             _ => {
@@ -351,9 +344,19 @@ impl App {
         }
     }
 
+    /// `Some(true)` for a yes key, `Some(false)` for a no key (keymap `[confirm]`).
+    pub(super) fn answer(&self, key: &KeyEvent) -> Option<bool> {
+        let k = super::keymap::Key::from_event(key)?;
+        match self.keymap.action(super::keymap::CONFIRM_SCREEN, &k) {
+            Some(Action::Yes) => Some(true),
+            Some(Action::No) => Some(false),
+            _ => None,
+        }
+    }
+
     pub(super) fn confirm_key(&mut self, confirm: Confirm, key: &KeyEvent) -> Mode {
         match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => {
+            _ if self.answer(key) == Some(true) => {
                 match confirm {
                     Confirm::DiscardForm => {
                         self.form = None;
@@ -363,11 +366,39 @@ impl App {
                         let r = self.change_status(&ids, request, now(), None);
                         self.report(r);
                     }
+                    Confirm::LargeAttach(plan) => {
+                        self.shipping.form = None;
+                        self.start_attach(*plan);
+                    }
                 }
                 Mode::Normal
             }
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Mode::Normal,
+            _ if self.answer(key) == Some(false) => Mode::Normal,
             _ => Mode::Confirm(confirm),
         }
+    }
+}
+
+impl App {
+    /// When a status change the clerk typed happened: `now` for the menu's default, else
+    /// the typed time, which must lie between every order's placing and now. `Err` is the
+    /// sentence to show.
+    pub(super) fn status_time(&self, ids: &[i64], typed: &str) -> Result<i64, String> {
+        let current = now();
+        if typed == t("status.now") || typed.trim().is_empty() {
+            return Ok(current);
+        }
+        let at = parse_stamp(typed).map_err(|e| crate::ui::words::time_error(&e))?;
+        let mut placed = i64::MIN;
+        for id in ids {
+            let detail = crate::store::orders::load_detail(self.store.conn(), *id)
+                .map_err(|e| e.to_string())?;
+            placed = placed.max(detail.draft.ordered_at);
+        }
+        check_when(at, placed, current).map_err(|e| match e {
+            WhenError::Future => t("msg.future_time").to_string(),
+            WhenError::BeforeOrder => t("msg.before_order").to_string(),
+        })?;
+        Ok(at)
     }
 }

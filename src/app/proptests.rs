@@ -25,6 +25,10 @@ enum Step {
     /// A key release, which the app must ignore.
     Release(KeyEvent),
     Resize(u16, u16),
+    /// A wheel turn or a click anywhere (kind 0 down, 1 up, 2 click).
+    Mouse(u8, u16, u16),
+    /// Pasted text, line breaks and controls included.
+    Paste(String),
 }
 
 /// A demo file made once; each case works on its own copy.
@@ -254,6 +258,8 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
         12 => any_key().prop_map(|k| vec![Step::Key(k)]),
         1 => any_key().prop_map(|k| vec![Step::Release(k)]),
         1 => size().prop_map(|(w, h)| vec![Step::Resize(w, h)]),
+        1 => (0u8..3, 0u16..300, 0u16..100).prop_map(|(k, x, y)| vec![Step::Mouse(k, x, y)]),
+        1 => "(\\PC|\\r|\\n|\\t|\\x1b){0,20}".prop_map(|s| vec![Step::Paste(s)]),
         2 => new_order(),
         2 => bulk_change(),
     ];
@@ -308,7 +314,8 @@ fn check_invariants(store: &Store) -> Result<(), TestCaseError> {
             "{no}: a line amount that overflows was saved"
         );
         let sum = sums.entry(no.clone()).or_default();
-        let next = sum.checked_add(amount.unwrap());
+        // Each line is rounded to the cent before it is added (an invoice's lines).
+        let next = sum.checked_add(crate::domain::order::cents(amount.unwrap()));
         prop_assert!(next.is_some(), "{no}: a total that overflows was saved");
         *sum = next.unwrap();
     }
@@ -367,6 +374,22 @@ proptest! {
                     app.handle_event(Event::Key(k));
                     prop_assert_eq!(&app.mode, &mode, "a key release changed the mode");
                 }
+                Step::Mouse(kind, column, row) => {
+                    let kind = match kind {
+                        0 => crossterm::event::MouseEventKind::ScrollDown,
+                        1 => crossterm::event::MouseEventKind::ScrollUp,
+                        _ => crossterm::event::MouseEventKind::Down(
+                            crossterm::event::MouseButton::Left,
+                        ),
+                    };
+                    app.handle_event(Event::Mouse(crossterm::event::MouseEvent {
+                        kind,
+                        column,
+                        row,
+                        modifiers: KeyModifiers::NONE,
+                    }));
+                }
+                Step::Paste(text) => app.handle_event(Event::Paste(text)),
                 Step::Resize(w, h) => {
                     (width, height) = (w, h);
                     terminal = ratatui::Terminal::new(

@@ -124,6 +124,7 @@ impl Reports {
 /// Runs `work` on a new thread over `reader`, a second connection to the app's file.
 fn on_worker<T: Send + 'static>(
     reader: crate::store::Result<Connection>,
+    waker: super::wake::Waker,
     work: impl FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
 ) -> Receiver<anyhow::Result<T>> {
     let (tx, rx) = mpsc::channel();
@@ -131,6 +132,7 @@ fn on_worker<T: Send + 'static>(
         let result = reader.map_err(anyhow::Error::from).and_then(|c| work(&c));
         // The tab may have been closed meanwhile; then nobody wants the result.
         let _ = tx.send(result);
+        waker.wake();
     });
     rx
 }
@@ -140,14 +142,17 @@ impl App {
     pub(super) fn start_report(&mut self) -> AppResult {
         let month = self.reports.month;
         let at = now();
+        let targets = self.config.targets;
         match self.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, move |c| Ok(report::gather(c, month, at)?));
+                let rx = on_worker(reader, self.waker.clone(), move |c| {
+                    Ok(report::gather(c, month, at, &targets)?)
+                });
                 self.reports.figures = Some(Job { month, rx });
             }
             None => {
                 self.reports.stale = false;
-                self.reports.data = Some(report::gather(self.store.conn(), month, at)?);
+                self.reports.data = Some(report::gather(self.store.conn(), month, at, &targets)?);
             }
         }
         Ok(())
@@ -162,9 +167,12 @@ impl App {
         let month = self.reports.month;
         let db = self.store.path().to_path_buf();
         let at = now();
+        let targets = self.config.targets;
         match self.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, move |c| report::export(c, &db, month, at, format));
+                let rx = on_worker(reader, self.waker.clone(), move |c| {
+                    report::export(c, &db, month, at, &targets, format)
+                });
                 self.reports.export = Some(Job { month, rx });
                 self.info(tf("report.exporting", &[("month", &month)]));
             }
@@ -185,12 +193,17 @@ impl App {
 
     /// Work is running on another thread; the event loop looks for its result between keys.
     pub fn waiting(&self) -> bool {
-        self.reports.figures.is_some() || self.reports.export.is_some()
+        self.reports.figures.is_some()
+            || self.reports.export.is_some()
+            || self.attach_running()
+            || self.waiting_for_db()
     }
 
     /// Takes in what the worker threads finished. Figures of a month no longer shown are
     /// dropped (the deferred work then asks for the shown one).
     pub fn collect_background(&mut self) {
+        self.poll_attach();
+        self.retry_busy();
         if let Some(result) = self.reports.figures.as_ref().and_then(Job::poll) {
             let month = self.reports.figures.take().map(|j| j.month);
             match result {

@@ -82,13 +82,16 @@ impl App {
             .passphrase()
             .map(|p| crate::store::cipher::Passphrase::new(p.to_string()));
         let (tx, result) = mpsc::channel();
+        let waker = self.waker.clone();
         let spawned = std::thread::Builder::new()
             .name("backup".into())
             .spawn(move || {
+                hold_for_tests();
                 let r = Store::open_again(&path, key.as_ref().map(|k| k.as_str()))
                     .and_then(|store| backup::backup(&store, &folder))
                     .map_err(|e| e.to_string());
                 let _ = tx.send(r);
+                waker.wake();
             });
         match spawned {
             Ok(thread) => {
@@ -125,6 +128,9 @@ impl App {
             let _ = job.thread.join();
         }
         match outcome {
+            // The daily backup's success never hides what the clerk's own last key said:
+            // the badge shows it was made.
+            Ok(done) if daily && self.message.is_some() => self.backups.last = Some(done.at),
             Ok(done) => {
                 self.backups.last = Some(done.at);
                 let key = if daily {
@@ -140,8 +146,10 @@ impl App {
         }
     }
 
-    /// Waits for a running backup to end (on quitting: a half-written backup is no use).
+    /// On quitting: stops an attachment being copied (its partial file is removed) and waits
+    /// for a running backup to end (a half-written backup is no use).
     pub fn finish_background(&mut self) {
+        self.stop_attach();
         if let Some(job) = self.backups.job.take() {
             let _ = job.thread.join();
         }
@@ -163,6 +171,21 @@ impl App {
             }
             _ => Badge::NoneToday,
         })
+    }
+}
+
+/// Debug builds only: while the file named by `ORDERDESK_TEST_HOLD_BACKUP` exists, a backup
+/// waits before it starts, so a test can watch the app while a backup runs however fast the
+/// machine is.
+fn hold_for_tests() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let Some(path) = std::env::var_os("ORDERDESK_TEST_HOLD_BACKUP") else {
+        return;
+    };
+    while std::path::Path::new(&path).exists() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
 

@@ -390,13 +390,13 @@ impl App {
 
     fn shipping_popup_key(&mut self, popup: Popup, key: &KeyEvent) -> Option<Popup> {
         match popup {
-            Popup::DiscardForm => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
+            Popup::DiscardForm => match self.answer(key) {
+                Some(true) => {
                     self.shipping.form = None;
                     None
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => None,
-                _ => Some(Popup::DiscardForm),
+                Some(false) => None,
+                None => Some(Popup::DiscardForm),
             },
             Popup::Bottlenecks(loads) => match key.code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('b') => None,
@@ -439,7 +439,7 @@ impl App {
         }
     }
 
-    fn save_shipping_form(&mut self) {
+    pub(super) fn save_shipping_form(&mut self) {
         let Some(mut form) = self.shipping.form.take() else {
             return;
         };
@@ -449,6 +449,35 @@ impl App {
         };
         let db = self.store.path().to_path_buf();
         let kind = form.kind.clone();
+        // A document is copied on a worker and listed once the copy is complete.
+        if let (FormKind::Document { order_id, .. }, Valid::Document { kind, path }) =
+            (&kind, &valid)
+        {
+            let planned = documents::plan(
+                self.store.conn(),
+                &db,
+                *order_id,
+                *kind,
+                std::path::Path::new(path),
+                now(),
+            );
+            match planned {
+                _ if self.attaching.is_some() => {
+                    form.message = Some(t("attach.already").to_string());
+                    self.shipping.form = Some(form);
+                }
+                Ok(plan) if plan.size > documents::ASK_ABOVE => {
+                    self.shipping.form = Some(form);
+                    self.mode = super::Mode::Confirm(super::Confirm::LargeAttach(Box::new(plan)));
+                }
+                Ok(plan) => self.start_attach(plan),
+                Err(e) => {
+                    form.message = Some(e.to_string());
+                    self.shipping.form = Some(form);
+                }
+            }
+            return;
+        }
         let result = (|| -> crate::store::Result<String> {
             let tx = self.store.begin()?;
             let (label, text) = match (&kind, valid) {
@@ -481,30 +510,12 @@ impl App {
                     change.record(&tx)?;
                     ("exception", t("exception.opened").to_string())
                 }
-                (FormKind::Document { order_id, .. }, Valid::Document { kind, path }) => {
-                    let mut change = Change::new("attach document");
-                    let doc = documents::attach(
-                        &tx,
-                        &mut change,
-                        &db,
-                        *order_id,
-                        kind,
-                        std::path::Path::new(&path),
-                        now(),
-                    )?;
-                    change.record(&tx)?;
-                    (
-                        "document",
-                        tf("document.attached", &[("path", &doc.stored_path)]),
-                    )
-                }
                 _ => return Err(crate::store::StoreError::Invalid("form mismatch".into())),
             };
             tx.commit().doing(match label {
                 "shipment" => "saving the shipment",
                 "production" => "saving production progress",
-                "exception" => "saving the exception",
-                _ => "saving the document",
+                _ => "saving the exception",
             })?;
             Ok(text)
         })();
@@ -518,6 +529,10 @@ impl App {
                 if self.message.is_none() {
                     self.info(text);
                 }
+            }
+            Err(e) if e.is_busy() => {
+                form.message = Some(self.keep_form(super::busy::WaitingForm::Shipping));
+                self.shipping.form = Some(form);
             }
             Err(e) => {
                 form.message = Some(e.to_string());

@@ -126,9 +126,66 @@ fn cancelling_asks_for_a_reason_and_hold_returns() {
     assert_eq!(status_of(&app, "SO-20260101-003"), "cancelled");
     press(&mut app, "u");
     press(&mut app, "h");
+    // A hold asks why, and the reason goes into the status history.
+    assert!(matches!(
+        app.mode,
+        Mode::Prompt {
+            prompt: Prompt::HoldReason { .. },
+            ..
+        }
+    ));
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(
+        status_of(&app, "SO-20260101-003"),
+        "confirmed",
+        "no reason, no hold"
+    );
+    press(&mut app, "customer audit");
+    code(&mut app, KeyCode::Enter);
     assert_eq!(status_of(&app, "SO-20260101-003"), "on_hold");
+    let note: String = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT note FROM status_history ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note, "customer audit");
+    // Resuming needs no reason.
     press(&mut app, "h");
     assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
+}
+
+#[test]
+fn a_status_time_before_the_order_is_refused() {
+    let mut app = fixture::app(3);
+    press(&mut app, "s");
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "2020-01-05 09:30");
+    code(&mut app, KeyCode::Enter);
+    press(&mut app, "r");
+    assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
+    assert!(matches!(app.mode, Mode::StatusMenu { .. }));
+    let (_, text) = app.message.clone().unwrap();
+    assert_eq!(text, t("msg.before_order"));
+}
+
+#[test]
+fn undo_names_the_order_and_its_change_and_goes_to_it() {
+    let mut app = fixture::app(3);
+    let first = selected_no(&app);
+    press(&mut app, ">");
+    press(&mut app, "j");
+    assert_ne!(selected_no(&app), first);
+    press(&mut app, "u");
+    let (_, text) = app.message.clone().unwrap();
+    assert_eq!(
+        text,
+        format!("Undone: {first} status In production → Confirmed")
+    );
+    assert_eq!(selected_no(&app), first);
 }
 
 #[test]
@@ -166,7 +223,7 @@ fn leaving_quoted_with_missing_fields_shows_why() {
     assert_eq!(status_of(&app, "SO-20260101-002"), "quoted");
     let (level, text) = app.message.clone().unwrap();
     assert_eq!(level, Level::Error);
-    assert!(text.contains("due_date"), "{text}");
+    assert!(text.contains("Due date"), "{text}");
 }
 
 #[test]
@@ -279,7 +336,7 @@ fn tabs_palette_filters_and_help() {
     app.do_deferred_work();
     assert_eq!(app.today.kinds.len(), crate::store::today::KINDS.len());
     press(&mut app, "1?");
-    assert_eq!(app.mode, Mode::Help);
+    assert!(matches!(app.mode, Mode::Help(_)));
     code(&mut app, KeyCode::Esc);
     press(&mut app, ":");
     press(&mut app, "new ord");
@@ -426,6 +483,7 @@ fn export_takes_the_marked_orders_only() {
     let opts = crate::io::ExportOptions {
         include_pii: false,
         marked_only: true,
+        ..Default::default()
     };
     let rows =
         crate::io::export_csv(&mut app.store, crate::io::Kind::Orders, &mut out, &opts).unwrap();
@@ -562,4 +620,52 @@ fn reports_are_computed_and_exported_off_the_ui_thread() {
         .any(|f| f.starts_with("report-2026-01-") && f.ends_with(".html")));
     let (_, message) = app.message.clone().unwrap();
     assert!(message.contains("exports"), "{message}");
+}
+
+#[test]
+fn the_discard_question_answers_to_the_keymap() {
+    let over: toml::Table = toml::from_str("[confirm]\nyes = [\"o\"]\nno = [\"Esc\"]").unwrap();
+    let mut app = fixture::app(3);
+    app.keymap = keymap::Keymap::load(Some(&over)).unwrap();
+    press(&mut app, "n");
+    assert!(app.form.is_some());
+    press(&mut app, "x");
+    code(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::DiscardForm)));
+    // `y` is no longer an answer; `o` is.
+    press(&mut app, "y");
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::DiscardForm)));
+    assert!(app.form.is_some());
+    press(&mut app, "o");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(app.form.is_none());
+    assert!(crate::ui::yes_no(&app).starts_with("o = yes"));
+}
+
+#[test]
+fn a_part_of_a_customer_name_finds_it_and_its_address_fills_the_form() {
+    let mut app = fixture::app(3);
+    app.store
+        .conn()
+        .execute(
+            "UPDATE customers SET address = 'Harbour Road 1' WHERE code = 'C002'",
+            [],
+        )
+        .unwrap();
+    press(&mut app, "n");
+    code(&mut app, KeyCode::Tab);
+    press(&mut app, "acme");
+    code(&mut app, KeyCode::Tab);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.value(form::FieldKey::Customer), "C002");
+    assert_eq!(
+        form.value(form::FieldKey::DeliveryAddress),
+        "Harbour Road 1"
+    );
+    // A part two customers share finds neither.
+    code(&mut app, KeyCode::BackTab);
+    press(&mut app, "d");
+    code(&mut app, KeyCode::Tab);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.value(form::FieldKey::Customer), "d");
 }

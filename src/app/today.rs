@@ -239,7 +239,7 @@ impl App {
         self.show_in_list(Tab::Orders, id, filter)?;
         if self.orders.selected_id() == Some(id) {
             self.detail = Some(orders::load_detail(self.store.conn(), id)?);
-            self.detail_scroll = 0;
+            self.detail_scroll.reset();
         }
         Ok(())
     }

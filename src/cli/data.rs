@@ -3,6 +3,7 @@
 use super::{open_existing, Format};
 use crate::config::Config;
 use crate::i18n::tf;
+use crate::io::files::shown_path;
 use crate::io::{self, Kind};
 use crate::store::Store;
 use anyhow::{bail, Context};
@@ -16,13 +17,15 @@ pub fn import(
     kind: Kind,
     file: &Path,
     dry_run: bool,
+    encoding: Option<io::import::TextEncoding>,
 ) -> anyhow::Result<ExitCode> {
-    let label = file.display().to_string();
+    let label = shown_path(file);
     // Read the file before touching the database, so a wrong path creates nothing.
-    let source = io::import::Source::open(file)?;
+    let mut source = io::import::Source::open(file, io::import::ReadOptions { encoding })?;
     let opts = io::ImportOptions {
         dry_run,
         currency: config.currency.clone().unwrap_or_else(|| "CNY".into()),
+        encoding,
     };
     // Importing into a new file is how a spreadsheet becomes a database; a dry run checks
     // against an empty one instead of creating it.
@@ -35,10 +38,22 @@ pub fn import(
         // An existing file may be encrypted or read-only: asked and refused like any writer.
         super::open_writable(&db)?
     };
+    // Rows read and rows per second, as the reader reports them.
+    let progress = super::progress::Progress::new(
+        &format!("import {label}"),
+        None,
+        crate::i18n::t("import.progress_unit"),
+    );
+    let report = progress.callback();
+    source.on_progress(Box::new(move |p| report(p.rows, 0)));
     let result = io::import_source(&mut store, kind, source, &label, &opts);
+    drop(progress);
     if fresh && !dry_run {
         if result.is_ok() {
-            eprintln!("{}", tf("import.new_database", &[("path", &db.display())]));
+            eprintln!(
+                "{}",
+                tf("import.new_database", &[("path", &shown_path(&db))])
+            );
         } else {
             // A refused first import leaves no empty database behind.
             drop(store);
@@ -50,9 +65,13 @@ pub fn import(
         }
     }
     match result {
-        Ok(io::Imported { counts, notes }) => {
+        Ok(io::Imported {
+            counts,
+            notes,
+            read_as,
+        }) => {
             for note in &notes {
-                eprintln!("{note}");
+                eprintln!("{}", crate::domain::text::shown(note));
             }
             let key = if dry_run { "import.dry" } else { "import.done" };
             let mut line = tf(
@@ -75,13 +94,15 @@ pub fn import(
                     ],
                 ));
             }
+            line.push_str(&tf("import.read_as", &[("encoding", &read_as)]));
             eprintln!("{line}");
             Ok(ExitCode::SUCCESS)
         }
         Err(io::ImportError::Problems(problems)) => {
             let mut err = std::io::stderr().lock();
             for line in problems.lines() {
-                let _ = writeln!(err, "{line}");
+                // A problem quotes the cell: shown harmless (domain::text).
+                let _ = writeln!(err, "{}", crate::domain::text::shown(&line));
             }
             let _ = writeln!(
                 err,
@@ -107,38 +128,70 @@ pub fn export(
     format: Format,
     output: Option<PathBuf>,
     include_pii: bool,
+    no_bom: bool,
 ) -> anyhow::Result<ExitCode> {
     let format = match format {
         Format::Csv => io::ExportFormat::Csv,
         Format::Xlsx => io::ExportFormat::Xlsx,
         Format::Json => io::ExportFormat::Json,
     };
-    if format == io::ExportFormat::Xlsx && output.is_none() {
+    // A workbook goes to standard output only when asked for by name (`-o -`), and never
+    // onto a terminal.
+    let dash = output.as_deref() == Some(std::path::Path::new("-"));
+    let output = super::output::file(output);
+    if let Some(path) = &output {
+        // Before anything is opened: the database, its backups and the config stay as they are.
+        crate::io::files::refuse_kept(path)?;
+    }
+    let to_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if format == io::ExportFormat::Xlsx && output.is_none() && (to_terminal || !dash) {
         bail!(
-            "a workbook is a file, not text: give it a name with -o FILE (e.g. -o {})",
+            "a workbook is a file, not text: give it a name with -o FILE (e.g. -o {}), or -o - for standard output",
             kind.file_name("xlsx")
         );
     }
     let opts = io::ExportOptions {
         include_pii,
+        no_bom,
         ..Default::default()
     };
     let mut store = open_existing(db)?;
     if store.is_read_only() {
         return Err(crate::store::StoreError::ReadOnly(
-            store.path().display().to_string(),
+            shown_path(store.path()),
             "every export is recorded in its audit log, so export needs to write to it",
         )
         .into());
     }
+    let what = format!("export {}", kind.name());
+    // Bytes are counted on standard output; a file shows the time taken.
+    let unit = if output.is_none() { "B" } else { "" };
+    let progress = super::progress::Progress::new(&what, None, unit);
     match output {
         Some(path) => {
             let rows = io::export_file(&mut store, kind, format, &path, &opts)?;
-            eprintln!("{rows} rows → {}", path.display());
+            drop(progress);
+            eprintln!("{rows} rows → {}", shown_path(&path));
+        }
+        None if format == io::ExportFormat::Xlsx => {
+            // A workbook is assembled as a file; then its bytes go to standard output.
+            let tmp = std::env::temp_dir().join(format!(
+                "orderdesk-export-{}-{}.xlsx",
+                std::process::id(),
+                kind.name()
+            ));
+            let result = io::export_file(&mut store, kind, format, &tmp, &opts).and_then(|_| {
+                let mut file = std::fs::File::open(&tmp).context("reading the workbook")?;
+                let mut out = progress.wrap_write(std::io::stdout().lock());
+                std::io::copy(&mut file, &mut out)
+                    .and_then(|_| out.flush())
+                    .context("writing to standard output")
+            });
+            let _ = std::fs::remove_file(&tmp);
+            result?;
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut out = progress.wrap_write(super::output::text_stdout());
             match format {
                 io::ExportFormat::Json => io::export_json(&mut store, kind, &mut out, &opts)?,
                 _ => io::export_csv(&mut store, kind, &mut out, &opts)?,

@@ -2,24 +2,19 @@
 
 use super::{open_existing, ReviewFormat};
 use crate::config::Config;
+use crate::io::files::shown_path;
 use crate::io::reminders::{remind_limit, remind_text};
 use crate::io::review;
 use crate::store::list::ListContext;
 use crate::store::today::{build, ResponseWindows};
 use anyhow::Context as _;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Writes to standard output; a reader that stops early (`| head`) is not an error.
 fn print(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(e).context("writing to standard output")
-        }
-        _ => Ok(()),
-    }
+    super::output::print(text.as_bytes())
 }
 
 /// Today's reminders as text: every kind with its count, the urgent kinds in full (see
@@ -54,12 +49,22 @@ pub fn review(
     format: ReviewFormat,
     output: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
+    let output = super::output::file(output);
+    if let Some(path) = &output {
+        crate::io::files::refuse_kept(path)?;
+    }
     let store = open_existing(db)?;
-    let r = review::gather(
+    let ctx = ListContext::current();
+    let mut r = review::gather(
         store.conn(),
         ResponseWindows::from_config(&config.complaint_windows),
-        &ListContext::current(),
+        &ctx,
     )?;
+    r.sections.extend(crate::io::report::review::sections(
+        store.conn(),
+        ctx.now,
+        &config.targets,
+    )?);
     let text = match format {
         ReviewFormat::Text => review::text(&r),
         ReviewFormat::Html => review::html(&r)?,
@@ -68,9 +73,9 @@ pub fn review(
         Some(path) => {
             crate::io::write_atomically(&path, |w| {
                 w.write_all(text.as_bytes())
-                    .with_context(|| format!("writing {}", path.display()))
+                    .with_context(|| format!("writing {}", shown_path(&path)))
             })?;
-            eprintln!("{}", path.display());
+            eprintln!("{}", shown_path(&path));
         }
         None => print(&text)?,
     }

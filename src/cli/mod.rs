@@ -1,16 +1,22 @@
-//! The command line (SPEC §6): opening the app, and the commands that run without it.
+//! The command line: opening the app, and the commands that run without it.
 
 use crate::app::keymap::Keymap;
 use crate::app::App;
 use crate::config::{self, Config};
 use crate::domain::month::Month;
 use crate::i18n::{self, Lang};
+use crate::io::files::shown_path;
 use crate::io::{self, Kind};
 
 mod data;
 mod desk;
+mod ecosystem;
+pub mod output;
+pub mod progress;
 mod report;
 mod safety;
+mod send;
+mod spotcheck;
 mod serve;
 mod user;
 use crate::store::Store;
@@ -20,7 +26,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "orderdesk", version, about = "The order-desk clerk's terminal desk: orders, customers, shipments, complaints", long_about = None)]
+#[command(
+    name = "orderdesk",
+    version,
+    about = "The order-desk clerk's terminal desk: orders, customers, shipments, complaints",
+    long_about = None,
+    after_help = ENVIRONMENT
+)]
 pub struct Cli {
     /// The database file (default: the data dir's orderdesk.db; also ORDERDESK_DB)
     #[arg(long, global = true, env = "ORDERDESK_DB", value_name = "PATH")]
@@ -30,9 +42,28 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
+    /// No progress bars (they are drawn on standard error only when it is a terminal)
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The environment variables, listed by `--help`.
+const ENVIRONMENT: &str = "\
+Environment:
+  ORDERDESK_DB              the database file (like --db)
+  ORDERDESK_CONFIG          the config file (default: config.toml in the config folder)
+  ORDERDESK_PASSPHRASE      the passphrase of an encrypted database (else asked on the terminal)
+  ORDERDESK_NEW_PASSPHRASE  the new passphrase for `encrypt` and `passphrase`
+  ORDERDESK_SMTP_PASSWORD   the password of the mail server (else asked once, kept in memory)
+  LANG, LC_ALL, LC_MESSAGES the language when config.toml sets none (zh* for Chinese)
+  TZ                        the time zone for dates and times
+  NO_COLOR                  no colour and no bold in the output
+  EDITOR                    not used: every edit happens inside the app
+
+-o - (or no -o) writes to standard output.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -49,11 +80,14 @@ pub enum Command {
     Import {
         /// What the file holds
         kind: Kind,
-        /// The CSV or XLSX file
+        /// The CSV or XLSX file (`-`: standard input)
         file: PathBuf,
         /// Check every row and report problems without writing anything
         #[arg(long)]
         dry_run: bool,
+        /// The text encoding of a CSV file (default: told from the file)
+        #[arg(long, value_enum)]
+        encoding: Option<crate::io::import::TextEncoding>,
     },
     /// Write one kind of record (sensitive fields masked unless --include-pii)
     Export {
@@ -62,14 +96,17 @@ pub enum Command {
         /// File format
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
-        /// Output file (default: standard output)
+        /// Output file (default or `-`: standard output)
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
         /// Export phone, e-mail, IM handle and addresses unmasked (recorded in the audit log)
         #[arg(long)]
         include_pii: bool,
+        /// CSV without the UTF-8 byte-order mark that Excel and WPS need for Chinese text
+        #[arg(long)]
+        no_bom: bool,
     },
-    /// The monthly KPI report (SPEC §4)
+    /// The monthly KPI report
     Report {
         /// The month, YYYY-MM (default: the current month)
         #[arg(long, value_name = "YYYY-MM")]
@@ -103,14 +140,38 @@ pub enum Command {
         /// The backup file
         file: PathBuf,
     },
-    /// Encrypt the database with a passphrase (asked twice, or ORDERDESK_PASSPHRASE)
-    Encrypt,
+    /// Encrypt the database with a passphrase (asked twice, or ORDERDESK_PASSPHRASE); its
+    /// unencrypted backups are encrypted too, or deleted
+    Encrypt {
+        /// Delete the unencrypted backups (and copies kept by restore) instead of encrypting them
+        #[arg(long)]
+        delete_plain_backups: bool,
+    },
     /// Remove the encryption of the database
     Decrypt,
     /// Change the passphrase of an encrypted database
     Passphrase,
     /// Check the file: integrity, schema version, audit chain
     Check,
+    /// Send a customer message about an order by e-mail and log it (password: ORDERDESK_SMTP_PASSWORD, else asked)
+    Send(send::SendArgs),
+    /// Print a shell completion script (e.g. `orderdesk completions bash > ~/.local/share/bash-completion/completions/orderdesk`)
+    Completions {
+        /// The shell
+        shell: ecosystem::Shell,
+    },
+    /// Print the manual page (e.g. `orderdesk man > orderdesk.1`)
+    Man,
+    /// Spot-checks of follow-up records: list the week's sample of contacts, or mark one
+    #[command(
+        after_help = "Each ISO week a random sample of its contacts is drawn ([spot_checks] sample_size in config, default 10), the same sample every time. Examples:\n  orderdesk spotcheck\n  orderdesk spotcheck --week 2026-W49\n  orderdesk spotcheck mark 1234 --accurate no --note \"delivery date not confirmed\""
+    )]
+    Spotcheck {
+        /// The ISO week, YYYY-Www (default: this week)
+        #[arg(long, value_name = "YYYY-Www")]
+        week: Option<crate::domain::spotcheck::Week>,
+        #[command(subcommand)]
+        action: Option<spotcheck::SpotcheckAction>,
     /// The read-only web desk for the other departments (login required)
     Serve(serve::ServeArgs),
     /// The accounts of the web desk
@@ -157,13 +218,37 @@ fn data_dir() -> anyhow::Result<PathBuf> {
 
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
+    progress::set_quiet(cli.quiet);
+    match &cli.command {
+        Some(Command::Completions { shell }) => return ecosystem::completions(*shell),
+        Some(Command::Man) => return ecosystem::man(),
+        _ => {}
+    }
     let db = db_path(&cli);
-    let config = Config::load(config::default_path().as_deref())?;
+    let config_path = config::default_path();
+    let config = Config::load(config_path.as_deref())?;
     i18n::init(Lang::detect(config.language.as_deref()));
+    // What no output may replace (see `io::files`).
+    if let Some(c) = &config_path {
+        crate::io::files::keep_file(c);
+    }
+    if let Ok(db) = &db {
+        crate::io::files::keep_database(db);
+        crate::io::files::keep_folder(&crate::store::backup::folder(
+            db,
+            config.backup_dir.as_deref(),
+        ));
+    }
     match cli.command {
         None => {
             let path = if cli.demo {
-                data_dir()?.join("demo.db")
+                let demo = data_dir()?.join("demo.db");
+                crate::io::files::keep_database(&demo);
+                crate::io::files::keep_folder(&crate::store::backup::folder(
+                    &demo,
+                    config.backup_dir.as_deref(),
+                ));
+                demo
             } else {
                 db?
             };
@@ -176,6 +261,11 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 // Not even a new file before it is clear that the app can run.
                 bail!("the app needs a terminal (for scripts, see `orderdesk --help`)");
             }
+            // Before the file is opened: looking at its locks from here opens and closes it,
+            // which would drop this process's own SQLite locks (see `Store::open_again`).
+            let backups = crate::store::backup::folder(&path, config.backup_dir.as_deref());
+            crate::store::backup::clean_leftovers(&path, &backups);
+            crate::io::files::tighten_folders(&path);
             let mut store = open_writable(&path)?;
             // Also when a first run was interrupted and left the demo file empty.
             let fresh_demo = cli.demo
@@ -192,20 +282,25 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 crate::demo::generate(&mut store, 2000, 1)?;
             }
             let keymap = Keymap::load(config.keys.as_ref()).context("config.toml [keys]")?;
-            let backups = crate::store::backup::folder(&path, config.backup_dir.as_deref());
+            // Commits never pay for a WAL checkpoint; this worker does them (store::checkpoint).
+            let checkpoints = crate::store::checkpoint::Checkpointer::start(&store)?;
             let mut app = App::new(store, config, keymap);
             app.enable_backups(backups);
-            run_app(app)?;
+            let result = run_app(app);
+            drop(checkpoints);
+            result?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Demo { orders, seed }) => {
             let path = db?;
             let mut store = open_writable(&path)?;
             let started = std::time::Instant::now();
+            let progress = progress::Progress::new(&format!("demo: {orders} orders"), None, "");
             let summary = crate::demo::generate(&mut store, orders, seed)?;
+            drop(progress);
             eprintln!(
                 "{}: {} orders, {} customers, {} shipments, {} complaints, {} contacts in {:.1} s",
-                path.display(),
+                shown_path(&path),
                 summary.orders,
                 summary.customers,
                 summary.shipments,
@@ -219,31 +314,41 @@ pub fn run() -> anyhow::Result<ExitCode> {
             kind,
             file,
             dry_run,
-        }) => data::import(db?, &config, kind, &file, dry_run),
+            encoding,
+        }) => data::import(db?, &config, kind, &file, dry_run, encoding),
         Some(Command::Export {
             kind,
             format,
             output,
             include_pii,
-        }) => data::export(db?, kind, format, output, include_pii),
+            no_bom,
+        }) => data::export(db?, kind, format, output, include_pii, no_bom),
         Some(Command::Report {
             month,
             format,
             output,
-        }) => report::report(db?, month, format, output),
+        }) => report::report(db?, &config, month, format, output),
         Some(Command::Remind) => desk::remind(db?, &config),
         Some(Command::Review { format, output }) => desk::review(db?, &config, format, output),
         Some(Command::Backup { to }) => safety::backup(db?, &config, to),
         Some(Command::Restore { file }) => safety::restore(db?, &file),
-        Some(Command::Encrypt) => safety::encrypt(db?),
+        Some(Command::Encrypt {
+            delete_plain_backups,
+        }) => safety::encrypt(db?, &config, delete_plain_backups),
         Some(Command::Decrypt) => safety::decrypt(db?),
         Some(Command::Passphrase) => safety::passphrase(db?),
+        Some(Command::Send(args)) => send::send(db?, &config, args),
+        Some(Command::Completions { .. }) | Some(Command::Man) => Ok(ExitCode::SUCCESS),
+        Some(Command::Spotcheck { week, action }) => {
+            spotcheck::spotcheck(db?, &config, week, action)
+        }
         Some(Command::Serve(args)) => serve::serve(db?, &config, args),
         Some(Command::User { command }) => user::run(db?, command),
         Some(Command::Check) => {
             let store = open_existing(db?)?;
             let report = io::check(&store)?;
-            println!("{}", report.render());
+            let text = format!("{}\n", report.render());
+            output::print(crate::domain::text::shown_lines(&text).as_bytes())?;
             Ok(if report.is_ok() {
                 ExitCode::SUCCESS
             } else {
@@ -260,13 +365,13 @@ pub(crate) fn open_existing(path: PathBuf) -> anyhow::Result<Store> {
     if !path.exists() {
         bail!(
             "{}: no such database (create one with `orderdesk demo` or open the app)",
-            path.display()
+            shown_path(&path)
         );
     }
     if std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == 0) {
         bail!(
             "{}: an empty file, not an OrderDesk database yet (fill it with `orderdesk demo` or open it in the app)",
-            path.display()
+            shown_path(&path)
         );
     }
     safety::open_store(&path)
@@ -277,7 +382,7 @@ pub(crate) fn open_writable(path: &std::path::Path) -> anyhow::Result<Store> {
     let store = safety::open_store(path)?;
     if store.is_read_only() {
         return Err(crate::store::StoreError::ReadOnly(
-            path.display().to_string(),
+            shown_path(path),
             "OrderDesk needs to write to it (`orderdesk check` reads it as it is)",
         )
         .into());
@@ -286,12 +391,22 @@ pub(crate) fn open_writable(path: &std::path::Path) -> anyhow::Result<Store> {
 }
 
 fn run_app(mut app: App) -> anyhow::Result<()> {
-    let mut terminal = ratatui::try_init().context("cannot use this terminal")?;
+    // `try_init` sets the terminal up (raw mode, alternate screen, panic hook); the app
+    // draws through its own quiet backend on the same stdout.
+    drop(ratatui::try_init().context("cannot use this terminal")?);
+    let mut terminal = crate::app::run::terminal().context("cannot use this terminal")?;
     let result = crate::app::run::run(&mut terminal, &mut app);
     ratatui::restore();
     if app.background_running() {
         eprintln!("finishing the backup… (Ctrl-C leaves it unfinished)");
     }
     app.finish_background();
+    let unsaved = app.last_try();
+    if unsaved > 0 {
+        eprintln!(
+            "{}",
+            crate::i18n::tf("busy.unsaved", &[("count", &unsaved)])
+        );
+    }
     result.context("terminal")
 }

@@ -8,6 +8,7 @@
 //! twice. It lives in memory only and is wiped when dropped.
 
 use crate::config::Config;
+use crate::io::files::shown_path;
 use crate::store::backup;
 use crate::store::cipher::{self, Passphrase};
 use crate::store::{Store, StoreError};
@@ -43,10 +44,10 @@ fn with_current<T>(
     if let Some(p) = from_env(ENV) {
         return Ok(attempt(&p)?);
     }
-    let prompt = format!("Passphrase for {}: ", path.display());
+    let prompt = format!("Passphrase for {}: ", shown_path(path));
     for tries_left in (0..TRIES).rev() {
         let p = ask(&prompt).map_err(|_| StoreError::Encrypted {
-            path: path.display().to_string(),
+            path: shown_path(path),
         })?;
         match attempt(&p) {
             Err(StoreError::WrongPassphrase { .. }) if tries_left > 0 => {
@@ -88,7 +89,9 @@ pub(crate) fn open_store(path: &Path) -> anyhow::Result<Store> {
 pub fn backup(db: PathBuf, config: &Config, to: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let store = super::open_existing(db)?;
     let dir = to.unwrap_or_else(|| backup::folder(store.path(), config.backup_dir.as_deref()));
+    let progress = super::progress::Progress::new("backup", None, "");
     let done = backup::backup(&store, &dir)?;
+    drop(progress);
     let encrypted = if store.passphrase().is_some() {
         ", encrypted"
     } else {
@@ -96,7 +99,7 @@ pub fn backup(db: PathBuf, config: &Config, to: Option<PathBuf>) -> anyhow::Resu
     };
     eprintln!(
         "backup → {} (checked{encrypted}; {} older removed, {} kept)",
-        done.path.display(),
+        shown_path(&done.path),
         done.removed,
         backup::list(&dir, store.path()).len()
     );
@@ -105,16 +108,35 @@ pub fn backup(db: PathBuf, config: &Config, to: Option<PathBuf>) -> anyhow::Resu
 
 pub fn restore(db: PathBuf, file: &Path) -> anyhow::Result<ExitCode> {
     if !file.exists() {
-        bail!("{}: no such backup", file.display());
+        bail!("{}: no such backup", shown_path(file));
     }
+    let spinner = || super::progress::Progress::new("restore", None, "");
     let restored = if cipher::looks_encrypted(file) {
-        with_current(file, |p| backup::restore(&db, file, Some(p)))?
+        with_current(file, |p| {
+            let _progress = spinner();
+            backup::restore(&db, file, Some(p))
+        })?
+    } else if db.exists() && cipher::looks_encrypted(&db) {
+        // An encrypted desk stays encrypted: the plain backup is encrypted with the desk's
+        // passphrase (checked first) before it takes its place.
+        let key = with_current(&db, |p| {
+            cipher::open_checked(&db, Some(p), &db).map(|_| Passphrase::new(p.to_string()))
+        })?;
+        let progress = spinner();
+        let restored = backup::restore_keyed(&db, file, None, Some(&key))?;
+        drop(progress);
+        eprintln!(
+            "{}",
+            crate::i18n::tf("encrypt.restored_encrypted", &[("db", &shown_path(&db))])
+        );
+        restored
     } else {
+        let _progress = spinner();
         backup::restore(&db, file, None)?
     };
-    eprintln!("restored {} → {}", file.display(), db.display());
+    eprintln!("restored {} → {}", shown_path(file), shown_path(&db));
     if let Some(previous) = &restored.previous {
-        eprintln!("the file it replaced is kept as {}", previous.display());
+        eprintln!("the file it replaced is kept as {}", shown_path(previous));
     }
     if restored.schema_version < cipher::known_schema() {
         eprintln!("it is from an older OrderDesk and is upgraded when next opened");
@@ -124,37 +146,121 @@ pub fn restore(db: PathBuf, file: &Path) -> anyhow::Result<ExitCode> {
 
 fn must_exist(db: &Path) -> anyhow::Result<()> {
     if !db.exists() {
-        bail!("{}: no such database", db.display());
+        bail!("{}: no such database", shown_path(db));
     }
     Ok(())
 }
 
-pub fn encrypt(db: PathBuf) -> anyhow::Result<ExitCode> {
+pub fn encrypt(db: PathBuf, config: &Config, delete_plain: bool) -> anyhow::Result<ExitCode> {
     must_exist(&db)?;
     if cipher::looks_encrypted(&db) {
         bail!(
             "{} is already encrypted (change its passphrase with `orderdesk passphrase`)",
-            db.display()
+            shown_path(&db)
         );
     }
     // A damaged or foreign file is refused before a passphrase is asked for.
     drop(Store::open(&db)?);
     let new = new_passphrase(ENV)?;
+    let progress = super::progress::Progress::new("encrypt", None, "");
     cipher::convert(&db, None, Some(&new))?;
+    drop(progress);
     eprintln!(
         "{} is encrypted. Keep the passphrase safe: without it the data cannot be read.",
-        db.display()
+        shown_path(&db)
     );
+    plain_backups(&db, config, &new, delete_plain)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// After `encrypt`: the unencrypted backups and restore copies of the database would keep
+/// the data readable. They are encrypted with the same passphrase, or deleted with
+/// `--delete-plain-backups` (or when the clerk says so on the terminal); each is named.
+fn plain_backups(db: &Path, config: &Config, new: &str, delete_flag: bool) -> anyhow::Result<()> {
+    use crate::i18n::tf;
+    let dir = backup::folder(db, config.backup_dir.as_deref());
+    let plain = backup::plain_copies(db, &dir);
+    if plain.is_empty() {
+        return Ok(());
+    }
+    let delete = delete_flag || confirm_delete(plain.len());
+    let progress = super::progress::Progress::new("backups", Some(plain.len() as u64), "");
+    let mut failed = Vec::new();
+    for (i, file) in plain.iter().enumerate() {
+        let result = if delete {
+            remove_with_companions(file)
+        } else {
+            cipher::convert(file, None, Some(new)).map_err(anyhow::Error::from)
+        };
+        progress.set(i as u64 + 1);
+        match result {
+            Ok(()) => eprintln!(
+                "{}",
+                tf(
+                    if delete {
+                        "encrypt.backup_deleted"
+                    } else {
+                        "encrypt.backup_encrypted"
+                    },
+                    &[("path", &shown_path(file))]
+                )
+            ),
+            Err(e) => failed.push(format!("{}: {e}", shown_path(file))),
+        }
+    }
+    drop(progress);
+    if !failed.is_empty() {
+        bail!(
+            "{}",
+            tf(
+                "encrypt.backups_left",
+                &[("count", &failed.len()), ("first", &failed[0])]
+            )
+        );
+    }
+    Ok(())
+}
+
+fn remove_with_companions(file: &Path) -> anyhow::Result<()> {
+    std::fs::remove_file(file)?;
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut p = file.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    Ok(())
+}
+
+/// Asks on the terminal whether to delete rather than encrypt; no terminal: encrypt.
+fn confirm_delete(count: usize) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return false;
+    }
+    eprint!(
+        "{} ",
+        crate::i18n::tf("encrypt.ask_delete", &[("count", &count)])
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    let a = answer.trim().to_lowercase();
+    a == "y" || a == "yes" || a == "是" || a == "d"
 }
 
 pub fn decrypt(db: PathBuf) -> anyhow::Result<ExitCode> {
     must_exist(&db)?;
     if cipher::is_plain(&db) {
-        bail!("{} is not encrypted", db.display());
+        bail!("{} is not encrypted", shown_path(&db));
     }
-    with_current(&db, |p| cipher::convert(&db, Some(p), None))?;
-    eprintln!("{} is no longer encrypted", db.display());
+    // The spinner starts once the passphrase is typed, so it never draws over the prompt.
+    with_current(&db, |p| {
+        let _progress = super::progress::Progress::new("decrypt", None, "");
+        cipher::convert(&db, Some(p), None)
+    })?;
+    eprintln!("{} is no longer encrypted", shown_path(&db));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -163,7 +269,7 @@ pub fn passphrase(db: PathBuf) -> anyhow::Result<ExitCode> {
     if cipher::is_plain(&db) {
         bail!(
             "{} is not encrypted (encrypt it with `orderdesk encrypt`)",
-            db.display()
+            shown_path(&db)
         );
     }
     // The current passphrase is checked before the new one is asked for.
@@ -172,6 +278,6 @@ pub fn passphrase(db: PathBuf) -> anyhow::Result<ExitCode> {
     })?;
     let new = new_passphrase(ENV_NEW)?;
     cipher::convert(&db, Some(&current), Some(&new))?;
-    eprintln!("the passphrase of {} is changed", db.display());
+    eprintln!("the passphrase of {} is changed", shown_path(&db));
     Ok(ExitCode::SUCCESS)
 }

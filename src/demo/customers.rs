@@ -3,7 +3,7 @@
 //! are unique by construction, so any number of customers can be made without retries.
 
 use super::words::Words;
-use crate::domain::enums::{Channel, Language};
+use crate::domain::enums::{Channel, CustomerType, Language};
 use crate::store::{Context, Result as StoreResult};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -227,6 +227,17 @@ fn english_contact(
     }
 }
 
+/// A customer's type from its id, so the random stream (and every other demo value) stays
+/// as it was: about 15% new, 10% distributors, the key accounts, the rest regular.
+fn demo_type(id: i64, key_account: bool) -> CustomerType {
+    match id % 20 {
+        _ if key_account => CustomerType::KeyAccount,
+        3 | 11 | 16 => CustomerType::New,
+        0 | 7 => CustomerType::Distributor,
+        _ => CustomerType::Regular,
+    }
+}
+
 /// Makes and inserts `count` customers with ids 1..=count.
 pub fn insert_customers(
     tx: &Transaction,
@@ -237,8 +248,9 @@ pub fn insert_customers(
     let mut stmt = tx
         .prepare(
             "INSERT INTO customers (id, code, name, contact_person, phone, email, im_handle,
-                 preferred_channel, address, payment_terms_days, language, notes, key_account)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 preferred_channel, address, payment_terms_days, language, notes, key_account,
+                 type)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )
         .doing("preparing demo customers")?;
     let customer_notes = words.reasons("customer").ok();
@@ -288,6 +300,7 @@ pub fn insert_customers(
             lang.as_str(),
             notes,
             key_account,
+            demo_type(id, key_account).as_str(),
         ])
         .doing("inserting demo customers")?;
         out.push(DemoCustomer {
@@ -307,6 +320,19 @@ pub fn insert_customers(
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    #[test]
+    fn demo_customer_types_are_a_realistic_mix_from_the_id_alone() {
+        let mut n = std::collections::HashMap::new();
+        for id in 1..=100 {
+            *n.entry(demo_type(id, id % 25 == 0)).or_insert(0) += 1;
+        }
+        assert_eq!(n[&CustomerType::New], 15);
+        assert_eq!(n[&CustomerType::Distributor], 9);
+        assert_eq!(n[&CustomerType::KeyAccount], 4);
+        assert_eq!(n[&CustomerType::Regular], 72);
+        assert_eq!(demo_type(3, true), CustomerType::KeyAccount);
+    }
 
     #[test]
     fn name_spaces_never_repeat_within_a_round() {

@@ -209,7 +209,7 @@ fn totals_are_the_sum_of_the_lines() {
         assert!(qty > Decimal::ZERO);
         let price = r.get::<_, Option<String>>(2).unwrap();
         let price = price.map_or(Decimal::ZERO, |p| parse_decimal(&p).unwrap());
-        *sums.entry(r.get(0).unwrap()).or_default() += qty * price;
+        *sums.entry(r.get(0).unwrap()).or_default() += crate::domain::order::cents(qty * price);
     }
     let mut stmt = store
         .conn()

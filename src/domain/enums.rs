@@ -39,6 +39,12 @@ vocabulary!(ContactChannel {
     Visit
 });
 vocabulary!(Direction { In, Out });
+vocabulary!(CustomerType {
+    New,
+    Regular,
+    KeyAccount,
+    Distributor
+});
 vocabulary!(Language { Zh, En });
 vocabulary!(RequirementCategory {
     Product,

@@ -14,6 +14,7 @@ pub mod order;
 pub mod problem;
 pub mod report;
 pub mod risk;
+pub mod spotcheck;
 pub mod status;
 pub mod text;
 pub mod time;

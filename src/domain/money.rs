@@ -16,6 +16,9 @@ pub enum MoneyError {
     BadCurrency(String),
     #[error("too large")]
     TooLarge,
+    /// `1,5`: a comma that is not a thousands separator (a decimal comma, or a typo).
+    #[error("'{0}': a comma only separates thousands (1,234.50); write decimals with a point")]
+    CommaDecimal(String),
 }
 
 /// Reads a decimal as people type it: `1234.5`, `1,234.50`, ` 12 `.
@@ -24,10 +27,28 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
     if let Ok(d) = Decimal::from_str(text) {
         return Ok(d);
     }
-    let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
+    let trimmed = text.trim();
+    if trimmed.contains(',') && !thousands_grouped(trimmed) {
+        return Err(MoneyError::CommaDecimal(text.to_string()));
+    }
+    let cleaned: String = trimmed.chars().filter(|c| *c != ',').collect();
     Decimal::from_str(&cleaned)
         .or_else(|_| Decimal::from_scientific(&cleaned))
         .map_err(|_| MoneyError::NotANumber(text.to_string()))
+}
+
+/// Commas only between groups of three digits of the whole part: `1,234`, `-12,345.5`.
+fn thousands_grouped(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let whole = unsigned.split(['.', 'e', 'E']).next().unwrap_or("");
+    if unsigned[whole.len()..].contains(',') {
+        return false;
+    }
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 pub fn parse_price(text: &str) -> Result<Decimal, MoneyError> {
@@ -137,6 +158,21 @@ mod tests {
         let a = parse_decimal("0.1").unwrap() + parse_decimal("0.2").unwrap();
         assert_eq!(canonical(a), "0.3");
         assert_eq!(parse_decimal("1,234.50").unwrap().to_string(), "1234.50");
+        assert_eq!(
+            parse_decimal("-12,345,678").unwrap().to_string(),
+            "-12345678"
+        );
+        for decimal_comma in [
+            "1,5", "1,23", "12,3456", ",123", "1,234,5", "1.234,50", "1,,234",
+        ] {
+            assert!(
+                matches!(
+                    parse_decimal(decimal_comma),
+                    Err(MoneyError::CommaDecimal(_))
+                ),
+                "{decimal_comma}"
+            );
+        }
         assert_eq!(display_amount(parse_decimal("12").unwrap()), "12.00");
         assert_eq!(display_amount(parse_decimal("0.0035").unwrap()), "0.0035");
         assert_eq!(
@@ -258,7 +294,7 @@ mod tests {
         /// Totals are the exact sum of quantity × price, compared with integer arithmetic:
         /// never a float anywhere, never mixed across currencies.
         #[test]
-        fn totals_are_exact_sums_of_their_lines(
+        fn totals_are_exact_sums_of_their_lines_each_to_the_cent(
             orders in proptest::collection::vec(
                 (proptest::sample::select(vec!["USD", "CNY", "EUR"]),
                  proptest::collection::vec((1i64..1_000_000_000, proptest::option::of(0i64..10_000_000_000)), 0..8)),
@@ -273,8 +309,10 @@ mod tests {
                     unit_price: p.map(|p| Decimal::new(p, 4)),
                     ..Default::default()
                 }).collect();
+                // Each line exactly (in 1e-7), then rounded to the cent, half away from zero.
                 let exact: i128 = lines.iter().map(|l| {
-                    l.quantity.mantissa() * l.unit_price.map_or(0, |p| p.mantissa())
+                    let e = l.quantity.mantissa() * l.unit_price.map_or(0, |p| p.mantissa());
+                    (e + e.signum() * 50_000) / 100_000 * 100_000
                 }).sum();
                 let d = draft(currency, lines);
                 let total = d.checked_total();

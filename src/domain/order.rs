@@ -16,18 +16,27 @@ pub struct OrderLine {
     pub unit_price: Option<Decimal>,
 }
 
+/// An amount rounded to two decimals, half away from zero (commercial rounding).
+pub fn cents(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
 impl OrderLine {
-    /// Quantity times price, exactly; `None` when it does not fit a decimal.
+    /// Quantity times price, rounded to the cent as an invoice line is; `None` when it does
+    /// not fit a decimal. Totals add these, so no total carries a third decimal.
     pub fn checked_amount(&self) -> Option<Decimal> {
         self.quantity
             .checked_mul(self.unit_price.unwrap_or_default())
+            .map(cents)
     }
 
     /// As `checked_amount`, held at the limit instead of failing (for showing stored
     /// orders, which were checked when saved).
     pub fn amount(&self) -> Decimal {
-        self.quantity
-            .saturating_mul(self.unit_price.unwrap_or_default())
+        cents(
+            self.quantity
+                .saturating_mul(self.unit_price.unwrap_or_default()),
+        )
     }
 }
 
@@ -225,5 +234,22 @@ mod tests {
             DueState::Done
         );
         assert_eq!(due_state(None, Status::Confirmed, today), DueState::Fine);
+    }
+
+    #[test]
+    fn each_line_is_rounded_to_the_cent_before_the_total() {
+        let mut d = draft();
+        let line = |q: &str, p: &str| OrderLine {
+            product_code: "P".into(),
+            spec: String::new(),
+            quantity: parse_decimal(q).unwrap(),
+            unit: "pcs".into(),
+            unit_price: Some(parse_decimal(p).unwrap()),
+        };
+        // 3 × 0.125 = 0.375 → 0.38; 7 × 1.333 = 9.331 → 9.33.
+        d.lines = vec![line("3", "0.125"), line("7", "1.333")];
+        assert_eq!(d.lines[0].amount(), parse_decimal("0.38").unwrap());
+        assert_eq!(d.checked_total(), Some(parse_decimal("9.71").unwrap()));
+        assert_eq!(d.total().scale(), 2);
     }
 }

@@ -9,15 +9,25 @@
 //!   to `delivered − on_time`); an order without a due date is not on time;
 //! - `on_time_vs_first_promise` is a count, like `on_time`, against `first_due_date` (the
 //!   current due date when none was recorded);
-//! - amounts are the exact sums of the orders' totals, at least two decimals, never rounded.
+//! - amounts are the exact sums of the orders' totals, at least two decimals, never rounded;
+//! - conversion by customer type and cycle, status updates, spot-checks and targets: see
+//!   [`conversion`] and [`quality`].
 
-use super::enums::{ComplaintType, ContactChannel, ExceptionCause, OrderType};
+pub mod conversion;
+pub mod quality;
+mod trend;
+
+pub use trend::{TrendPoint, TrendTally};
+
+use super::enums::{ComplaintType, ContactChannel, CustomerType, ExceptionCause, OrderType};
 use super::kpi::{average, nps, rate, ratio};
 use super::money::Totals;
 use super::month::Month;
 use super::status::Status;
 use super::time::day_start;
 use chrono::NaiveDate;
+use conversion::{ByCustomerType, ConversionTally};
+use quality::{QualityTally, SpotChecks, StatusUpdates, TargetLine, TargetLines, Targets};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -46,6 +56,9 @@ pub struct MonthReport {
     pub contacts: Contacts,
     pub satisfaction: Satisfaction,
     pub requirements: Requirements,
+    pub spot_checks: SpotChecks,
+    pub status_updates: StatusUpdates,
+    pub targets: TargetLines,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,6 +87,9 @@ pub struct Conversion {
     pub won: u64,
     pub lost: u64,
     pub rate: Option<f64>,
+    pub by_customer_type: ByCustomerType,
+    pub by_cycle: Counts,
+    pub avg_days_to_confirm: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -274,6 +290,9 @@ pub struct MonthTally {
     detractors: u64,
     met: u64,
     declined: u64,
+    conversion: ConversionTally,
+    quality: QualityTally,
+    targets: Targets,
 }
 
 impl MonthTally {
@@ -312,7 +331,35 @@ impl MonthTally {
             detractors: 0,
             met: 0,
             declined: 0,
+            conversion: ConversionTally::default(),
+            quality: QualityTally::default(),
+            targets: Targets::default(),
         }
+    }
+
+    /// The targets the figures are held against (the defaults unless set).
+    pub fn set_targets(&mut self, targets: Targets) {
+        self.targets = targets;
+    }
+
+    /// `count` orders with `ordered_at` in the month, of customers of `kind`, in `status`.
+    pub fn customer_orders(&mut self, kind: CustomerType, status: Status, count: u64) {
+        self.conversion.customer_orders(kind, status, count);
+    }
+
+    /// An order whose first change into a won status happened in the month.
+    pub fn confirmation(&mut self, ordered_at: i64, confirmed_at: i64) {
+        self.conversion.confirmation(ordered_at, confirmed_at);
+    }
+
+    /// A status change that happened in the month.
+    pub fn status_change(&mut self, happened_at: i64, recorded_at: i64) {
+        self.quality.status_change(happened_at, recorded_at);
+    }
+
+    /// A spot-check made in the month.
+    pub fn spot_check(&mut self, accurate: bool) {
+        self.quality.spot_check(accurate);
     }
 
     pub fn month(&self) -> Month {
@@ -430,39 +477,62 @@ impl MonthTally {
     pub fn finish(self) -> MonthReport {
         let avg = |i: usize| average(self.score_sums[i].0, self.score_sums[i].1);
         let won = self.confirmed.count;
+        let (by_customer_type, by_cycle, avg_days_to_confirm) = self.conversion.finish();
+        let (status_updates, spot_checks) = self.quality.finish();
+        let delivery = Delivery {
+            delivered: self.delivered,
+            on_time: self.on_time,
+            on_time_rate: rate(self.on_time, self.delivered),
+            on_time_vs_first_promise: self.on_time_first,
+            late_by_cause: self.late_by_cause,
+        };
+        let complaints = Complaints {
+            opened: self.opened,
+            by_type: self.complaint_types,
+            responded_within_24h: self.responded_24h,
+            response_rate_24h: rate(self.responded_24h, self.opened - self.complaints_waiting),
+            avg_first_response_hours: ratio(
+                self.response_seconds as i128,
+                self.responded as i128 * 3600,
+                2,
+            ),
+            closed: self.closed,
+            closure_rate: rate(self.closed, self.opened),
+        };
+        let contacts = Contacts {
+            inbound: self.inbound,
+            replied_within_24h: self.replied_24h,
+            reply_rate_24h: rate(self.replied_24h, self.inbound - self.contacts_waiting),
+            by_channel: self.by_channel,
+        };
+        let actual = |name: &str| match name {
+            "on_time_rate" => delivery.on_time_rate,
+            "response_rate_24h" => complaints.response_rate_24h,
+            "reply_rate_24h" => contacts.reply_rate_24h,
+            "closure_rate" => complaints.closure_rate,
+            "rate_1h" => status_updates.rate_1h,
+            _ => spot_checks.accuracy_rate,
+        };
+        let targets = TargetLines(
+            self.targets
+                .each()
+                .into_iter()
+                .map(|(name, target)| (name, TargetLine::new(target, actual(name))))
+                .collect(),
+        );
         MonthReport {
             month: self.month,
-            delivery: Delivery {
-                delivered: self.delivered,
-                on_time: self.on_time,
-                on_time_rate: rate(self.on_time, self.delivered),
-                on_time_vs_first_promise: self.on_time_first,
-                late_by_cause: self.late_by_cause,
-            },
+            delivery,
             conversion: Conversion {
                 won,
                 lost: self.lost,
                 rate: rate(won, won + self.lost),
+                by_customer_type,
+                by_cycle,
+                avg_days_to_confirm,
             },
-            complaints: Complaints {
-                opened: self.opened,
-                by_type: self.complaint_types,
-                responded_within_24h: self.responded_24h,
-                response_rate_24h: rate(self.responded_24h, self.opened - self.complaints_waiting),
-                avg_first_response_hours: ratio(
-                    self.response_seconds as i128,
-                    self.responded as i128 * 3600,
-                    2,
-                ),
-                closed: self.closed,
-                closure_rate: rate(self.closed, self.opened),
-            },
-            contacts: Contacts {
-                inbound: self.inbound,
-                replied_within_24h: self.replied_24h,
-                reply_rate_24h: rate(self.replied_24h, self.inbound - self.contacts_waiting),
-                by_channel: self.by_channel,
-            },
+            complaints,
+            contacts,
             satisfaction: Satisfaction {
                 surveys: self.surveys,
                 accuracy: avg(0),
@@ -481,83 +551,10 @@ impl MonthTally {
             orders: Orders {
                 confirmed: self.confirmed,
             },
+            spot_checks,
+            status_updates,
+            targets,
         }
-    }
-}
-
-/// One month of the on-time trend.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TrendPoint {
-    pub month: Month,
-    pub delivered: u64,
-    pub on_time: u64,
-    pub on_time_rate: Option<f64>,
-}
-
-impl TrendPoint {
-    /// The month's point as its report already counted it.
-    pub fn of(report: &MonthReport) -> TrendPoint {
-        TrendPoint {
-            month: report.month,
-            delivered: report.delivery.delivered,
-            on_time: report.delivery.on_time,
-            on_time_rate: report.delivery.on_time_rate,
-        }
-    }
-}
-
-/// Deliveries over several months, counted per month with the same on-time rule.
-#[derive(Debug)]
-pub struct TrendTally {
-    starts: Vec<i64>,
-    end: i64,
-    points: Vec<TrendPoint>,
-    cutoffs: DueCutoffs,
-}
-
-impl TrendTally {
-    /// The `n` months ending with `last`.
-    pub fn new(last: Month, n: usize) -> TrendTally {
-        let months = last.last(n.max(1));
-        TrendTally {
-            starts: months.iter().map(|m| m.bounds().0).collect(),
-            end: last.bounds().1,
-            points: months
-                .into_iter()
-                .map(|month| TrendPoint {
-                    month,
-                    delivered: 0,
-                    on_time: 0,
-                    on_time_rate: None,
-                })
-                .collect(),
-            cutoffs: DueCutoffs::default(),
-        }
-    }
-
-    /// `[start, end)` of the whole span in UTC seconds.
-    pub fn span(&self) -> (i64, i64) {
-        (self.starts[0], self.end)
-    }
-
-    pub fn delivery(&mut self, delivered_at: i64, due: Option<&str>) {
-        if delivered_at < self.starts[0] || delivered_at >= self.end {
-            return;
-        }
-        let i = self.starts.partition_point(|s| *s <= delivered_at) - 1;
-        let on_time = self.cutoffs.met(delivered_at, due);
-        let p = &mut self.points[i];
-        p.delivered += 1;
-        if on_time {
-            p.on_time += 1;
-        }
-    }
-
-    pub fn finish(mut self) -> Vec<TrendPoint> {
-        for p in &mut self.points {
-            p.on_time_rate = rate(p.on_time, p.delivered);
-        }
-        self.points
     }
 }
 

@@ -83,6 +83,63 @@ impl Status {
         )
     }
 
+    /// Won and not yet shipped: the due date can still be missed (late, at risk, overdue).
+    pub fn is_committed_unshipped(self) -> bool {
+        matches!(
+            self,
+            Status::Confirmed | Status::InProduction | Status::Ready | Status::OnHold
+        )
+    }
+
+    /// Production still to finish: confirmed, in production, or held on the way.
+    pub fn is_in_making(self) -> bool {
+        matches!(
+            self,
+            Status::Confirmed | Status::InProduction | Status::OnHold
+        )
+    }
+
+    /// Orders a high-risk check looks at: committed and not yet delivered.
+    pub fn is_on_its_way(self) -> bool {
+        self.is_committed_unshipped() || self == Status::Shipped
+    }
+
+    /// Still moving on the main line before delivery: a week without a change is stale.
+    pub fn is_moving(self) -> bool {
+        matches!(
+            self,
+            Status::Inquiry
+                | Status::Quoted
+                | Status::Confirmed
+                | Status::InProduction
+                | Status::Ready
+                | Status::Shipped
+        )
+    }
+
+    /// Not at an end (closed, cancelled, lost).
+    pub fn is_active(self) -> bool {
+        !self.is_final()
+    }
+
+    /// Open business with the customer: active and not yet delivered.
+    pub fn is_open(self) -> bool {
+        self.is_moving() || self == Status::OnHold
+    }
+
+    /// Sold, so a payment can fall due: neither before the sale nor called off.
+    pub fn is_billable(self) -> bool {
+        !matches!(
+            self,
+            Status::Cancelled | Status::Lost | Status::Inquiry | Status::Quoted
+        )
+    }
+
+    /// The goods have left: a payment reminder is in order.
+    pub fn is_dispatched(self) -> bool {
+        matches!(self, Status::Shipped | Status::Delivered | Status::Closed)
+    }
+
     fn is_pre_sale(self) -> bool {
         matches!(self, Status::Inquiry | Status::Quoted)
     }
@@ -196,11 +253,40 @@ pub fn plan_change(
     Ok(())
 }
 
+/// Why a status change cannot be dated at the time the clerk gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum WhenError {
+    #[error("a status change cannot happen in the future")]
+    Future,
+    #[error("a status change cannot happen before the order was placed")]
+    BeforeOrder,
+}
+
+/// A status change dated `happened_at` on an order placed at `ordered_at`, seen at `now`:
+/// it cannot lie in the future nor before the order existed.
+pub fn check_when(happened_at: i64, ordered_at: i64, now: i64) -> Result<(), WhenError> {
+    if happened_at > now {
+        Err(WhenError::Future)
+    } else if happened_at < ordered_at {
+        Err(WhenError::BeforeOrder)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
     use strum::IntoEnumIterator;
+
+    #[test]
+    fn a_status_change_lies_between_the_order_and_now() {
+        assert_eq!(check_when(100, 100, 200), Ok(()));
+        assert_eq!(check_when(200, 100, 200), Ok(()));
+        assert_eq!(check_when(99, 100, 200), Err(WhenError::BeforeOrder));
+        assert_eq!(check_when(201, 100, 200), Err(WhenError::Future));
+    }
 
     #[test]
     fn main_line_advances_one_step_at_a_time() {

@@ -14,6 +14,23 @@ pub enum TimeError {
     BadStamp(String),
     #[error("'{0}' does not exist in the local time zone")]
     NoSuchLocalTime(String),
+    #[error("'{0}' is not between {FIRST_YEAR} and {LAST_YEAR}")]
+    OutOfRange(String),
+}
+
+/// The years a date of the desk can fall in: a typo such as `0026` or `9999` is refused
+/// where dates enter, rather than shown later as "overdue 740321 d".
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2199;
+
+/// The date when its year is plausible (see [`FIRST_YEAR`]).
+pub fn plausible(date: NaiveDate, text: &str) -> Result<NaiveDate, TimeError> {
+    use chrono::Datelike;
+    if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(TimeError::OutOfRange(text.to_string()))
+    }
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, TimeError> {
@@ -21,9 +38,11 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, TimeError> {
     // Imports read hundreds of thousands of dates: the canonical shape is read directly,
     // anything else by chrono (which decides what is valid).
     if let Some(d) = canonical_date(t.as_bytes()) {
-        return Ok(d);
+        return plausible(d, text);
     }
-    NaiveDate::parse_from_str(t, DATE_FORMAT).map_err(|_| TimeError::BadDate(text.to_string()))
+    NaiveDate::parse_from_str(t, DATE_FORMAT)
+        .map_err(|_| TimeError::BadDate(text.to_string()))
+        .and_then(|d| plausible(d, text))
 }
 
 /// `YYYY-MM-DD` exactly, or `None` (also for an impossible day).
@@ -64,8 +83,10 @@ pub fn format_date(date: NaiveDate) -> String {
 /// and databases write dates (`2026-03-01 00:00:00`, `2026-03-01 00:00:00.000`).
 pub fn parse_file_date(text: &str) -> Result<NaiveDate, TimeError> {
     let t = text.trim();
-    if let Ok(d) = parse_date(t) {
-        return Ok(d);
+    match parse_date(t) {
+        Ok(d) => return Ok(d),
+        Err(TimeError::OutOfRange(_)) => return Err(TimeError::OutOfRange(text.to_string())),
+        Err(_) => {}
     }
     let bad = || TimeError::BadDate(text.to_string());
     let (day, time) = t.split_once([' ', 'T']).ok_or_else(bad)?;
@@ -76,7 +97,10 @@ pub fn parse_file_date(text: &str) -> Result<NaiveDate, TimeError> {
         .is_empty()
         && time.starts_with("00:00");
     if midnight {
-        parse_date(day).map_err(|_| bad())
+        parse_date(day).map_err(|e| match e {
+            TimeError::OutOfRange(_) => TimeError::OutOfRange(text.to_string()),
+            _ => bad(),
+        })
     } else {
         Err(bad())
     }
@@ -85,6 +109,12 @@ pub fn parse_file_date(text: &str) -> Result<NaiveDate, TimeError> {
 /// Reads `YYYY-MM-DD HH:MM[:SS]` (local; fractions of a second are dropped), RFC 3339 with
 /// an offset, or a bare date (local midnight), and returns UTC Unix seconds.
 pub fn parse_stamp(text: &str) -> Result<i64, TimeError> {
+    let at = parse_stamp_any_year(text)?;
+    plausible(local_date(at), text)?;
+    Ok(at)
+}
+
+fn parse_stamp_any_year(text: &str) -> Result<i64, TimeError> {
     let t = text.trim();
     let b = t.as_bytes();
     if b.len() == 19 && b[10] == b' ' {
@@ -113,6 +143,21 @@ pub fn parse_stamp(text: &str) -> Result<i64, TimeError> {
     })
     .ok_or_else(|| TimeError::BadStamp(text.to_string()))?;
     local_to_unix(naive).ok_or_else(|| TimeError::NoSuchLocalTime(text.to_string()))
+}
+
+/// A deadline (an ETA): like `parse_stamp`, but a bare date means the end of that day, so
+/// a parcel due today is not late before the day is out.
+pub fn parse_until(text: &str) -> Result<i64, TimeError> {
+    let t = text.trim();
+    match NaiveDate::parse_from_str(t, DATE_FORMAT) {
+        Ok(d) if t.len() == 10 => {
+            let end = d
+                .and_hms_opt(23, 59, 59)
+                .ok_or_else(|| TimeError::BadStamp(text.to_string()))?;
+            local_to_unix(end).ok_or_else(|| TimeError::NoSuchLocalTime(text.to_string()))
+        }
+        _ => parse_stamp(t),
+    }
 }
 
 fn local_to_unix(naive: NaiveDateTime) -> Option<i64> {
@@ -243,6 +288,34 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn dates_outside_1900_to_2199_are_refused_everywhere() {
+        for bad in ["0000-01-01", "9999-12-31", "1899-12-31", "2200-01-01"] {
+            assert_eq!(
+                parse_date(bad),
+                Err(TimeError::OutOfRange(bad.into())),
+                "{bad}"
+            );
+            assert!(matches!(
+                parse_file_date(bad),
+                Err(TimeError::OutOfRange(_))
+            ));
+            assert!(matches!(parse_stamp(bad), Err(TimeError::OutOfRange(_))));
+        }
+        assert!(matches!(
+            parse_file_date("9999-01-01 00:00:00"),
+            Err(TimeError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_stamp("0001-01-01T08:00:00+08:00"),
+            Err(TimeError::OutOfRange(_))
+        ));
+        for good in ["1900-01-01", "2199-12-31", "2026-03-01"] {
+            assert!(parse_date(good).is_ok(), "{good}");
+        }
+        assert!(parse_stamp("2199-12-30 23:59").is_ok());
+    }
+
+    #[test]
     fn stamps_parse_in_every_documented_form() {
         let a = parse_stamp("2026-03-01 08:30").unwrap();
         let b = parse_stamp("2026-03-01 08:30:00").unwrap();
@@ -365,9 +438,14 @@ mod tests {
 
         #[test]
         fn valid_dates_round_trip(days in 0i32..3_652_059) {
-            // Every day from 0001-01-01 to 9999-12-31.
+            // Every day from 0001-01-01 to 9999-12-31: those of 1900–2199 round-trip, the
+            // others are refused as implausible.
             let d = NaiveDate::from_num_days_from_ce_opt(days + 1).unwrap();
             let text = format_date(d);
+            if plausible(d, &text).is_err() {
+                prop_assert_eq!(parse_date(&text), Err(TimeError::OutOfRange(text.clone())));
+                return Ok(());
+            }
             prop_assert_eq!(parse_date(&text), Ok(d));
             prop_assert_eq!(parse_date(&format!("  {text}\t")), Ok(d));
             // A bare date is a stamp at local midnight of that day.
@@ -394,5 +472,17 @@ mod tests {
             let start = day_start(d);
             prop_assert!(local_date(start) == d || d.year() >= 9999 || d.year() <= 1);
         }
+    }
+
+    #[test]
+    fn a_date_only_deadline_lasts_to_the_end_of_the_day() {
+        let _clock = test_clock::fix(0);
+        let midnight = parse_stamp("2026-03-10").expect("date");
+        assert_eq!(parse_until("2026-03-10"), Ok(midnight + 86_399));
+        assert_eq!(
+            parse_until("2026-03-10 14:00"),
+            parse_stamp("2026-03-10 14:00")
+        );
+        assert!(parse_until("2026-13-45").is_err());
     }
 }

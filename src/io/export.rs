@@ -2,7 +2,8 @@
 //! constant memory), then one audit entry saying it happened.
 
 use super::formats::ExportFormat;
-use super::kinds::Kind;
+use super::import::neutralised;
+use super::kinds::{Kind, Typed};
 use crate::store::{audit, Context, Store};
 use anyhow::Context as _;
 use rusqlite::Connection;
@@ -15,6 +16,21 @@ pub struct ExportOptions {
     pub include_pii: bool,
     /// Only the orders put in `temp.export_ids` by `mark_for_export` (marked rows).
     pub marked_only: bool,
+    /// CSV without the UTF-8 BOM that Excel and WPS need to open Chinese text correctly
+    /// (for scripts).
+    pub no_bom: bool,
+}
+
+/// The text of a CSV cell: text that a spreadsheet would run as a formula is neutralised
+/// (`'=…`, OWASP), real numbers in number columns are written as they are.
+fn csv_cell<'a>(text: &'a str, typed: Typed) -> std::borrow::Cow<'a, str> {
+    let number = matches!(typed, Typed::Number | Typed::Money)
+        && rust_decimal::Decimal::from_str_exact(text).is_ok();
+    if number {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        neutralised(text)
+    }
 }
 
 /// Chooses the orders a `marked_only` export writes, for this connection only.
@@ -90,8 +106,9 @@ pub fn record_export(
     Ok(())
 }
 
-/// Writes `kind` as CSV (RFC 4180, header row, UTF-8 without BOM, LF line ends) to `out`
-/// and records the export in the audit log. Returns the number of data rows.
+/// Writes `kind` as CSV (RFC 4180, header row, UTF-8 with a BOM unless `no_bom`, LF line
+/// ends, formulas neutralised) to `out` and records the export in the audit log. Returns
+/// the number of data rows.
 pub fn export_csv(
     store: &mut Store,
     kind: Kind,
@@ -99,13 +116,23 @@ pub fn export_csv(
     opts: &ExportOptions,
 ) -> anyhow::Result<usize> {
     let rows = {
+        if !opts.no_bom {
+            out.write_all(b"\xEF\xBB\xBF")
+                .context("writing the CSV header")?;
+        }
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(&mut *out);
         w.write_record(kind.columns())
             .context("writing the CSV header")?;
+        let types = kind.types();
         let rows = for_each_row(store.conn(), kind, opts, |row| {
-            w.write_record(row.iter().map(|c| c.as_deref().unwrap_or("")))
+            let cells: Vec<std::borrow::Cow<str>> = row
+                .iter()
+                .zip(&types)
+                .map(|(c, t)| c.as_deref().map_or("".into(), |text| csv_cell(text, *t)))
+                .collect();
+            w.write_record(cells.iter().map(|c| c.as_bytes()))
                 .context("writing a CSV row")
         })?;
         w.flush().context("writing the CSV file")?;
@@ -155,7 +182,11 @@ mod tests {
             },
         )
         .unwrap();
-        String::from_utf8(out).unwrap()
+        String::from_utf8(out)
+            .unwrap()
+            .strip_prefix('\u{feff}')
+            .expect("CSV starts with a BOM")
+            .to_string()
     }
 
     /// Header and rows, parsed back with the csv crate.
@@ -246,6 +277,7 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
                     "payment_terms_days",
                     "language",
                     "notes",
+                    "type",
                 ],
             ),
             (
@@ -358,7 +390,7 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
         for (kind, columns) in spec {
             assert_eq!(kind.columns(), columns, "{kind}");
             let text = export(&mut store, kind, false);
-            // An empty table still gives its header: one LF-terminated line, no BOM.
+            // An empty table still gives its header: one LF-terminated line after the BOM.
             assert_eq!(text, format!("{}\n", columns.join(",")), "{kind}");
         }
     }
@@ -392,6 +424,7 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
                 "30",
                 "zh",
                 "says \"urgent\", always; calls\ntwice",
+                "regular",
             ]
         );
         // NULLs are empty cells, and an empty mask input stays empty.
@@ -408,7 +441,8 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
                 "",
                 "",
                 "en",
-                ""
+                "",
+                "regular"
             ]
         );
         assert_eq!(masked[0], plain[0]);
@@ -531,6 +565,37 @@ VALUES (1, 'packaging', '木箱包装', {TS}, 'open');
             req,
             [["ZH01", "packaging", "木箱包装", &stamp, "open", "", ""]]
         );
+    }
+
+    #[test]
+    fn text_that_would_run_as_a_formula_is_neutralised_and_numbers_are_not() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO customers (code, name, notes, payment_terms_days)
+                 VALUES ('C1', '=HYPERLINK(\"x\")', '@SUM(1)', 30),
+                        ('C2', '+cmd|'' /C calc''!A0', '-5', 7);",
+            )
+            .unwrap();
+        let text = export(&mut store, Kind::Customers, true);
+        let (_, rows) = parse(&text);
+        assert_eq!(rows[0][1], "'=HYPERLINK(\"x\")");
+        assert_eq!(rows[0][10], "'@SUM(1)");
+        assert_eq!(rows[1][1], "'+cmd|' /C calc'!A0");
+        assert_eq!(
+            rows[1][10], "'-5",
+            "text that looks like a number is still text"
+        );
+        assert_eq!(rows[1][8], "7", "a number is written as it is");
+        let mut plain = Vec::new();
+        let opts = ExportOptions {
+            include_pii: true,
+            no_bom: true,
+            ..Default::default()
+        };
+        export_csv(&mut store, Kind::Customers, &mut plain, &opts).unwrap();
+        assert!(plain.starts_with(b"code,"));
     }
 
     #[test]

@@ -1,9 +1,9 @@
-//! The other forms of an export: a workbook (one sheet, the §5 columns, every value written
-//! as text so that importing it gives back exactly what was exported) and JSON (an array of
+//! The other forms of an export: a workbook (one sheet, the §5 columns, typed cells that
+//! import back to exactly what was exported) and JSON (an array of
 //! objects keyed by the §5 columns in their order, `null` for an empty cell).
 
 use super::export::{export_to_path, for_each_row, record_export, write_atomically, ExportOptions};
-use super::kinds::Kind;
+use super::kinds::{Kind, Typed};
 use crate::store::Store;
 use anyhow::{bail, Context as _};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -91,9 +91,51 @@ pub fn export_xlsx(
     path: &Path,
     opts: &ExportOptions,
 ) -> anyhow::Result<usize> {
-    let xlsx_error = |e: XlsxError| anyhow::anyhow!("writing {}: {e}", path.display());
+    let (bytes, rows) = workbook(store, kind, opts, &path.display().to_string())?;
+    write_atomically(path, |out| {
+        out.write_all(&bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(rows)
+    })?;
+    record_export(store, kind, rows, opts, ExportFormat::Xlsx)?;
+    Ok(rows)
+}
+
+/// Writes `kind` as a workbook to `out` (standard output) and records the export.
+pub fn export_xlsx_to(
+    store: &mut Store,
+    kind: Kind,
+    out: &mut dyn Write,
+    opts: &ExportOptions,
+) -> anyhow::Result<usize> {
+    let (bytes, rows) = workbook(store, kind, opts, "-")?;
+    out.write_all(&bytes)
+        .and_then(|_| out.flush())
+        .context("writing the workbook")?;
+    record_export(store, kind, rows, opts, ExportFormat::Xlsx)?;
+    Ok(rows)
+}
+
+/// A number a workbook keeps exactly: a binary float holds 15 significant digits.
+fn exact_number(text: &str) -> Option<f64> {
+    use rust_decimal::prelude::ToPrimitive;
+    let d = rust_decimal::Decimal::from_str_exact(text).ok()?;
+    (d.mantissa().unsigned_abs() < 1_000_000_000_000_000).then(|| d.to_f64())?
+}
+
+/// The workbook of `kind`: typed cells (numbers, money with two decimals, dates and times
+/// as Excel dates), the header row frozen with an autofilter, columns as wide as their
+/// content (CJK counted double).
+fn workbook(
+    store: &mut Store,
+    kind: Kind,
+    opts: &ExportOptions,
+    name: &str,
+) -> anyhow::Result<(Vec<u8>, usize)> {
+    let xlsx_error = |e: XlsxError| anyhow::anyhow!("writing {name}: {e}");
     let mut book = Workbook::new();
     let columns = kind.columns();
+    let types = kind.types();
     let mut widths: Vec<usize> = columns.iter().map(|c| c.width()).collect();
     let rows = {
         let sheet = book
@@ -101,6 +143,9 @@ pub fn export_xlsx(
             .map_err(xlsx_error)?;
         sheet.set_name(kind.name()).map_err(xlsx_error)?;
         let bold = Format::new().set_bold();
+        let money = Format::new().set_num_format("#,##0.00");
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let stamp = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
         for (c, name) in columns.iter().enumerate() {
             sheet
                 .write_string_with_format(0, c as u16, *name, &bold)
@@ -117,15 +162,32 @@ pub fn export_xlsx(
                     SHEET_ROWS - 1
                 );
             }
+            let r = n as u32;
             for (c, cell) in row.iter().enumerate() {
                 let Some(text) = cell else { continue };
                 if n <= SAMPLE_ROWS {
                     let widest = text.lines().map(|l| l.width()).max().unwrap_or(0);
                     widths[c] = widths[c].max(widest);
                 }
-                sheet
-                    .write_string(n as u32, c as u16, text)
-                    .map_err(xlsx_error)?;
+                let col = c as u16;
+                let when = || rust_xlsxwriter::ExcelDateTime::parse_from_str(text).ok();
+                // Anything that is not what its column says stays text, exactly as stored.
+                let written = match types[c] {
+                    Typed::Number => exact_number(text).map(|f| sheet.write_number(r, col, f)),
+                    Typed::Money => exact_number(text)
+                        .map(|f| sheet.write_number_with_format(r, col, f, &money)),
+                    Typed::Date if text.len() == 10 => {
+                        when().map(|d| sheet.write_datetime_with_format(r, col, d, &date))
+                    }
+                    Typed::Stamp if text.len() == 19 => {
+                        when().map(|d| sheet.write_datetime_with_format(r, col, d, &stamp))
+                    }
+                    _ => None,
+                };
+                match written {
+                    Some(done) => done.map_err(xlsx_error)?,
+                    None => sheet.write_string(r, col, text).map_err(xlsx_error)?,
+                };
             }
             Ok(())
         })?;
@@ -135,17 +197,14 @@ pub fn export_xlsx(
                 .set_column_width(c as u16, w as f64)
                 .map_err(xlsx_error)?;
         }
+        sheet
+            .autofilter(0, 0, rows as u32, columns.len() as u16 - 1)
+            .map_err(xlsx_error)?;
         rows
     };
     // The zipped workbook is small next to its rows; it is assembled in memory.
     let bytes = book.save_to_buffer().map_err(xlsx_error)?;
-    write_atomically(path, |out| {
-        out.write_all(&bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(rows)
-    })?;
-    record_export(store, kind, rows, opts, ExportFormat::Xlsx)?;
-    Ok(rows)
+    Ok((bytes, rows))
 }
 
 #[cfg(test)]
@@ -207,7 +266,7 @@ twice', 30),
     }
 
     #[test]
-    fn a_workbook_holds_the_same_cells_as_text() {
+    fn a_workbook_has_typed_cells_and_keeps_text_as_text() {
         use calamine::{Data, Reader};
         let mut store = fixture();
         let dir = tempfile::tempdir().unwrap();
@@ -233,7 +292,7 @@ twice', 30),
         let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
         assert_eq!(rows[0][0], Data::String("code".into()));
         assert_eq!(rows[2][1], Data::String("上海华东".into()));
-        assert_eq!(rows[2][8], Data::String("30".into()), "numbers stay text");
+        assert_eq!(rows[2][8], Data::Float(30.0), "numbers are numbers");
         assert_eq!(rows[2][10], Data::String("says \"hi\",\ntwice".into()));
         assert_eq!(rows[1][3], Data::Empty);
         assert!(!dir.path().join("customers.partial").exists());

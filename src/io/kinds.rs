@@ -45,6 +45,20 @@ pub(crate) enum Cell {
 
 use Cell::{Email, Generic, Phone, Plain, Stamp};
 
+/// What a column holds: how a workbook types its cells, and which CSV cells are text that a
+/// spreadsheet could take for a formula.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Typed {
+    Text,
+    Number,
+    /// A number shown with two decimals.
+    Money,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// `YYYY-MM-DD HH:MM:SS`, local time.
+    Stamp,
+}
+
 const CUSTOMERS: &[&str] = &[
     "code",
     "name",
@@ -57,13 +71,14 @@ const CUSTOMERS: &[&str] = &[
     "payment_terms_days",
     "language",
     "notes",
+    "type",
 ];
 const CUSTOMERS_CELLS: &[Cell] = &[
-    Plain, Plain, Plain, Phone, Email, Generic, Plain, Generic, Plain, Plain, Plain,
+    Plain, Plain, Plain, Phone, Email, Generic, Plain, Generic, Plain, Plain, Plain, Plain,
 ];
 const CUSTOMERS_SQL: &str = "
     SELECT code, name, contact_person, phone, email, im_handle, preferred_channel, address,
-           payment_terms_days, language, notes
+           payment_terms_days, language, notes, type
     FROM customers
     ORDER BY code";
 
@@ -258,6 +273,33 @@ impl Kind {
             Kind::Surveys => SURVEYS_CELLS,
             Kind::Requirements => REQUIREMENTS_CELLS,
         }
+    }
+
+    /// What each of `columns()` holds.
+    pub(crate) fn types(self) -> Vec<Typed> {
+        let numbers: &[&str] = match self {
+            Kind::Surveys => &[
+                "accuracy",
+                "response",
+                "resolution",
+                "attitude",
+                "customisation",
+                "quality",
+                "willingness",
+            ],
+            _ => &["quantity", "weight_kg", "packages", "payment_terms_days"],
+        };
+        self.columns()
+            .iter()
+            .zip(self.cells())
+            .map(|(column, cell)| match *column {
+                _ if *cell == Stamp => Typed::Stamp,
+                "unit_price" => Typed::Money,
+                c if numbers.contains(&c) => Typed::Number,
+                "due_date" | "payment_due" | "paid_at" | "date" => Typed::Date,
+                _ => Typed::Text,
+            })
+            .collect()
     }
 
     /// One SELECT whose result columns are `columns()` in order, sorted so that an export

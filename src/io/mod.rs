@@ -19,6 +19,6 @@ pub use export::{
     ExportOptions,
 };
 pub use files::{write_private, write_private_with};
-pub use formats::{export_file, export_json, export_xlsx, ExportFormat};
+pub use formats::{export_file, export_json, export_xlsx, export_xlsx_to, ExportFormat};
 pub use import::{import_file, import_source, Counts, ImportError, ImportOptions, Imported};
 pub use kinds::Kind;

@@ -8,7 +8,7 @@ use crate::domain::time::{format_date, format_stamp_short, local_date, short_dur
 use crate::i18n::{t, tf};
 use crate::store::today::{Detail, Item, KindItems};
 use chrono::NaiveDate;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// One item as the clerk reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,26 +35,11 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// `text` cut to `width` display columns (ending in `…` when cut) and padded to it, so
-/// columns of Chinese and Latin text line up.
+/// `text` cut to `width` display columns (ending in `…` when cut, by the one cut of
+/// `ui::text::fit`) and padded to it, so columns of Chinese and Latin text line up.
 pub fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    if text.width() <= width {
-        out.push_str(text);
-        used = text.width();
-    } else if width > 0 {
-        for c in text.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w + 1 > width {
-                break;
-            }
-            out.push(c);
-            used += w;
-        }
-        out.push('…');
-        used += 1;
-    }
+    let mut out = crate::ui::text::fit(text, width).into_owned();
+    let used = out.width();
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
     out
 }
@@ -281,7 +266,20 @@ pub fn remind_text(
             ],
         )));
         out.push('\n');
-        let texts: Vec<ItemText> = k.items.iter().map(|i| describe(i, now, today)).collect();
+        // Stored text is made visible and harmless before it is measured and printed.
+        let texts: Vec<ItemText> = k
+            .items
+            .iter()
+            .map(|i| {
+                let mut x = describe(i, now, today);
+                for field in [&mut x.what, &mut x.customer, &mut x.when, &mut x.why] {
+                    if let std::borrow::Cow::Owned(s) = crate::domain::text::shown(field) {
+                        *field = s;
+                    }
+                }
+                x
+            })
+            .collect();
         let (w_what, w_customer, w_when) = widths(&texts);
         for x in &texts {
             let line = format!(

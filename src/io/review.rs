@@ -186,6 +186,7 @@ pub fn gather(
 
 /// The review as plain text, each section a table aligned by display width.
 pub fn text(r: &Review) -> String {
+    use crate::domain::text::shown;
     let mut out = format!("{}\n{}\n", r.title, r.generated);
     for s in &r.sections {
         out.push_str(&format!(
@@ -204,7 +205,7 @@ pub fn text(r: &Review) -> String {
             .map(|c| {
                 s.rows
                     .iter()
-                    .map(|l| l.cells.get(c).map_or(0, |x| x.width()))
+                    .map(|l| l.cells.get(c).map_or(0, |x| shown(x).width()))
                     .chain([s.columns[c].width()])
                     .max()
                     .unwrap_or(0)
@@ -216,10 +217,11 @@ pub fn text(r: &Review) -> String {
                 .iter()
                 .enumerate()
                 .map(|(c, x)| {
+                    let x = shown(x);
                     if c + 1 == n {
-                        x.clone()
+                        x.into_owned()
                     } else {
-                        fit(x, widths[c])
+                        fit(&x, widths[c])
                     }
                 })
                 .collect::<Vec<_>>()

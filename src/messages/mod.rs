@@ -52,6 +52,9 @@ pub struct CustomerFacts {
     /// The preferred channel word (email|phone|im), used when logging the contact.
     #[serde(skip)]
     pub channel: String,
+    /// Where an e-mail goes, when the customer has an address.
+    #[serde(skip)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -126,6 +129,8 @@ pub struct ComplaintFacts {
     #[serde(rename = "type")]
     pub kind: String,
     pub department: String,
+    /// Within how many hours the plan is promised: the window of the complaint's severity.
+    pub response_hours: i64,
     pub description: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
@@ -173,7 +178,8 @@ impl Facts {
     }
 
     /// The message that fits the record now: a complaint's acknowledgement until it is
-    /// resolved; for an order, a pending delay first, then the stage it is at, then payment.
+    /// resolved; for an order not yet shipped, a pending delay first; then the stage it is at,
+    /// then payment.
     pub fn fitting(&self) -> Option<MessageKind> {
         use MessageKind::*;
         if let Some(c) = &self.complaint {
@@ -185,8 +191,13 @@ impl Facts {
             return Some(kind);
         }
         let order = self.order.as_ref()?;
-        let delivered = matches!(order.status, Status::Delivered | Status::Closed);
-        if !delivered && self.can_fill(DelayNotice) {
+        // A delay is news while the goods are still to leave; once shipped, the shipping
+        // notice (carrier, waybill, ETA) is what the customer needs.
+        let shipped = matches!(
+            order.status,
+            Status::Shipped | Status::Delivered | Status::Closed
+        );
+        if !shipped && self.can_fill(DelayNotice) {
             return Some(DelayNotice);
         }
         let by_stage = match order.status {

@@ -119,8 +119,16 @@ impl Templates {
         sender: &str,
     ) -> Result<Draft, RenderError> {
         let language = facts.customer.language;
-        let source = self.source(kind, language)?;
         let name = Templates::file_name(kind, language);
+        if kind == MessageKind::OrderConfirmation {
+            confirmable(facts).map_err(|reason| RenderError {
+                template: name.clone(),
+                line: None,
+                field: None,
+                reason,
+            })?;
+        }
+        let source = self.source(kind, language)?;
         let mut env = Environment::new();
         // A field the record lacks must fail naming it, never print as empty or "none";
         // `{% if x %}` on a missing optional field stays allowed.
@@ -148,6 +156,33 @@ impl Templates {
             body,
         })
     }
+}
+
+/// A confirmation promises a price for every line and a delivery date: without them it
+/// cannot go out. The reason names the first order line that lacks its price.
+fn confirmable(facts: &Facts) -> Result<(), String> {
+    let Some(order) = &facts.order else {
+        return Ok(());
+    };
+    if let Some((i, line)) = order
+        .lines
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.unit_price.trim().is_empty())
+    {
+        return Err(i18n::tf(
+            "message.err_line_price",
+            &[("line", &(i + 1)), ("product", &line.product_code)],
+        ));
+    }
+    if order
+        .due_date
+        .as_deref()
+        .is_none_or(|d| d.trim().is_empty())
+    {
+        return Err(i18n::t("message.err_due_date").to_string());
+    }
+    Ok(())
 }
 
 fn render_error(name: &str, source: &str, e: &minijinja::Error) -> RenderError {

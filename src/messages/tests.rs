@@ -9,6 +9,7 @@ fn facts(language: Language, status: Status) -> Facts {
             contact: "王经理".into(),
             language,
             channel: "im".into(),
+            email: None,
         },
         order: Some(OrderFacts {
             id: 7,
@@ -58,6 +59,7 @@ fn complaint(resolution: Option<&str>, resolved: bool) -> ComplaintFacts {
         order_no: Some("SO-20260301-001".into()),
         kind: "quality".into(),
         department: "tech".into(),
+        response_hours: 4,
         description: "burrs on the thread".into(),
         resolution: resolution.map(str::to_string),
         resolved,
@@ -93,6 +95,10 @@ fn a_pending_delay_comes_before_the_stage_but_not_after_delivery() {
         note: None,
     });
     assert_eq!(f.fitting(), Some(MessageKind::DelayNotice));
+    // Shipped with the delay still on file: the shipping notice, not the delay.
+    let mut shipped = with_shipment(f.clone());
+    shipped.order.as_mut().unwrap().status = Status::Shipped;
+    assert_eq!(shipped.fitting(), Some(MessageKind::ShippingNotice));
     f.order.as_mut().unwrap().status = Status::Delivered;
     f.order.as_mut().unwrap().delivered_on = Some("2026-04-09".into());
     assert_ne!(f.fitting(), Some(MessageKind::DelayNotice));
@@ -106,6 +112,48 @@ fn complaints_get_an_acknowledgement_until_resolved_with_a_resolution() {
     assert!(!f.available().contains(&MessageKind::ComplaintResolution));
     f.complaint = Some(complaint(Some("We replace the 5000 pcs."), true));
     assert_eq!(f.fitting(), Some(MessageKind::ComplaintResolution));
+}
+
+#[test]
+fn the_acknowledgement_promises_the_window_of_the_severity() {
+    let templates = Templates::new(None);
+    for (language, words) in [(Language::En, "within 4 hours"), (Language::Zh, "4 小时内")] {
+        let mut f = facts(language, Status::Delivered);
+        f.complaint = Some(complaint(None, false));
+        let d = templates
+            .draft(MessageKind::ComplaintAcknowledgement, &f, "Li Hua")
+            .expect("draft");
+        assert!(d.body.contains(words), "{language:?}: {}", d.body);
+        assert!(!d.body.contains("24"), "{language:?}: {}", d.body);
+    }
+}
+
+#[test]
+fn a_confirmation_without_a_price_or_due_date_cannot_be_drafted() {
+    let templates = Templates::new(None);
+    let mut f = facts(Language::En, Status::Confirmed);
+    f.order.as_mut().unwrap().lines[0].unit_price = String::new();
+    let e = templates
+        .draft(MessageKind::OrderConfirmation, &f, "Li Hua")
+        .unwrap_err();
+    let product = f.order.as_ref().unwrap().lines[0].product_code.clone();
+    assert!(
+        e.to_string()
+            .contains(&format!("order line 1 ({product}) has no unit price")),
+        "{e}"
+    );
+    let mut f = facts(Language::En, Status::Confirmed);
+    f.order.as_mut().unwrap().due_date = None;
+    let e = templates
+        .draft(MessageKind::OrderConfirmation, &f, "Li Hua")
+        .unwrap_err();
+    assert!(e.to_string().contains("no delivery date"), "{e}");
+    // Other messages do not promise prices.
+    let mut f = with_shipment(facts(Language::En, Status::Shipped));
+    f.order.as_mut().unwrap().lines[0].unit_price = String::new();
+    assert!(templates
+        .draft(MessageKind::ShippingNotice, &f, "Li Hua")
+        .is_ok());
 }
 
 #[test]

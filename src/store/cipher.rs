@@ -22,6 +22,7 @@ const BUSY_MS: u64 = 1500;
 /// Opens `path` read-write (creating it when absent), keyed with `key` when given. Nothing
 /// is read yet: a wrong key shows at the first statement (see [`open_error`]).
 pub fn connect(path: &Path, key: Option<&str>) -> Result<Connection> {
+    super::quiet_sqlcipher();
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -177,6 +178,19 @@ pub(crate) fn integrity(conn: &Connection) -> Result<Vec<String>> {
     Ok(rows.into_iter().filter(|r| r != "ok").collect())
 }
 
+/// What `PRAGMA quick_check` finds wrong; empty when sound.
+pub(crate) fn quick_check(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare("PRAGMA quick_check")
+        .doing("checking integrity")?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .doing("checking integrity")?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .doing("checking integrity")?;
+    Ok(rows.into_iter().filter(|r| r != "ok").collect())
+}
+
 /// Opens an existing file and makes sure the key fits (the first read).
 pub(crate) fn open_checked(path: &Path, key: Option<&str>, shown: &Path) -> Result<Connection> {
     let conn = connect(path, key)?;
@@ -231,11 +245,7 @@ pub fn convert(path: &Path, from: Option<&str>, to: Option<&str>) -> Result<()> 
             .query_row("PRAGMA main.user_version", [], |r| r.get(0))
             .doing("reading the schema version")?;
         source
-            .pragma_update(
-                Some(rusqlite::DatabaseName::Attached("converted")),
-                "user_version",
-                version,
-            )
+            .pragma_update(Some("converted"), "user_version", version)
             .doing("writing the converted copy")?;
         let before = table_counts(&source, "main")?;
         source

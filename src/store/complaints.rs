@@ -306,7 +306,7 @@ pub fn use_windows(store: &mut Store, windows: &Windows) -> Result<bool> {
 }
 
 mod write;
-pub use write::{close, next_complaint_no, respond, route, save};
+pub use write::{close, next_complaint_no, respond, respond_with_plan, route, save, PlanRequired};
 
 #[cfg(test)]
 mod tests;

@@ -95,6 +95,11 @@ pub trait ListEntity: Sized {
     fn default_condition() -> Option<&'static str> {
         None
     }
+
+    /// The rows `default_condition` leaves out, so the screen can say how many are hidden.
+    fn hidden_condition() -> Option<&'static str> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -325,6 +330,22 @@ fn run_keys(conn: &Connection, sql: &str, params: &[(String, Value)]) -> Result<
 
 /// Searches are counted up to this many; more shows as "10000+".
 pub const SEARCH_COUNT_CAP: u64 = 10_000;
+
+/// How many rows the default view leaves out (closed orders), when the clerk has neither
+/// searched nor filtered; `None` when nothing is left out by default.
+pub fn count_hidden<T: ListEntity>(conn: &Connection, q: &ListQuery) -> Result<Option<u64>> {
+    let Some(hidden) = T::hidden_condition() else {
+        return Ok(None);
+    };
+    if !q.search.trim().is_empty() || !q.filters.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!("SELECT count(*) FROM {} WHERE {hidden}", T::COUNT_FROM);
+    let n: i64 = conn
+        .query_row(&sql, [], |r| r.get(0))
+        .doing("counting the hidden rows")?;
+    Ok(Some(n.max(0) as u64))
+}
 
 /// How many rows the query matches (an indexed count; screens ask for it after the first
 /// frame). A search is counted only up to `SEARCH_COUNT_CAP` + 1, so a common word stays fast.

@@ -14,7 +14,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 fn customer(conn: &Connection, id: i64) -> Result<CustomerFacts> {
     conn.query_row(
-        "SELECT name, code, ifnull(nullif(trim(contact_person),''), name), language, preferred_channel
+        "SELECT name, code, ifnull(nullif(trim(contact_person),''), name), language, preferred_channel,
+                nullif(trim(email), '')
          FROM customers WHERE id = ?1",
         [id],
         |r| {
@@ -30,6 +31,7 @@ fn customer(conn: &Connection, id: i64) -> Result<CustomerFacts> {
                     Language::En
                 },
                 channel: r.get(4)?,
+                email: r.get(5)?,
             })
         },
     )
@@ -169,6 +171,17 @@ fn delay(conn: &Connection, order_id: i64) -> Result<Option<DelayFacts>> {
     }))
 }
 
+/// The id of the order with this number.
+pub fn order_id(conn: &Connection, order_no: &str) -> Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM orders WHERE order_no = ?1",
+        [order_no],
+        |r| r.get(0),
+    )
+    .optional()
+    .doing("finding an order")
+}
+
 /// What a message may say about an order (with its latest shipment and delay).
 pub fn for_order(conn: &Connection, order_id: i64) -> Result<Facts> {
     let (customer_id, order) = order(conn, order_id)?;
@@ -202,7 +215,7 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
         .query_row(
             "SELECT k.customer_id, k.order_id, k.complaint_no, o.order_no, k.type,
                     ifnull(k.department,'after_sales'), ifnull(k.description,''), k.resolution,
-                    k.resolved_at
+                    k.resolved_at, ifnull(k.response_due_at - k.opened_at, 86400)
              FROM complaints k LEFT JOIN orders o ON o.id = k.order_id WHERE k.id = ?1",
             [complaint_id],
             |r| {
@@ -215,6 +228,8 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
                         order_no: r.get(3)?,
                         kind: r.get(4)?,
                         department: r.get(5)?,
+                        // Whole hours, rounded up: a window is never promised shorter.
+                        response_hours: (r.get::<_, i64>(9)? + 3599) / 3600,
                         description: r.get(6)?,
                         resolution: r
                             .get::<_, Option<String>>(7)?
@@ -245,12 +260,15 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
 pub fn for_customer(conn: &Connection, customer_id: i64) -> Result<Facts> {
     let order_id: Option<i64> = conn
         .query_row(
-            "SELECT id FROM orders WHERE customer_id = ?1
+            &format!(
+                "SELECT id FROM orders WHERE customer_id = ?1
              ORDER BY (payment_due IS NOT NULL AND paid_at IS NULL
-                       AND status IN ('shipped','delivered','closed')) DESC,
+                       AND status IN {}) DESC,
                       CASE WHEN payment_due IS NOT NULL AND paid_at IS NULL THEN payment_due END,
                       ordered_at DESC
              LIMIT 1",
+                super::sql::status_list(crate::domain::status::Status::is_dispatched)
+            ),
             [customer_id],
             |r| r.get(0),
         )
@@ -268,12 +286,14 @@ pub fn for_customer(conn: &Connection, customer_id: i64) -> Result<Facts> {
     }
 }
 
-/// Logs the drafted message as an outbound contact on the customer's preferred channel,
-/// inside the caller's transaction, undoable. Returns the contact's id.
+/// Logs a message as an outbound contact on `channel` (`email` for one sent, the customer's
+/// preferred channel for one copied or saved), inside the caller's transaction, undoable.
+/// Returns the contact's id.
 pub fn log_outbound(
     conn: &Connection,
     change: &mut Change,
     facts: &Facts,
+    channel: &str,
     template: &str,
     summary: &str,
     at: i64,
@@ -282,14 +302,7 @@ pub fn log_outbound(
     conn.execute(
         "INSERT INTO contacts (customer_id, order_id, channel, direction, at, summary, template)
          VALUES (?1, ?2, ?3, 'out', ?4, ?5, ?6)",
-        params![
-            facts.customer.id,
-            order_id,
-            facts.customer.channel,
-            at,
-            summary,
-            template
-        ],
+        params![facts.customer.id, order_id, channel, at, summary, template],
     )
     .doing("logging a contact")?;
     let id = conn.last_insert_rowid();
@@ -297,19 +310,63 @@ pub fn log_outbound(
     Ok(id)
 }
 
-/// When the clerk switches to another template before sending, the logged contact follows.
-pub fn relabel_outbound(
-    conn: &Connection,
-    contact_id: i64,
+/// Why a message was logged, for the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Sent,
+    Copied,
+    Saved,
+}
+
+impl Delivery {
+    fn as_str(self) -> &'static str {
+        match self {
+            Delivery::Sent => "message_sent",
+            Delivery::Copied => "message_copied",
+            Delivery::Saved => "message_saved",
+        }
+    }
+}
+
+/// One undoable step: the outbound contact for a message that left the desk (sent by e-mail,
+/// or copied or saved to go out on the preferred channel) and its audit entry. Returns the
+/// contact's id.
+pub fn log_message(
+    store: &mut super::Store,
+    facts: &Facts,
+    delivery: Delivery,
     template: &str,
     summary: &str,
-) -> Result<()> {
-    conn.execute(
-        "UPDATE contacts SET template = ?2, summary = ?3 WHERE id = ?1 AND direction = 'out'",
-        params![contact_id, template, summary],
-    )
-    .doing("updating a logged contact")?;
-    Ok(())
+) -> Result<i64> {
+    let channel = match delivery {
+        Delivery::Sent => "email",
+        Delivery::Copied | Delivery::Saved => facts.customer.channel.as_str(),
+    };
+    let tx = store.begin()?;
+    let mut change = Change::new("message");
+    let id = log_outbound(
+        &tx,
+        &mut change,
+        facts,
+        channel,
+        template,
+        summary,
+        crate::domain::time::now(),
+    )?;
+    super::audit::append(
+        &tx,
+        delivery.as_str(),
+        "contact",
+        &id.to_string(),
+        &serde_json::json!({
+            "customer": facts.customer.code,
+            "template": template,
+            "channel": channel,
+        }),
+    )?;
+    change.record(&tx)?;
+    tx.commit().doing("logging the message")?;
+    Ok(id)
 }
 
 #[cfg(test)]
@@ -371,6 +428,7 @@ mod tests {
             &tx,
             &mut change,
             &f,
+            "im",
             "delay_notice",
             "Delay notice: SO-1",
             99,

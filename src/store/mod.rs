@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod checkpoint;
 pub mod cipher;
 pub mod complaints;
 pub mod contacts;
@@ -21,6 +22,7 @@ pub mod requirements;
 pub mod schema;
 pub mod search;
 pub mod shipments;
+pub mod spotchecks;
 pub mod sql;
 pub mod surveys;
 #[cfg(test)]
@@ -49,6 +51,12 @@ pub enum StoreError {
     WrongPassphrase { path: String },
     #[error("{0}")]
     Invalid(String),
+    /// A status change the lifecycle refuses; the UI words it (`ui::words`).
+    #[error("{order_no}: {error}")]
+    Transition {
+        order_no: String,
+        error: crate::domain::status::TransitionError,
+    },
     #[error("{0} was changed elsewhere meanwhile; reload and try again")]
     Conflict(String),
     #[error("{0} not found")]
@@ -89,6 +97,13 @@ fn out_of_room(e: &rusqlite::Error) -> bool {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+impl StoreError {
+    /// Another program holds the write lock: the same change may succeed when retried.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Busy { .. })
+    }
+}
+
 /// Adds what a statement was doing to its error, so a message names the failed step.
 pub trait Context<T> {
     fn doing(self, what: &'static str) -> Result<T>;
@@ -119,6 +134,19 @@ pub struct Store {
     /// The passphrase of an encrypted file, kept in memory only (wiped when dropped), for
     /// the extra connections a backup opens.
     key: Option<cipher::Passphrase>,
+}
+
+/// SQLCipher (since 4.7) logs its own errors to stderr, e.g. "hmac check failed" for a
+/// wrong passphrase; the clerk gets one clear line from OrderDesk instead. The setting is
+/// for the whole process, so it is made once, before the first file is opened.
+pub(crate) fn quiet_sqlcipher() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Best effort: if it fails, the only cost is the library's own log lines.
+        if let Ok(c) = Connection::open_in_memory() {
+            let _ = c.pragma_update(None, "cipher_log", "off");
+        }
+    });
 }
 
 impl Store {
@@ -164,7 +192,7 @@ impl Store {
         let key = passphrase.map(|p| cipher::Passphrase::new(p.to_string()));
         let conn = cipher::connect(path, key.as_ref().map(|k| k.as_str()))?;
         let read_only = conn
-            .is_readonly(rusqlite::DatabaseName::Main)
+            .is_readonly(rusqlite::MAIN_DB)
             .doing("opening the database")?;
         let mut store = Store {
             conn,
@@ -290,6 +318,15 @@ impl Store {
     /// The passphrase the file was opened with, when it is encrypted.
     pub fn passphrase(&self) -> Option<&str> {
         self.key.as_ref().map(|k| k.as_str())
+    }
+
+    /// How long a statement waits for another program's write lock before it fails with
+    /// [`StoreError::Busy`] (3 s by default). The app can set a short one so that a key is
+    /// never held up, and keep the clerk's change for a retry when it gets `Busy`.
+    pub fn set_busy_timeout(&self, wait: std::time::Duration) -> Result<()> {
+        self.conn
+            .busy_timeout(wait)
+            .doing("configuring the connection")
     }
 
     /// Records a setting or a bit of bookkeeping in the file.

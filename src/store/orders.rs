@@ -31,10 +31,7 @@ pub struct OrderRow {
 }
 
 fn status_col(r: &Row, i: usize) -> rusqlite::Result<Status> {
-    let s: String = r.get(i)?;
-    Status::from_str(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
+    r.get(i)
 }
 
 fn date_col(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
@@ -201,12 +198,12 @@ impl ListEntity for OrderRow {
         f.push(Filter {
             key: "overdue".into(),
             group: "due",
-            sql: super::today::OVERDUE_SQL.into(),
+            sql: super::today::OVERDUE_SQL.clone(),
         });
         f.push(Filter {
             key: "due_week".into(),
             group: "due",
-            sql: super::today::DUE_WEEK_SQL.into(),
+            sql: super::today::DUE_WEEK_SQL.clone(),
         });
         f.push(Filter {
             key: "incomplete".into(),
@@ -286,6 +283,10 @@ impl ListEntity for OrderRow {
         Some("o.status <> 'closed'")
     }
 
+    fn hidden_condition() -> Option<&'static str> {
+        Some("o.status = 'closed'")
+    }
+
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
         Ok(OrderRow {
             id: r.get(1)?,
@@ -311,6 +312,14 @@ pub struct HistoryEntry {
     pub happened_at: i64,
     pub recorded_at: i64,
     pub note: String,
+}
+
+impl HistoryEntry {
+    /// Recorded over an hour after it happened (the one-hour rule): the history marks it.
+    pub fn recorded_late(&self) -> bool {
+        self.from.is_some()
+            && crate::domain::report::quality::recorded_late(self.happened_at, self.recorded_at)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

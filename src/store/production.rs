@@ -155,13 +155,14 @@ pub struct StageLoad {
 /// `production_by_stage` index; every stage is listed, empty ones with 0.
 pub fn bottlenecks(conn: &Connection, today: NaiveDate) -> Result<Vec<StageLoad>> {
     let mut stmt = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT p.stage, count(*), ifnull(sum(p.planned_finish < ?1), 0)
              FROM production p JOIN orders o ON o.id = p.order_id
              WHERE p.stage <> 'done'
-               AND o.status IN ('confirmed','in_production','ready','on_hold')
+               AND o.status IN {}
              GROUP BY p.stage",
-        )
+            *super::today::UNSHIPPED
+        ))
         .doing("counting production stages")?;
     let rows = stmt
         .query_map([format_date(today)], |r| {

@@ -2,8 +2,10 @@
 //! month and fed to the domain's tallies; and the lists behind the figures, for the workbook.
 
 use super::{Context, Result, StoreError};
+use crate::domain::enums::CustomerType;
 use crate::domain::money::parse_decimal;
 use crate::domain::month::Month;
+use crate::domain::report::quality::Targets;
 use crate::domain::report::{
     DueCutoffs, MonthReport, MonthTally, SurveyAnswers, TrendPoint, TrendTally,
 };
@@ -64,13 +66,94 @@ pub fn snapshot<T, E: From<StoreError>>(
     Ok(out)
 }
 
-/// Every §4 figure of `month`, judged at `now` (UTC seconds).
-pub fn month_report(conn: &Connection, month: Month, now: i64) -> Result<MonthReport> {
-    snapshot(conn, || tally_month(conn, month, now))
+/// The won statuses as an SQL list, from the one rule in `Status::is_won`.
+fn won_sql() -> String {
+    <Status as strum::IntoEnumIterator>::iter()
+        .filter(|s| s.is_won())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
-fn tally_month(conn: &Connection, month: Month, now: i64) -> Result<MonthReport> {
+/// Every §4 figure of `month`, judged at `now` (UTC seconds) and held against `targets`.
+pub fn month_report(
+    conn: &Connection,
+    month: Month,
+    now: i64,
+    targets: &Targets,
+) -> Result<MonthReport> {
+    snapshot(conn, || tally_month(conn, month, now, targets))
+}
+
+/// Conversion by customer type and sales cycle, status updates and spot-checks.
+fn tally_desk(conn: &Connection, t: &mut MonthTally, bounds: (i64, i64)) -> Result<()> {
+    let won = won_sql();
+    each_row(
+        conn,
+        &format!(
+            "SELECT c.type, o.status, count(*) FROM orders o JOIN customers c ON c.id = o.customer_id
+             WHERE o.ordered_at >= ?1 AND o.ordered_at < ?2 AND o.status IN ({won}, 'lost')
+             GROUP BY c.type, o.status"
+        ),
+        bounds,
+        |r| {
+            let kind = text(r, 0)?.and_then(|s| CustomerType::from_str(s).ok());
+            let status = text(r, 1)?.and_then(|s| Status::from_str(s).ok());
+            if let (Some(kind), Some(status)) = (kind, status) {
+                t.customer_orders(kind, status, r.get::<_, i64>(2)?.max(0) as u64);
+            }
+            Ok(())
+        },
+    )?;
+    // The first change into a won status: none earlier for the same order.
+    each_row(
+        conn,
+        &format!(
+            "SELECT o.ordered_at, h.happened_at FROM status_history h JOIN orders o ON o.id = h.order_id
+             WHERE h.happened_at >= ?1 AND h.happened_at < ?2
+               AND h.to_status IN ({won}) AND h.from_status NOT IN ({won})
+               AND NOT EXISTS (
+                   SELECT 1 FROM status_history e
+                   WHERE e.order_id = h.order_id AND e.to_status IN ({won})
+                     AND e.from_status NOT IN ({won})
+                     AND (e.happened_at < h.happened_at
+                          OR (e.happened_at = h.happened_at AND e.id < h.id)))"
+        ),
+        bounds,
+        |r| {
+            t.confirmation(r.get(0)?, r.get(1)?);
+            Ok(())
+        },
+    )?;
+    each_row(
+        conn,
+        "SELECT happened_at, recorded_at FROM status_history
+         WHERE happened_at >= ?1 AND happened_at < ?2 AND from_status IS NOT NULL",
+        bounds,
+        |r| {
+            t.status_change(r.get(0)?, r.get(1)?);
+            Ok(())
+        },
+    )?;
+    each_row(
+        conn,
+        "SELECT accurate FROM spot_checks WHERE checked_at >= ?1 AND checked_at < ?2",
+        bounds,
+        |r| {
+            t.spot_check(r.get::<_, i64>(0)? != 0);
+            Ok(())
+        },
+    )
+}
+
+fn tally_month(
+    conn: &Connection,
+    month: Month,
+    now: i64,
+    targets: &Targets,
+) -> Result<MonthReport> {
     let mut t = MonthTally::new(month, now);
+    t.set_targets(*targets);
     let bounds = month.bounds();
     each_row(
         conn,
@@ -162,6 +245,7 @@ fn tally_month(conn: &Connection, month: Month, now: i64) -> Result<MonthReport>
             Ok(())
         },
     )?;
+    tally_desk(conn, &mut t, bounds)?;
     Ok(t.finish())
 }
 

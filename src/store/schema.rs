@@ -4,7 +4,7 @@
 //! Conventions: timestamps are INTEGER UTC Unix seconds; calendar dates are TEXT
 //! `YYYY-MM-DD`; money and quantities are TEXT decimals (exact); optional values are NULL.
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 const V1: &str = r#"
 CREATE TABLE meta (
@@ -363,8 +363,55 @@ CREATE INDEX orders_delivered_due ON orders(delivered_at, due_date, first_due_da
 DROP INDEX orders_by_delivered;
 "#;
 
-/// Accounts of the web desk (`orderdesk user`): argon2id hashes only, never a password.
+/// The rest of the clerk's report. Customers get a type; the ones flagged as key accounts
+/// become `key_account`, every other existing customer `regular` (the default: a customer
+/// already on file is not new). Complaints keep the plan of their first response and
+/// contacts the text of their reply. Spot-checks of follow-up records, one per contact and
+/// ISO week. The indexes serve the month's status changes (the one-hour rule and the sales
+/// cycle) and conversion by customer type from indexes alone.
 const V5: &str = r#"
+ALTER TABLE customers ADD COLUMN type TEXT NOT NULL DEFAULT 'regular'
+    CHECK (type IN ('new','regular','key_account','distributor'));
+UPDATE customers SET type = 'key_account' WHERE key_account <> 0;
+ALTER TABLE complaints ADD COLUMN response_plan TEXT;
+ALTER TABLE contacts ADD COLUMN reply TEXT;
+
+-- The key-account flag and the type say the same thing, whichever a writer sets.
+CREATE TRIGGER customers_type_sets_flag AFTER UPDATE OF type ON customers
+WHEN (NEW.type = 'key_account') <> (NEW.key_account <> 0)
+BEGIN UPDATE customers SET key_account = (type = 'key_account') WHERE id = NEW.id; END;
+CREATE TRIGGER customers_flag_sets_type AFTER UPDATE OF key_account ON customers
+WHEN (NEW.type = 'key_account') <> (NEW.key_account <> 0)
+BEGIN
+    UPDATE customers SET type = CASE WHEN key_account <> 0 THEN 'key_account' ELSE 'regular' END
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER customers_type_after_insert AFTER INSERT ON customers
+WHEN (NEW.type = 'key_account') <> (NEW.key_account <> 0)
+BEGIN
+    UPDATE customers SET type = CASE WHEN key_account <> 0 THEN 'key_account' ELSE type END,
+                         key_account = (key_account <> 0 OR type = 'key_account')
+    WHERE id = NEW.id;
+END;
+
+CREATE TABLE spot_checks (
+    id         INTEGER PRIMARY KEY,
+    week       TEXT NOT NULL,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    checked_at INTEGER NOT NULL,
+    accurate   INTEGER NOT NULL CHECK (accurate IN (0, 1)),
+    note       TEXT,
+    UNIQUE (week, contact_id)
+);
+CREATE INDEX spot_checks_by_checked ON spot_checks(checked_at, accurate);
+
+CREATE INDEX status_history_by_happened
+    ON status_history(happened_at, recorded_at, from_status, to_status, order_id);
+CREATE INDEX orders_month_by_customer ON orders(ordered_at, status, customer_id);
+"#;
+
+/// Accounts of the web desk (`orderdesk user`): argon2id hashes only, never a password.
+const V6: &str = r#"
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
     name          TEXT NOT NULL UNIQUE,

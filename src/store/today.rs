@@ -10,8 +10,11 @@ pub use review::{bottlenecks, Bottleneck};
 pub use risk::{high_risk, RiskyOrder};
 
 use super::list::ListContext;
+use super::sql::status_list;
 use super::{Context, Result};
+use crate::domain::status::Status;
 use rusqlite::{Connection, ToSql};
+use std::sync::LazyLock;
 
 /// Seconds to the first response, per severity: urgent, high, normal, low.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,81 +64,98 @@ pub enum Target {
 
 /// Committed orders not yet shipped: the ones whose due date can still be missed (the
 /// statuses `domain::order::due_state` marks late or at risk).
-pub const UNSHIPPED: &str = "'confirmed','in_production','ready','on_hold'";
+pub static UNSHIPPED: LazyLock<String> =
+    LazyLock::new(|| status_list(Status::is_committed_unshipped));
 
 /// Past the due date and not shipped (the Orders filter "overdue").
-pub const OVERDUE_SQL: &str =
-    "ifnull(o.due_date, '9999-12-31') < :today AND o.status IN ('confirmed','in_production','ready','on_hold')";
+pub static OVERDUE_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "ifnull(o.due_date, '9999-12-31') < :today AND o.status IN {}",
+        *UNSHIPPED
+    )
+});
 
 /// Due from today to a week ahead and not shipped (the Orders filter "due_week").
-pub const DUE_WEEK_SQL: &str = "ifnull(o.due_date, '9999-12-31') >= :today \
-     AND ifnull(o.due_date, '9999-12-31') <= :week_end \
-     AND o.status IN ('confirmed','in_production','ready','on_hold')";
+pub static DUE_WEEK_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "ifnull(o.due_date, '9999-12-31') >= :today \
+         AND ifnull(o.due_date, '9999-12-31') <= :week_end \
+         AND o.status IN {}",
+        *UNSHIPPED
+    )
+});
+
+fn words(keep: fn(Status) -> bool) -> Vec<&'static str> {
+    <Status as strum::IntoEnumIterator>::iter()
+        .filter(|s| keep(*s))
+        .map(Status::as_str)
+        .collect()
+}
 
 /// Orders with no status change for 7 days, in these statuses.
-const STALE_STATUSES: [&str; 6] = [
-    "inquiry",
-    "quoted",
-    "confirmed",
-    "in_production",
-    "ready",
-    "shipped",
-];
+static STALE_STATUSES: LazyLock<Vec<&'static str>> = LazyLock::new(|| words(Status::is_moving));
 
 /// Every status but the final ones (closed, cancelled, lost), spelled out so that each is
 /// one range of an index that starts with the status.
-const NOT_FINAL: [&str; 8] = [
-    "inquiry",
-    "quoted",
-    "confirmed",
-    "in_production",
-    "ready",
-    "shipped",
-    "delivered",
-    "on_hold",
-];
+static NOT_FINAL: LazyLock<Vec<&'static str>> = LazyLock::new(|| words(Status::is_active));
 
 /// The Orders-list conditions behind the Today kinds that have no simpler filter.
-pub const ORDER_FILTERS: &[(&str, &str)] = &[
-    (
-        "high_risk",
-        // One set of candidates (open exception, late production, late shipment), so the
-        // count walks those few orders instead of every active one; the unary `+` keeps the
-        // planner from scanning all rush orders by index instead. The same rule as
-        // `domain::risk::RiskFacts::is_high_risk`.
-        "o.id IN (SELECT order_id FROM exceptions WHERE resolved_at IS NULL \
+pub static ORDER_FILTERS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+    vec![
+        (
+            "high_risk",
+            // One set of candidates (open exception, late production, late shipment), so the
+            // count walks those few orders instead of every active one; the unary `+` keeps
+            // the planner from scanning all rush orders by index instead. The same rule as
+            // `domain::risk::RiskFacts::is_high_risk`.
+            format!(
+                "o.id IN (SELECT order_id FROM exceptions WHERE resolved_at IS NULL \
                   UNION SELECT order_id FROM production WHERE stage <> 'done' AND planned_finish < :today \
                   UNION SELECT order_id FROM shipments WHERE delivered_at IS NULL AND eta < :now) \
-         AND +o.status IN ('confirmed','in_production','ready','shipped','on_hold') \
-         AND (+o.order_type = 'rush' OR +ifnull(o.due_date, '9999-12-31') <= :week_end)",
-    ),
-    (
-        "production_due",
-        "o.id IN (SELECT order_id FROM production WHERE stage <> 'done' AND planned_finish <= :today) \
-         AND o.status IN ('confirmed','in_production','on_hold')",
-    ),
-    (
-        "payment_due",
-        "o.paid_at IS NULL AND o.payment_due IS NOT NULL AND o.payment_due <= :week_end \
-         AND o.status NOT IN ('cancelled','lost','inquiry','quoted')",
-    ),
-    (
-        "followup_due",
-        "o.id IN (SELECT order_id FROM followups WHERE done_at IS NULL AND due_at <= :now + 86400)",
-    ),
-    (
-        "stale",
-        "o.status IN ('inquiry','quoted','confirmed','in_production','ready','shipped') \
-         AND o.status_changed_at < :now - 604800",
-    ),
-    (
-        "incomplete_open",
-        // The unary `+` keeps the planner on the small `orders_incomplete` index instead of
-        // walking every order of eight statuses.
-        "o.missing <> '' AND +o.status IN \
-         ('inquiry','quoted','confirmed','in_production','ready','shipped','delivered','on_hold')",
-    ),
-];
+                 AND +o.status IN {} \
+                 AND (+o.order_type = 'rush' OR +ifnull(o.due_date, '9999-12-31') <= :week_end)",
+                status_list(Status::is_on_its_way)
+            ),
+        ),
+        (
+            "production_due",
+            format!(
+                "o.id IN (SELECT order_id FROM production WHERE stage <> 'done' AND planned_finish <= :today) \
+                 AND o.status IN {}",
+                status_list(Status::is_in_making)
+            ),
+        ),
+        (
+            "payment_due",
+            format!(
+                "o.paid_at IS NULL AND o.payment_due IS NOT NULL AND o.payment_due <= :week_end \
+                 AND o.status IN {}",
+                status_list(Status::is_billable)
+            ),
+        ),
+        (
+            "followup_due",
+            "o.id IN (SELECT order_id FROM followups WHERE done_at IS NULL AND due_at <= :now + 86400)"
+                .to_string(),
+        ),
+        (
+            "stale",
+            format!(
+                "o.status IN {} AND o.status_changed_at < :now - 604800",
+                status_list(Status::is_moving)
+            ),
+        ),
+        (
+            "incomplete_open",
+            // The unary `+` keeps the planner on the small `orders_incomplete` index instead
+            // of walking every order of eight statuses.
+            format!(
+                "o.missing <> '' AND +o.status IN {}",
+                status_list(Status::is_active)
+            ),
+        ),
+    ]
+});
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reminder {
@@ -175,12 +195,12 @@ fn count(conn: &Connection, sql: &str, ctx: &ListContext) -> Result<u64> {
 /// opens always agree.
 pub fn order_filter_sql(key: &str) -> Option<&'static str> {
     match key {
-        "overdue" => Some(OVERDUE_SQL),
-        "due_week" => Some(DUE_WEEK_SQL),
+        "overdue" => Some(OVERDUE_SQL.as_str()),
+        "due_week" => Some(DUE_WEEK_SQL.as_str()),
         _ => ORDER_FILTERS
             .iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, s)| *s),
+            .map(|(_, s)| s.as_str()),
     }
 }
 

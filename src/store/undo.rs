@@ -79,7 +79,7 @@ fn read_row(
 ) -> Result<Option<Map<String, Json>>> {
     let sql = format!("SELECT * FROM {table} WHERE rowid = ?1");
     let mut stmt = conn.prepare_cached(&sql).doing("reading a row for undo")?;
-    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
     stmt.query_row([rowid], |r| {
         let mut map = Map::new();
         for (i, name) in names.iter().enumerate() {

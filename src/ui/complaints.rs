@@ -2,8 +2,8 @@
 //! deadline (overdue in red), and a complaint's detail with its contacts.
 
 use super::desk::{marker, DetailLines};
-use super::tables::{empty_hint_with, header, mark, row_style, title};
-use super::{pane, theme};
+use super::tables::{empty_hint_with, mark, row_style, table, title, Col, TableRow, MARK};
+use super::theme;
 use crate::app::desk::Item;
 use crate::app::list::ListView;
 use crate::app::tab::Tab;
@@ -12,10 +12,9 @@ use crate::domain::complaint::{is_overdue, ComplaintState};
 use crate::domain::time::{format_stamp_short, now, short_duration};
 use crate::i18n::{t, tf};
 use crate::store::complaints::{ComplaintDetail, ComplaintRow};
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -55,66 +54,51 @@ pub fn response_state(
     }
 }
 
-/// The order and department columns make room for the customer on narrow screens.
-const WIDE: u16 = 112;
-
-fn shown<T>(mut columns: Vec<T>, wide: bool) -> Vec<T> {
-    if !wide {
-        columns.remove(6);
-        columns.remove(3);
-    }
-    columns
-}
+/// Number and customer never go; the order and the department give way first, the
+/// response countdown last.
+const COLS: [Col; 9] = [
+    MARK,
+    Col::fixed("col.complaint_no", 14, 0).whole(),
+    Col::fill("col.customer", 12, 1, 0).whole(),
+    Col::fixed("col.order_no", 15, 6),
+    Col::fixed("col.type", 13, 3),
+    Col::fixed("col.severity", 8, 2),
+    Col::fixed("col.department", 11, 5),
+    Col::fixed("col.opened", 16, 4),
+    Col::fixed("col.response", 15, 1),
+];
 
 pub fn list(frame: &mut Frame, list: &ListView<ComplaintRow>, area: Rect) {
     let now = now();
-    let wide = area.width >= WIDE;
-    let rows = list.rows.iter().enumerate().map(|(i, r)| {
-        let (state, style) = response_state(r.state(), r.response_due_at, r.first_response_at, now);
-        let cells = vec![
-            Cell::from(mark(list, r.id)),
-            Cell::from(r.complaint_no.clone()),
-            Cell::from(r.customer.clone()),
-            Cell::from(r.order_no.clone()),
-            Cell::from(t(&format!("complaint_type.{}", r.kind))),
-            Cell::from(t(&format!("severity.{}", r.severity))),
-            Cell::from(
-                r.department
-                    .as_deref()
-                    .map(|d| t(&format!("department.{d}")))
-                    .unwrap_or(""),
-            ),
-            Cell::from(format_stamp_short(r.opened_at)),
-            Cell::from(Span::styled(state, style)),
-        ];
-        Row::new(shown(cells, wide)).style(row_style(list, i, r.id))
-    });
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(14),
-        Constraint::Fill(1),
-        Constraint::Length(15),
-        Constraint::Length(13),
-        Constraint::Length(8),
-        Constraint::Length(11),
-        Constraint::Length(16),
-        Constraint::Length(15),
-    ];
-    let titles = [
-        "",
-        "col.complaint_no",
-        "col.customer",
-        "col.order_no",
-        "col.type",
-        "col.severity",
-        "col.department",
-        "col.opened",
-        "col.response",
-    ];
-    let table = Table::new(rows, shown(widths.to_vec(), wide))
-        .header(header(&shown(titles.to_vec(), wide)))
-        .block(pane(title(Tab::Complaints, list)));
-    frame.render_widget(table, area);
+    let rows = list
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (state, style) =
+                response_state(r.state(), r.response_due_at, r.first_response_at, now);
+            TableRow {
+                cells: vec![
+                    Line::from(mark(list, i, r.id)),
+                    Line::from(r.complaint_no.clone()),
+                    Line::from(r.customer.clone()),
+                    Line::from(r.order_no.clone()),
+                    Line::from(t(&format!("complaint_type.{}", r.kind))),
+                    Line::from(t(&format!("severity.{}", r.severity))),
+                    Line::from(
+                        r.department
+                            .as_deref()
+                            .map(|d| t(&format!("department.{d}")))
+                            .unwrap_or(""),
+                    ),
+                    Line::from(format_stamp_short(r.opened_at)),
+                    Line::from(Span::styled(state, style)),
+                ],
+                style: row_style(list, i, r.id),
+            }
+        })
+        .collect();
+    table(frame, area, title(Tab::Complaints, list), &COLS, rows);
     if list.rows.is_empty() && list.is_loaded() {
         empty_hint_with(frame, area, "ui.no_complaints");
     }

@@ -2,8 +2,8 @@
 //! contacts, requirements and survey scores over time.
 
 use super::desk::{marker, DetailLines};
-use super::tables::{empty_hint_with, header, mark, row_style, title};
-use super::{pane, theme};
+use super::tables::{empty_hint_with, mark, row_style, table, title, Col, TableRow, MARK};
+use super::theme;
 use crate::app::desk::{key_account_suggested, Item};
 use crate::app::list::ListView;
 use crate::app::tab::Tab;
@@ -18,10 +18,9 @@ use crate::i18n::{t, tf};
 use crate::store::complaints::ComplaintRow;
 use crate::store::customers::{CustomerDetail, CustomerRow};
 use crate::store::requirements::RequirementItem;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -32,68 +31,62 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-fn count_cell(n: i64, style: Style) -> Cell<'static> {
+fn count_cell(n: i64, style: Style) -> Line<'static> {
     let text = if n == 0 { String::new() } else { n.to_string() };
-    Cell::from(Line::from(Span::styled(text, style)).right_aligned())
+    Line::from(Span::styled(text, style)).right_aligned()
 }
+
+/// Code and name never go; the counts give way first, then the contact's details.
+const COLS: [Col; 9] = [
+    MARK,
+    Col::fixed("col.code", 10, 0).whole(),
+    Col::fill("col.name", 12, 2, 0).whole(),
+    Col::fill("col.contact", 8, 1, 3),
+    Col::fixed("col.channel", 8, 4),
+    Col::fixed("col.language", 8, 5),
+    Col::fixed("col.open_orders", 11, 1),
+    Col::fixed("col.open_complaints", 11, 2),
+    Col::fixed("col.unanswered", 11, 2),
+];
 
 pub fn list(frame: &mut Frame, list: &ListView<CustomerRow>, area: Rect) {
     let now = now();
-    let rows = list.rows.iter().enumerate().map(|(i, r)| {
-        let late = r
-            .oldest_unanswered_at
-            .is_some_and(|at| now - at > REPLY_WINDOW);
-        Row::new(vec![
-            Cell::from(mark(list, r.id)),
-            Cell::from(r.code.clone()),
-            Cell::from(if r.key_account {
-                format!("★ {}", r.name)
-            } else {
-                r.name.clone()
-            }),
-            Cell::from(r.contact_person.clone()),
-            Cell::from(t(&format!("channel.{}", r.channel))),
-            Cell::from(t(&format!("language.{}", r.language))),
-            count_cell(r.open_orders, Style::default()),
-            count_cell(r.open_complaints, theme::at_risk()),
-            count_cell(
-                r.unanswered,
-                if late {
-                    theme::late()
-                } else {
-                    theme::at_risk()
-                },
-            ),
-        ])
-        .style(row_style(list, i, r.id))
-    });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(10),
-            Constraint::Fill(2),
-            Constraint::Fill(1),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(11),
-            Constraint::Length(11),
-            Constraint::Length(11),
-        ],
-    )
-    .header(header(&[
-        "",
-        "col.code",
-        "col.name",
-        "col.contact",
-        "col.channel",
-        "col.language",
-        "col.open_orders",
-        "col.open_complaints",
-        "col.unanswered",
-    ]))
-    .block(pane(title(Tab::Customers, list)));
-    frame.render_widget(table, area);
+    let rows = list
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let late = r
+                .oldest_unanswered_at
+                .is_some_and(|at| now - at > REPLY_WINDOW);
+            TableRow {
+                cells: vec![
+                    Line::from(mark(list, i, r.id)),
+                    Line::from(r.code.clone()),
+                    Line::from(if r.key_account {
+                        format!("★ {}", r.name)
+                    } else {
+                        r.name.clone()
+                    }),
+                    Line::from(r.contact_person.clone()),
+                    Line::from(t(&format!("channel.{}", r.channel))),
+                    Line::from(t(&format!("language.{}", r.language))),
+                    count_cell(r.open_orders, Style::default()),
+                    count_cell(r.open_complaints, theme::at_risk()),
+                    count_cell(
+                        r.unanswered,
+                        if late {
+                            theme::late()
+                        } else {
+                            theme::at_risk()
+                        },
+                    ),
+                ],
+                style: row_style(list, i, r.id),
+            }
+        })
+        .collect();
+    table(frame, area, title(Tab::Customers, list), &COLS, rows);
     if list.rows.is_empty() && list.is_loaded() {
         empty_hint_with(frame, area, "ui.no_customers");
     }

@@ -230,7 +230,7 @@ impl DetailLines {
             Some(l) if h > 0 && l + 3 > h => (l + 3 - h) as u16,
             _ => 0,
         };
-        Paragraph::new(self.lines)
+        super::text::paragraph(self.lines)
             .block(pane(title))
             .scroll((scroll, 0))
     }

@@ -2,6 +2,7 @@
 //! exceptions, shipments, complaints and contacts.
 
 use super::{pane, theme};
+use crate::app::scroll::Scroll;
 use crate::app::status_key;
 use crate::domain::money::{canonical, display_amount};
 use crate::domain::time::{format_date, format_stamp_short};
@@ -9,7 +10,7 @@ use crate::i18n::t;
 use crate::store::orders::OrderDetail;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
 use ratatui::Frame;
 
 fn section(lines: &mut Vec<Line<'static>>, key: &str, items: Vec<String>) {
@@ -41,7 +42,7 @@ fn field(label: &str, value: String) -> Line<'static> {
     ])
 }
 
-pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
+pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: &Scroll, area: Rect) {
     let o = &d.draft;
     let mut lines = vec![
         field(
@@ -174,9 +175,11 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: u16, area: Rect) {
             .map(|c| super::desk::contact_line(c, now, Some(c.id) == next))
             .collect(),
     );
-    let p = Paragraph::new(lines)
-        .block(pane(format!("{} {}", t("detail.title"), o.order_no)))
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0));
+    let block = pane(format!("{} {}", t("detail.title"), o.order_no));
+    let inner = block.inner(area);
+    let p = super::text::paragraph(lines).wrap(Wrap { trim: false });
+    // j/k/PgDn/G scroll as far as the wrapped text reaches.
+    let offset = scroll.fit(p.line_count(inner.width), inner.height as usize);
+    let p = p.block(block).scroll((offset, 0));
     frame.render_widget(p, area);
 }

@@ -2,7 +2,7 @@
 
 use super::{pane, theme};
 use crate::app::keymap::Action;
-use crate::app::message::MessageDraft;
+use crate::app::message::{MessageDraft, SendState};
 use crate::app::App;
 use crate::i18n::{t, tf};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -16,16 +16,17 @@ pub fn draw(frame: &mut Frame, app: &App, popup: &MessageDraft, area: Rect) {
         "{} · {} · {} ({}/{})",
         t("message.title"),
         t(&format!("message_kind.{}", kind.as_ref())),
-        popup.facts.customer.name,
+        shown(&popup.facts.customer.name),
         popup.index + 1,
         popup.kinds.len()
     );
     let mut lines: Vec<Line> = Vec::new();
     match &popup.draft {
         Ok(d) => {
-            lines.push(Line::from(Span::styled(d.subject.clone(), theme::title())));
+            lines.push(Line::from(Span::styled(shown(&d.subject), theme::title())));
             lines.push(Line::from(""));
-            lines.extend(d.body.lines().map(|l| Line::from(l.to_string())));
+            let body = crate::domain::text::shown_lines(&d.body);
+            lines.extend(body.lines().map(|l| Line::from(l.to_string())));
         }
         Err(e) => {
             lines.push(Line::from(Span::styled(
@@ -34,24 +35,54 @@ pub fn draw(frame: &mut Frame, app: &App, popup: &MessageDraft, area: Rect) {
             )));
         }
     }
-    let keys = [
-        Action::CopyMessage,
-        Action::SaveMessage,
-        Action::NextTemplate,
-        Action::Back,
-    ]
-    .iter()
-    .map(|a| {
-        // Esc here closes the draft, whatever it does on the lists.
-        let label = if *a == Action::Back {
-            t("action.close").to_string()
-        } else {
-            t(&format!("action.{}", a.as_ref())).to_string()
-        };
-        format!("{} {label}", app.keymap.describe(*a))
-    })
-    .collect::<Vec<_>>()
-    .join("  ");
+    // While the recipient is typed or the message is on its way, the lines say so and the
+    // key line says what Enter and Esc do.
+    let mut keys = None;
+    match &popup.send {
+        SendState::Idle => {}
+        SendState::Editing(form) => {
+            let cursor = |on: bool| if on { "▏" } else { "" };
+            lines.insert(
+                0,
+                Line::from(vec![
+                    Span::styled(format!("{}: ", t("mail.to")), theme::title()),
+                    Span::raw(format!(
+                        "{}{}",
+                        shown(form.to.value()),
+                        cursor(!form.on_password)
+                    )),
+                ]),
+            );
+            if let Some(p) = &form.password {
+                lines.insert(
+                    1,
+                    Line::from(vec![
+                        Span::styled(format!("{}: ", t("mail.password")), theme::title()),
+                        Span::raw(format!(
+                            "{}{}",
+                            "•".repeat(p.value().chars().count()),
+                            cursor(form.on_password)
+                        )),
+                    ]),
+                );
+                if let Some(smtp) = &app.config.smtp {
+                    let hint = tf(
+                        "mail.password_hint",
+                        &[
+                            ("user", &shown(smtp.user.as_deref().unwrap_or_default())),
+                            ("host", &shown(&smtp.host)),
+                        ],
+                    );
+                    lines.insert(2, Line::from(Span::styled(hint, theme::dim())));
+                }
+            }
+            keys = Some(t("mail.send_hint").to_string());
+        }
+        SendState::Sending(job) => {
+            keys = Some(tf("mail.sending", &[("to", &shown(&job.to))]));
+        }
+    }
+    let keys = keys.unwrap_or_else(|| footer_keys(app));
     // As tall as the text (borders, key line) but clear of the status and footer lines.
     let wanted = lines.len() as u16 + 3;
     let [v] = Layout::vertical([Constraint::Length(
@@ -74,4 +105,32 @@ pub fn draw(frame: &mut Frame, app: &App, popup: &MessageDraft, area: Rect) {
         body,
     );
     frame.render_widget(Paragraph::new(Span::styled(keys, theme::dim())), footer);
+}
+
+fn shown(s: &str) -> String {
+    crate::domain::text::shown(s).into_owned()
+}
+
+/// The draft's keys, from the keymap.
+fn footer_keys(app: &App) -> String {
+    [
+        Action::SendMessage,
+        Action::CopyMessage,
+        Action::SaveMessage,
+        Action::SaveMessageEml,
+        Action::NextTemplate,
+        Action::Back,
+    ]
+    .iter()
+    .map(|a| {
+        // Esc here closes the draft, whatever it does on the lists.
+        let label = if *a == Action::Back {
+            t("action.close").to_string()
+        } else {
+            t(&format!("action.{}", a.as_ref())).to_string()
+        };
+        format!("{} {label}", app.keymap.describe(*a))
+    })
+    .collect::<Vec<_>>()
+    .join("  ")
 }

@@ -10,8 +10,10 @@ mod popups;
 mod reports;
 mod shipping;
 mod tables;
-mod theme;
+pub mod text;
+pub mod theme;
 mod today_tab;
+pub mod words;
 
 use crate::app::keymap::Action;
 use crate::app::tab::Tab;
@@ -61,7 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     } else if let Some(f) = &app.desk.form {
         desk::draw_form(frame, f, body);
     } else if let (Tab::Orders, Some(d)) = (app.tab, &app.detail) {
-        detail::draw(frame, d, app.detail_scroll, body);
+        detail::draw(frame, d, &app.detail_scroll, body);
     } else {
         match app.tab {
             Tab::Orders => tables::orders(frame, &app.orders, body),
@@ -78,17 +80,102 @@ pub fn draw(frame: &mut Frame, app: &App) {
     shipping::draw_popup(frame, app, area);
 }
 
-fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
-    let titles = Tab::iter()
+/// The hint under a yes/no question, with the keys the keymap gives.
+pub fn yes_no(app: &App) -> String {
+    tf(
+        "ui.yes_no",
+        &[
+            ("yes", &app.keymap.describe(Action::Yes)),
+            ("no", &app.keymap.describe(Action::No)),
+        ],
+    )
+}
+
+/// The name left of the tabs, when there is room for it.
+const NAME: &str = " OrderDesk ";
+/// The screen row of a list's first row: under the tab bar, the list's border and header.
+const FIRST_LIST_ROW: u16 = 3;
+
+fn tab_title(i: usize, tab: Tab) -> String {
+    format!("{} {}", i + 1, t(tab.title_key()))
+}
+
+/// The width of the tab titles: each padded by a space either side, a divider between two.
+fn tabs_width() -> u16 {
+    let titles: usize = Tab::iter()
         .enumerate()
-        .map(|(i, tab)| format!("{} {}", i + 1, t(tab.title_key())));
+        .map(|(i, tab)| text::width(&tab_title(i, tab)) + 2)
+        .sum();
+    (titles + Tab::iter().count().saturating_sub(1)) as u16
+}
+
+/// How wide the name is on a screen `width` columns wide: it gives way to the tabs on a
+/// narrow screen (80 columns in English).
+fn name_width(width: u16) -> u16 {
+    let name = NAME.len() as u16;
+    if width < name + tabs_width() {
+        0
+    } else {
+        name
+    }
+}
+
+/// Where a tab's title starts on the tab bar of a screen `width` columns wide (a space, the
+/// title, a space, a divider each).
+pub fn tab_x(tab: Tab, width: u16) -> u16 {
+    let mut x = name_width(width);
+    for (i, other) in Tab::iter().enumerate() {
+        if other == tab {
+            break;
+        }
+        x += unicode_width::UnicodeWidthStr::width(tab_title(i, other).as_str()) as u16 + 3;
+    }
+    x
+}
+
+/// What a mouse click at a screen cell points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Tab(Tab),
+    /// The nth row shown of a list filling the body.
+    Row(usize),
+    Nothing,
+}
+
+/// What a click at (`x`, `y`) on a screen `width` columns wide points at.
+pub fn hit(x: u16, y: u16, width: u16) -> Hit {
+    if y == 0 {
+        let mut found = Hit::Nothing;
+        for tab in Tab::iter() {
+            if x >= tab_x(tab, width) {
+                found = Hit::Tab(tab);
+            }
+        }
+        return if x < name_width(width) {
+            Hit::Nothing
+        } else {
+            found
+        };
+    }
+    match y.checked_sub(FIRST_LIST_ROW) {
+        Some(row) => Hit::Row(row as usize),
+        None => Hit::Nothing,
+    }
+}
+
+fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
+    let titles = Tab::iter().enumerate().map(|(i, tab)| tab_title(i, tab));
     let selected = Tab::iter().position(|x| x == app.tab).unwrap_or(0);
     let tabs = Tabs::new(titles)
         .select(selected)
         .highlight_style(theme::tab_active())
         .divider("│");
-    let [name, rest] = Layout::horizontal([Constraint::Length(11), Constraint::Min(1)]).areas(area);
-    frame.render_widget(Span::styled(" OrderDesk ", theme::title()), name);
+    let name_width = name_width(area.width);
+    let [name, rest] =
+        Layout::horizontal([Constraint::Length(name_width), Constraint::Min(1)]).areas(area);
+    if name_width > 0 {
+        frame.render_widget(Span::styled(NAME, theme::title()), name);
+    }
     frame.render_widget(tabs, rest);
 }
 

@@ -41,7 +41,7 @@ pub(super) fn popup(
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     match &app.mode {
         Mode::Normal | Mode::Search { .. } => {}
-        Mode::Help => help(frame, app, area),
+        Mode::Help(scroll) => help(frame, app, scroll, area),
         Mode::Followup(form) => super::today_tab::followup(frame, form, area),
         Mode::Palette { input, selected } => {
             let found = palette::matches(input.value());
@@ -107,14 +107,21 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             popup(frame, area, t("action.status_menu").into(), lines, 66);
         }
         Mode::Prompt { prompt, input } => {
-            let question = match prompt {
-                Prompt::CancelReason { ids } => tf("ui.cancel_reason", &[("count", &ids.len())]),
+            let (question, title) = match prompt {
+                Prompt::CancelReason { ids, .. } => (
+                    tf("ui.cancel_reason", &[("count", &ids.len())]),
+                    t("action.cancel_order"),
+                ),
+                Prompt::HoldReason { ids, .. } => (
+                    tf("ui.hold_reason", &[("count", &ids.len())]),
+                    t("action.hold"),
+                ),
             };
             let lines = vec![
                 Line::from(question),
                 Line::from(format!("> {}", input.value())),
             ];
-            let r = popup(frame, area, t("action.cancel_order").into(), lines, 64);
+            let r = popup(frame, area, title.into(), lines, 64);
             let x = r.x + 3 + unicode_width::UnicodeWidthStr::width(input.value()) as u16;
             frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
         }
@@ -124,19 +131,26 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let question = match c {
                 Confirm::DiscardForm => t("ui.discard").to_string(),
                 Confirm::Bulk { ids, .. } => tf("ui.bulk_confirm", &[("count", &ids.len())]),
+                Confirm::LargeAttach(plan) => tf(
+                    "attach.large",
+                    &[
+                        ("name", &crate::domain::text::shown(&plan.original)),
+                        ("size", &(plan.size / (1024 * 1024))),
+                    ],
+                ),
             };
             popup(
                 frame,
                 area,
                 t("ui.confirm").into(),
-                vec![Line::from(question), Line::from(t("ui.yes_no"))],
+                vec![Line::from(question), Line::from(super::yes_no(app))],
                 56,
             );
         }
     }
 }
 
-fn help(frame: &mut Frame, app: &App, area: Rect) {
+fn help(frame: &mut Frame, app: &App, scroll: &crate::app::scroll::Scroll, area: Rect) {
     let sections = app.help_sections();
     let mut lines = Vec::new();
     let mut current = None;
@@ -161,8 +175,11 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
-    let split = lines.len().min(inner.height as usize);
-    let rest = lines.split_off(split);
-    frame.render_widget(Paragraph::new(lines), left);
+    // Longer than both columns: j/k/PgDn/G scroll them together.
+    let column = inner.height as usize;
+    let offset = scroll.fit(lines.len(), 2 * column) as usize;
+    let mut shown = lines.split_off(offset.min(lines.len()));
+    let rest = shown.split_off(column.min(shown.len()));
+    frame.render_widget(Paragraph::new(shown), left);
     frame.render_widget(Paragraph::new(rest), right);
 }

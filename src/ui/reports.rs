@@ -16,7 +16,6 @@ use ratatui::widgets::{
     Table,
 };
 use ratatui::Frame;
-use unicode_width::UnicodeWidthChar;
 
 /// Below this width the charts give their room to the figures.
 const CHARTS_MIN_WIDTH: u16 = 110;
@@ -79,7 +78,15 @@ fn figures_table(frame: &mut Frame, data: &ReportData, scroll: usize, area: Rect
             };
             rows.push(Row::new(vec![
                 Cell::from(format!("{indent}{}", f.label)).style(style),
-                value(f.current.text(), Style::default()),
+                // Met and missed: a word in the text, and green or red beside it.
+                value(
+                    f.current.text(),
+                    match f.current.verdict() {
+                        Some(true) => theme::info(),
+                        Some(false) => theme::late(),
+                        None => Style::default(),
+                    },
+                ),
                 value(f.previous.text(), theme::dim()),
             ]));
         }
@@ -142,17 +149,6 @@ fn charts(frame: &mut Frame, data: &ReportData, area: Rect) {
     }
 }
 
-/// Cuts `text` to `width` display columns.
-fn fit(text: &str, width: usize) -> String {
-    let mut used = 0;
-    text.chars()
-        .take_while(|c| {
-            used += c.width().unwrap_or(0);
-            used <= width
-        })
-        .collect()
-}
-
 /// Bar values in hundredths, so averages like 4.33 keep their shape.
 fn ticks(chart: &Chart, value: f64) -> u64 {
     match chart.scale {
@@ -196,7 +192,7 @@ fn columns(frame: &mut Frame, chart: &Chart, area: Rect) {
         .bar_width(width)
         .bar_gap(1)
         .max(chart_max(chart))
-        .bar_style(Style::new().fg(theme::ACCENT))
+        .bar_style(theme::accent())
         .value_style(theme::key());
     frame.render_widget(widget, inner);
 }
@@ -217,7 +213,9 @@ fn rows(frame: &mut Frame, chart: &Chart, area: Rect) {
             Bar::default()
                 .value(ticks(chart, b.value))
                 .text_value(b.shown.clone())
-                .label(Line::from(fit(&b.label, label_room)))
+                .label(Line::from(
+                    super::text::fit(&b.label, label_room).into_owned(),
+                ))
         })
         .collect();
     let widget = BarChart::default()
@@ -226,7 +224,7 @@ fn rows(frame: &mut Frame, chart: &Chart, area: Rect) {
         .bar_width(1)
         .bar_gap(0)
         .max(chart_max(chart))
-        .bar_style(Style::new().fg(theme::ACCENT))
+        .bar_style(theme::accent())
         .value_style(theme::key());
     frame.render_widget(widget, inner);
 }

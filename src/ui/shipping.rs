@@ -15,7 +15,7 @@ use crate::store::orders::OrderDetail;
 use crate::store::shipments::ShipmentDetail;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Wrap};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -102,7 +102,7 @@ fn detail(frame: &mut Frame, d: &ShipmentDetail, area: Rect) {
     )));
     let title = format!("{} {}", t("shipment.title"), s.waybill_no);
     frame.render_widget(
-        Paragraph::new(lines)
+        super::text::paragraph(lines)
             .block(pane(title))
             .wrap(Wrap { trim: false }),
         area,
@@ -164,7 +164,7 @@ fn form(frame: &mut Frame, f: &EntityForm, area: Rect) {
         t("shipment.form_hint"),
         theme::dim(),
     )));
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(super::text::paragraph(lines), inner);
     if let Some((x, y)) = cursor {
         if y < inner.bottom() {
             frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
@@ -190,7 +190,7 @@ pub fn draw_popup(frame: &mut Frame, app: &App, area: Rect) {
     let (title, lines, width) = match popup {
         Popup::DiscardForm => (
             t("ui.confirm").to_string(),
-            vec![Line::from(t("ui.discard")), Line::from(t("ui.yes_no"))],
+            vec![Line::from(t("ui.discard")), Line::from(super::yes_no(app))],
             56,
         ),
         Popup::Bottlenecks(loads) => {
@@ -247,7 +247,7 @@ pub fn draw_popup(frame: &mut Frame, app: &App, area: Rect) {
     let r = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines)
+        super::text::paragraph(lines)
             .block(pane(title))
             .wrap(Wrap { trim: false }),
         r,

@@ -6,7 +6,7 @@ use crate::app::tab::Tab;
 use crate::app::{status_key, App};
 use crate::domain::order::{due_state, DueState};
 use crate::domain::time::{format_date, local_date, now, today};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::store::list::ListEntity;
 use crate::store::orders::OrderRow;
 use crate::store::shipments::ShipmentRow;
@@ -16,8 +16,181 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 use ratatui::Frame;
 
-pub(super) fn header(keys: &[&str]) -> Row<'static> {
-    Row::new(keys.iter().map(|k| Cell::from(t(k)))).style(theme::header())
+/// A column of a list table: its header, its width, and when it gives way on a narrow
+/// screen.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Col {
+    /// The header's string key ("" for none).
+    pub key: &'static str,
+    /// The width it takes, or, for a column that fills, the least it takes.
+    pub width: u16,
+    /// Share of the room left over (0: the column keeps `width`).
+    pub fill: u16,
+    /// Which columns go first when the screen is too narrow: the highest number goes first;
+    /// 0 never goes (order no., customer).
+    pub drop: u8,
+    /// Never cut: the column is as wide as its widest value on screen (a waybill, an order
+    /// no., a customer), as long as the pane has the room.
+    pub whole: bool,
+}
+
+impl Col {
+    pub const fn fixed(key: &'static str, width: u16, drop: u8) -> Col {
+        Col {
+            key,
+            width,
+            fill: 0,
+            drop,
+            whole: false,
+        }
+    }
+    pub const fn fill(key: &'static str, width: u16, fill: u16, drop: u8) -> Col {
+        Col {
+            key,
+            width,
+            fill,
+            drop,
+            whole: false,
+        }
+    }
+    pub const fn whole(self) -> Col {
+        Col {
+            whole: true,
+            ..self
+        }
+    }
+}
+
+/// The selection column every list starts with: `▶` on the cursor row (visible without
+/// colour), `●` on a marked one.
+pub(super) const MARK: Col = Col::fixed("", 1, 0);
+
+/// One row of a list table: its cells (one per column) and its style.
+pub(super) struct TableRow {
+    pub cells: Vec<Line<'static>>,
+    pub style: Style,
+}
+
+const SPACING: usize = 1;
+
+/// Which columns are shown in a pane `room` columns wide, and how wide each is: the
+/// columns that give way go in `drop` order until the rest fit; the room left goes to the
+/// filling columns. `natural` is each column's widest value on screen.
+pub(super) fn layout(cols: &[Col], natural: &[usize], room: usize) -> Vec<Option<u16>> {
+    let least = |i: usize| -> usize {
+        let c = &cols[i];
+        if c.whole {
+            (c.width as usize).max(natural[i])
+        } else {
+            c.width as usize
+        }
+    };
+    let mut kept: Vec<bool> = vec![true; cols.len()];
+    loop {
+        let shown: Vec<usize> = (0..cols.len()).filter(|&i| kept[i]).collect();
+        let need: usize = shown.iter().map(|&i| least(i)).sum::<usize>()
+            + SPACING * shown.len().saturating_sub(1);
+        if need <= room {
+            break;
+        }
+        // The rightmost of the columns that give way first.
+        let next = shown
+            .iter()
+            .copied()
+            .filter(|&i| cols[i].drop > 0)
+            .max_by_key(|&i| (cols[i].drop, i));
+        match next {
+            Some(i) => kept[i] = false,
+            None => break,
+        }
+    }
+    let shown: Vec<usize> = (0..cols.len()).filter(|&i| kept[i]).collect();
+    let need: usize =
+        shown.iter().map(|&i| least(i)).sum::<usize>() + SPACING * shown.len().saturating_sub(1);
+    let mut widths: Vec<Option<u16>> = (0..cols.len())
+        .map(|i| kept[i].then(|| least(i) as u16))
+        .collect();
+    if need > room {
+        // Even the columns that never go do not fit: the filling ones give what they must.
+        let mut over = need - room;
+        for &i in shown.iter().rev() {
+            if over == 0 {
+                break;
+            }
+            let w = least(i);
+            let give = over.min(w.saturating_sub(1));
+            widths[i] = Some((w - give) as u16);
+            over -= give;
+        }
+        return widths;
+    }
+    let spare = room - need;
+    let weights: u16 = shown.iter().map(|&i| cols[i].fill).sum();
+    if weights > 0 {
+        let mut given = 0;
+        let fillers: Vec<usize> = shown
+            .iter()
+            .copied()
+            .filter(|&i| cols[i].fill > 0)
+            .collect();
+        for (n, &i) in fillers.iter().enumerate() {
+            let share = if n + 1 == fillers.len() {
+                spare - given
+            } else {
+                spare * cols[i].fill as usize / weights as usize
+            };
+            given += share;
+            widths[i] = widths[i].map(|w| w + share as u16);
+        }
+    }
+    widths
+}
+
+/// A list table: the columns that fit, each value made harmless and cut with `…` to its
+/// column. The one way a list reaches the screen.
+pub(super) fn table(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    cols: &[Col],
+    rows: Vec<TableRow>,
+) {
+    let headers: Vec<&str> = cols
+        .iter()
+        .map(|c| if c.key.is_empty() { "" } else { t(c.key) })
+        .collect();
+    let mut natural: Vec<usize> = headers.iter().map(|h| super::text::width(h)).collect();
+    for r in &rows {
+        for (i, c) in r.cells.iter().enumerate().take(cols.len()) {
+            natural[i] = natural[i].max(c.width());
+        }
+    }
+    let room = area.width.saturating_sub(2) as usize;
+    let widths = layout(cols, &natural, room);
+    let header =
+        Row::new(headers.iter().zip(&widths).filter_map(|(h, w)| {
+            w.map(|w| Cell::from(super::text::cell(Line::from(*h), w as usize)))
+        }))
+        .style(theme::header());
+    let body = rows.into_iter().map(|r| {
+        Row::new(
+            r.cells
+                .into_iter()
+                .zip(&widths)
+                .filter_map(|(c, w)| w.map(|w| Cell::from(super::text::cell(c, w as usize)))),
+        )
+        .style(r.style)
+    });
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|&w| Constraint::Length(w))
+        .collect();
+    let table = Table::new(body, constraints)
+        .header(header)
+        .column_spacing(SPACING as u16)
+        .block(pane(title));
+    frame.render_widget(table, area);
 }
 
 /// The title of a list pane: the tab, the search and the active filters.
@@ -63,8 +236,10 @@ pub(super) fn row_style<T: ListEntity>(list: &ListView<T>, i: usize, id: i64) ->
     }
 }
 
-pub(super) fn mark<T: ListEntity>(list: &ListView<T>, id: i64) -> &'static str {
-    if list.marks.contains(&id) {
+pub(super) fn mark<T: ListEntity>(list: &ListView<T>, i: usize, id: i64) -> &'static str {
+    if i == list.cursor {
+        "▶"
+    } else if list.marks.contains(&id) {
         "●"
     } else {
         " "
@@ -86,143 +261,136 @@ pub(super) fn empty_hint_with(frame: &mut Frame, area: Rect, key: &str) {
     frame.render_widget(Span::styled(t(key), theme::dim()), inner);
 }
 
+/// Order no. and customer never go and are never cut; the rest give way from the right of
+/// this list: progress, type, total, due, status.
+const ORDER_COLS: [Col; 8] = [
+    MARK,
+    Col::fixed("col.order_no", 16, 0).whole(),
+    Col::fill("col.customer", 12, 1, 0).whole(),
+    Col::fixed("col.type", 8, 4),
+    Col::fixed("col.status", 14, 1),
+    Col::fixed("col.due", 15, 2),
+    Col::fixed("col.total", 18, 3),
+    Col::fixed("col.progress", 5, 5),
+];
+
 pub fn orders(frame: &mut Frame, list: &ListView<OrderRow>, area: Rect) {
     let today = today();
-    let rows = list.rows.iter().enumerate().map(|(i, r)| {
-        let state = due_state(r.due_date, r.status, today);
-        let due_style = match state {
-            DueState::Late => theme::late(),
-            DueState::AtRisk => theme::at_risk(),
-            DueState::Done => theme::done(),
-            DueState::Fine => Style::default(),
-        };
-        let flag = if r.missing.is_empty() {
-            Span::raw(" ")
-        } else if r.missing_reason {
-            Span::styled("?", theme::incomplete())
-        } else {
-            Span::styled("!", theme::incomplete())
-        };
-        let due = r.due_date.map(format_date).unwrap_or_default();
-        let due_text = match state {
-            DueState::Late => format!("{due} {}", t("ui.late_mark")),
-            _ => due,
-        };
-        Row::new(vec![
-            Cell::from(mark(list, r.id)),
-            Cell::from(Line::from(vec![flag, Span::raw(r.order_no.clone())])),
-            Cell::from(r.customer.clone()),
-            Cell::from(t(&format!("type.{}", r.order_type))),
-            Cell::from(t(&status_key(r.status))),
-            Cell::from(Span::styled(due_text, due_style)),
-            Cell::from(
-                Line::from(format!(
-                    "{} {}",
-                    r.currency,
-                    crate::domain::money::display_amount(
-                        crate::domain::money::parse_decimal(&r.total).unwrap_or_default(),
-                    )
-                ))
-                .right_aligned(),
-            ),
-            Cell::from(
-                Line::from(r.percent.map(|p| format!("{p}%")).unwrap_or_default()).right_aligned(),
-            ),
-        ])
-        .style(row_style(list, i, r.id))
-    });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(17),
-            Constraint::Fill(1),
-            Constraint::Length(8),
-            Constraint::Length(14),
-            Constraint::Length(15),
-            Constraint::Length(18),
-            Constraint::Length(5),
-        ],
-    )
-    .header(header(&[
-        "",
-        "col.order_no",
-        "col.customer",
-        "col.type",
-        "col.status",
-        "col.due",
-        "col.total",
-        "col.progress",
-    ]))
-    .block(pane(title(Tab::Orders, list)));
-    frame.render_widget(table, area);
+    let rows = list
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let state = due_state(r.due_date, r.status, today);
+            let due_style = match state {
+                DueState::Late => theme::late(),
+                DueState::AtRisk => theme::at_risk(),
+                DueState::Done => theme::done(),
+                DueState::Fine => Style::default(),
+            };
+            let flag = if r.missing.is_empty() {
+                Span::raw(" ")
+            } else if r.missing_reason {
+                Span::styled("?", theme::incomplete())
+            } else {
+                Span::styled("!", theme::incomplete())
+            };
+            let due = r.due_date.map(format_date).unwrap_or_default();
+            let due_text = match state {
+                DueState::Late => format!("{due} {}", t("ui.late_mark")),
+                _ => due,
+            };
+            let total = crate::domain::money::parse_decimal(&r.total).unwrap_or_default();
+            TableRow {
+                cells: vec![
+                    Line::from(mark(list, i, r.id)),
+                    Line::from(vec![flag, Span::raw(r.order_no.clone())]),
+                    Line::from(r.customer.clone()),
+                    Line::from(t(&format!("type.{}", r.order_type))),
+                    Line::from(t(&status_key(r.status))),
+                    Line::from(Span::styled(due_text, due_style)),
+                    Line::from(format!(
+                        "{} {}",
+                        r.currency,
+                        crate::domain::money::display_amount(total)
+                    ))
+                    .right_aligned(),
+                    Line::from(r.percent.map(|p| format!("{p}%")).unwrap_or_default())
+                        .right_aligned(),
+                ],
+                style: row_style(list, i, r.id),
+            }
+        })
+        .collect();
+    table(frame, area, title(Tab::Orders, list), &ORDER_COLS, rows);
     if list.rows.is_empty() && list.is_loaded() {
         empty_hint(frame, area);
     }
 }
 
+/// A waybill is shown whole (the clerk reads it out to the carrier); the carrier fills, and
+/// the dates give way first.
+const SHIPMENT_COLS: [Col; 9] = [
+    MARK,
+    Col::fixed("col.order_no", 15, 0).whole(),
+    Col::fill("col.carrier", 8, 1, 3),
+    Col::fixed("col.waybill", 12, 0).whole(),
+    Col::fixed("col.mode", 8, 5),
+    Col::fixed("col.status", 10, 1),
+    Col::fixed("col.shipped", 10, 6),
+    Col::fixed("col.eta", 15, 2),
+    Col::fixed("col.delivered", 10, 4),
+];
+
 pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
     let now = now();
     let date = |ts: Option<i64>| ts.map(|t| format_date(local_date(t))).unwrap_or_default();
-    let rows = list.rows.iter().enumerate().map(|(i, r)| {
-        let late = r.is_late(now);
-        let eta = if late {
-            format!("{} {}", date(r.eta), t("ui.late_mark"))
-        } else {
-            date(r.eta)
-        };
-        Row::new(vec![
-            Cell::from(mark(list, r.id)),
-            Cell::from(r.order_no.clone()),
-            Cell::from(r.carrier.clone()),
-            Cell::from(r.waybill_no.clone()),
-            Cell::from(t(&format!("mode.{}", r.mode))),
-            Cell::from(t(&format!("shipment_status.{}", r.status))),
-            Cell::from(date(r.shipped_at)),
-            Cell::from(Span::styled(
-                eta,
-                if late {
+    let rows = list
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let late = r.is_late(now);
+            let eta = if late {
+                format!("{} {}", date(r.eta), t("ui.late_mark"))
+            } else {
+                date(r.eta)
+            };
+            TableRow {
+                cells: vec![
+                    Line::from(mark(list, i, r.id)),
+                    Line::from(r.order_no.clone()),
+                    Line::from(r.carrier.clone()),
+                    Line::from(r.waybill_no.clone()),
+                    Line::from(t(&format!("mode.{}", r.mode))),
+                    Line::from(t(&format!("shipment_status.{}", r.status))),
+                    Line::from(date(r.shipped_at)),
+                    Line::from(Span::styled(
+                        eta,
+                        if late {
+                            theme::late()
+                        } else {
+                            Style::default()
+                        },
+                    )),
+                    Line::from(date(r.delivered_at)),
+                ],
+                style: if late && i != list.cursor && !list.marks.contains(&r.id) {
+                    // A late shipment stands out in its whole row, not only its ETA.
                     theme::late()
                 } else {
-                    Style::default()
+                    row_style(list, i, r.id)
                 },
-            )),
-            Cell::from(date(r.delivered_at)),
-        ])
-        .style(if late && i != list.cursor && !list.marks.contains(&r.id) {
-            // A late shipment stands out in its whole row, not only its ETA.
-            theme::late()
-        } else {
-            row_style(list, i, r.id)
+            }
         })
-    });
-    let table = Table::new(
+        .collect();
+    table(
+        frame,
+        area,
+        title(Tab::Shipments, list),
+        &SHIPMENT_COLS,
         rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(16),
-            Constraint::Fill(1),
-            Constraint::Length(16),
-            Constraint::Length(8),
-            Constraint::Length(10),
-            Constraint::Length(10),
-            Constraint::Length(15),
-            Constraint::Length(10),
-        ],
-    )
-    .header(header(&[
-        "",
-        "col.order_no",
-        "col.carrier",
-        "col.waybill",
-        "col.mode",
-        "col.status",
-        "col.shipped",
-        "col.eta",
-        "col.delivered",
-    ]))
-    .block(pane(title(Tab::Shipments, list)));
-    frame.render_widget(table, area);
+    );
     if list.rows.is_empty() && list.is_loaded() {
         empty_hint(frame, area);
     }
@@ -252,11 +420,16 @@ fn position<T: ListEntity>(list: &ListView<T>) -> String {
         Some(n) => n.to_string(),
         None => "…".to_string(),
     };
+    // What the default view leaves out is said, with the way to see it.
+    let hidden = match list.hidden {
+        Some(n) if n > 0 => format!(" · {}", tn("ui.closed_hidden", n, &[])),
+        _ => String::new(),
+    };
     if list.rows.is_empty() {
-        return format!("0 / {total}");
+        return format!("0 / {total}{hidden}");
     }
     format!(
-        "{at} / {total} · {} {} {arrow}{marks}",
+        "{at} / {total} · {} {} {arrow}{marks}{hidden}",
         t("ui.sort"),
         t(&format!("sort.{sort}"))
     )
@@ -273,3 +446,7 @@ pub fn summary(app: &App) -> String {
         Tab::Reports => super::reports::status(app),
     }
 }
+
+#[cfg(test)]
+#[path = "tab_snapshots.rs"]
+mod tab_snapshots;

@@ -265,3 +265,47 @@ fn help_on_the_reports_tab_lists_its_keys() {
         assert!(text.contains(needle), "help lacks {needle}:\n{text}");
     }
 }
+
+#[test]
+fn help_scrolls_to_its_last_key_at_80x24() {
+    let mut app = fixture::app(3);
+    keys(&mut app, "?");
+    let t = render(&mut app, 80, 24);
+    let first = screen_text(&t);
+    assert!(first.contains("quit"), "{first}");
+    keys(&mut app, "G");
+    let t = render(&mut app, 80, 24);
+    let last = screen_text(&t);
+    assert_ne!(first, last, "G scrolls the help");
+    assert!(!last.contains("quit at once"), "{last}");
+    keys(&mut app, "g");
+    let t = render(&mut app, 80, 24);
+    assert_eq!(screen_text(&t), first);
+    keys(&mut app, "q");
+    assert!(matches!(app.mode, Mode::Normal));
+}
+
+#[test]
+fn the_order_detail_scrolls_and_shift_j_moves_to_the_next_order() {
+    let mut app = fixture::app(5);
+    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let first_no = app.detail.as_ref().unwrap().draft.order_no.clone();
+    let t = render(&mut app, 80, 12);
+    let top = screen_text(&t);
+    keys(&mut app, "G");
+    let t = render(&mut app, 80, 12);
+    let bottom = screen_text(&t);
+    assert_ne!(top, bottom, "G scrolls the detail");
+    assert_eq!(app.detail.as_ref().unwrap().draft.order_no, first_no);
+    keys(&mut app, "k");
+    assert_eq!(app.detail_scroll.offset() + 1, {
+        keys(&mut app, "j");
+        app.detail_scroll.offset()
+    });
+    keys(&mut app, "J");
+    let next = app.detail.as_ref().unwrap().draft.order_no.clone();
+    assert_ne!(next, first_no, "J opens the next order");
+    assert_eq!(app.detail_scroll.offset(), 0);
+    keys(&mut app, "K");
+    assert_eq!(app.detail.as_ref().unwrap().draft.order_no, first_no);
+}

@@ -7,7 +7,7 @@ use crate::app::followup::{FollowupForm, FIELDS};
 use crate::app::today::{TodayRow, TodayView, SUMMARY_ROWS};
 use crate::app::App;
 use crate::domain::time::format_stamp_short;
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tf, tn};
 use crate::io::reminders::{describe, fit, thousands};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -62,7 +62,7 @@ fn draw_counts(frame: &mut Frame, view: &TodayView, area: Rect) {
                     let text = format!(
                         "{:>7} {}",
                         thousands(k.count),
-                        t(&format!("today.short.{}", k.kind))
+                        tn(&format!("today.short.{}", k.kind), k.count, &[])
                     );
                     Some(Span::styled(fit(&text, width), style))
                 })
@@ -70,7 +70,7 @@ fn draw_counts(frame: &mut Frame, view: &TodayView, area: Rect) {
             Line::from(spans)
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(super::text::paragraph(lines), inner);
 }
 
 fn draw_items(frame: &mut Frame, view: &TodayView, area: Rect) {
@@ -140,7 +140,7 @@ fn draw_items(frame: &mut Frame, view: &TodayView, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(super::text::paragraph(lines), inner);
 }
 
 /// The status line on Today: where the cursor is, and what the keys do.
@@ -200,7 +200,7 @@ pub fn followup(frame: &mut Frame, form: &FollowupForm, area: Rect) {
     frame.render_widget(Clear, r);
     let block = pane(t("followup.title").into());
     let inner = block.inner(r);
-    frame.render_widget(Paragraph::new(lines).block(block), r);
+    frame.render_widget(super::text::paragraph(lines).block(block), r);
     if let Some((y, x)) = cursor_at {
         frame.set_cursor_position((
             (inner.x + x).min(inner.right().saturating_sub(1)),

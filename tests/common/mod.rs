@@ -2,10 +2,11 @@
 
 #![allow(dead_code)]
 
+use rusqlite::{types::FromSql, Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub mod tmux;
+pub mod term;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_orderdesk");
 
@@ -77,4 +78,34 @@ pub fn status_of(db: &Path, order_no: &str) -> String {
         .find(|(n, _)| n == order_no)
         .map(|(_, s)| s)
         .expect("order exported")
+}
+
+/// One value read from the file as another program reads it: its own connection, opened
+/// for this query alone (never creating the file) and closed after it. The close matters:
+/// the last connection to close folds the WAL into the file and removes it, which is how an
+/// app that lost its locks on the file (and so looks closed) loses its next commits.
+pub fn sql_value<T: FromSql>(file: &Path, sql: &str) -> rusqlite::Result<T> {
+    let c = open_existing(file)?;
+    let value = c.query_row(sql, [], |r| r.get(0));
+    c.close().map_err(|(_, e)| e)?;
+    value
+}
+
+/// Whether a plain SQLite client (no key) runs the query `sql` on the file.
+pub fn plain_sqlite_reads(file: &Path, sql: &str) -> bool {
+    let Ok(c) = open_existing(file) else {
+        return false;
+    };
+    let ran = c
+        .prepare(sql)
+        .and_then(|mut st| st.query([])?.next().map(|_| ()))
+        .is_ok();
+    ran && c.close().is_ok()
+}
+
+fn open_existing(file: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(
+        file,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
 }

@@ -27,7 +27,14 @@ fn an_empty_month_has_zero_counts_and_null_rates() {
                 "on_time_vs_first_promise": 0,
                 "late_by_cause": {"supplier_delay": 0, "production_breakdown": 0, "logistics": 0,
                     "customer_change": 0, "quality": 0, "other": 0, "unspecified": 0}},
-            "conversion": {"won": 0, "lost": 0, "rate": null},
+            "conversion": {"won": 0, "lost": 0, "rate": null,
+                "by_customer_type": {
+                    "new": {"won": 0, "lost": 0, "rate": null},
+                    "regular": {"won": 0, "lost": 0, "rate": null},
+                    "key_account": {"won": 0, "lost": 0, "rate": null},
+                    "distributor": {"won": 0, "lost": 0, "rate": null}},
+                "by_cycle": {"0-7": 0, "8-30": 0, "31-90": 0, "90+": 0},
+                "avg_days_to_confirm": null},
             "complaints": {"opened": 0,
                 "by_type": {"spec_mismatch": 0, "quality": 0, "delivery_delay": 0,
                     "after_sales": 0, "payment": 0, "other": 0},
@@ -38,7 +45,16 @@ fn an_empty_month_has_zero_counts_and_null_rates() {
             "satisfaction": {"surveys": 0, "accuracy": null, "response": null,
                 "resolution": null, "attitude": null, "customisation": null, "quality": null,
                 "nps": null},
-            "requirements": {"met": 0, "declined": 0, "fulfilment_rate": null}
+            "requirements": {"met": 0, "declined": 0, "fulfilment_rate": null},
+            "spot_checks": {"checked": 0, "accurate": 0, "accuracy_rate": null},
+            "status_updates": {"changes": 0, "recorded_within_1h": 0, "rate_1h": null},
+            "targets": {
+                "on_time_rate": {"target": 0.95, "actual": null, "met": null},
+                "response_rate_24h": {"target": 0.9, "actual": null, "met": null},
+                "reply_rate_24h": {"target": 0.9, "actual": null, "met": null},
+                "closure_rate": {"target": 0.9, "actual": null, "met": null},
+                "rate_1h": {"target": 0.95, "actual": null, "met": null},
+                "accuracy_rate": {"target": 0.95, "actual": null, "met": null}}
         })
     );
     // Keys come out in §4 order, breakdowns in vocabulary order.
@@ -273,5 +289,127 @@ fn a_reports_trend_point_is_its_delivery_count() {
     assert_eq!(
         (p.month, p.delivered, p.on_time, p.on_time_rate),
         (month(), 2, 1, Some(0.5))
+    );
+}
+
+#[test]
+fn conversion_by_customer_type_counts_won_and_lost_per_type() {
+    let mut t = MonthTally::new(month(), at(31, 0));
+    t.customer_orders(CustomerType::New, Status::Confirmed, 3);
+    t.customer_orders(CustomerType::New, Status::Lost, 1);
+    t.customer_orders(CustomerType::New, Status::Delivered, 1);
+    t.customer_orders(CustomerType::Distributor, Status::Lost, 2);
+    // Neither won nor lost: not counted.
+    t.customer_orders(CustomerType::Regular, Status::Quoted, 5);
+    let c = t.finish().conversion;
+    let v = serde_json::to_value(&c.by_customer_type).unwrap();
+    assert_eq!(
+        v,
+        json!({
+            "new": {"won": 4, "lost": 1, "rate": 0.8},
+            "regular": {"won": 0, "lost": 0, "rate": null},
+            "key_account": {"won": 0, "lost": 0, "rate": null},
+            "distributor": {"won": 0, "lost": 2, "rate": 0.0}
+        })
+    );
+}
+
+#[test]
+fn the_sales_cycle_buckets_whole_days_and_averages_exactly() {
+    let mut t = MonthTally::new(month(), at(31, 0));
+    let day = 86_400;
+    // 7 days 23 h → 0-7; 8 days → 8-30; 30 d → 8-30; 31 d → 31-90; 90 d 12 h → 31-90;
+    // 91 d → 90+; confirmed before the order → 0 days.
+    for (created, confirmed) in [
+        (at(1, 0), at(1, 0) + 7 * day + 23 * 3600),
+        (at(1, 0), at(1, 0) + 8 * day),
+        (at(1, 0), at(1, 0) + 30 * day),
+        (at(1, 0), at(1, 0) + 31 * day),
+        (at(1, 0), at(1, 0) + 90 * day + 12 * 3600),
+        (at(1, 0), at(1, 0) + 91 * day),
+        (at(2, 0), at(1, 0)),
+    ] {
+        t.confirmation(created, confirmed);
+    }
+    let c = t.finish().conversion;
+    assert_eq!(
+        serde_json::to_value(&c.by_cycle).unwrap(),
+        json!({"0-7": 2, "8-30": 2, "31-90": 2, "90+": 1})
+    );
+    // (7.9583 + 8 + 30 + 31 + 90.5 + 91 + 0) / 7 = 258.4583… / 7 = 36.92
+    assert_eq!(c.avg_days_to_confirm, Some(36.92));
+}
+
+#[test]
+fn status_updates_count_the_one_hour_rule_inclusively() {
+    let mut t = MonthTally::new(month(), at(31, 0));
+    t.status_change(at(3, 9), at(3, 9));
+    t.status_change(at(3, 9), at(3, 10));
+    t.status_change(at(3, 9), at(3, 10) + 1);
+    t.status_change(at(4, 9), at(6, 9));
+    let r = t.finish();
+    assert_eq!(
+        serde_json::to_value(&r.status_updates).unwrap(),
+        json!({"changes": 4, "recorded_within_1h": 2, "rate_1h": 0.5})
+    );
+    assert!(!quality::recorded_late(at(3, 9), at(3, 10)));
+    assert!(quality::recorded_late(at(3, 9), at(3, 10) + 1));
+}
+
+#[test]
+fn spot_checks_and_targets_are_met_at_or_above_the_target() {
+    let mut t = MonthTally::new(month(), at(31, 0));
+    for ok in [true, true, false] {
+        t.spot_check(ok);
+    }
+    // 19 of 20 delivered on time: exactly the 0.95 target.
+    let verdict = Verdict {
+        on_time: true,
+        on_time_first: true,
+    };
+    for _ in 0..19 {
+        t.delivery(verdict, None);
+    }
+    t.delivery(
+        Verdict {
+            on_time: false,
+            on_time_first: false,
+        },
+        None,
+    );
+    t.complaint("quality", at(2, 0), Some(at(2, 1)), None);
+    t.set_targets(Targets {
+        closure_rate: 0.5,
+        ..Targets::default()
+    });
+    let r = t.finish();
+    assert_eq!(
+        serde_json::to_value(&r.spot_checks).unwrap(),
+        json!({"checked": 3, "accurate": 2, "accuracy_rate": 0.6667})
+    );
+    let v = serde_json::to_value(&r.targets).unwrap();
+    assert_eq!(
+        v["on_time_rate"],
+        json!({"target": 0.95, "actual": 0.95, "met": true})
+    );
+    assert_eq!(
+        v["response_rate_24h"],
+        json!({"target": 0.9, "actual": 1.0, "met": true})
+    );
+    assert_eq!(
+        v["closure_rate"],
+        json!({"target": 0.5, "actual": 0.0, "met": false})
+    );
+    assert_eq!(
+        v["accuracy_rate"],
+        json!({"target": 0.95, "actual": 0.6667, "met": false})
+    );
+    assert_eq!(
+        v["reply_rate_24h"],
+        json!({"target": 0.9, "actual": null, "met": null})
+    );
+    assert_eq!(
+        v["rate_1h"],
+        json!({"target": 0.95, "actual": null, "met": null})
     );
 }

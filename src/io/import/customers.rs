@@ -2,7 +2,7 @@
 
 use super::fields::{Field, Parse, Values};
 use super::simple::{no_check, After, Filling, Key, Spec};
-use crate::domain::enums::{Channel, Language};
+use crate::domain::enums::{Channel, CustomerType, Language};
 use rusqlite::types::Value;
 
 pub static CUSTOMERS: Spec = Spec {
@@ -28,6 +28,7 @@ pub static CUSTOMERS: Spec = Spec {
         ),
         Field::new("language", "language", Parse::Word(Language::words)),
         Field::new("notes", "notes", Parse::Text),
+        Field::new("type", "type", Parse::Word(CustomerType::words)).or("regular"),
     ],
     key: Key::Unique("code"),
     unique_also: Some("name"),

@@ -4,6 +4,7 @@
 
 use super::problems::{Problem, Problems};
 use super::source::Record;
+use crate::domain::text::{self, Lines};
 use crate::domain::{money, time};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
@@ -232,6 +233,11 @@ pub fn parse_record(
             continue;
         }
         let text = record.cell(pos);
+        if let Err(c) = text::check(text, lines(field.column)) {
+            problems.add(record.line, field.column, Problem::ControlChar(c.0));
+            values.push(Some(Value::Null));
+            continue;
+        }
         let value = match parse_cell(conn, refs, field.parse, text)? {
             Ok(Value::Null) if field.required => {
                 problems.add(record.line, field.column, Problem::Required);
@@ -246,6 +252,16 @@ pub fn parse_record(
         values.push(Some(value));
     }
     Ok(Some(values))
+}
+
+/// Where a column may hold tabs and line breaks: the multi-line notes of every kind.
+pub fn lines(column: &str) -> Lines {
+    match column {
+        "notes" | "note" | "description" | "resolution" | "summary" | "text" | "reply" => {
+            Lines::Many
+        }
+        _ => Lines::One,
+    }
 }
 
 /// One cell. The outer error is the database failing; the inner one a bad cell.
@@ -278,11 +294,15 @@ pub fn parse_cell(
         }
         Parse::Date => time::parse_file_date(trimmed)
             .map(|d| Value::Text(time::format_date(d)))
-            .map_err(|_| Problem::BadDate(owned())),
+            .map_err(|e| match e {
+                time::TimeError::OutOfRange(_) => years(owned()),
+                _ => Problem::BadDate(owned()),
+            }),
         Parse::Stamp => time::parse_stamp(trimmed)
             .map(Value::Integer)
             .map_err(|e| match e {
                 time::TimeError::NoSuchLocalTime(_) => Problem::NoSuchTime(owned()),
+                time::TimeError::OutOfRange(_) => years(owned()),
                 _ => Problem::BadStamp(owned()),
             }),
         Parse::Amount => money::parse_price(trimmed)
@@ -316,10 +336,20 @@ pub fn parse_cell(
     })
 }
 
+/// A date outside the years a desk's dates fall in (see `domain::time::FIRST_YEAR`).
+fn years(value: String) -> Problem {
+    Problem::OutOfRange {
+        value,
+        min: time::FIRST_YEAR.into(),
+        max: time::LAST_YEAR.into(),
+    }
+}
+
 fn money_problem(e: money::MoneyError, text: &str) -> Problem {
     match e {
         money::MoneyError::Negative => Problem::Negative(text.to_string()),
         money::MoneyError::NotPositive => Problem::NotPositive(text.to_string()),
+        money::MoneyError::CommaDecimal(_) => Problem::CommaDecimal(text.to_string()),
         _ => Problem::NotANumber(text.to_string()),
     }
 }
@@ -329,7 +359,7 @@ fn whole(text: &str) -> Result<i64, Problem> {
     if let Ok(n) = text.parse::<i64>() {
         return Ok(n);
     }
-    let d = money::parse_decimal(text).map_err(|_| Problem::NotANumber(text.to_string()))?;
+    let d = money::parse_decimal(text).map_err(|e| money_problem(e, text))?;
     if d.fract().is_zero() {
         i64::try_from(d.trunc()).map_err(|_| Problem::NotInteger(text.to_string()))
     } else {

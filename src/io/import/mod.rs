@@ -1,23 +1,28 @@
 //! Import (SPEC §5): one kind of record from a CSV file or the first sheet of a workbook, all
-//! or nothing. Every row is read and checked first; only a file without a single problem is
-//! written, in one IMMEDIATE transaction together with its audit entry. A dry run does all of
-//! it and rolls back.
+//! or nothing, in one streaming pass. Rows are checked and written as they are read, inside
+//! one IMMEDIATE transaction; after the first problem nothing more is written but reading goes
+//! on to list the others, and the transaction is rolled back. A file without a single problem
+//! is committed together with its audit entry. A dry run does all of it and rolls back.
 //!
-//! `source` turns a file into rows of text with line numbers, `fields` reads cells and the
+//! `source` turns a file into rows of text with line numbers (`decode` tells and decodes the
+//! text encoding, `sheet` streams a workbook's cells), `fields` reads cells and the
 //! header, `simple` imports the kinds whose row is one record, `orders` the orders with their
 //! lines; `customers`, `order_children` and `aftersales` describe the columns of each kind.
 
 mod aftersales;
 mod customers;
+mod decode;
 mod fields;
 mod order_children;
 mod orders;
 mod problems;
+mod sheet;
 mod simple;
 mod source;
 
+pub use decode::TextEncoding;
 pub use problems::{Found, Problem, Problems};
-pub use source::Source;
+pub use source::{neutralised, Progress, ReadOptions, Source};
 
 use super::kinds::Kind;
 use crate::store::{audit, Context, Store};
@@ -32,6 +37,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// The currency of an order whose currency cell is empty.
     pub currency: String,
+    /// The text encoding of a CSV file, instead of telling it from the bytes.
+    pub encoding: Option<TextEncoding>,
 }
 
 impl Default for ImportOptions {
@@ -39,6 +46,7 @@ impl Default for ImportOptions {
         ImportOptions {
             dry_run: false,
             currency: "CNY".into(),
+            encoding: None,
         }
     }
 }
@@ -61,6 +69,8 @@ pub struct Counts {
 pub struct Imported {
     pub counts: Counts,
     pub notes: Vec<String>,
+    /// What the file was read as: `UTF-8`, `UTF-16`, `GB18030`, `GBK` or `XLSX`.
+    pub read_as: &'static str,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,12 +96,45 @@ pub fn import_file(
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
-    let source = Source::open(path)?;
+    let source = Source::open(
+        path,
+        ReadOptions {
+            encoding: opts.encoding,
+        },
+    )?;
     import_source(store, kind, source, &path.display().to_string(), opts)
 }
 
 /// Imports rows from `source`.
 pub fn import_source(
+    store: &mut Store,
+    kind: Kind,
+    source: Source,
+    label: &str,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    // A big import touches many pages of the tables and their indexes: a large page cache
+    // for its length (the usual one is back afterwards, whatever happened).
+    let cache: i64 = store
+        .conn()
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))
+        .doing("reading the page cache size")?;
+    store
+        .conn()
+        .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+        .doing("enlarging the page cache")?;
+    let result = import_in_transaction(store, kind, source, label, opts);
+    store
+        .conn()
+        .execute_batch(&format!("PRAGMA cache_size = {cache}"))
+        .doing("restoring the page cache size")?;
+    result
+}
+
+/// The page cache during an import, in KiB.
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+fn import_in_transaction(
     store: &mut Store,
     kind: Kind,
     source: Source,
@@ -121,6 +164,7 @@ pub fn import_source(
         Kind::Surveys => simple::import(&mut ctx, &aftersales::SURVEYS)?,
         Kind::Requirements => simple::import(&mut ctx, &aftersales::REQUIREMENTS)?,
     };
+    let read_as = ctx.source.read_as();
     let Ctx {
         problems, notes, ..
     } = ctx;
@@ -147,7 +191,11 @@ pub fn import_source(
     } else {
         tx.commit().doing("saving the import")?;
     }
-    Ok(Imported { counts, notes })
+    Ok(Imported {
+        counts,
+        notes,
+        read_as,
+    })
 }
 
 /// What one import works with.
@@ -171,12 +219,26 @@ impl Ctx<'_> {
             .push(format!("{}:{line}: {column}: {text}", self.problems.file()));
     }
 
+    /// The next row of the file; `false` at its end, or where reading had to stop (the
+    /// reason is then a problem of the file).
+    pub fn next(&mut self, record: &mut Record) -> anyhow::Result<bool> {
+        if self.source.next_record(record)? {
+            return Ok(true);
+        }
+        if let Some((line, column, problem)) = self.source.take_stopped() {
+            self.problems.add(line, &column, problem);
+        }
+        Ok(false)
+    }
+
     /// The header row and where each field is; `None` for a file without one.
     pub fn header(&mut self, fields: &[fields::Field]) -> anyhow::Result<Option<Layout>> {
         let mut record = Record::default();
         loop {
-            if !self.source.next_record(&mut record)? {
-                self.problems.add(1, "header", Problem::EmptyFile);
+            if !self.next(&mut record)? {
+                if self.problems.is_empty() {
+                    self.problems.add(1, "header", Problem::EmptyFile);
+                }
                 return Ok(None);
             }
             if !record.is_blank() {

@@ -55,6 +55,30 @@ pub enum Problem {
     },
     ReplyOnOutbound,
     NewLineNeedsQuantity,
+    /// A character the text policy refuses (`domain::text`).
+    ControlChar(char),
+    /// `1,5`: a comma that is not a thousands separator.
+    CommaDecimal(String),
+    UnterminatedQuote,
+    /// Bytes that are not text in UTF-8, UTF-16 or GB18030.
+    Undecodable,
+    CellTooLong {
+        max: usize,
+    },
+    TooManyColumns {
+        max: usize,
+    },
+    TooManyRows {
+        max: u32,
+    },
+    ColumnTooFar {
+        column: String,
+        max: usize,
+    },
+    /// The workbook cannot be read on from here.
+    Unreadable(String),
+    /// An order's rows came apart: the order is met again after other orders.
+    OrderNotTogether(String),
 }
 
 impl fmt::Display for Problem {
@@ -107,6 +131,26 @@ impl fmt::Display for Problem {
             Problem::NewLineNeedsQuantity => {
                 t("import.problem.new_line_needs_quantity").to_string()
             }
+            Problem::ControlChar(c) => tf(
+                "import.problem.control_char",
+                &[("code", &crate::domain::text::ControlChar(*c).code())],
+            ),
+            Problem::CommaDecimal(v) => one("comma_decimal", v),
+            Problem::UnterminatedQuote => t("import.problem.unterminated_quote").to_string(),
+            Problem::Undecodable => t("import.problem.undecodable").to_string(),
+            Problem::CellTooLong { max } => {
+                tf("import.problem.cell_too_long", &[("max", &(max / 1024))])
+            }
+            Problem::TooManyColumns { max } => {
+                tf("import.problem.too_many_columns", &[("max", max)])
+            }
+            Problem::TooManyRows { max } => tf("import.problem.too_many_rows", &[("max", max)]),
+            Problem::ColumnTooFar { column, max } => tf(
+                "import.problem.column_too_far",
+                &[("column", column), ("max", max)],
+            ),
+            Problem::Unreadable(v) => one("unreadable", v),
+            Problem::OrderNotTogether(v) => one("order_not_together", v),
         };
         f.write_str(&text)
     }

@@ -15,7 +15,7 @@ use crate::store::{search, Context};
 use anyhow::Result;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How a row finds the record it updates.
 pub enum Key {
@@ -94,37 +94,28 @@ fn key_text(values: &Values, fields: &[usize]) -> String {
     key
 }
 
-/// Reads, checks and (when nothing is wrong) writes every row of the file.
+/// Reads and checks every row of the file, writing each as it comes while nothing is wrong.
+/// After the first problem nothing more is written, but reading goes on to list the others;
+/// the caller then rolls the transaction back. Only the keys seen are kept, never the rows.
 pub fn import(ctx: &mut Ctx, spec: &Spec) -> Result<Counts> {
     let Some(layout) = ctx.header(spec.fields)? else {
         return Ok(Counts::default());
     };
-    let rows = read_rows(ctx, spec, &layout)?;
-    let mut counts = Counts {
-        rows: rows.len(),
-        ..Counts::default()
-    };
-    if !ctx.problems.is_empty() {
-        return Ok(counts);
-    }
-    Writer::new(spec, &layout).write(ctx, spec, rows, &mut counts)?;
-    Ok(counts)
-}
-
-fn read_rows(ctx: &mut Ctx, spec: &Spec, layout: &Layout) -> Result<Vec<(u64, Values)>> {
+    let writer = Writer::new(spec, &layout);
+    let mut written = Written::default();
+    let mut counts = Counts::default();
     let key_fields = spec.key_fields();
     let unique = matches!(spec.key, Key::Unique(_));
     let also = spec.unique_also.map(|c| spec.field(c));
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut seen_also: HashMap<String, String> = HashMap::new();
-    let mut rows = Vec::new();
     let mut record = Record::default();
-    while ctx.source.next_record(&mut record)? {
+    while ctx.next(&mut record)? {
         let Some(mut values) = parse_record(
             ctx.conn,
             &mut ctx.refs,
             spec.fields,
-            layout,
+            &layout,
             &record,
             &mut ctx.problems,
             None,
@@ -133,6 +124,7 @@ fn read_rows(ctx: &mut Ctx, spec: &Spec, layout: &Layout) -> Result<Vec<(u64, Va
             continue;
         };
         let line = record.line;
+        counts.rows += 1;
         if let Some((column, problem)) = (spec.check)(&values) {
             ctx.problems.add(line, column, problem);
         }
@@ -154,9 +146,29 @@ fn read_rows(ctx: &mut Ctx, spec: &Spec, layout: &Layout) -> Result<Vec<(u64, Va
         if let Some(f) = also {
             make_unique_also(ctx, spec, f, &key_value, &mut values, line, &mut seen_also)?;
         }
-        rows.push((line, values));
+        if ctx.problems.is_empty() {
+            writer.write(ctx, spec, values, &mut written, &mut counts)?;
+        }
     }
-    Ok(rows)
+    if ctx.problems.is_empty() {
+        finish(
+            ctx.conn,
+            spec.after,
+            written.touched_orders,
+            written.renamed_customers,
+        )?;
+    }
+    Ok(counts)
+}
+
+/// What the rows written so far leave to do or to know.
+#[derive(Default)]
+struct Written {
+    /// Stored records per key, looked up at the key's first row (before this import inserts
+    /// any with the same key), and how many of them rows have taken so far.
+    stored: HashMap<String, (Vec<i64>, usize)>,
+    touched_orders: HashSet<i64>,
+    renamed_customers: Vec<i64>,
 }
 
 /// A second unique column (a customer's name). Lists kept elsewhere hold twins (two
@@ -296,93 +308,87 @@ impl Writer {
         &self,
         ctx: &mut Ctx,
         spec: &Spec,
-        rows: Vec<(u64, Values)>,
+        mut values: Values,
+        written: &mut Written,
         counts: &mut Counts,
     ) -> Result<()> {
         let conn = ctx.conn;
-        // Stored records per key, looked up at the key's first row (before this import
-        // inserts any with the same key), and how many of them rows have taken so far.
-        let mut stored: HashMap<String, (Vec<i64>, usize)> = HashMap::new();
-        let mut touched_orders: Vec<i64> = Vec::new();
-        let mut renamed_customers: Vec<i64> = Vec::new();
         let order_field = spec.fields.iter().position(|f| f.db == "order_id");
-        for (_, mut values) in rows {
-            let target = if values[self.key_fields[0]] == Some(Value::Null) {
-                None
-            } else {
-                let key = key_text(&values, &self.key_fields);
-                let entry = match stored.entry(key) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        let ids = self.find_ids(conn, &values)?;
-                        e.insert((ids, 0))
-                    }
-                };
-                let id = entry.0.get(entry.1).copied();
-                entry.1 += 1;
-                id
-            };
-            let filling = Filling {
-                inserting: target.is_none(),
-                now: ctx.now,
-            };
-            (spec.fill)(&mut values, filling);
-            apply_defaults(spec.fields, &mut values, filling.inserting);
-            match target {
-                None => {
-                    let row: Vec<Value> = values
-                        .iter()
-                        .map(|v| v.clone().unwrap_or(Value::Null))
-                        .collect();
-                    conn.prepare_cached(&self.insert)
-                        .and_then(|mut s| s.execute(params_from_iter(row)))
-                        .doing("importing a row")?;
-                    counts.inserted += 1;
-                    if let Some(id) = order_field.and_then(|f| super::fields::int_of(&values[f])) {
-                        touched_orders.push(id);
-                    }
+        let target = if values[self.key_fields[0]] == Some(Value::Null) {
+            None
+        } else {
+            let key = key_text(&values, &self.key_fields);
+            let entry = match written.stored.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let ids = self.find_ids(conn, &values)?;
+                    e.insert((ids, 0))
                 }
-                Some(id) => {
-                    let new: Vec<Value> = self
-                        .present
-                        .iter()
-                        .map(|&f| values[f].clone().unwrap_or(Value::Null))
-                        .collect();
-                    let old = self.old_values(conn, id)?;
-                    if old == new {
-                        counts.unchanged += 1;
-                        continue;
-                    }
-                    let mut args = new.clone();
-                    args.push(Value::Integer(id));
-                    conn.prepare_cached(&self.update)
-                        .and_then(|mut s| s.execute(params_from_iter(args)))
-                        .doing("updating a row")?;
-                    counts.updated += 1;
-                    if let Some(f) = order_field {
-                        for v in [&old, &new] {
-                            if let Some(pos) = self.present.iter().position(|&p| p == f) {
-                                if let Value::Integer(o) = v[pos] {
-                                    touched_orders.push(o);
-                                }
+            };
+            let id = entry.0.get(entry.1).copied();
+            entry.1 += 1;
+            id
+        };
+        let filling = Filling {
+            inserting: target.is_none(),
+            now: ctx.now,
+        };
+        (spec.fill)(&mut values, filling);
+        apply_defaults(spec.fields, &mut values, filling.inserting);
+        match target {
+            None => {
+                let row: Vec<Value> = values
+                    .iter()
+                    .map(|v| v.clone().unwrap_or(Value::Null))
+                    .collect();
+                conn.prepare_cached(&self.insert)
+                    .and_then(|mut s| s.execute(params_from_iter(row)))
+                    .doing("importing a row")?;
+                counts.inserted += 1;
+                if let Some(id) = order_field.and_then(|f| super::fields::int_of(&values[f])) {
+                    written.touched_orders.insert(id);
+                }
+            }
+            Some(id) => {
+                let new: Vec<Value> = self
+                    .present
+                    .iter()
+                    .map(|&f| values[f].clone().unwrap_or(Value::Null))
+                    .collect();
+                let old = self.old_values(conn, id)?;
+                if old == new {
+                    counts.unchanged += 1;
+                    return Ok(());
+                }
+                let mut args = new.clone();
+                args.push(Value::Integer(id));
+                conn.prepare_cached(&self.update)
+                    .and_then(|mut s| s.execute(params_from_iter(args)))
+                    .doing("updating a row")?;
+                counts.updated += 1;
+                if let Some(f) = order_field {
+                    for v in [&old, &new] {
+                        if let Some(pos) = self.present.iter().position(|&p| p == f) {
+                            if let Value::Integer(o) = v[pos] {
+                                written.touched_orders.insert(o);
                             }
                         }
                     }
-                    if spec.after == After::ReindexCustomerOrders {
-                        let names = ["code", "name"].map(|c| spec.field(c));
-                        let differs = self
-                            .present
-                            .iter()
-                            .enumerate()
-                            .any(|(i, f)| names.contains(f) && old[i] != new[i]);
-                        if differs {
-                            renamed_customers.push(id);
-                        }
+                }
+                if spec.after == After::ReindexCustomerOrders {
+                    let names = ["code", "name"].map(|c| spec.field(c));
+                    let differs = self
+                        .present
+                        .iter()
+                        .enumerate()
+                        .any(|(i, f)| names.contains(f) && old[i] != new[i]);
+                    if differs {
+                        written.renamed_customers.push(id);
                     }
                 }
             }
         }
-        finish(conn, spec.after, touched_orders, renamed_customers)
+        Ok(())
     }
 
     fn find_ids(&self, conn: &rusqlite::Connection, values: &Values) -> Result<Vec<i64>> {
@@ -414,14 +420,14 @@ impl Writer {
 fn finish(
     conn: &rusqlite::Connection,
     after: After,
-    mut touched_orders: Vec<i64>,
+    touched_orders: HashSet<i64>,
     renamed_customers: Vec<i64>,
 ) -> Result<()> {
     match after {
         After::Nothing => {}
         After::RefreshDelivery => {
+            let mut touched_orders: Vec<i64> = touched_orders.into_iter().collect();
             touched_orders.sort_unstable();
-            touched_orders.dedup();
             for id in touched_orders {
                 crate::store::delivery::refresh(conn, id).doing("updating delivery dates")?;
             }

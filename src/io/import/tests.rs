@@ -292,9 +292,21 @@ fn orders_are_built_from_their_rows() {
     ok(&mut s, Kind::Customers, CUSTOMERS);
     let text = orders(&[
         "SO-1,ZH01,rush,confirmed,2026-03-01 08:30,2026-04-01,上海,CNY,,,P-100,\"M8 \"\"hex\"\"\",1000.50,kg,12.3400,,\"加急, A\"",
-        "SO-2,\"Acme, Inc.\",regular,inquiry,2026-03-02T09:00:00+08:00,,,USD,,,,,,,,customer to confirm,",
         "SO-1,上海华东机械有限公司,rush,confirmed,2026-03-01 08:30:00,2026-04-01,上海,CNY,,,P-200,\"不锈钢, 2mm\",5,pcs,,,\"加急, A\"",
+        "SO-2,\"Acme, Inc.\",regular,inquiry,2026-03-02T09:00:00+08:00,,,USD,,,,,,,,customer to confirm,",
     ]);
+    // The rows of one order follow one another: they are written one order at a time.
+    let apart = orders(&[
+        "SO-7,ZH01,rush,confirmed,2026-03-01 08:30,2026-04-01,上海,CNY,,,P-100,,1,kg,1,,",
+        "SO-8,ZH01,rush,confirmed,2026-03-01 08:30,2026-04-01,上海,CNY,,,P-100,,1,kg,1,,",
+        "SO-7,ZH01,rush,confirmed,2026-03-01 08:30,2026-04-01,上海,CNY,,,P-200,,1,kg,1,,",
+    ]);
+    let mut other = store();
+    ok(&mut other, Kind::Customers, CUSTOMERS);
+    assert_eq!(
+        problems(&mut other, Kind::Orders, &apart),
+        ["orders.csv:4: order_no: the rows of order SO-7 must follow one another; it appears earlier in the file"]
+    );
     let counts = ok(&mut s, Kind::Orders, &text);
     assert_eq!(
         (counts.rows, counts.inserted, counts.lines_inserted),
@@ -616,8 +628,10 @@ fn header_problems_are_on_line_one() {
     );
 }
 
-// Random rows. Texts mix Chinese, quotes, commas and line breaks.
-const TEXT: &str = "[a-zA-Z0-9 ,.\"'\n上海华东机械有限公司不锈钢]{0,12}";
+// Random rows. Texts mix Chinese, quotes, commas, the characters that start a formula and
+// (in notes) line breaks and tabs.
+const TEXT: &str = "[-a-zA-Z0-9 ,.\"'\n\t=+@上海华东机械有限公司不锈钢]{0,12}";
+const ONE_LINE: &str = "[-a-zA-Z0-9 ,.\"'=+@上海华东机械有限公司不锈钢]{0,12}";
 
 fn word(words: Vec<&'static str>) -> impl Strategy<Value = String> {
     proptest::sample::select(words).prop_map(str::to_string)
@@ -630,12 +644,12 @@ fn opt<T: std::fmt::Display>(s: impl Strategy<Value = T>) -> impl Strategy<Value
 fn customer_rows() -> impl Strategy<Value = Vec<Vec<String>>> {
     use crate::domain::enums::{Channel, Language};
     let row = (
-        TEXT,
-        TEXT,
+        ONE_LINE,
+        ONE_LINE,
         "[0-9+ -]{0,14}",
         opt("[a-z]{1,6}@[a-z]{1,6}\\.com"),
         word(Channel::words()),
-        TEXT,
+        ONE_LINE,
         opt(0u32..400),
         word(Language::words()),
         TEXT,
@@ -657,6 +671,7 @@ fn customer_rows() -> impl Strategy<Value = Vec<Vec<String>>> {
                         terms,
                         lang,
                         notes,
+                        ["new", "regular", "key_account", "distributor"][i % 4].to_string(),
                     ]
                 },
             )
@@ -671,7 +686,7 @@ fn order_rows() -> impl Strategy<Value = Vec<Vec<String>>> {
     let statuses: Vec<&'static str> = Status::iter().map(Status::as_str).collect();
     let line = (
         opt("P-[0-9]{1,3}"),
-        TEXT,
+        ONE_LINE,
         (1u32..100_000, 0u32..4).prop_map(|(q, scale)| {
             rust_decimal::Decimal::new(q as i64, scale)
                 .normalize()
@@ -686,9 +701,9 @@ fn order_rows() -> impl Strategy<Value = Vec<Vec<String>>> {
         word(statuses),
         1_700_000_000i64..1_800_000_000,
         opt(0u32..3000),
-        TEXT,
+        ONE_LINE,
         word(vec!["CNY", "USD", "EUR"]),
-        TEXT,
+        ONE_LINE,
         TEXT,
         proptest::collection::vec(line, 0..4),
     );
@@ -872,7 +887,7 @@ fn a_workbook_with_number_and_date_cells_reads_like_its_csv() {
     let mut s = store();
     ok(&mut s, Kind::Customers, CUSTOMERS);
     let open = |s: &mut Store| {
-        let source = Source::open(&path).unwrap();
+        let source = Source::open(&path, ReadOptions::default()).unwrap();
         import_source(s, Kind::Orders, source, "o.xlsx", &ImportOptions::default())
     };
     match open(&mut s) {

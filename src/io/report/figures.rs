@@ -3,8 +3,11 @@
 //! from these, so they never disagree on what a figure is called or which figures there are.
 
 use super::ReportData;
+use crate::domain::enums::CustomerType;
 use crate::domain::kpi::{decimal, percent};
 use crate::domain::money::display_amount;
+use crate::domain::report::conversion::CYCLE_BUCKETS;
+use crate::domain::report::quality::TargetLine;
 use crate::domain::report::{Counts, MonthReport, SURVEY_FIELDS};
 use crate::i18n::{t, tf};
 use rust_decimal::Decimal;
@@ -21,6 +24,8 @@ pub enum Value {
     /// A plain number with this many decimals; `None` when there was nothing to average.
     Number(Option<f64>, usize),
     Amount(Decimal),
+    /// A rate held against its target: the rate and a word, met or missed.
+    Target(TargetLine),
 }
 
 impl Value {
@@ -32,8 +37,29 @@ impl Value {
             Value::Rate(r) => percent(*r),
             Value::Number(v, d) => decimal(*v, *d),
             Value::Amount(a) => display_amount(*a),
+            Value::Target(line) => match line.met {
+                Some(met) => format!("{} {}", percent(line.actual), verdict_word(met)),
+                None => percent(None),
+            },
         }
     }
+
+    /// Met (`Some(true)`) or missed, for a target with a rate to judge.
+    pub fn verdict(&self) -> Option<bool> {
+        match self {
+            Value::Target(line) => line.met,
+            _ => None,
+        }
+    }
+}
+
+/// `met` or `missed`: the colour of a verdict is never its only sign.
+pub fn verdict_word(met: bool) -> &'static str {
+    t(if met {
+        "report.target.met"
+    } else {
+        "report.target.missed"
+    })
 }
 
 /// `61,977`.
@@ -191,6 +217,8 @@ pub fn sections(a: &MonthReport, b: &MonthReport) -> Vec<Section> {
         ),
     ];
 
+    let conversion = [conversion, conversion_more(a, b)].concat();
+
     let mut complaints = vec![figure(
         t("report.fig.opened"),
         |r| Value::Count(r.complaints.opened),
@@ -318,6 +346,9 @@ pub fn sections(a: &MonthReport, b: &MonthReport) -> Vec<Section> {
         ("report.section.contacts", contacts),
         ("report.section.satisfaction", satisfaction),
         ("report.section.requirements", requirements),
+        ("report.section.status_updates", status_updates(a, b)),
+        ("report.section.spot_checks", spot_checks(a, b)),
+        ("report.section.targets", targets(a, b)),
     ]
     .into_iter()
     .map(|(key, figures)| Section {
@@ -325,6 +356,132 @@ pub fn sections(a: &MonthReport, b: &MonthReport) -> Vec<Section> {
         figures,
     })
     .collect()
+}
+
+/// A heading row without values.
+fn heading(label: &str) -> Figure {
+    Figure {
+        label: label.to_string(),
+        detail: false,
+        current: Value::None,
+        previous: Value::None,
+    }
+}
+
+fn detail(mut f: Figure) -> Figure {
+    f.detail = true;
+    f
+}
+
+/// Conversion by customer type and by sales cycle.
+fn conversion_more(a: &MonthReport, b: &MonthReport) -> Vec<Figure> {
+    let mut rows = vec![heading(t("report.fig.by_customer_type"))];
+    for kind in <CustomerType as strum::IntoEnumIterator>::iter() {
+        let name = t(&format!("customer_type.{kind}"));
+        let by = |r: &MonthReport| r.conversion.by_customer_type.get(kind);
+        rows.extend([
+            detail(figure(
+                tf("report.fig.type_won", &[("type", &name)]),
+                |r| Value::Count(by(r).won),
+                a,
+                b,
+            )),
+            detail(figure(
+                tf("report.fig.type_lost", &[("type", &name)]),
+                |r| Value::Count(by(r).lost),
+                a,
+                b,
+            )),
+            detail(figure(
+                tf("report.fig.type_rate", &[("type", &name)]),
+                |r| Value::Rate(by(r).rate),
+                a,
+                b,
+            )),
+        ]);
+    }
+    rows.push(heading(t("report.fig.by_cycle")));
+    for (bucket, _) in CYCLE_BUCKETS {
+        rows.push(detail(figure(
+            tf("report.fig.cycle_days", &[("bucket", &bucket)]),
+            |r| Value::Count(r.conversion.by_cycle.get(bucket)),
+            a,
+            b,
+        )));
+    }
+    rows.push(figure(
+        t("report.fig.avg_days_to_confirm"),
+        |r| Value::Number(r.conversion.avg_days_to_confirm, 2),
+        a,
+        b,
+    ));
+    rows
+}
+
+fn status_updates(a: &MonthReport, b: &MonthReport) -> Vec<Figure> {
+    vec![
+        figure(
+            t("report.fig.changes"),
+            |r| Value::Count(r.status_updates.changes),
+            a,
+            b,
+        ),
+        figure(
+            t("report.fig.recorded_within_1h"),
+            |r| Value::Count(r.status_updates.recorded_within_1h),
+            a,
+            b,
+        ),
+        figure(
+            t("report.fig.rate_1h"),
+            |r| Value::Rate(r.status_updates.rate_1h),
+            a,
+            b,
+        ),
+    ]
+}
+
+fn spot_checks(a: &MonthReport, b: &MonthReport) -> Vec<Figure> {
+    vec![
+        figure(
+            t("report.fig.checked"),
+            |r| Value::Count(r.spot_checks.checked),
+            a,
+            b,
+        ),
+        figure(
+            t("report.fig.accurate"),
+            |r| Value::Count(r.spot_checks.accurate),
+            a,
+            b,
+        ),
+        figure(
+            t("report.fig.accuracy_rate"),
+            |r| Value::Rate(r.spot_checks.accuracy_rate),
+            a,
+            b,
+        ),
+    ]
+}
+
+/// Each target: its figure and target in the label, the rate and met/missed as the value.
+fn targets(a: &MonthReport, b: &MonthReport) -> Vec<Figure> {
+    a.targets
+        .0
+        .iter()
+        .map(|(name, line)| Figure {
+            label: tf(
+                "report.target.label",
+                &[
+                    ("name", &t(&format!("report.target.{name}"))),
+                    ("target", &percent(Some(line.target))),
+                ],
+            ),
+            detail: false,
+            current: Value::Target(*line),
+            previous: b.targets.get(name).map_or(Value::Rate(None), Value::Target),
+        })
+        .collect()
 }
 
 /// What a chart's bars measure, for scales and value labels.

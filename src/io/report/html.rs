@@ -39,6 +39,8 @@ th:first-child,td:first-child{text-align:left}
 tr.section th{background:#f2f5f8;text-align:left}
 td.detail{padding-left:2em;color:#5b6b7b}
 td.prev{color:#5b6b7b}
+td.met{color:#1a7f37;font-weight:600}
+td.missed{color:#cf222e;font-weight:600}
 ";
 
 /// A vertical bar per month, its value above it.
@@ -163,9 +165,14 @@ pub fn fragment(data: &ReportData) -> String {
         for f in s.figures {
             let _ = writeln!(
                 html,
-                "<tr><td{}>{}</td><td>{}</td><td class=\"prev\">{}</td></tr>",
+                "<tr><td{}>{}</td><td{}>{}</td><td class=\"prev\">{}</td></tr>",
                 if f.detail { " class=\"detail\"" } else { "" },
                 escape(&f.label),
+                match f.current.verdict() {
+                    Some(true) => " class=\"met\"",
+                    Some(false) => " class=\"missed\"",
+                    None => "",
+                },
                 escape(&f.current.text()),
                 escape(&f.previous.text()),
             );

@@ -6,15 +6,16 @@
 pub mod figures;
 mod html;
 pub use html::fragment as html_fragment;
+pub mod review;
 mod text;
 mod xlsx;
 
 use crate::domain::month::Month;
+use crate::domain::report::quality::Targets;
 use crate::domain::report::{MonthReport, TrendPoint};
 use crate::store::report::{self, ReportLists};
 use anyhow::Context as _;
 use rusqlite::Connection;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Months in the on-time trend.
@@ -48,10 +49,15 @@ pub struct ReportData {
     pub trend: Vec<TrendPoint>,
 }
 
-pub fn gather(conn: &Connection, month: Month, now: i64) -> crate::store::Result<ReportData> {
+pub fn gather(
+    conn: &Connection,
+    month: Month,
+    now: i64,
+    targets: &Targets,
+) -> crate::store::Result<ReportData> {
     report::snapshot(conn, || {
-        let current = report::month_report(conn, month, now)?;
-        let previous = report::month_report(conn, month.prev(), now)?;
+        let current = report::month_report(conn, month, now, targets)?;
+        let previous = report::month_report(conn, month.prev(), now, targets)?;
         // The last two points are the two reports' own counts: no need to read them again.
         let mut trend = report::on_time_trend(conn, month.prev().prev(), TREND_MONTHS - 2)?;
         trend.push(TrendPoint::of(&previous));
@@ -76,16 +82,28 @@ pub fn render(
     conn: &Connection,
     month: Month,
     now: i64,
+    targets: &Targets,
     format: Format,
 ) -> anyhow::Result<Vec<u8>> {
     if format == Format::Json {
-        return Ok(json(&report::month_report(conn, month, now)?).into_bytes());
+        return Ok(json(&report::month_report(conn, month, now, targets)?).into_bytes());
     }
     // One snapshot: the workbook's lists agree with its figures.
     report::snapshot(conn, || {
-        let data = gather(conn, month, now)?;
+        let data = gather(conn, month, now, targets)?;
         render_data(conn, &data, format)
     })
+}
+
+/// The text report for a terminal: targets met and missed in green and red.
+pub fn render_coloured_text(
+    conn: &Connection,
+    month: Month,
+    now: i64,
+    targets: &Targets,
+) -> anyhow::Result<Vec<u8>> {
+    let data = gather(conn, month, now, targets)?;
+    Ok(text::render(&data, true).into_bytes())
 }
 
 /// The report of already gathered figures; the workbook reads its lists from `conn`.
@@ -96,7 +114,7 @@ pub fn render_data(
 ) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
         Format::Json => json(&data.current).into_bytes(),
-        Format::Text => text::render(data).into_bytes(),
+        Format::Text => text::render(data, false).into_bytes(),
         Format::Html => html::render(data).into_bytes(),
         Format::Xlsx => {
             let lists: ReportLists = report::lists(conn, data.current.month)?;
@@ -106,24 +124,10 @@ pub fn render_data(
 }
 
 /// Writes `bytes` beside `path` under a temporary name, readable by the owner only, and
-/// renames it into place once complete: a failure never leaves half a file.
+/// renames it into place once complete: a failure never leaves half a file, and never over
+/// what must be kept (see `io::files`).
 pub fn save(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let tmp = path.with_extension("partial");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let result = options
-        .open(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
+    crate::io::files::write_private(path, bytes)
 }
 
 /// `exports/report-2026-03-20261129-085100.xlsx` beside the database, for exports from the app.
@@ -143,13 +147,15 @@ pub fn export(
     db: &Path,
     month: Month,
     now: i64,
+    targets: &Targets,
     format: Format,
 ) -> anyhow::Result<PathBuf> {
     let path = export_path(db, month, format);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::io::files::private_folder(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let bytes = render(conn, month, now, format)?;
+    let bytes = render(conn, month, now, targets, format)?;
     save(&path, &bytes)?;
     Ok(path)
 }

@@ -14,6 +14,7 @@ fn rendered(format: Format) -> Vec<u8> {
         app.store.conn(),
         january(),
         crate::domain::time::now(),
+        &Default::default(),
         format,
     )
     .unwrap()
@@ -84,6 +85,18 @@ fn json_has_exactly_the_spec_keys() {
         "requirements.met",
         "requirements.declined",
         "requirements.fulfilment_rate",
+        "conversion.by_customer_type",
+        "conversion.by_cycle",
+        "conversion.avg_days_to_confirm",
+        "spot_checks",
+        "spot_checks.checked",
+        "spot_checks.accurate",
+        "spot_checks.accuracy_rate",
+        "status_updates",
+        "status_updates.changes",
+        "status_updates.recorded_within_1h",
+        "status_updates.rate_1h",
+        "targets",
     ]
     .into_iter()
     .map(String::from)
@@ -105,8 +118,26 @@ fn json_has_exactly_the_spec_keys() {
             "contacts.by_channel",
             crate::domain::enums::ContactChannel::words(),
         ),
+        ("conversion.by_cycle", vec!["0-7", "8-30", "31-90", "90+"]),
     ] {
         want.extend(words.into_iter().map(|w| format!("{parent}.{w}")));
+    }
+    for kind in ["new", "regular", "key_account", "distributor"] {
+        for key in ["", ".won", ".lost", ".rate"] {
+            want.insert(format!("conversion.by_customer_type.{kind}{key}"));
+        }
+    }
+    for figure in [
+        "on_time_rate",
+        "response_rate_24h",
+        "reply_rate_24h",
+        "closure_rate",
+        "rate_1h",
+        "accuracy_rate",
+    ] {
+        for key in ["", ".target", ".actual", ".met"] {
+            want.insert(format!("targets.{figure}{key}"));
+        }
     }
     assert_eq!(got, want);
     assert_eq!(v["month"], "2026-01");
@@ -233,7 +264,7 @@ fn the_gathered_trend_is_the_twelve_month_walk() {
     let c = app.store.conn();
     let now = crate::domain::time::now();
     for month in [january(), january().next(), january().prev()] {
-        let data = gather(c, month, now).unwrap();
+        let data = gather(c, month, now, &Default::default()).unwrap();
         assert_eq!(
             data.trend,
             report::on_time_trend(c, month, TREND_MONTHS).unwrap()

@@ -18,7 +18,17 @@ fn right(text: &str, width: usize) -> String {
     format!("{}{text}", " ".repeat(width.saturating_sub(w)))
 }
 
-pub fn render(data: &ReportData) -> String {
+/// Green for a met target, red for a missed one (the word beside it says the same).
+fn coloured(text: String, verdict: Option<bool>, colour: bool) -> String {
+    match (colour, verdict) {
+        (true, Some(true)) => format!("\x1b[32m{text}\x1b[0m"),
+        (true, Some(false)) => format!("\x1b[31m{text}\x1b[0m"),
+        _ => text,
+    }
+}
+
+/// `colour`: met and missed targets in green and red (only for a terminal without NO_COLOR).
+pub fn render(data: &ReportData, colour: bool) -> String {
     let month = data.current.month;
     let sections = sections(&data.current, &data.previous);
     let label = |detail: bool, l: &str| {
@@ -55,8 +65,16 @@ pub fn render(data: &ReportData) -> String {
             let line = format!(
                 "{}{}{}",
                 pad(&label(f.detail, &f.label), width),
-                right(&f.current.text(), VALUE_WIDTH),
-                right(&f.previous.text(), VALUE_WIDTH)
+                coloured(
+                    right(&f.current.text(), VALUE_WIDTH),
+                    f.current.verdict(),
+                    colour
+                ),
+                coloured(
+                    right(&f.previous.text(), VALUE_WIDTH),
+                    f.previous.verdict(),
+                    colour
+                ),
             );
             out.push_str(line.trim_end());
             out.push('\n');

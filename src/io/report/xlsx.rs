@@ -1,7 +1,7 @@
 //! `report --format xlsx`: a sheet of figures (this month and the month before), a sheet of
 //! native Excel charts over their data, and one sheet per list behind the figures.
 
-use super::figures::{charts, sections, Chart, Scale, Value};
+use super::figures::{charts, sections, verdict_word, Chart, Scale, Value};
 use super::ReportData;
 use crate::domain::report::SURVEY_FIELDS;
 use crate::domain::time::format_stamp;
@@ -9,7 +9,7 @@ use crate::i18n::{t, tf};
 use crate::store::report::ReportLists;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Chart as XlChart, ChartType, ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
+    Chart as XlChart, ChartType, Color, ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
 };
 
 struct Formats {
@@ -23,6 +23,16 @@ struct Formats {
     stamp: Format,
     date: Format,
     detail: Format,
+    met: Format,
+    missed: Format,
+}
+
+/// A rate in colour with its verdict written after it, so print-outs keep the meaning.
+fn verdict_format(met: bool, colour: u32) -> Format {
+    Format::new()
+        .set_num_format(format!("0.00%\" {}\"", verdict_word(met).replace('"', "")))
+        .set_font_color(Color::RGB(colour))
+        .set_bold()
 }
 
 impl Formats {
@@ -38,6 +48,8 @@ impl Formats {
             stamp: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             detail: Format::new().set_indent(1),
+            met: verdict_format(true, 0x1a7f37),
+            missed: verdict_format(false, 0xcf222e),
         }
     }
 }
@@ -51,6 +63,12 @@ fn put_value(
 ) -> Result<(), XlsxError> {
     match v {
         Value::None | Value::Rate(None) | Value::Number(None, _) => {}
+        Value::Target(line) => {
+            if let (Some(actual), Some(met)) = (line.actual, line.met) {
+                let format = if met { &f.met } else { &f.missed };
+                ws.write_number_with_format(row, col, actual, format)?;
+            }
+        }
         Value::Count(n) => {
             ws.write_number_with_format(row, col, *n as f64, &f.count)?;
         }

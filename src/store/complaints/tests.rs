@@ -250,3 +250,45 @@ fn save_respond_close_route_and_undo() {
     let items = for_customer(store.conn(), 1, 10).unwrap();
     assert_eq!(items.len(), 2);
 }
+
+#[test]
+fn a_first_response_with_a_plan_keeps_it_and_one_without_is_refused() {
+    let mut store = store();
+    let (id, _) = in_tx(&mut store, |c, ch| {
+        save(c, ch, None, None, &draft("", None))
+    })
+    .unwrap();
+    assert_eq!(
+        in_tx(&mut store, |c, ch| respond_with_plan(
+            c, ch, id, None, NOW, "  "
+        ))
+        .unwrap(),
+        Err(PlanRequired)
+    );
+    let unanswered: Option<i64> = store
+        .conn()
+        .query_row(
+            "SELECT first_response_at FROM complaints WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unanswered, None, "nothing written without a plan");
+    let plan = "replace the batch by Friday; QC to call the customer";
+    assert!(in_tx(&mut store, |c, ch| {
+        respond_with_plan(c, ch, id, None, NOW, &format!(" {plan} "))
+    })
+    .unwrap()
+    .unwrap()
+    .is_some());
+    let (at, kept): (Option<i64>, Option<String>) = store
+        .conn()
+        .query_row(
+            "SELECT first_response_at, response_plan FROM complaints WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(at, Some(NOW));
+    assert_eq!(kept.as_deref(), Some(plan));
+}

@@ -176,14 +176,47 @@ pub fn respond(
     expected_version: Option<i64>,
     at: i64,
 ) -> Result<Option<String>> {
+    record_response(conn, change, id, expected_version, at, None)
+}
+
+/// [`respond`] with the plan of the first response, which it requires (SPEC §2
+/// `response_plan`): an empty plan is refused with [`PlanRequired`] and nothing is written.
+pub fn respond_with_plan(
+    conn: &Connection,
+    change: &mut Change,
+    id: i64,
+    expected_version: Option<i64>,
+    at: i64,
+    plan: &str,
+) -> Result<std::result::Result<Option<String>, PlanRequired>> {
+    let plan = plan.trim();
+    if plan.is_empty() {
+        return Ok(Err(PlanRequired));
+    }
+    record_response(conn, change, id, expected_version, at, Some(plan)).map(Ok)
+}
+
+/// A first response without its plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanRequired;
+
+fn record_response(
+    conn: &Connection,
+    change: &mut Change,
+    id: i64,
+    expected_version: Option<i64>,
+    at: i64,
+    plan: Option<&str>,
+) -> Result<Option<String>> {
     let cur = current(conn, id, expected_version)?;
     if cur.first_response_at.is_some() || cur.resolved_at.is_some() {
         return Ok(None);
     }
     change.capture(conn, "complaints", id)?;
     conn.execute(
-        "UPDATE complaints SET first_response_at = ?1, version = version + 1 WHERE id = ?2",
-        params![at, id],
+        "UPDATE complaints SET first_response_at = ?1, response_plan = ?2, version = version + 1
+         WHERE id = ?3",
+        params![at, plan, id],
     )
     .doing("recording a first response")?;
     audit::append(

@@ -92,8 +92,9 @@ pub fn change_status(
     if expected_version.is_some_and(|v| v != cur.version) {
         return Err(StoreError::Conflict(format!("order {}", cur.order_no)));
     }
-    let invalid = |e: crate::domain::status::TransitionError| {
-        StoreError::Invalid(format!("{}: {e}", cur.order_no))
+    let invalid = |error: crate::domain::status::TransitionError| StoreError::Transition {
+        order_no: cur.order_no.clone(),
+        error,
     };
     let to = match request {
         StatusRequest::Advance => cur.status.next().map_err(invalid)?,
@@ -312,7 +313,10 @@ pub fn save(
                 crate::domain::status::TransitionError::Same(_) => Ok(()),
                 e => Err(e),
             })
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|error| StoreError::Transition {
+                order_no: order_no.clone(),
+                error,
+            })?;
             let mut fields = order_fields(draft, &order_no, &due, &total, &missing_text, stamp);
             fields.push((":status", Value::Text(draft.status.as_str().to_string())));
             execute_named(

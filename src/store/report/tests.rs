@@ -241,7 +241,7 @@ fn march() -> Month {
 fn the_json_figures_match_the_hand_count() {
     let f = fixture();
     let now = at(4, 1, 8);
-    let r = month_report(f.store.conn(), march(), now).unwrap();
+    let r = month_report(f.store.conn(), march(), now, &Default::default()).unwrap();
     assert_eq!(
         serde_json::to_value(&r).unwrap(),
         json!({
@@ -253,7 +253,14 @@ fn the_json_figures_match_the_hand_count() {
                 "on_time_vs_first_promise": 0,
                 "late_by_cause": {"supplier_delay": 0, "production_breakdown": 0, "logistics": 1,
                     "customer_change": 0, "quality": 0, "other": 0, "unspecified": 1}},
-            "conversion": {"won": 3, "lost": 1, "rate": 0.75},
+            "conversion": {"won": 3, "lost": 1, "rate": 0.75,
+                "by_customer_type": {
+                    "new": {"won": 0, "lost": 0, "rate": null},
+                    "regular": {"won": 3, "lost": 1, "rate": 0.75},
+                    "key_account": {"won": 0, "lost": 0, "rate": null},
+                    "distributor": {"won": 0, "lost": 0, "rate": null}},
+                "by_cycle": {"0-7": 0, "8-30": 0, "31-90": 0, "90+": 0},
+                "avg_days_to_confirm": null},
             "complaints": {"opened": 3,
                 "by_type": {"spec_mismatch": 0, "quality": 2, "delivery_delay": 0,
                     "after_sales": 0, "payment": 1, "other": 0},
@@ -264,11 +271,20 @@ fn the_json_figures_match_the_hand_count() {
             "satisfaction": {"surveys": 2, "accuracy": 4.5, "response": null,
                 "resolution": null, "attitude": null, "customisation": null, "quality": null,
                 "nps": 0.0},
-            "requirements": {"met": 1, "declined": 1, "fulfilment_rate": 0.5}
+            "requirements": {"met": 1, "declined": 1, "fulfilment_rate": 0.5},
+            "spot_checks": {"checked": 0, "accurate": 0, "accuracy_rate": null},
+            "status_updates": {"changes": 0, "recorded_within_1h": 0, "rate_1h": null},
+            "targets": {
+                "on_time_rate": {"target": 0.95, "actual": 0.3333, "met": false},
+                "response_rate_24h": {"target": 0.9, "actual": 0.5, "met": false},
+                "reply_rate_24h": {"target": 0.9, "actual": 0.5, "met": false},
+                "closure_rate": {"target": 0.9, "actual": 0.3333, "met": false},
+                "rate_1h": {"target": 0.95, "actual": null, "met": null},
+                "accuracy_rate": {"target": 0.95, "actual": null, "met": null}}
         })
     );
     // A week later K3 has been waiting more than 24 h: it counts as a miss.
-    let later = month_report(f.store.conn(), march(), at(4, 8, 0)).unwrap();
+    let later = month_report(f.store.conn(), march(), at(4, 8, 0), &Default::default()).unwrap();
     assert_eq!(later.complaints.response_rate_24h, Some(0.3333));
 }
 
@@ -336,4 +352,104 @@ fn the_month_queries_use_their_indexes() {
         let p = plan(sql);
         assert!(p.contains(index), "{sql}: {p}");
     }
+}
+
+/// Customer types, status history and spot-checks, worked out by hand.
+#[test]
+fn customer_types_cycle_status_updates_and_spot_checks_from_sql() {
+    let f = fixture();
+    let c = f.store.conn();
+    c.execute(
+        "INSERT INTO customers (id, code, name, type) VALUES (7, 'D1', 'Distrib', 'distributor')",
+        [],
+    )
+    .unwrap();
+    let order = |no: &str, status: &str, customer: i64, ordered_at: i64| {
+        c.execute(
+            "INSERT INTO orders (order_no, customer_id, status, ordered_at, status_changed_at,
+                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 0, 0, 0)",
+            params![no, customer, status, ordered_at],
+        )
+        .unwrap();
+        c.last_insert_rowid()
+    };
+    let history = |id: i64, from: Option<&str>, to: &str, happened: i64, recorded: i64| {
+        c.execute(
+            "INSERT INTO status_history (order_id, from_status, to_status, happened_at, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, from, to, happened, recorded],
+        )
+        .unwrap();
+    };
+    let before: u64 = month_report(c, march(), at(4, 1, 0), &Default::default())
+        .unwrap()
+        .conversion
+        .by_customer_type
+        .get(CustomerType::Regular)
+        .won;
+    // A distributor's order: quoted in February, confirmed 10 days later in March (recorded
+    // 2 h late), then on hold and back in production: only the first confirmation counts.
+    let a = order("K-1", "in_production", 7, at(3, 1, 0) - 9 * 86_400);
+    history(a, None, "quoted", at(2, 20, 0), at(2, 20, 0));
+    history(
+        a,
+        Some("quoted"),
+        "confirmed",
+        at(3, 1, 0) + 86_400,
+        at(3, 1, 0) + 86_400 + 7_200,
+    );
+    history(a, Some("confirmed"), "on_hold", at(3, 5, 0), at(3, 5, 0));
+    history(
+        a,
+        Some("on_hold"),
+        "in_production",
+        at(3, 6, 0),
+        at(3, 6, 0) + 3_600,
+    );
+    // Entered already confirmed: no change into a won status, no cycle; its first row is
+    // not a change either.
+    let b = order("K-2", "confirmed", 7, at(3, 2, 0));
+    history(b, None, "confirmed", at(3, 2, 0), at(3, 2, 0));
+    // Lost, by the distributor, ordered in March.
+    let l = order("K-3", "lost", 7, at(3, 3, 0));
+    history(l, Some("inquiry"), "lost", at(3, 3, 0), at(3, 3, 0));
+    c.execute(
+        "INSERT INTO contacts (id, customer_id, channel, direction, at) VALUES (900, 7, 'im', 'in', ?1)",
+        [at(3, 2, 0)],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO spot_checks (week, contact_id, checked_at, accurate) VALUES
+         ('2026-W10', 900, ?1, 1), ('2026-W11', 900, ?2, 0), ('2026-W14', 900, ?3, 0)",
+        [at(3, 9, 0), at(3, 16, 0), at(4, 1, 0)],
+    )
+    .unwrap();
+    let r = month_report(c, march(), at(4, 1, 0), &Default::default()).unwrap();
+    let v = serde_json::to_value(&r).unwrap();
+    assert_eq!(
+        v["conversion"]["by_customer_type"]["distributor"],
+        json!({"won": 1, "lost": 1, "rate": 0.5})
+    );
+    assert_eq!(
+        r.conversion.by_customer_type.get(CustomerType::Regular).won,
+        before
+    );
+    assert_eq!(
+        v["conversion"]["by_cycle"],
+        json!({"0-7": 0, "8-30": 1, "31-90": 0, "90+": 0})
+    );
+    assert_eq!(v["conversion"]["avg_days_to_confirm"], json!(10.0));
+    // Changes in March: confirmed (2 h late), on_hold, in_production (1 h: within), lost.
+    assert_eq!(
+        v["status_updates"],
+        json!({"changes": 4, "recorded_within_1h": 3, "rate_1h": 0.75})
+    );
+    assert_eq!(
+        v["spot_checks"],
+        json!({"checked": 2, "accurate": 1, "accuracy_rate": 0.5})
+    );
+    assert_eq!(
+        v["targets"]["rate_1h"],
+        json!({"target": 0.95, "actual": 0.75, "met": false})
+    );
 }

@@ -3,6 +3,7 @@
 //! thousand orders as at a million; the count comes from `count_kind`.
 
 use super::super::list::ListContext;
+use super::super::sql::status_list;
 use super::super::{Context, Result};
 use super::{
     complaints_sql, count_kind, named, order_filter_sql, ResponseWindows, Target,
@@ -206,8 +207,9 @@ fn items_of(
             &format!(
                 "SELECT {ORDER_COLS} FROM production pp JOIN orders o ON o.id = pp.order_id \
                  {ORDER_JOINS} WHERE pp.stage <> 'done' AND pp.planned_finish <= :today \
-                 AND +o.status IN ('confirmed','in_production','on_hold') \
-                 ORDER BY pp.planned_finish, pp.order_id LIMIT :limit"
+                 AND +o.status IN {} \
+                 ORDER BY pp.planned_finish, pp.order_id LIMIT :limit",
+                status_list(Status::is_in_making)
             ),
             ctx,
             lim,
@@ -235,7 +237,7 @@ fn items_of(
         "stale_orders" => orders(
             conn,
             &per_status(
-                &STALE_STATUSES,
+                &STALE_STATUSES[..],
                 "orders_by_status_change",
                 "o.status_changed_at",
                 "o.status_changed_at < :now - 604800",
@@ -250,7 +252,7 @@ fn items_of(
         "incomplete_orders" => orders(
             conn,
             &per_status(
-                &NOT_FINAL,
+                &NOT_FINAL[..],
                 "orders_incomplete",
                 "o.ordered_at",
                 "o.missing <> ''",

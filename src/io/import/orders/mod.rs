@@ -16,9 +16,9 @@ use super::source::Record;
 use super::{Counts, Ctx};
 use crate::domain::enums::OrderType;
 use crate::domain::status::Status;
+use crate::store::Context;
 use anyhow::Result;
 use rusqlite::types::Value;
-use std::collections::HashMap;
 use write::{insert, update};
 
 fn status_words() -> Vec<&'static str> {
@@ -106,59 +106,44 @@ pub(super) struct Group {
     pub lines: Vec<(u64, LineValues)>,
 }
 
+/// Reads the rows, writing each order when its last row has been read (its rows follow one
+/// another) while nothing is wrong; after the first problem it only reads on to list the
+/// others. One order's rows are held at a time, never the file.
 pub fn import(ctx: &mut Ctx) -> Result<Counts> {
     let Some(layout) = ctx.header(&FIELDS)? else {
         return Ok(Counts::default());
     };
-    let (groups, rows) = read_groups(ctx, &layout)?;
-    let mut counts = Counts {
-        rows,
-        ..Counts::default()
-    };
-    if !ctx.problems.is_empty() {
-        return Ok(counts);
-    }
-    for group in groups {
-        match ctx.refs.order(ctx.conn, &group.order_no)? {
-            None => insert(ctx, &group, &mut counts)?,
-            Some(id) => update(ctx, &layout, id, &group, &mut counts)?,
-        }
-    }
-    Ok(counts)
-}
-
-fn has_value(v: &Option<Value>) -> bool {
-    matches!(v, Some(v) if *v != Value::Null)
-}
-
-fn read_groups(ctx: &mut Ctx, layout: &Layout) -> Result<(Vec<Group>, usize)> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut rows = 0;
+    // Orders with a higher id were written by this import: meeting one again means its rows
+    // were not together.
+    let before: i64 = ctx
+        .conn
+        .query_row("SELECT COALESCE(MAX(id), 0) FROM orders", [], |r| r.get(0))
+        .doing("reading the orders")?;
+    let mut counts = Counts::default();
+    let mut group: Option<Group> = None;
     let mut record = Record::default();
-    while ctx.source.next_record(&mut record)? {
+    while ctx.next(&mut record)? {
         if record.is_blank() {
             continue;
         }
-        rows += 1;
+        counts.rows += 1;
         let line = record.line;
-        let before = ctx.problems.count();
+        let before_problems = ctx.problems.count();
         // A later row of an order usually repeats its fields word for word: then only its
         // line needs reading.
-        let known = index
-            .get(layout.text(&record, NO).trim())
-            .copied()
-            .filter(|&g| {
-                HEAD.iter()
-                    .zip(&groups[g].raw_head)
+        let same = group.as_ref().filter(|g| {
+            layout.text(&record, NO).trim() == g.order_no
+                && HEAD
+                    .iter()
+                    .zip(&g.raw_head)
                     .all(|(&f, raw)| layout.text(&record, f) == raw)
-            });
-        let only = known.map(|_| &LINE[..]);
+        });
+        let only = same.map(|_| &LINE[..]);
         let Some(mut values) = parse_record(
             ctx.conn,
             &mut ctx.refs,
             &FIELDS,
-            layout,
+            &layout,
             &record,
             &mut ctx.problems,
             only,
@@ -166,63 +151,99 @@ fn read_groups(ctx: &mut Ctx, layout: &Layout) -> Result<(Vec<Group>, usize)> {
         else {
             continue;
         };
-        let clean = ctx.problems.count() == before;
+        let clean = ctx.problems.count() == before_problems;
         let has_line = LINE.iter().any(|&f| has_value(&values[f]));
         if has_line && clean && values[QUANTITY] == Some(Value::Null) {
             ctx.problems
                 .add(line, FIELDS[QUANTITY].column, Problem::Required);
         }
-        if let Some(g) = known {
-            if has_line {
-                groups[g].lines.push((line, line_values(&mut values)));
+        if same.is_some() {
+            if let Some(g) = group.as_mut().filter(|_| has_line) {
+                g.lines.push((line, line_values(&mut values)));
             }
             continue;
         }
         let Some(order_no) = text_of(&values[NO]).map(str::to_string) else {
             continue;
         };
-        match index.get(&order_no) {
-            None => {
-                index.insert(order_no.clone(), groups.len());
-                groups.push(Group {
-                    order_no,
-                    first_line: line,
-                    raw_head: HEAD
-                        .iter()
-                        .map(|&f| layout.text(&record, f).to_string())
-                        .collect(),
-                    lines: if has_line {
-                        vec![(line, line_values(&mut values))]
-                    } else {
-                        Vec::new()
-                    },
-                    head: values,
-                });
-            }
-            Some(&g) => {
-                let group = &mut groups[g];
-                if clean {
-                    for f in HEAD {
-                        if values[f] != group.head[f] {
-                            ctx.problems.add(
-                                line,
-                                FIELDS[f].column,
-                                Problem::OrderDiffers {
-                                    order: order_no.clone(),
-                                    line: group.first_line,
-                                    value: group.head[f].as_ref().map(shown).unwrap_or_default(),
-                                },
-                            );
-                        }
+        if let Some(g) = group.as_mut().filter(|g| g.order_no == order_no) {
+            if clean {
+                for f in HEAD {
+                    if values[f] != g.head[f] {
+                        ctx.problems.add(
+                            line,
+                            FIELDS[f].column,
+                            Problem::OrderDiffers {
+                                order: order_no.clone(),
+                                line: g.first_line,
+                                value: g.head[f].as_ref().map(shown).unwrap_or_default(),
+                            },
+                        );
                     }
                 }
-                if has_line {
-                    group.lines.push((line, line_values(&mut values)));
+            }
+            if has_line {
+                g.lines.push((line, line_values(&mut values)));
+            }
+            continue;
+        }
+        if let Some(done) = group.take() {
+            write_group(ctx, &layout, &done, &mut counts)?;
+        }
+        if ctx.problems.is_empty() {
+            if let Some(id) = order_id(ctx, &order_no)? {
+                if id > before {
+                    ctx.problems.add(
+                        line,
+                        FIELDS[NO].column,
+                        Problem::OrderNotTogether(order_no.clone()),
+                    );
                 }
             }
         }
+        group = Some(Group {
+            order_no,
+            first_line: line,
+            raw_head: HEAD
+                .iter()
+                .map(|&f| layout.text(&record, f).to_string())
+                .collect(),
+            lines: if has_line {
+                vec![(line, line_values(&mut values))]
+            } else {
+                Vec::new()
+            },
+            head: values,
+        });
     }
-    Ok((groups, rows))
+    if let Some(done) = group.take() {
+        write_group(ctx, &layout, &done, &mut counts)?;
+    }
+    Ok(counts)
+}
+
+fn order_id(ctx: &Ctx, order_no: &str) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(ctx
+        .conn
+        .prepare_cached("SELECT id FROM orders WHERE order_no = ?1")
+        .and_then(|mut s| s.query_row([order_no], |r| r.get(0)).optional())
+        .doing("finding an order")?)
+}
+
+/// Writes one order with its lines, unless a problem has been found (then nothing more is).
+fn write_group(ctx: &mut Ctx, layout: &Layout, group: &Group, counts: &mut Counts) -> Result<()> {
+    if !ctx.problems.is_empty() {
+        return Ok(());
+    }
+    match order_id(ctx, &group.order_no)? {
+        None => insert(ctx, group, counts),
+        Some(id) => update(ctx, layout, id, group, counts),
+    }
+}
+
+fn has_value(v: &Option<Value>) -> bool {
+    matches!(v, Some(v) if *v != Value::Null)
 }
 
 #[cfg(test)]

@@ -1,13 +1,12 @@
-//! The real binary in a real terminal (tmux at 120x40): keys in, screen and database out.
+//! The real binary in a terminal (a pseudo-terminal at 120x40 read by an emulator): keys in,
+//! screen and database out.
 
 mod common;
 
 use chrono::Datelike;
-use common::tmux::{wait_exit, Tmux};
+use common::term::Term;
 use common::*;
 use std::path::Path;
-use std::process::Command;
-use std::time::Duration;
 
 fn order_rows(screen: &str) -> usize {
     // Rows of the table: inside the frame, below the title line.
@@ -28,8 +27,7 @@ fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
         .map(|(n, _)| n.clone())
         .expect("the demo has confirmed orders");
 
-    let exit = dir.path().join("exit1");
-    let t = Tmux::start(&db, &exit);
+    let t = Term::start(&db);
     let screen = t.wait_for(|s| order_rows(s) >= 20, "20 order rows");
     assert!(screen.contains("Orders"), "{screen}");
 
@@ -37,7 +35,6 @@ fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
     let help = t.wait_for(|s| s.contains("Keys"), "help");
     assert!(help.contains("undo"), "{help}");
     t.keys(&["Escape"]);
-    std::thread::sleep(Duration::from_millis(150));
 
     t.keys(&["/"]);
     t.text(&target);
@@ -59,17 +56,16 @@ fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
         }
     }
 
-    // The history row is in the file itself, as sqlite3 sees it.
+    // The history row is in the file itself, as another program sees it while the app is
+    // open. That program's connection closes after the read, the last one to close as far as
+    // SQLite can tell if the app had lost its locks on the file: it would then fold the WAL
+    // into the file and remove it, and the app's next commits (the undos below) would be lost.
     let sql = format!(
         "SELECT to_status FROM status_history WHERE order_id = \
          (SELECT id FROM orders WHERE order_no = '{target}') ORDER BY id DESC LIMIT 1"
     );
-    let out = Command::new("sqlite3")
-        .arg(&db)
-        .arg(&sql)
-        .output()
-        .expect("sqlite3 is installed (CI installs it)");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "in_production");
+    let to: String = sql_value(&db, &sql).expect("the history row");
+    assert_eq!(to, "in_production");
 
     t.keys(&["u"]);
     t.wait_for(|s| s.contains("Undone"), "undo message");
@@ -77,23 +73,25 @@ fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
 
     // Again, then quit, restart and undo from the persistent undo log.
     t.keys(&[">"]);
-    t.wait_for(|s| s.contains("In production"), "advanced again");
+    // Not the undo's message (which names the status too): the change itself on screen.
+    t.wait_for(
+        |s| s.contains("In production") && !s.contains("Undone"),
+        "advanced again",
+    );
     assert_eq!(status_of(&db, &target), "in_production");
     t.keys(&["Escape"]);
-    std::thread::sleep(Duration::from_millis(150));
     t.keys(&["q"]);
-    assert_eq!(wait_exit(&exit), "0", "q exits with 0");
+    assert_eq!(t.wait_exit(), 0, "q exits with 0");
     drop(t);
 
-    let exit2 = dir.path().join("exit2");
-    let t = Tmux::start(&db, &exit2);
+    let t = Term::start(&db);
     t.wait_for(|s| order_rows(s) >= 20, "rows after restart");
     t.keys(&["u"]);
     t.wait_for(|s| s.contains("Undone"), "undo after restart");
     assert_eq!(status_of(&db, &target), "confirmed");
     assert_eq!(order_statuses(&db), before, "everything as it was");
     t.keys(&["q"]);
-    assert_eq!(wait_exit(&exit2), "0");
+    assert_eq!(t.wait_exit(), 0);
 
     let check = run_ok(orderdesk(&db).arg("check"));
     assert!(String::from_utf8_lossy(&check.stdout).contains("intact"));
@@ -103,8 +101,7 @@ fn advance_and_undo_in_a_real_terminal_also_after_a_restart() {
 fn chinese_locale_shows_chinese_tabs_and_help() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), 100, 1);
-    let exit = dir.path().join("exit");
-    let t = Tmux::start_with(&db, &exit, "zh_CN.UTF-8");
+    let t = Term::start_with(&db, "zh_CN.UTF-8");
     let screen = t.wait_for(|s| order_rows(s) >= 20, "rows");
     for title in ["订单", "客户", "物流", "投诉", "今日", "报表"] {
         assert!(screen.contains(title), "tab {title}:\n{screen}");
@@ -113,35 +110,27 @@ fn chinese_locale_shows_chinese_tabs_and_help() {
     let help = t.wait_for(|s| s.contains("按键"), "help in Chinese");
     assert!(help.contains("撤销") && help.contains("下一状态"), "{help}");
     t.keys(&["Escape"]);
-    std::thread::sleep(Duration::from_millis(150));
     t.keys(&["q"]);
-    assert_eq!(wait_exit(&exit), "0");
+    assert_eq!(t.wait_exit(), 0);
 }
 
 #[test]
 fn a_tiny_terminal_gets_a_message_not_a_broken_layout() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), 100, 1);
-    let exit = dir.path().join("exit");
-    let t = Tmux::start(&db, &exit);
+    let t = Term::start(&db);
     t.wait_for(|s| order_rows(s) >= 20, "rows");
-    Command::new("tmux")
-        .args(["resize-window", "-t", &t.session, "-x", "30", "-y", "8"])
-        .status()
-        .unwrap();
+    t.resize(30, 8);
     t.wait_for(|s| s.contains("too small"), "the small-terminal message");
-    Command::new("tmux")
-        .args(["resize-window", "-t", &t.session, "-x", "120", "-y", "40"])
-        .status()
-        .unwrap();
+    t.resize(120, 40);
     t.wait_for(|s| order_rows(s) >= 20, "rows again");
     t.keys(&["q"]);
-    assert_eq!(wait_exit(&exit), "0");
+    assert_eq!(t.wait_exit(), 0);
 }
 
 /// `export KIND` as header + rows.
 fn export_rows(db: &Path, kind: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let out = run_ok(orderdesk(db).args(["export", kind]));
+    let out = run_ok(orderdesk(db).args(["export", kind, "--no-bom"]));
     let mut r = csv::Reader::from_reader(out.stdout.as_slice());
     let header = r.headers().unwrap().iter().map(str::to_string).collect();
     let rows = r
@@ -156,7 +145,7 @@ fn col(header: &[String], name: &str) -> usize {
 }
 
 #[test]
-fn m_on_an_order_shows_its_draft_and_logs_an_outbound_contact() {
+fn m_on_an_order_shows_its_draft_and_a_copy_logs_an_outbound_contact() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), 300, 11);
     let (oh, orders) = export_rows(&db, "orders");
@@ -180,8 +169,7 @@ fn m_on_an_order_shows_its_draft_and_logs_an_outbound_contact() {
     };
     let before = outbound(&db);
 
-    let exit = dir.path().join("exit");
-    let t = Tmux::start(&db, &exit);
+    let t = Term::start(&db);
     t.wait_for(|s| order_rows(s) >= 20, "order rows");
     t.keys(&["/"]);
     t.text(&order_no);
@@ -191,12 +179,14 @@ fn m_on_an_order_shows_its_draft_and_logs_an_outbound_contact() {
     let screen = t.wait_for(|s| s.contains("Message"), "the draft");
     assert!(screen.contains(&order_no), "{screen}");
     assert!(screen.contains(&name), "{screen}");
+    // Only looking logs nothing; copying it does.
+    assert_eq!(outbound(&db), before, "looking at a draft logs nothing");
+    t.keys(&["y"]);
+    t.wait_for(|s| s.contains("logged as an outbound"), "the copy logged");
     t.keys(&["Escape"]);
-    std::thread::sleep(Duration::from_millis(150));
     t.keys(&["Escape"]);
-    std::thread::sleep(Duration::from_millis(150));
     t.keys(&["q"]);
-    assert_eq!(wait_exit(&exit), "0");
+    assert_eq!(t.wait_exit(), 0);
     assert_eq!(outbound(&db), before + 1, "one more outbound contact");
 }
 
@@ -204,8 +194,7 @@ fn m_on_an_order_shows_its_draft_and_logs_an_outbound_contact() {
 fn the_reports_tab_in_a_real_terminal_changes_month_and_exports() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path(), 300, 5);
-    let exit = dir.path().join("exit");
-    let t = Tmux::start(&db, &exit);
+    let t = Term::start(&db);
     t.wait_for(|s| order_rows(s) >= 20, "rows");
     t.keys(&["6"]);
     let month = chrono::Local::now().format("%Y-%m").to_string();
@@ -227,7 +216,11 @@ fn the_reports_tab_in_a_real_terminal_changes_month_and_exports() {
         "the month before",
     );
     t.keys(&["h"]);
-    t.wait_for(|s| s.contains("written to"), "the export message");
+    // Not just "written to": the key hint says "(written to exports/)" all along.
+    t.wait_for(
+        |s| s.contains(&format!("Report {previous} written to")),
+        "the export message",
+    );
     let exported: Vec<_> = std::fs::read_dir(dir.path().join("exports"))
         .expect("an exports folder beside the database")
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -239,5 +232,5 @@ fn the_reports_tab_in_a_real_terminal_changes_month_and_exports() {
         "{exported:?}"
     );
     t.keys(&["q"]);
-    assert_eq!(wait_exit(&exit), "0");
+    assert_eq!(t.wait_exit(), 0);
 }

@@ -1,0 +1,146 @@
+//! Scale figures through a real pseudo-terminal, as a clerk meets them (release build):
+//!   cargo bench --bench scale
+//! On the 1,000,000-order demo (made once in the temp folder, or ORDERDESK_BENCH_DB=file):
+//! the first frame with rows from a cold start, Today's first open, and per-keystroke search
+//! latency (key sent → the typed text echoed, and → the list settled with its results) for a
+//! word of the demo's customer names, a term matching almost every order, a term matching
+//! none, and a carrier in Shipments: p50/p99/max.
+//! ORDERDESK_BENCH_ORDERS=100000 for a smaller file. A benchmark, not a test: it prints.
+
+#[path = "../tests/common/mod.rs"]
+#[allow(unused_imports)]
+mod common;
+
+use common::term::{Spawn, Term};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A screen unchanged this long after a key counts as settled.
+const SETTLED: Duration = Duration::from_millis(400);
+
+fn database() -> PathBuf {
+    if let Some(p) = std::env::var_os("ORDERDESK_BENCH_DB") {
+        return PathBuf::from(p);
+    }
+    let orders: usize = std::env::var("ORDERDESK_BENCH_ORDERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let path = std::env::temp_dir().join(format!("orderdesk-scale-{orders}.db"));
+    if !path.exists() {
+        let started = Instant::now();
+        let status = Command::new(common::BIN)
+            .arg("--db")
+            .arg(&path)
+            .args(["demo", "--orders", &orders.to_string(), "--seed", "1"])
+            .status()
+            .expect("run orderdesk demo");
+        assert!(status.success(), "demo generation failed");
+        println!(
+            "demo --orders {orders}: {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    path
+}
+
+/// Sends `key` and times it: until the screen first changes, and until it last changed
+/// before settling.
+fn timed(t: &Term, key: &str) -> (Duration, Duration) {
+    let before = t.screen();
+    let start = Instant::now();
+    t.send(&[key]);
+    let mut first = None;
+    let mut last = Duration::ZERO;
+    let mut shown = before;
+    let mut changed_at = Instant::now();
+    loop {
+        let now = t.screen();
+        if now != shown {
+            let at = start.elapsed();
+            first.get_or_insert(at);
+            last = at;
+            shown = now;
+            changed_at = Instant::now();
+        }
+        if changed_at.elapsed() > SETTLED && first.is_some() {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(300));
+    }
+    (first.unwrap_or(last), last)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn print(label: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{label:<44} n={:<3} p50 {:>7.1} ms  p99 {:>7.1} ms  max {:>7.1} ms",
+        samples.len(),
+        ms(at(0.5)),
+        ms(at(0.99)),
+        ms(at(1.0))
+    );
+}
+
+/// Types `term` into a fresh search of the current list, one key at a time.
+fn search(t: &Term, label: &str) -> (Vec<Duration>, Vec<Duration>) {
+    let (mut echo, mut settled) = (Vec::new(), Vec::new());
+    timed(t, "/");
+    for c in label.chars() {
+        let (e, s) = timed(t, &c.to_string());
+        echo.push(e);
+        settled.push(s);
+    }
+    timed(t, "Escape");
+    (echo, settled)
+}
+
+fn main() {
+    let db = database();
+    // Cold-ish start: the file's pages dropped from this process, not from the OS cache
+    // (that needs root); the first frame with rows.
+    let start = Instant::now();
+    let t = Spawn::app(&db).size(120, 40).start();
+    t.wait_for(|s| s.contains("SO-"), "the first rows");
+    println!("first frame with rows: {:.1} ms", ms(start.elapsed()));
+    std::thread::sleep(SETTLED);
+
+    let (today_first, today_settled) = timed(&t, "5");
+    println!(
+        "Today first open: first change {:.1} ms, settled {:.1} ms",
+        ms(today_first),
+        ms(today_settled)
+    );
+    timed(&t, "1");
+
+    let mut all_echo = Vec::new();
+    let mut all_settled = Vec::new();
+    for term in ["blue", "Products", "SO-20", "zqxjv", "nothing at all"] {
+        let (e, s) = search(&t, term);
+        print(&format!("search {term:?}: key → echo"), e.clone());
+        print(&format!("search {term:?}: key → results"), s.clone());
+        all_echo.extend(e);
+        all_settled.extend(s);
+    }
+    timed(&t, "3");
+    for term in ["COSCO", "COSU1", "zqxjv"] {
+        let (e, s) = search(&t, term);
+        print(&format!("shipments {term:?}: key → echo"), e.clone());
+        print(&format!("shipments {term:?}: key → results"), s.clone());
+        all_echo.extend(e);
+        all_settled.extend(s);
+    }
+    print("every search key → echo", all_echo);
+    print("every search key → results", all_settled);
+    t.send(&["q"]);
+    t.wait_exit();
+}

@@ -1,0 +1,154 @@
+//! A busy database never freezes keys. The UI's connection waits only a few tens of
+//! milliseconds for another program's write lock; when it is still held, the clerk's change
+//! is kept (the form stays open with its contents, a status change waits in a queue, a copied
+//! attachment waits to be listed) and tried again by itself every [`RETRY_EVERY`] while the
+//! keys keep working, until it lands. The status line says that it is waiting.
+
+use super::{App, Level};
+use crate::i18n::tf;
+use crate::store::documents::AttachPlan;
+use crate::store::orders::StatusRequest;
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+/// How long a write from the UI waits for another program's lock before it is kept for a
+/// retry: short enough that a key is answered well within 100 ms.
+pub const UI_WAIT: Duration = Duration::from_millis(40);
+/// How often a kept change is tried again.
+pub const RETRY_EVERY: Duration = Duration::from_millis(250);
+/// On quitting, how long the last try waits for the lock.
+pub const LAST_WAIT: Duration = Duration::from_secs(3);
+
+/// Which form holds a change that is waiting for the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitingForm {
+    Order,
+    Shipping,
+    Desk,
+}
+
+/// A status change the clerk made while the database was busy, with the versions the
+/// orders had when the clerk saw them (so a retry still refuses a change made elsewhere).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingStatus {
+    pub ids: Vec<i64>,
+    pub expected: Vec<Option<i64>>,
+    pub request: StatusRequest,
+    pub happened_at: i64,
+    pub note: Option<String>,
+}
+
+/// Changes kept while the database is busy, oldest first.
+#[derive(Debug, Default)]
+pub struct Waiting {
+    pub form: Option<WaitingForm>,
+    pub statuses: VecDeque<PendingStatus>,
+    /// A copied attachment whose document row is still to be written.
+    pub attach: Option<AttachPlan>,
+    since: Option<Instant>,
+    next_try: Option<Instant>,
+}
+
+impl Waiting {
+    /// Something is kept for a retry.
+    pub fn any(&self) -> bool {
+        self.form.is_some() || !self.statuses.is_empty() || self.attach.is_some()
+    }
+
+    fn count(&self) -> usize {
+        usize::from(self.form.is_some()) + self.statuses.len() + usize::from(self.attach.is_some())
+    }
+}
+
+impl App {
+    /// A change met a busy database and is kept: say so, and try again soon.
+    pub(super) fn wait_for_db(&mut self) {
+        let now = Instant::now();
+        self.busy.since.get_or_insert(now);
+        self.busy.next_try = Some(now + RETRY_EVERY);
+        self.message = Some((Level::Info, self.busy_text()));
+    }
+
+    /// The status line's "waiting" text.
+    pub fn busy_text(&self) -> String {
+        let seconds = self.busy.since.map_or(0, |s| s.elapsed().as_secs());
+        tf("busy.waiting", &[("seconds", &seconds)])
+    }
+
+    /// Whether changes are kept for a retry (the event loop then wakes to try them).
+    pub fn waiting_for_db(&self) -> bool {
+        self.busy.any()
+    }
+
+    /// After a key: a kept change is still waiting, so the status line keeps saying so.
+    pub(super) fn remind_busy(&mut self) {
+        if self.busy.any() && self.message.is_none() {
+            self.message = Some((Level::Info, self.busy_text()));
+        }
+    }
+
+    /// Tries the kept changes again when it is time, oldest first; stops at the first that
+    /// is still refused as busy.
+    pub fn retry_busy(&mut self) {
+        match self.busy.next_try {
+            Some(at) if Instant::now() >= at => {}
+            _ => return,
+        }
+        self.busy.next_try = None;
+        self.retry_kept();
+        if self.busy.any() {
+            self.wait_for_db();
+        } else {
+            self.busy.since = None;
+        }
+    }
+
+    fn retry_kept(&mut self) {
+        while let Some(p) = self.busy.statuses.pop_front() {
+            match self.apply_status(&p) {
+                Ok(()) => {}
+                Err(e) if e.is_busy() => {
+                    self.busy.statuses.push_front(p);
+                    return;
+                }
+                Err(e) => self.report(Err(e)),
+            }
+        }
+        if let Some(plan) = self.busy.attach.take() {
+            self.record_attachment(plan);
+            if self.busy.attach.is_some() {
+                return;
+            }
+        }
+        match self.busy.form.take() {
+            // A form the clerk closed meanwhile has nothing left to save.
+            Some(WaitingForm::Order) if self.form.is_some() => self.save_form(),
+            Some(WaitingForm::Shipping) if self.shipping.form.is_some() => {
+                self.save_shipping_form()
+            }
+            Some(WaitingForm::Desk) if self.desk.form.is_some() => self.save_desk_form(),
+            _ => {}
+        }
+    }
+
+    /// A form's save met a busy database: the form stays open with its contents, and is
+    /// saved again by itself. Returns the form's message.
+    pub(super) fn keep_form(&mut self, which: WaitingForm) -> String {
+        self.busy.form = Some(which);
+        self.wait_for_db();
+        self.busy_text()
+    }
+
+    /// On quitting: one last try of the kept changes, waiting a little longer for the lock.
+    /// Returns how many could still not be saved.
+    pub fn last_try(&mut self) -> usize {
+        if !self.busy.any() {
+            return 0;
+        }
+        let _ = self.store.set_busy_timeout(LAST_WAIT);
+        self.busy.next_try = Some(Instant::now());
+        self.retry_kept();
+        let _ = self.store.set_busy_timeout(UI_WAIT);
+        self.busy.count()
+    }
+}

@@ -1,0 +1,142 @@
+//! The UI edge where typed errors become words: the domain and the store say what went
+//! wrong as values (`TransitionError`, `TimeError`, `StoreError`), and only here are they
+//! put in the clerk's language. Values from the data pass the text policy on the way.
+
+use crate::domain::money::MoneyError;
+use crate::domain::status::{Status, TransitionError};
+use crate::domain::text::shown;
+use crate::domain::time::{TimeError, FIRST_YEAR, LAST_YEAR};
+use crate::i18n::{t, tf};
+use crate::store::StoreError;
+
+fn status(s: Status) -> &'static str {
+    t(&format!("status.{}", s.as_str()))
+}
+
+/// A field of the order by its label: `due_date` → "Due date" / "交期".
+fn field(name: &str) -> String {
+    match name {
+        "lines" => t("detail.lines").to_string(),
+        "product_code" | "unit_price" => t(&format!("line.{name}")).to_string(),
+        _ => t(&format!("field.{name}")).to_string(),
+    }
+}
+
+pub fn transition_error(e: &TransitionError) -> String {
+    match e {
+        TransitionError::NoNext { from } => tf("err.no_next", &[("status", &status(*from))]),
+        TransitionError::Same(s) => tf("err.same_status", &[("status", &status(*s))]),
+        TransitionError::NotAllowed { from, to } => tf(
+            "err.not_allowed",
+            &[("status_from", &status(*from)), ("status_to", &status(*to))],
+        ),
+        TransitionError::Incomplete { fields } => {
+            let names: Vec<String> = fields.iter().map(|f| field(f)).collect();
+            tf(
+                "err.incomplete",
+                &[("fields", &names.join(t("err.list_separator")))],
+            )
+        }
+        TransitionError::ReasonRequired => t("err.reason_required").to_string(),
+    }
+}
+
+pub fn time_error(e: &TimeError) -> String {
+    match e {
+        TimeError::BadDate(s) => tf("err.bad_date", &[("value", &shown(s))]),
+        TimeError::BadStamp(s) => tf("err.bad_stamp", &[("value", &shown(s))]),
+        TimeError::NoSuchLocalTime(s) => tf("err.no_such_time", &[("value", &shown(s))]),
+        TimeError::OutOfRange(s) => tf(
+            "import.problem.out_of_range",
+            &[
+                ("value", &shown(s)),
+                ("min", &FIRST_YEAR),
+                ("max", &LAST_YEAR),
+            ],
+        ),
+    }
+}
+
+pub fn money_error(e: &MoneyError) -> String {
+    match e {
+        MoneyError::NotANumber(v) => tf("import.problem.not_a_number", &[("value", &shown(v))]),
+        MoneyError::BadCurrency(v) => tf("import.problem.bad_currency", &[("value", &shown(v))]),
+        MoneyError::Negative => t("form.negative").to_string(),
+        MoneyError::NotPositive => t("form.not_positive").to_string(),
+        MoneyError::TooLarge => t("form.too_large").to_string(),
+        MoneyError::CommaDecimal(v) => tf("import.problem.comma_decimal", &[("value", &shown(v))]),
+    }
+}
+
+/// A store error as the status line says it. The errors a clerk meets in a day have their
+/// words; the rare ones (a foreign file, a failing disk) keep their detailed text.
+pub fn store_error(e: &StoreError) -> String {
+    match e {
+        StoreError::Transition { order_no, error } => {
+            format!("{}: {}", shown(order_no), transition_error(error))
+        }
+        StoreError::Conflict(what) => tf("err.conflict", &[("what", &shown(what))]),
+        StoreError::NotFound(what) => tf("err.not_found", &[("what", &shown(what))]),
+        // Another program holds the write lock (changes the app keeps are said by `app::busy`).
+        StoreError::Busy { .. } => t("busy.refused").to_string(),
+        other => shown(&other.to_string()).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::test_lang;
+
+    #[test]
+    fn errors_are_worded_in_the_ui_language() {
+        let e = TransitionError::Incomplete {
+            fields: vec!["unit_price", "due_date"],
+        };
+        let bad = TimeError::BadDate("2026-13-45".into());
+        assert_eq!(
+            transition_error(&e),
+            "missing Unit price, Due date: fill it in or give a missing reason"
+        );
+        assert_eq!(time_error(&bad), "'2026-13-45' is not a date (YYYY-MM-DD)");
+        let _zh = test_lang::use_chinese();
+        let zh = transition_error(&e);
+        assert!(zh.contains("单价") && !zh.contains("unit_price"), "{zh}");
+        let zh = time_error(&bad);
+        assert!(zh.contains("2026-13-45") && !zh.contains("is not"), "{zh}");
+        let zh = store_error(&StoreError::Transition {
+            order_no: "SO-1".into(),
+            error: TransitionError::NotAllowed {
+                from: Status::Closed,
+                to: Status::Shipped,
+            },
+        });
+        assert!(zh.starts_with("SO-1: ") && !zh.contains("cannot"), "{zh}");
+    }
+
+    #[test]
+    fn every_time_and_money_error_has_words_of_its_own() {
+        let said = [
+            time_error(&TimeError::BadDate("x".into())),
+            time_error(&TimeError::BadStamp("x".into())),
+            time_error(&TimeError::NoSuchLocalTime("x".into())),
+            time_error(&TimeError::OutOfRange("9999-01-01".into())),
+            money_error(&MoneyError::NotANumber("x".into())),
+            money_error(&MoneyError::BadCurrency("x".into())),
+            money_error(&MoneyError::Negative),
+            money_error(&MoneyError::NotPositive),
+            money_error(&MoneyError::TooLarge),
+            money_error(&MoneyError::CommaDecimal("1,5".into())),
+        ];
+        for s in said {
+            assert!(
+                !s.contains("import.") && !s.contains("form.") && !s.contains("err."),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            time_error(&TimeError::OutOfRange("9999-01-01".into())),
+            "'9999-01-01' is not between 1900 and 2199"
+        );
+    }
+}
