@@ -16,8 +16,8 @@ pub mod progress;
 mod report;
 mod safety;
 mod send;
-mod spotcheck;
 mod serve;
+mod spotcheck;
 mod user;
 use crate::store::Store;
 use anyhow::{anyhow, bail, Context};
@@ -172,6 +172,7 @@ pub enum Command {
         week: Option<crate::domain::spotcheck::Week>,
         #[command(subcommand)]
         action: Option<spotcheck::SpotcheckAction>,
+    },
     /// The read-only web desk for the other departments (login required)
     Serve(serve::ServeArgs),
     /// The accounts of the web desk
