@@ -51,6 +51,7 @@ pub fn serve(db: PathBuf, config: &Config, args: ServeArgs) -> anyhow::Result<Ex
         listen: args.listen,
         tls,
         windows: ResponseWindows::from_config(&config.complaint_windows),
+        targets: config.targets,
     };
     web::run(store, options)?;
     Ok(ExitCode::SUCCESS)

@@ -29,6 +29,8 @@ pub struct Options {
     pub listen: SocketAddr,
     pub tls: Option<Tls>,
     pub windows: ResponseWindows,
+    /// What the report's figures are held against (`[targets]` of config.toml).
+    pub targets: crate::domain::report::quality::Targets,
 }
 
 /// Read connections: enough for the two cores to stay busy while a few requests wait on
@@ -45,6 +47,7 @@ pub(crate) struct Desk {
     /// Cookies carry `Secure` when served over TLS.
     pub secure: bool,
     pub windows: ResponseWindows,
+    pub targets: crate::domain::report::quality::Targets,
     pub templates: render::Templates,
     /// A hash to check unknown names against, so they take as long as known ones.
     pub decoy_hash: String,
@@ -78,6 +81,7 @@ async fn serve(store: Store, options: Options) -> anyhow::Result<()> {
         limiter: auth::Limiter::default(),
         secure: options.tls.is_some(),
         windows: options.windows,
+        targets: options.targets,
         templates: render::Templates::new()?,
         decoy_hash,
     });

@@ -157,6 +157,7 @@ where
                 role,
                 ctx: ListContext::current(),
                 windows: d.windows,
+                targets: d.targets,
             };
             let View {
                 template,

@@ -44,6 +44,7 @@ pub struct Reader {
     pub role: Role,
     pub ctx: ListContext,
     pub windows: ResponseWindows,
+    pub targets: crate::domain::report::quality::Targets,
 }
 
 impl Reader {
@@ -336,7 +337,7 @@ pub fn report(conn: &Connection, r: &Reader, q: &ReportQuery) -> ViewResult {
         .ok()
         .filter(|m| *m <= current)
         .unwrap_or(current);
-    let data = crate::io::report::gather(conn, month, r.ctx.now)?;
+    let data = crate::io::report::gather(conn, month, r.ctx.now, &r.targets)?;
     let next = month.next();
     Ok(View {
         template: "report.html",
