@@ -260,7 +260,13 @@ pub fn draw_form(frame: &mut Frame, form: &DeskForm, area: Rect) {
         .collect();
     let cursor = draw_fields(frame, fields_area, &views);
     if let Some(m) = &form.message {
-        frame.render_widget(Span::styled(m.clone(), theme::field_error()), message_area);
+        frame.render_widget(
+            Span::styled(
+                crate::domain::text::shown(m).into_owned(),
+                theme::field_error(),
+            ),
+            message_area,
+        );
     }
     let on_choice = form
         .fields

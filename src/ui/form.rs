@@ -40,7 +40,13 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
         .collect();
     let mut cursor = draw_fields(frame, fields_area, &views);
     if let Some(m) = &form.message {
-        frame.render_widget(Span::styled(m.clone(), theme::field_error()), message_area);
+        frame.render_widget(
+            Span::styled(
+                crate::domain::text::shown(m).into_owned(),
+                theme::field_error(),
+            ),
+            message_area,
+        );
     }
 
     let widths = [
@@ -59,13 +65,13 @@ pub fn draw(frame: &mut Frame, form: &OrderForm, area: Rect) {
     let rows = form.lines.iter().enumerate().map(|(li, l)| {
         Row::new(l.cells.iter().enumerate().map(|(ci, c)| {
             let focused = form.focus == Focus::Cell { line: li, col: ci };
-            let text = match &l.errors[ci] {
+            let text = super::text::harmless(match &l.errors[ci] {
                 Some(e) => Line::from(vec![
                     Span::raw(c.value().to_string()),
                     Span::styled(format!(" ✗ {e}"), theme::field_error()),
                 ]),
                 None => Line::from(c.value().to_string()),
-            };
+            });
             Cell::from(text).style(if focused {
                 theme::focused()
             } else {
@@ -148,7 +154,8 @@ pub(super) fn draw_fields(
             width: area.width,
             height: 1,
         };
-        frame.render_widget(Line::from(spans), row);
+        // Values loaded from the file may hold what the text policy now refuses.
+        frame.render_widget(super::text::harmless(Line::from(spans)), row);
         if let (true, Some(at)) = (f.focused, f.cursor) {
             let before: String = f.value.chars().take(at).collect();
             cursor = Some((area.x + LABEL + before.width() as u16, y));

@@ -360,12 +360,16 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// A bordered block with a title, used by every pane.
+/// A bordered block with a title, used by every pane. Titles name records (an order number,
+/// a waybill, a customer), so they pass the text policy like every cell.
 pub fn pane(title: String) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme::dim())
-        .title(Span::styled(format!(" {title} "), theme::title()))
+        .title(Span::styled(
+            format!(" {} ", crate::domain::text::shown(&title)),
+            theme::title(),
+        ))
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ pub(super) fn popup(
     let r = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines)
+        super::text::paragraph(lines)
             .block(pane(title))
             .wrap(Wrap { trim: false }),
         r,
@@ -180,6 +180,6 @@ fn help(frame: &mut Frame, app: &App, scroll: &crate::app::scroll::Scroll, area:
     let offset = scroll.fit(lines.len(), 2 * column) as usize;
     let mut shown = lines.split_off(offset.min(lines.len()));
     let rest = shown.split_off(column.min(shown.len()));
-    frame.render_widget(Paragraph::new(shown), left);
-    frame.render_widget(Paragraph::new(rest), right);
+    frame.render_widget(super::text::paragraph(shown), left);
+    frame.render_widget(super::text::paragraph(rest), right);
 }

@@ -309,3 +309,14 @@ fn the_order_detail_scrolls_and_shift_j_moves_to_the_next_order() {
     keys(&mut app, "K");
     assert_eq!(app.detail.as_ref().unwrap().draft.order_no, first_no);
 }
+
+#[test]
+fn pane_titles_pass_the_text_policy() {
+    use ratatui::widgets::Widget;
+    let area = ratatui::layout::Rect::new(0, 0, 30, 3);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    super::pane("SO-1\x1b]0;pwned\x07".into()).render(area, &mut buf);
+    let top: String = (0..30).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+    assert!(top.contains("␛]0;pwned␇"), "{top}");
+    assert!(!top.chars().any(crate::domain::text::is_control), "{top}");
+}
