@@ -6,7 +6,7 @@ use crate::domain::status::Status;
 use crate::i18n::{t, tf};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Wrap};
 use ratatui::Frame;
 use strum::IntoEnumIterator;
 
