@@ -109,6 +109,25 @@ pub fn cell(line: Line<'_>, max: usize) -> Line<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a stored value holds, a list cell shows no control character and never
+        /// overflows its column; a cut ends with `…`.
+        #[test]
+        fn any_text_makes_a_harmless_cell_within_its_width(
+            s in "(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}]|上海){0,40}",
+            max in 1usize..30,
+        ) {
+            let line = cell(Line::from(vec![Span::raw(s.clone()), Span::raw("x")]), max);
+            let text: String = line.spans.iter().map(|sp| sp.content.as_ref()).collect();
+            prop_assert!(!text.chars().any(crate::domain::text::is_control), "{:?}", text);
+            prop_assert!(line.width() <= max, "{} > {}: {:?}", line.width(), max, text);
+            if line.width() < UnicodeWidthStr::width(shown(&s).as_ref()) + 1 {
+                prop_assert!(text.ends_with('…'), "{:?}", text);
+            }
+        }
+    }
 
     #[test]
     fn a_cut_ends_with_an_ellipsis_and_fits_by_display_width() {
