@@ -127,10 +127,12 @@ pub static ORDER_FILTERS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(
         ),
         (
             "payment_due",
+            // Spelled as the few statuses left out, so the planner stays on the small
+            // `orders_payment_open` index (`IN` the seven billable ones walks every order).
             format!(
                 "o.paid_at IS NULL AND o.payment_due IS NOT NULL AND o.payment_due <= :week_end \
-                 AND o.status IN {}",
-                status_list(Status::is_billable)
+                 AND o.status NOT IN {}",
+                status_list(|s| !s.is_billable())
             ),
         ),
         (
