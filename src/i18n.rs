@@ -10,8 +10,8 @@ macro_rules! parts {
         &[$(($part, include_str!(concat!("../assets/i18n/", $lang, "/", $part, ".toml")))),*]
     };
 }
-const EN: &[(&str, &str)] = parts!("en": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "kpi", "web");
-const ZH: &[(&str, &str)] = parts!("zh-CN": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "kpi", "web");
+const EN: &[(&str, &str)] = parts!("en": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "kpi", "web", "forms");
+const ZH: &[(&str, &str)] = parts!("zh-CN": "core", "aftersales", "shipping", "today", "messages", "data", "reports", "safety", "kpi", "web", "forms");
 
 /// All parts of one language in one table; a key defined in two parts is an error.
 fn parse_parts(parts: &[(&str, &str)]) -> Result<HashMap<String, String>, String> {

@@ -111,6 +111,8 @@ fn overdue_responses_come_first_and_r_answers_the_top_one_now() {
     let target = rows[0].clone();
 
     t.keys(&["r"]);
+    t.wait_for(|s| s.contains("First response"), "the plan is asked for");
+    t.keys(&["send a replacement by Friday", "C-s"]);
     t.wait_for(
         |s| s.contains("first response recorded"),
         "the response message",

@@ -19,14 +19,6 @@ pub const RETRY_EVERY: Duration = Duration::from_millis(250);
 /// On quitting, how long the last try waits for the lock.
 pub const LAST_WAIT: Duration = Duration::from_secs(3);
 
-/// Which form holds a change that is waiting for the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WaitingForm {
-    Order,
-    Shipping,
-    Desk,
-}
-
 /// A status change the clerk made while the database was busy, with the versions the
 /// orders had when the clerk saw them (so a retry still refuses a change made elsewhere).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +33,8 @@ pub struct PendingStatus {
 /// Changes kept while the database is busy, oldest first.
 #[derive(Debug, Default)]
 pub struct Waiting {
-    pub form: Option<WaitingForm>,
+    /// The open form holds a change waiting to be saved.
+    pub form: bool,
     pub statuses: VecDeque<PendingStatus>,
     /// A copied attachment whose document row is still to be written.
     pub attach: Option<AttachPlan>,
@@ -52,11 +45,11 @@ pub struct Waiting {
 impl Waiting {
     /// Something is kept for a retry.
     pub fn any(&self) -> bool {
-        self.form.is_some() || !self.statuses.is_empty() || self.attach.is_some()
+        self.form || !self.statuses.is_empty() || self.attach.is_some()
     }
 
     fn count(&self) -> usize {
-        usize::from(self.form.is_some()) + self.statuses.len() + usize::from(self.attach.is_some())
+        usize::from(self.form) + self.statuses.len() + usize::from(self.attach.is_some())
     }
 }
 
@@ -120,21 +113,16 @@ impl App {
                 return;
             }
         }
-        match self.busy.form.take() {
-            // A form the clerk closed meanwhile has nothing left to save.
-            Some(WaitingForm::Order) if self.form.is_some() => self.save_form(),
-            Some(WaitingForm::Shipping) if self.shipping.form.is_some() => {
-                self.save_shipping_form()
-            }
-            Some(WaitingForm::Desk) if self.desk.form.is_some() => self.save_desk_form(),
-            _ => {}
+        // A form the clerk closed meanwhile has nothing left to save.
+        if std::mem::take(&mut self.busy.form) && self.form.is_some() {
+            self.save_form();
         }
     }
 
     /// A form's save met a busy database: the form stays open with its contents, and is
     /// saved again by itself. Returns the form's message.
-    pub(super) fn keep_form(&mut self, which: WaitingForm) -> String {
-        self.busy.form = Some(which);
+    pub(super) fn keep_form(&mut self) -> String {
+        self.busy.form = true;
         self.wait_for_db();
         self.busy_text()
     }

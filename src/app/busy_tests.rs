@@ -88,7 +88,6 @@ fn a_status_change_and_a_form_save_wait_for_a_locked_database_and_land_after() {
 
     // A new order through the form: the form stays open with what was typed.
     press(&mut app, "n");
-    code(&mut app, KeyCode::Tab);
     press(&mut app, "C002");
     for _ in 0..4 {
         code(&mut app, KeyCode::Tab);
@@ -189,14 +188,14 @@ fn range_hash(path: &std::path::Path, at: u64, n: usize) -> u64 {
 /// `a`, the path, Ctrl-S; then `y` to the size question.
 fn attach(app: &mut App, file: &std::path::Path) {
     press(app, "a");
-    assert!(app.shipping.form.is_some());
+    assert!(app.form.is_some());
     press(app, &file.display().to_string());
     ctrl(app, 's');
     assert!(
         matches!(app.mode, Mode::Confirm(Confirm::LargeAttach(_))),
         "over 100 MB asks first: {:?} {:?}",
         app.mode,
-        app.shipping.form.as_ref().map(|f| &f.message)
+        app.form.as_ref().map(|f| &f.message)
     );
     let took = timed(app, "y");
     assert!(took < KEY_BUDGET, "starting took {took:?}");

@@ -1,13 +1,13 @@
 //! What the Complaints tab's keys do: the detail, the first response (`r`, marked rows in
 //! one step), closing with a resolution (`c`), routing to a department (`w`), the forms.
 
-use super::desk_forms;
 use super::desk_modes::DeskMode;
+use super::form::specs;
 use super::input::TextInput;
 use super::{App, AppResult, Mode};
 use crate::domain::complaint::ComplaintState;
 use crate::domain::enums::Department;
-use crate::domain::time::{format_stamp_short, now};
+use crate::domain::time::now;
 use crate::i18n::{t, tf};
 use crate::store::undo::Change;
 use crate::store::{complaints, customers, Context};
@@ -43,7 +43,7 @@ impl App {
             })
             .map(|(code, _)| code)
             .unwrap_or_default();
-        self.desk.form = Some(desk_forms::new_complaint_form(&customer, ""));
+        self.open_form(specs::new_complaint(&customer, ""));
     }
 
     pub(super) fn edit_complaint(&mut self) -> AppResult {
@@ -53,7 +53,7 @@ impl App {
         };
         if let Some(id) = id {
             let d = complaints::load_detail(self.store.conn(), id)?;
-            self.desk.form = Some(desk_forms::edit_complaint_form(&d));
+            self.open_form(specs::edit_complaint(&d));
         }
         Ok(())
     }
@@ -76,35 +76,34 @@ impl App {
         (ids, version)
     }
 
-    /// `r`: the first response of the targets, now, as one undoable step.
+    /// `r`: asks for the plan of the first response of the targets that still await one;
+    /// saving it answers them now, as one undoable step.
     pub(super) fn respond_to_complaints(&mut self) -> AppResult {
         let (ids, version) = self.complaint_targets();
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let at = now();
-        let tx = self.store.begin()?;
-        let mut change = Change::new("first response");
-        let mut done = Vec::new();
+        let conn = self.store.conn();
+        let mut waiting = Vec::new();
+        let mut first_no = String::new();
         for id in &ids {
-            if let Some(no) = complaints::respond(&tx, &mut change, *id, version, at)? {
-                done.push(no);
+            let d = complaints::load_detail(conn, *id)?;
+            if d.draft.first_response_at.is_none() {
+                if waiting.is_empty() {
+                    first_no = d.draft.complaint_no;
+                }
+                waiting.push(*id);
             }
         }
-        change.record(&tx)?;
-        tx.commit().doing("saving the first response")?;
-        self.complaints.marks.clear();
-        let keep = self.complaints.cursor;
-        self.info(match done.as_slice() {
-            [] => t("msg.nothing_awaits_response").into(),
-            [one] => tf(
-                "msg.responded",
-                &[("complaint", one), ("at", &format_stamp_short(at))],
-            ),
-            many => tf("msg.responded_many", &[("count", &many.len())]),
-        });
-        self.after_desk_change()?;
-        self.keep_complaint_cursor(keep);
+        if waiting.is_empty() {
+            if !ids.is_empty() {
+                self.info(t("msg.nothing_awaits_response").into());
+            }
+            return Ok(());
+        }
+        let what = match waiting.len() {
+            1 => first_no,
+            n => tf("form.plan_many", &[("count", &n)]),
+        };
+        let version = version.filter(|_| ids.len() == 1);
+        self.open_form(specs::response_plan(waiting, version, &what));
         Ok(())
     }
 

@@ -2,18 +2,17 @@
 //! what is known filled in, `r` records the reply to an inbound one now.
 
 use super::desk::Item;
-use super::desk_forms;
+use super::form::specs;
 use super::App;
 use super::AppResult;
-use crate::domain::time::{format_stamp_short, now};
-use crate::i18n::{t, tf};
+use crate::domain::time::format_stamp_short;
+use crate::i18n::t;
 use crate::store::contacts::{self, ContactItem, Scope};
-use crate::store::undo::Change;
 use crate::store::{complaints, customers, Context};
 
 impl App {
     pub(super) fn log_contact_for_customer(&mut self) -> AppResult {
-        self.with_customer(|id, name, channel| desk_forms::contact_form(id, name, channel, None))
+        self.with_customer(|id, name, channel| specs::contact(id, name, channel, None))
     }
 
     pub(super) fn log_contact_for_complaint(&mut self) -> AppResult {
@@ -26,7 +25,7 @@ impl App {
         };
         let d = complaints::load_detail(self.store.conn(), id)?;
         let (draft, _) = customers::draft(self.store.conn(), d.draft.customer_id)?;
-        self.desk.form = Some(desk_forms::contact_form(
+        self.open_form(specs::contact(
             d.draft.customer_id,
             &draft.name,
             draft.preferred_channel.as_str(),
@@ -66,7 +65,7 @@ impl App {
             return Ok(());
         };
         let (draft, _) = customers::draft(self.store.conn(), customer)?;
-        self.desk.form = Some(desk_forms::contact_form(
+        self.open_form(specs::contact(
             customer,
             &draft.name,
             draft.preferred_channel.as_str(),
@@ -104,27 +103,29 @@ impl App {
         }
     }
 
-    /// Records the reply to one inbound contact now.
+    /// Asks what the reply to one inbound contact said; saving it records the reply now.
     pub(super) fn reply(&mut self, id: i64) -> AppResult {
-        let tx = self.store.begin()?;
-        let mut change = Change::new("reply");
-        let c: ContactItem = match contacts::reply(&tx, &mut change, id, now()) {
-            Err(crate::store::StoreError::Invalid(_)) => {
-                drop(tx);
-                self.info(t("msg.outbound_needs_no_reply").into());
-                return Ok(());
-            }
-            other => other?,
+        let known = self
+            .desk
+            .customer
+            .iter()
+            .flat_map(|d| d.contacts.iter())
+            .chain(self.desk.complaint.iter().flat_map(|d| d.contacts.iter()))
+            .find(|c| c.id == id)
+            .cloned();
+        let c: ContactItem = match known {
+            Some(c) => c,
+            None => match contacts::load(self.store.conn(), id)? {
+                Some(c) => c,
+                None => return Ok(()),
+            },
         };
-        change.record(&tx)?;
-        tx.commit().doing("saving the reply")?;
-        self.info(tf(
-            "msg.replied",
-            &[
-                ("channel", &t(&format!("channel.{}", c.channel))),
-                ("at", &format_stamp_short(c.at)),
-            ],
-        ));
-        self.after_desk_change()
+        if c.direction != crate::domain::enums::Direction::In {
+            self.info(t("msg.outbound_needs_no_reply").into());
+            return Ok(());
+        }
+        let what = format!("{} · {}", format_stamp_short(c.at), c.summary);
+        self.open_form(specs::reply(id, &what));
+        Ok(())
     }
 }

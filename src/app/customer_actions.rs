@@ -2,8 +2,8 @@
 //! requirements on their way, the key-account mark.
 
 use super::desk::Item;
-use super::desk_forms::{self, DeskForm};
 use super::desk_modes::{ChoicePurpose, DeskMode};
+use super::form::{specs, Form};
 use super::keymap::Action;
 use super::tab::Tab;
 use super::{App, AppResult, Mode};
@@ -30,10 +30,10 @@ impl App {
 
     pub(super) fn with_customer(
         &mut self,
-        form: impl FnOnce(i64, &str, &str) -> DeskForm,
+        form: impl FnOnce(i64, &str, &str) -> Form,
     ) -> AppResult {
         if let Some((id, name, channel)) = self.current_customer() {
-            self.desk.form = Some(form(id, &name, &channel));
+            self.open_form(form(id, &name, &channel));
         }
         Ok(())
     }
@@ -51,7 +51,7 @@ impl App {
             return Ok(());
         };
         let (draft, version) = customers::draft(self.store.conn(), id)?;
-        self.desk.form = Some(desk_forms::customer_form(Some((id, version, &draft))));
+        self.open_form(specs::customer(Some((id, version, &draft))));
         Ok(())
     }
 

@@ -1,10 +1,10 @@
 //! The after-sales desk: its state (the open customer and complaint with their selected
-//! line, the open form), which keys it takes on each tab, and refreshing what is on screen
+//! line), which keys it takes on each tab, and refreshing what is on screen
 //! after a change. What the keys do is in `customer_actions`, `complaint_actions` and
 //! `contact_actions`; every change there is one transaction with its undo record.
 
-use super::desk_forms::{self, DeskForm};
 use super::desk_modes::{ChoicePurpose, DeskMode};
+use super::form::specs;
 use super::keymap::Action;
 use super::tab::Tab;
 use super::{App, AppResult, Mode};
@@ -16,14 +16,13 @@ use crate::store::orders;
 use std::time::Duration;
 
 /// The after-sales state: the open customer or complaint (each on its own tab) with the
-/// selected line, and the open form.
+/// selected line.
 #[derive(Default)]
 pub struct Desk {
     pub customer: Option<CustomerDetail>,
     pub customer_item: usize,
     pub complaint: Option<ComplaintDetail>,
     pub complaint_item: usize,
-    pub form: Option<DeskForm>,
 }
 
 /// A line of a detail that keys act on.
@@ -114,7 +113,7 @@ impl App {
     /// tick by the minute. `None` (block until a key) everywhere else, so an idle desk uses
     /// no CPU.
     pub fn redraw_in(&self) -> Option<Duration> {
-        if self.tab != Tab::Complaints || self.form.is_some() || self.desk.form.is_some() {
+        if self.tab != Tab::Complaints || self.form.is_some() {
             return None;
         }
         let into_minute = now().rem_euclid(60) as u64;
@@ -140,16 +139,16 @@ impl App {
                 Ok(())
             }
             Action::New => {
-                self.desk.form = Some(desk_forms::customer_form(None));
+                self.open_form(specs::customer(None));
                 Ok(())
             }
             Action::Edit => self.edit_customer(),
             Action::LogContact => self.log_contact_for_customer(),
             Action::Respond => self.reply_for_customer(),
             Action::AddRequirement => {
-                self.with_customer(|id, name, _| desk_forms::requirement_form(id, name))
+                self.with_customer(|id, name, _| specs::requirement(id, name))
             }
-            Action::Survey => self.with_customer(|id, name, _| desk_forms::survey_form(id, name)),
+            Action::Survey => self.with_customer(|id, name, _| specs::survey(id, name)),
             Action::ForwardRequirement | Action::CloseRequirement => {
                 self.requirement_choice(action);
                 Ok(())

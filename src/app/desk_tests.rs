@@ -48,6 +48,22 @@ fn complaints_come_in_urgency_order_and_r_records_the_first_response_now() {
     );
     assert!(app.redraw_in().is_some(), "the countdown ticks");
     press(&mut app, "r");
+    // The plan is asked for, and required.
+    ctrl(&mut app, 's');
+    assert!(app.form.is_some(), "an empty plan is refused");
+    assert_eq!(
+        complaint::<Option<i64>>(&app, "CP-202601-0007", "first_response_at"),
+        None
+    );
+    press(&mut app, "补发新件");
+    code(&mut app, KeyCode::Enter);
+    press(&mut app, "周五前到货");
+    ctrl(&mut app, 's');
+    assert!(app.form.is_none(), "{:?}", app.form);
+    assert_eq!(
+        complaint::<String>(&app, "CP-202601-0007", "response_plan"),
+        "补发新件\n周五前到货"
+    );
     assert_eq!(
         complaint::<Option<i64>>(&app, "CP-202601-0007", "first_response_at"),
         Some(NOW)
@@ -80,6 +96,8 @@ fn marked_complaints_are_answered_in_one_step() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "4  ");
     press(&mut app, "r");
+    press(&mut app, "call back today");
+    ctrl(&mut app, 's');
     assert!(message(&app).contains('2'), "{}", message(&app));
     for no in ["CP-202601-0007", "CP-202602-0001"] {
         assert_eq!(
@@ -139,6 +157,20 @@ fn the_complaint_detail_answers_the_complaint_or_a_selected_contact() {
         Some(Item::Contact(_))
     ));
     press(&mut app, "jr");
+    // What the reply said is asked for (it may stay empty) and kept.
+    press(&mut app, "sent the tracking number");
+    ctrl(&mut app, 's');
+    assert!(app.form.is_none(), "{:?}", app.form);
+    let replies: i64 = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM contacts WHERE reply = 'sent the tracking number'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(replies, 1);
     let unanswered: i64 = app
         .store
         .conn()
@@ -155,6 +187,8 @@ fn the_complaint_detail_answers_the_complaint_or_a_selected_contact() {
         "the complaint itself is not"
     );
     press(&mut app, "gr");
+    press(&mut app, "replacement on its way");
+    ctrl(&mut app, 's');
     assert_eq!(
         complaint::<Option<i64>>(&app, "CP-202602-0001", "first_response_at"),
         Some(NOW)
@@ -167,13 +201,9 @@ fn the_complaint_detail_answers_the_complaint_or_a_selected_contact() {
 fn a_new_complaint_is_checked_then_numbered_in_its_month() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "4n");
-    assert!(app.desk.form.is_some());
+    assert!(app.form.is_some());
     ctrl(&mut app, 's');
-    let form = app
-        .desk
-        .form
-        .as_ref()
-        .expect("still open: customer missing");
+    let form = app.form.as_ref().expect("still open: customer missing");
     assert!(form
         .fields
         .iter()
@@ -184,18 +214,14 @@ fn a_new_complaint_is_checked_then_numbered_in_its_month() {
     code(&mut app, KeyCode::Tab);
     press(&mut app, "SO-20260101-001");
     ctrl(&mut app, 's');
-    let form = app
-        .desk
-        .form
-        .as_ref()
-        .expect("the order is another customer's");
+    let form = app.form.as_ref().expect("the order is another customer's");
     assert!(form.message.is_some(), "{:?}", form.message);
     let order = form
         .fields
         .iter()
         .position(|f| f.name == "field.order_no")
         .unwrap();
-    app.desk.form.as_mut().unwrap().fields[order]
+    app.form.as_mut().unwrap().fields[order]
         .input
         .set("SO-20260101-003");
     code(&mut app, KeyCode::Tab);
@@ -203,7 +229,7 @@ fn a_new_complaint_is_checked_then_numbered_in_its_month() {
     code(&mut app, KeyCode::Tab);
     press(&mut app, "u");
     ctrl(&mut app, 's');
-    assert!(app.desk.form.is_none(), "saved: {:?}", app.desk.form);
+    assert!(app.form.is_none(), "saved: {:?}", app.form);
     let no = "CP-202602-0003";
     assert_eq!(complaint::<String>(&app, no, "type"), "delivery_delay");
     assert_eq!(complaint::<String>(&app, no, "severity"), "urgent");
@@ -257,6 +283,7 @@ fn customer_detail_keys_reply_forward_settle_and_mark() {
         panic!("{:?}", app.desk.selected_customer_item());
     };
     press(&mut app, "r");
+    ctrl(&mut app, 's');
     let replied: Option<i64> = app
         .store
         .conn()
@@ -313,7 +340,8 @@ fn requirements_and_surveys_are_entered_from_the_customer() {
     press(&mut app, "2ja");
     press(&mut app, "托盘包装");
     code(&mut app, KeyCode::Tab);
-    press(&mut app, "p");
+    // A choice is typed as its word: `pa` is packaging (`p` alone, product).
+    press(&mut app, "pa");
     ctrl(&mut app, 's');
     let (cat, customer): (String, i64) = app
         .store
@@ -329,15 +357,11 @@ fn requirements_and_surveys_are_entered_from_the_customer() {
     press(&mut app, "v");
     press(&mut app, "6");
     ctrl(&mut app, 's');
-    assert!(app.desk.form.is_some(), "6 is out of 1–5");
-    app.desk.form.as_mut().unwrap().set("score.accuracy", "5");
-    app.desk
-        .form
-        .as_mut()
-        .unwrap()
-        .set("score.willingness", "9");
+    assert!(app.form.is_some(), "6 is out of 1–5");
+    app.form.as_mut().unwrap().set("score.accuracy", "5");
+    app.form.as_mut().unwrap().set("score.willingness", "9");
     ctrl(&mut app, 's');
-    assert!(app.desk.form.is_none());
+    assert!(app.form.is_none());
     let (acc, will): (i64, i64) = app
         .store
         .conn()
@@ -354,14 +378,14 @@ fn requirements_and_surveys_are_entered_from_the_customer() {
 fn the_customer_form_checks_formats_and_uniqueness() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "2n");
-    let set = |app: &mut App, name: &str, v: &str| app.desk.form.as_mut().unwrap().set(name, v);
+    let set = |app: &mut App, name: &str, v: &str| app.form.as_mut().unwrap().set(name, v);
     set(&mut app, "field.code", "C002");
     set(&mut app, "field.name", "深圳华联电子有限公司");
     set(&mut app, "field.email", "wang@");
     set(&mut app, "field.phone", "12");
     set(&mut app, "field.payment_terms_days", "400");
     ctrl(&mut app, 's');
-    let form = app.desk.form.as_ref().expect("refused");
+    let form = app.form.as_ref().expect("refused");
     let errors: Vec<&str> = form
         .fields
         .iter()
@@ -385,22 +409,18 @@ fn the_customer_form_checks_formats_and_uniqueness() {
     set(&mut app, "field.payment_terms_days", "45");
     ctrl(&mut app, 's');
     assert!(
-        app.desk.form.is_none(),
+        app.form.is_none(),
         "{:?}",
-        app.desk.form.as_ref().map(|f| &f.message)
+        app.form.as_ref().map(|f| &f.message)
     );
     assert_eq!(app.customers.selected().unwrap().code, "C004");
     press(&mut app, "e");
     assert_eq!(
-        app.desk
-            .form
-            .as_ref()
-            .unwrap()
-            .value("field.payment_terms_days"),
+        app.form.as_ref().unwrap().value("field.payment_terms_days"),
         "45"
     );
     code(&mut app, KeyCode::Esc);
-    assert!(app.desk.form.is_none(), "unchanged: closes without asking");
+    assert!(app.form.is_none(), "unchanged: closes without asking");
 }
 
 #[test]
@@ -408,11 +428,11 @@ fn contacts_are_logged_from_an_order_in_a_few_keys() {
     let (mut app, _clock) = desk_fixture::app();
     // The newest order, SO-20260101-006, is C003's.
     press(&mut app, "l");
-    let form = app.desk.form.as_ref().expect("contact form");
+    let form = app.form.as_ref().expect("contact form");
     assert_eq!(form.value("field.order_no"), "SO-20260101-006");
     press(&mut app, "asks for the packing list");
     ctrl(&mut app, 's');
-    assert!(app.desk.form.is_none());
+    assert!(app.form.is_none());
     let (customer, order, direction, at): (i64, i64, String, i64) = app
         .store
         .conn()
@@ -428,6 +448,7 @@ fn contacts_are_logged_from_an_order_in_a_few_keys() {
         (3, 6, "in", NOW - NOW % 60)
     );
     press(&mut app, "r");
+    ctrl(&mut app, 's');
     let replied: Option<i64> = app
         .store
         .conn()

@@ -1,5 +1,5 @@
-//! A one-line text input (search box, palette, prompts, form fields), cursor by characters
-//! so Chinese text edits correctly.
+//! A text input (search box, palette, prompts, form fields; a note's may hold line breaks),
+//! cursor by characters so Chinese text edits correctly.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -45,6 +45,18 @@ impl TextInput {
             self.set("");
         }
         self.handle(key)
+    }
+
+    /// Inserts text at the cursor (a paste, a line break in a note); the caller has checked
+    /// it against the text policy. Returns whether the text changed.
+    pub fn insert_str(&mut self, text: &str) -> bool {
+        if text.is_empty() {
+            return false;
+        }
+        let at = self.byte_at(self.cursor);
+        self.value.insert_str(at, text);
+        self.cursor += text.chars().count();
+        true
     }
 
     /// Applies an editing key; returns whether the text changed.

@@ -70,6 +70,9 @@ pub enum Action {
     Save,
     NextField,
     PrevField,
+    NextSuggestion,
+    PrevSuggestion,
+    Accept,
     AddLine,
     DeleteLine,
     Close,
@@ -82,6 +85,7 @@ pub enum Action {
     PrevTemplate,
     ExportReportXlsx,
     ExportReportHtml,
+    GotoMonth,
     FollowUp,
     NewFollowup,
     CompleteFollowup,
@@ -282,7 +286,9 @@ pub const SHIPMENTS_SCREEN: &[Section] = &[
     Section::Records,
     Section::Shipments,
 ];
-pub const REPORTS_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Reports];
+/// The Reports tab's own keys come before the list's: `g` asks for a month there, where
+/// the list's `g` (top) would mean nothing more than Home.
+pub const REPORTS_SCREEN: &[Section] = &[Section::Global, Section::Reports, Section::List];
 pub const TODAY_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Today];
 /// A yes/no question: its own keys only.
 pub const CONFIRM_SCREEN: &[Section] = &[Section::Confirm];
@@ -360,6 +366,10 @@ impl Keymap {
         for s in sections {
             for (action, keys) in self.bindings.get(s).into_iter().flatten() {
                 for k in keys {
+                    // A screen's own section listed before the list's shadows its key.
+                    if *s == Section::List && seen.contains_key(k) && self.shadows(sections) {
+                        continue;
+                    }
                     if let Some(first) = seen.insert(*k, *action) {
                         if first != *action {
                             return Err(KeymapError::Conflict {
@@ -373,6 +383,13 @@ impl Keymap {
             }
         }
         Ok(())
+    }
+
+    /// Whether a section other than Global comes before List on this screen: its keys then
+    /// win over the list's (only the Reports tab's are listed so).
+    fn shadows(&self, sections: &[Section]) -> bool {
+        let list = sections.iter().position(|s| *s == Section::List);
+        list.is_some_and(|at| sections[..at].iter().any(|s| *s != Section::Global))
     }
 
     /// The action `key` triggers among `sections`, searched in order.
@@ -402,20 +419,29 @@ impl Keymap {
             .join("/")
     }
 
-    /// Every binding of the given sections, in keymap order, for the help screen.
+    /// Every binding of the given sections, in keymap order, for the help screen; a key an
+    /// earlier section took is left out, so the help says what the key does here.
     pub fn entries(&self, sections: &[Section]) -> Vec<(Section, Action, String)> {
         let mut out = Vec::new();
+        let mut taken: Vec<Key> = Vec::new();
         for s in sections {
+            let mut here = Vec::new();
             for a in Action::iter() {
                 if let Some(keys) = self.bindings.get(s).and_then(|m| m.get(&a)) {
-                    let text = keys
+                    let live: Vec<&Key> = keys.iter().filter(|k| !taken.contains(k)).collect();
+                    here.extend(keys.iter().copied());
+                    if live.is_empty() {
+                        continue;
+                    }
+                    let text = live
                         .iter()
-                        .map(Key::to_string)
+                        .map(|k| k.to_string())
                         .collect::<Vec<_>>()
                         .join(" ");
                     out.push((*s, a, text));
                 }
             }
+            taken.extend(here);
         }
         out
     }

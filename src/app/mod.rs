@@ -7,14 +7,11 @@ mod complaint_actions;
 mod contact_actions;
 mod customer_actions;
 pub mod desk;
-pub mod desk_forms;
 pub mod desk_modes;
-mod desk_save;
-pub mod entity_form;
 #[cfg(test)]
 pub mod fixture;
-pub mod followup;
 pub mod form;
+mod form_save;
 pub mod input;
 pub mod keymap;
 pub mod list;
@@ -22,9 +19,8 @@ pub mod message;
 mod order_actions;
 mod overlays;
 pub mod palette;
-mod pointer;
+pub(crate) mod pointer;
 pub mod quiet;
-pub mod record_form;
 pub mod reports;
 pub mod run;
 pub mod safety;
@@ -45,8 +41,6 @@ use crate::store::shipments::ShipmentRow;
 use crate::store::today::ResponseWindows;
 use crate::store::Store;
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
-use followup::FollowupForm;
-use form::OrderForm;
 use input::TextInput;
 use keymap::{Action, Key, Keymap, Section};
 use list::{ListOps, ListView};
@@ -109,8 +103,6 @@ pub enum Mode {
     Message(Box<message::MessageDraft>),
     /// The after-sales overlays (pick a department, type a resolution).
     Desk(desk_modes::DeskMode),
-    /// The follow-up form (`n` on Today, `F` on any record).
-    Followup(FollowupForm),
 }
 
 pub struct App {
@@ -125,7 +117,8 @@ pub struct App {
     pub complaints: ListView<ComplaintRow>,
     pub detail: Option<OrderDetail>,
     pub detail_scroll: scroll::Scroll,
-    pub form: Option<OrderForm>,
+    /// The open form (any record's), over the screen it was opened from.
+    pub form: Option<form::Form>,
     /// The Shipments tab's detail, and the shipping desk's forms and overlays.
     pub shipping: shipping::ShippingState,
     /// The Customers and Complaints tabs' details and the after-sales forms.
@@ -285,7 +278,7 @@ impl App {
 
     /// The keymap sections live on the current screen.
     pub fn sections(&self) -> &'static [Section] {
-        if self.form.is_some() || self.desk.form.is_some() {
+        if self.form.is_some() {
             keymap::FORM_SCREEN
         } else {
             match self.tab {
@@ -301,7 +294,7 @@ impl App {
 
     /// The sections the `?` help lists: the screen's, and on a form the global keys too.
     pub fn help_sections(&self) -> Vec<Section> {
-        if self.form.is_some() || self.desk.form.is_some() {
+        if self.form.is_some() {
             vec![Section::Global, Section::Form]
         } else {
             self.sections().to_vec()
@@ -330,15 +323,11 @@ impl App {
         let mode = std::mem::replace(&mut self.mode, Mode::Normal);
         self.mode = match mode {
             Mode::Normal if self.shipping.captures_keys() => {
-                self.shipping_key(&k, &key);
+                self.shipping_key(&key);
                 std::mem::replace(&mut self.mode, Mode::Normal)
             }
             Mode::Normal if self.form.is_some() => {
                 self.form_key(&k, &key);
-                std::mem::replace(&mut self.mode, Mode::Normal)
-            }
-            Mode::Normal if self.desk.form.is_some() => {
-                self.desk_form_key(&k, &key);
                 std::mem::replace(&mut self.mode, Mode::Normal)
             }
             Mode::Normal => match self.keymap.action(self.sections(), &k) {
@@ -361,7 +350,6 @@ impl App {
             Mode::Confirm(c) => self.confirm_key(c, &key),
             Mode::Message(popup) => self.message_key(popup, &key),
             Mode::Desk(m) => self.desk_mode_key(m, &key),
-            Mode::Followup(form) => self.followup_key(form, &key),
         };
         self.remind_busy();
     }
@@ -418,6 +406,7 @@ impl App {
             Action::PrevMonth | Action::NextMonth => self.reports.change_month(action),
             Action::ExportReportXlsx => self.export_report(crate::io::report::Format::Xlsx),
             Action::ExportReportHtml => self.export_report(crate::io::report::Format::Html),
+            Action::GotoMonth => self.ask_month(),
             Action::Down
             | Action::Up
             | Action::Top
@@ -467,7 +456,7 @@ impl App {
                 }
             }
             Action::New if self.tab == Tab::Orders => {
-                self.form = Some(OrderForm::new_order(&self.config.currency()))
+                self.open_form(form::specs::new_order(&self.config.currency()))
             }
             Action::Edit if self.tab == Tab::Orders => self.edit_selected()?,
             Action::New | Action::Edit => {}
@@ -531,6 +520,9 @@ impl App {
             Action::Save
             | Action::NextField
             | Action::PrevField
+            | Action::NextSuggestion
+            | Action::PrevSuggestion
+            | Action::Accept
             | Action::AddLine
             | Action::DeleteLine
             | Action::Close => {}

@@ -1,9 +1,9 @@
 //! What the Orders desk's keys do: the detail, status changes, undo and the order form.
 
-use super::busy::{PendingStatus, WaitingForm};
-use super::form::{FieldKey, OrderForm};
+use super::busy::PendingStatus;
+use super::form::specs;
 use super::input::TextInput;
-use super::keymap::{self, Action, Key};
+use super::keymap::Action;
 use super::tab::Tab;
 use super::{status_key, App, AppResult, Confirm, Mode, Prompt};
 use crate::domain::status::{toggle_hold, Status};
@@ -12,7 +12,6 @@ use crate::i18n::{t, tf};
 use crate::store::orders::{self, StatusRequest};
 use crate::store::undo::{undo_last, Change};
 use crate::store::Context;
-use crossterm::event::KeyEvent;
 use std::str::FromStr;
 
 impl App {
@@ -29,7 +28,7 @@ impl App {
             return Ok(());
         };
         let d = orders::load_detail(self.store.conn(), id)?;
-        self.form = Some(OrderForm::edit(id, d.version, &d.draft, &d.customer_code));
+        self.open_form(specs::edit_order(id, d.version, &d.draft, &d.customer_code));
         Ok(())
     }
 
@@ -229,109 +228,6 @@ impl App {
         self.after_desk_change()
     }
 
-    pub(super) fn form_key(&mut self, k: &Key, key: &KeyEvent) {
-        let action = self.keymap.action(keymap::FORM_SCREEN, k);
-        let Some(form) = self.form.as_mut() else {
-            return;
-        };
-        match action {
-            Some(Action::Save) => self.save_form(),
-            Some(Action::Close) => {
-                if form.dirty {
-                    self.mode = Mode::Confirm(Confirm::DiscardForm);
-                } else {
-                    self.form = None;
-                }
-            }
-            Some(Action::NextField | Action::PrevField) => {
-                let left = form.focused_key();
-                form.next(if action == Some(Action::NextField) {
-                    1
-                } else {
-                    -1
-                });
-                if left == Some(FieldKey::Customer) {
-                    self.customer_defaults();
-                }
-            }
-            Some(Action::AddLine) => form.add_line(),
-            Some(Action::DeleteLine) => form.delete_line(),
-            _ => {
-                form.type_key(key);
-            }
-        }
-    }
-
-    pub(super) fn save_form(&mut self) {
-        let Some(mut form) = self.form.take() else {
-            return;
-        };
-        let conn = self.store.conn();
-        let lookup = |text: &str| find_customer(conn, text).map(|(id, _)| id);
-        let Some((draft, reason)) = form.validate(&lookup) else {
-            self.form = Some(form);
-            return;
-        };
-        let result = (|| -> crate::store::Result<i64> {
-            let tx = self.store.begin()?;
-            let mut change = Change::new(if form.id.is_some() {
-                "edit order"
-            } else {
-                "new order"
-            });
-            let id = orders::save(
-                &tx,
-                &mut change,
-                form.id,
-                form.version,
-                &draft,
-                reason.as_deref(),
-            )?;
-            change.record(&tx)?;
-            tx.commit().doing("saving the order")?;
-            Ok(id)
-        })();
-        match result {
-            Ok(id) => {
-                let r = self.after_save(id);
-                self.report(r);
-                self.info(t("msg.saved").into());
-            }
-            Err(e) if e.is_busy() => {
-                form.message = Some(self.keep_form(WaitingForm::Order));
-                self.form = Some(form);
-            }
-            Err(e) => {
-                form.message = Some(e.to_string());
-                self.form = Some(form);
-            }
-        }
-    }
-
-    /// Leaving the customer field: a customer found by code, name or a unique part of
-    /// either is written as its code, and its address fills an empty delivery address.
-    fn customer_defaults(&mut self) {
-        let conn = self.store.conn();
-        let Some(form) = self.form.as_mut() else {
-            return;
-        };
-        let typed = form.value(FieldKey::Customer).trim().to_string();
-        if typed.is_empty() {
-            return;
-        }
-        let Some((id, code)) = find_customer(conn, &typed) else {
-            return;
-        };
-        if code != typed {
-            if let Some(f) = form.fields.iter_mut().find(|f| f.key == FieldKey::Customer) {
-                f.input.set(code);
-            }
-        }
-        if let Ok(c) = crate::store::customers::load_detail(conn, id) {
-            form.fill_empty(FieldKey::DeliveryAddress, &c.draft.address);
-        }
-    }
-
     pub(super) fn after_save(&mut self, id: i64) -> AppResult {
         self.orders.total = None;
         self.orders.refresh(self.store.conn())?;
@@ -390,28 +286,4 @@ pub(super) fn undone_text(label: &str) -> String {
             ("to", &t(&status_key(from))),
         ],
     )
-}
-
-/// The customer a form names: by exact code or name, else the only one whose code or name
-/// holds the text (`Trident` finds Trident Automation Corp.). Its id and code.
-fn find_customer(conn: &rusqlite::Connection, text: &str) -> Option<(i64, String)> {
-    use crate::store::customers::{find_by_code_or_name, suggest};
-    let code = match find_by_code_or_name(conn, text).ok().flatten() {
-        Some((id, _)) => return Some((id, code_of(conn, id, text))),
-        None => match suggest(conn, text, 2).ok()?.as_slice() {
-            [(code, _)] => code.clone(),
-            _ => return None,
-        },
-    };
-    find_by_code_or_name(conn, &code)
-        .ok()
-        .flatten()
-        .map(|(id, _)| (id, code))
-}
-
-/// A found customer's code (the text itself when it was the code).
-fn code_of(conn: &rusqlite::Connection, id: i64, text: &str) -> String {
-    crate::store::customers::load_detail(conn, id)
-        .map(|c| c.draft.code)
-        .unwrap_or_else(|_| text.trim().to_string())
 }

@@ -1,7 +1,7 @@
 //! The overlays and input modes: search as you type, filters, the command palette, the
 //! status menu, prompts and confirmations. Each takes a key and returns the next mode.
 
-use super::form::OrderForm;
+use super::form::specs;
 use super::input::TextInput;
 use super::keymap::Action;
 use super::palette::{self, Command};
@@ -158,15 +158,15 @@ impl App {
         match cmd {
             Command::NewOrder => {
                 self.switch(Tab::Orders);
-                self.form = Some(OrderForm::new_order(&self.config.currency()));
+                self.open_form(specs::new_order(&self.config.currency()));
             }
             Command::NewCustomer => {
                 self.switch(Tab::Customers);
-                self.desk.form = Some(super::desk_forms::customer_form(None));
+                self.open_form(specs::customer(None));
             }
             Command::NewComplaint => {
                 self.switch(Tab::Complaints);
-                self.desk.form = Some(super::desk_forms::new_complaint_form("", ""));
+                self.open_form(specs::new_complaint("", ""));
             }
             Command::Undo => self.undo()?,
             Command::Goto(tab) => self.switch(tab),
@@ -358,16 +358,13 @@ impl App {
         match key.code {
             _ if self.answer(key) == Some(true) => {
                 match confirm {
-                    Confirm::DiscardForm => {
-                        self.form = None;
-                        self.desk.form = None;
-                    }
+                    Confirm::DiscardForm => self.form = None,
                     Confirm::Bulk { ids, request } => {
                         let r = self.change_status(&ids, request, now(), None);
                         self.report(r);
                     }
                     Confirm::LargeAttach(plan) => {
-                        self.shipping.form = None;
+                        self.form = None;
                         self.start_attach(*plan);
                     }
                 }

@@ -1,6 +1,6 @@
 //! The mouse and pasted text. The wheel scrolls what the keys j/k would; a click picks a tab
 //! or a row of a list; a paste types its text into the field being edited, its line breaks
-//! turned into spaces (every field is one line).
+//! turned into spaces in a one-line field and kept in a note.
 
 use super::keymap::Action;
 use super::tab::Tab;
@@ -23,10 +23,7 @@ impl App {
 
     /// Whether the screen is a plain list or view, with no form or overlay taking keys.
     fn pointer_free(&self) -> bool {
-        matches!(self.mode, Mode::Normal)
-            && self.form.is_none()
-            && self.desk.form.is_none()
-            && !self.shipping.captures_keys()
+        matches!(self.mode, Mode::Normal) && self.form.is_none() && !self.shipping.captures_keys()
     }
 
     fn wheel(&mut self, down: bool) {
@@ -74,13 +71,30 @@ impl App {
         if !self.editing_text() {
             return;
         }
-        let line = one_line(text);
-        if let Err(c) = text::check(&line, Lines::One) {
+        // A form's field takes the paste whole: a note keeps its line breaks.
+        let in_form = matches!(self.mode, Mode::Normal) && self.form.is_some();
+        let multi = in_form
+            && self
+                .form
+                .as_ref()
+                .and_then(|f| f.focused())
+                .is_some_and(|f| matches!(f.kind, super::form::Kind::MultiLine));
+        let line = if multi {
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            one_line(text)
+        };
+        let lines = if multi { Lines::Many } else { Lines::One };
+        if let Err(c) = text::check(&line, lines) {
             let problem = Problem::from(c);
             self.message = Some((
                 Level::Error,
                 tf(problem.key(), &[("code", &problem.code())]),
             ));
+            return;
+        }
+        if in_form {
+            self.form_paste(&line);
             return;
         }
         for c in line.chars() {
@@ -93,13 +107,8 @@ impl App {
         match &self.mode {
             Mode::Search { .. } | Mode::Palette { .. } | Mode::Prompt { .. } => true,
             Mode::StatusMenu { editing_when, .. } => *editing_when,
-            Mode::Followup(_) => true,
             Mode::Desk(super::desk_modes::DeskMode::Resolution { .. }) => true,
-            Mode::Normal => {
-                self.form.is_some()
-                    || self.desk.form.is_some()
-                    || (self.shipping.form.is_some() && self.shipping.popup.is_none())
-            }
+            Mode::Normal => self.form.is_some() && self.shipping.popup.is_none(),
             _ => false,
         }
     }

@@ -98,6 +98,12 @@ impl Reports {
         })
     }
 
+    /// Shows `month` (typed after `g`).
+    pub fn go_to(&mut self, month: Month) {
+        self.month = month;
+        self.scroll = 0;
+    }
+
     pub fn change_month(&mut self, action: Action) {
         self.month = if action == Action::NextMonth {
             self.month.next()

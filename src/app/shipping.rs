@@ -1,8 +1,8 @@
 //! The shipping desk's actions: the Shipments tab (detail, form, `d` delivered now), and on
 //! an order its production progress, exceptions, documents and instruction sheet (`p`).
 
-use super::entity_form::{EntityForm, FormKind, Valid};
-use super::keymap::{self, Action, Key};
+use super::form::specs;
+use super::keymap::Action;
 use super::tab::Tab;
 use super::{status_key, App, AppResult, Level};
 use crate::domain::enums::{ShipMode, ShipmentStatus};
@@ -36,21 +36,19 @@ pub enum PickFor {
 pub enum Popup {
     Bottlenecks(Vec<StageLoad>),
     Pick(Pick),
-    DiscardForm,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShippingState {
-    pub form: Option<EntityForm>,
     /// The shipment opened with Enter on the Shipments tab.
     pub detail: Option<ShipmentDetail>,
     pub popup: Option<Popup>,
 }
 
 impl ShippingState {
-    /// Whether the shipping desk takes the next key (a form or overlay of its own is open).
+    /// Whether the shipping desk takes the next key (an overlay of its own is open).
     pub fn captures_keys(&self) -> bool {
-        self.form.is_some() || self.popup.is_some()
+        self.popup.is_some()
     }
 }
 
@@ -98,14 +96,14 @@ impl App {
             (Tab::Orders, Action::Production) => self.edit_production()?,
             (Tab::Orders, Action::OpenException) => {
                 if let Some((id, no)) = self.current_order() {
-                    self.shipping.form = Some(EntityForm::exception(id, &no));
+                    self.open_form(specs::exception(id, &no));
                 }
             }
             (Tab::Orders, Action::InformCustomer) => self.pick_exception(Step::Informed)?,
             (Tab::Orders, Action::ResolveException) => self.pick_exception(Step::Resolved)?,
             (Tab::Orders, Action::AttachDocument) => {
                 if let Some((id, no)) = self.current_order() {
-                    self.shipping.form = Some(EntityForm::document(id, &no));
+                    self.open_form(specs::document(id, &no));
                 }
             }
             (Tab::Orders, Action::OpenDocument) => self.pick_document()?,
@@ -151,7 +149,7 @@ impl App {
             packages: None,
             notes: String::new(),
         };
-        self.shipping.form = Some(EntityForm::shipment(None, None, &draft));
+        self.open_form(specs::shipment(None, None, &draft));
     }
 
     fn edit_shipment(&mut self) -> AppResult {
@@ -159,7 +157,7 @@ impl App {
             return Ok(());
         };
         let d = shipments::load(self.store.conn(), id)?;
-        self.shipping.form = Some(EntityForm::shipment(Some(id), Some(d.version), &d.draft));
+        self.open_form(specs::shipment(Some(id), Some(d.version), &d.draft));
         Ok(())
     }
 
@@ -239,7 +237,7 @@ impl App {
             return Ok(());
         };
         let current = production::load(self.store.conn(), id)?.unwrap_or_default();
-        self.shipping.form = Some(EntityForm::production(id, &no, &current));
+        self.open_form(specs::production(id, &no, &current));
         Ok(())
     }
 
@@ -361,43 +359,15 @@ impl App {
         }
     }
 
-    /// Keys while a shipping form or overlay is open.
-    pub(super) fn shipping_key(&mut self, k: &Key, key: &KeyEvent) {
+    /// Keys while a shipping overlay is open.
+    pub(super) fn shipping_key(&mut self, key: &KeyEvent) {
         if let Some(popup) = self.shipping.popup.take() {
             self.shipping.popup = self.shipping_popup_key(popup, key);
-            return;
-        }
-        let action = self.keymap.action(keymap::FORM_SCREEN, k);
-        let Some(form) = self.shipping.form.as_mut() else {
-            return;
-        };
-        match action {
-            Some(Action::Save) => self.save_shipping_form(),
-            Some(Action::Close) => {
-                if form.dirty {
-                    self.shipping.popup = Some(Popup::DiscardForm);
-                } else {
-                    self.shipping.form = None;
-                }
-            }
-            Some(Action::NextField) if key.code != KeyCode::Down || form.fields.len() > 1 => {
-                form.next(1)
-            }
-            Some(Action::PrevField) => form.next(-1),
-            _ => form.type_key(key),
         }
     }
 
     fn shipping_popup_key(&mut self, popup: Popup, key: &KeyEvent) -> Option<Popup> {
         match popup {
-            Popup::DiscardForm => match self.answer(key) {
-                Some(true) => {
-                    self.shipping.form = None;
-                    None
-                }
-                Some(false) => None,
-                None => Some(Popup::DiscardForm),
-            },
             Popup::Bottlenecks(loads) => match key.code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('b') => None,
                 _ => Some(Popup::Bottlenecks(loads)),
@@ -436,108 +406,6 @@ impl App {
                 }
                 _ => Some(Popup::Pick(pick)),
             },
-        }
-    }
-
-    pub(super) fn save_shipping_form(&mut self) {
-        let Some(mut form) = self.shipping.form.take() else {
-            return;
-        };
-        let Some(valid) = form.validate() else {
-            self.shipping.form = Some(form);
-            return;
-        };
-        let db = self.store.path().to_path_buf();
-        let kind = form.kind.clone();
-        // A document is copied on a worker and listed once the copy is complete.
-        if let (FormKind::Document { order_id, .. }, Valid::Document { kind, path }) =
-            (&kind, &valid)
-        {
-            let planned = documents::plan(
-                self.store.conn(),
-                &db,
-                *order_id,
-                *kind,
-                std::path::Path::new(path),
-                now(),
-            );
-            match planned {
-                _ if self.attaching.is_some() => {
-                    form.message = Some(t("attach.already").to_string());
-                    self.shipping.form = Some(form);
-                }
-                Ok(plan) if plan.size > documents::ASK_ABOVE => {
-                    self.shipping.form = Some(form);
-                    self.mode = super::Mode::Confirm(super::Confirm::LargeAttach(Box::new(plan)));
-                }
-                Ok(plan) => self.start_attach(plan),
-                Err(e) => {
-                    form.message = Some(e.to_string());
-                    self.shipping.form = Some(form);
-                }
-            }
-            return;
-        }
-        let result = (|| -> crate::store::Result<String> {
-            let tx = self.store.begin()?;
-            let (label, text) = match (&kind, valid) {
-                (FormKind::Shipment { id, version }, Valid::Shipment(draft)) => {
-                    let mut change = Change::new(if id.is_some() {
-                        "edit shipment"
-                    } else {
-                        "new shipment"
-                    });
-                    let saved = shipments::save(&tx, &mut change, *id, *version, &draft)?;
-                    change.record(&tx)?;
-                    let text = match saved.order {
-                        Some(c) => tf(
-                            "shipment.saved_order",
-                            &[("order", &c.order_no), ("to", &t(&status_key(c.to)))],
-                        ),
-                        None => t("msg.saved").to_string(),
-                    };
-                    ("shipment", text)
-                }
-                (FormKind::Production { order_id, .. }, Valid::Production(p)) => {
-                    let mut change = Change::new("production");
-                    production::save(&tx, &mut change, *order_id, &p)?;
-                    change.record(&tx)?;
-                    ("production", t("msg.saved").to_string())
-                }
-                (FormKind::Exception { order_id, .. }, Valid::Exception { kind, cause, note }) => {
-                    let mut change = Change::new("exception");
-                    exceptions::open(&tx, &mut change, *order_id, kind, cause, &note, now())?;
-                    change.record(&tx)?;
-                    ("exception", t("exception.opened").to_string())
-                }
-                _ => return Err(crate::store::StoreError::Invalid("form mismatch".into())),
-            };
-            tx.commit().doing(match label {
-                "shipment" => "saving the shipment",
-                "production" => "saving production progress",
-                _ => "saving the exception",
-            })?;
-            Ok(text)
-        })();
-        match result {
-            Ok(text) => {
-                if let FormKind::Shipment { id: None, .. } = kind {
-                    self.shipments.marks.clear();
-                }
-                let r = self.after_shipping_change();
-                self.report(r);
-                if self.message.is_none() {
-                    self.info(text);
-                }
-            }
-            Err(e) if e.is_busy() => {
-                form.message = Some(self.keep_form(super::busy::WaitingForm::Shipping));
-                self.shipping.form = Some(form);
-            }
-            Err(e) => {
-                form.message = Some(e.to_string());
-                self.shipping.form = Some(form);
-            }
         }
     }
 }

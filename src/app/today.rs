@@ -429,17 +429,15 @@ mod tests {
 
         cursor_on(&mut app, "SF1234567890");
         key(&mut app, KeyCode::Char('n'));
-        let Mode::Followup(form) = &app.mode else {
-            panic!("n opens the follow-up form: {:?}", app.mode)
-        };
+        let form = app.form.as_ref().expect("n opens the follow-up form");
         assert_eq!(
-            form.inputs[2].value(),
+            form.value("followup.about"),
             "SO-20260101-009",
             "about the shipment's order"
         );
         typed(&mut app, "ask the forwarder");
         key(&mut app, KeyCode::Enter);
-        assert_eq!(app.mode, Mode::Normal, "{:?}", app.message);
+        assert!(app.form.is_none(), "{:?}", app.message);
         let (order, text): (i64, String) = app
             .store
             .conn()
@@ -456,18 +454,18 @@ mod tests {
     fn shift_f_on_an_order_starts_a_followup_about_it() {
         let mut app = fixture::app(5);
         key(&mut app, KeyCode::Char('F'));
-        let Mode::Followup(form) = &app.mode else {
-            panic!("F opens the follow-up form")
-        };
-        assert_eq!(form.inputs[2].value(), "SO-20260101-005");
+        let form = app.form.as_ref().expect("F opens the follow-up form");
+        assert_eq!(form.value("followup.about"), "SO-20260101-005");
         typed(&mut app, "x");
         key(&mut app, KeyCode::Esc);
-        assert!(
-            matches!(app.mode, Mode::Followup(_)),
-            "a changed form asks first"
+        assert_eq!(
+            app.mode,
+            Mode::Confirm(crate::app::Confirm::DiscardForm),
+            "a changed form asks first, as every form does"
         );
-        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('y'));
         assert_eq!(app.mode, Mode::Normal);
+        assert!(app.form.is_none());
     }
 
     fn kind(count: u64, items: usize) -> KindItems {

@@ -2,7 +2,7 @@
 //! formats), survey scores and the key-account suggestion they lead to, and the path a
 //! customer's special requirement takes.
 
-use super::enums::{Channel, Language, RequirementStatus};
+use super::enums::{Channel, CustomerType, Language, RequirementStatus};
 use super::problem::Problem;
 use chrono::NaiveDate;
 
@@ -11,6 +11,8 @@ use chrono::NaiveDate;
 pub struct CustomerDraft {
     pub code: String,
     pub name: String,
+    /// New, regular, key account or distributor (for conversion by customer type).
+    pub customer_type: CustomerType,
     pub contact_person: String,
     pub phone: String,
     pub email: String,

@@ -192,6 +192,8 @@ pub struct ComplaintDetail {
     pub customer_name: String,
     pub order_no: Option<String>,
     pub response_due_at: i64,
+    /// The plan given with the first response (empty before it, or when none was kept).
+    pub response_plan: String,
     pub contacts: Vec<ContactItem>,
 }
 
@@ -220,7 +222,7 @@ pub fn load_detail(conn: &Connection, id: i64) -> Result<ComplaintDetail> {
             "SELECT k.complaint_no, k.customer_id, k.order_id, k.type, k.severity, k.opened_at,
                     k.first_response_at, k.resolved_at, k.department, ifnull(k.description,''),
                     ifnull(k.resolution,''), k.version, cu.code, cu.name, o.order_no,
-                    ifnull(k.response_due_at, k.opened_at)
+                    ifnull(k.response_due_at, k.opened_at), ifnull(k.response_plan, '')
              FROM complaints k JOIN customers cu ON cu.id = k.customer_id
              LEFT JOIN orders o ON o.id = k.order_id WHERE k.id = ?1",
             [id],
@@ -246,6 +248,7 @@ pub fn load_detail(conn: &Connection, id: i64) -> Result<ComplaintDetail> {
                     customer_name: r.get(13)?,
                     order_no: r.get(14)?,
                     response_due_at: r.get(15)?,
+                    response_plan: r.get(16)?,
                     contacts: Vec::new(),
                 })
             },

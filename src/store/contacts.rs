@@ -2,6 +2,7 @@
 //! one, and recording the reply to an inbound one. Each write records its undo image and an
 //! audit entry inside the caller's transaction.
 
+use super::sql::text_or_null;
 use super::undo::Change;
 use super::{audit, Context, Result, StoreError};
 use crate::domain::contact::{awaits_reply, reply_overdue, ContactDraft};
@@ -21,6 +22,8 @@ pub struct ContactItem {
     pub replied_at: Option<i64>,
     pub summary: String,
     pub order_no: Option<String>,
+    /// What the reply said (may be empty: only its time was kept).
+    pub reply: String,
 }
 
 impl ContactItem {
@@ -71,7 +74,7 @@ impl Scope {
 }
 
 const COLUMNS: &str = "c.id, c.at, c.channel, c.direction, c.replied_at, ifnull(c.summary, ''), \
-                       o.order_no";
+                       o.order_no, ifnull(c.reply, '')";
 
 fn item(r: &Row) -> rusqlite::Result<ContactItem> {
     let direction: String = r.get(3)?;
@@ -83,6 +86,7 @@ fn item(r: &Row) -> rusqlite::Result<ContactItem> {
         replied_at: r.get(4)?,
         summary: r.get(5)?,
         order_no: r.get(6)?,
+        reply: r.get(7)?,
     })
 }
 
@@ -100,6 +104,17 @@ pub fn list(conn: &Connection, scope: Scope, limit: usize) -> Result<Vec<Contact
         .collect::<rusqlite::Result<Vec<_>>>()
         .doing("reading contacts")?;
     Ok(rows)
+}
+
+/// One contact by id.
+pub fn load(conn: &Connection, id: i64) -> Result<Option<ContactItem>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM contacts c LEFT JOIN orders o ON o.id = c.order_id WHERE c.id = ?1"
+    ))
+    .doing("reading a contact")?
+    .query_row([id], item)
+    .optional()
+    .doing("reading a contact")
 }
 
 /// The inbound contact of the scope that has waited longest for a reply.
@@ -158,9 +173,16 @@ pub fn log(conn: &Connection, change: &mut Change, draft: &ContactDraft) -> Resu
     Ok(id)
 }
 
-/// Records that an inbound contact was answered at `at`. A contact answered meanwhile (by
-/// another copy of the app) is refused, not answered twice.
-pub fn reply(conn: &Connection, change: &mut Change, id: i64, at: i64) -> Result<ContactItem> {
+/// Records that an inbound contact was answered at `at`, with what the reply said (`text`,
+/// may be empty). A contact answered meanwhile (by another copy of the app) is refused, not
+/// answered twice.
+pub fn reply(
+    conn: &Connection,
+    change: &mut Change,
+    id: i64,
+    at: i64,
+    text: &str,
+) -> Result<ContactItem> {
     let current = conn
         .query_row(
             &format!(
@@ -183,8 +205,8 @@ pub fn reply(conn: &Connection, change: &mut Change, id: i64, at: i64) -> Result
     }
     change.capture(conn, "contacts", id)?;
     conn.execute(
-        "UPDATE contacts SET replied_at = ?1 WHERE id = ?2 AND replied_at IS NULL",
-        params![at, id],
+        "UPDATE contacts SET replied_at = ?1, reply = ?3 WHERE id = ?2 AND replied_at IS NULL",
+        params![at, id, text_or_null(text.trim())],
     )
     .doing("recording a reply")?;
     audit::append(
@@ -196,6 +218,7 @@ pub fn reply(conn: &Connection, change: &mut Change, id: i64, at: i64) -> Result
     )?;
     Ok(ContactItem {
         replied_at: Some(at),
+        reply: text.trim().to_string(),
         ..current
     })
 }
@@ -253,10 +276,11 @@ mod tests {
         assert_eq!(oldest(&store), a);
 
         in_tx(&mut store, |tx, change| {
-            let replied = reply(tx, change, a, 5_000)?;
+            let replied = reply(tx, change, a, 5_000, "  sent the new date ")?;
+            assert_eq!(replied.reply, "sent the new date");
             assert_eq!(replied.replied_at, Some(5_000));
             assert!(matches!(
-                reply(tx, change, a, 6_000),
+                reply(tx, change, a, 6_000, ""),
                 Err(StoreError::Conflict(_))
             ));
             Ok(())

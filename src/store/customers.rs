@@ -8,7 +8,7 @@ use super::requirements::{self, RequirementItem};
 use super::surveys::{self, SurveyItem};
 use super::{Context, Result, StoreError};
 use crate::domain::customer::CustomerDraft;
-use crate::domain::enums::{Channel, Language};
+use crate::domain::enums::{Channel, CustomerType, Language};
 use crate::domain::status::Status;
 use crate::domain::time::parse_date;
 use chrono::NaiveDate;
@@ -74,6 +74,13 @@ impl ListEntity for CustomerRow {
                 key: format!("channel:{c}"),
                 group: "channel",
                 sql: format!("cu.preferred_channel = '{c}'"),
+            });
+        }
+        for t in CustomerType::words() {
+            f.push(Filter {
+                key: format!("customer_type:{t}"),
+                group: "customer_type",
+                sql: format!("cu.type = '{t}'"),
             });
         }
         // The customers concerned are collected once per query from the covering partial
@@ -213,16 +220,18 @@ pub fn draft(conn: &Connection, id: i64) -> Result<(CustomerDraft, i64)> {
     conn.query_row(
         "SELECT code, name, ifnull(contact_person,''), ifnull(phone,''), ifnull(email,''),
                 ifnull(im_handle,''), preferred_channel, ifnull(address,''), payment_terms_days,
-                language, ifnull(notes,''), key_account, version
+                language, ifnull(notes,''), key_account, version, type
          FROM customers WHERE id = ?1",
         [id],
         |r| {
             let channel: String = r.get(6)?;
             let language: String = r.get(9)?;
+            let kind: String = r.get(13)?;
             Ok((
                 CustomerDraft {
                     code: r.get(0)?,
                     name: r.get(1)?,
+                    customer_type: CustomerType::from_str(&kind).unwrap_or(CustomerType::Regular),
                     contact_person: r.get(2)?,
                     phone: r.get(3)?,
                     email: r.get(4)?,

@@ -13,6 +13,7 @@ pub mod documents;
 pub mod exceptions;
 pub mod followups;
 pub mod list;
+pub mod lookup;
 pub mod messages;
 pub mod orders;
 pub mod production;

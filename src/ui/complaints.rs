@@ -169,6 +169,10 @@ pub fn detail(frame: &mut Frame, d: &ComplaintDetail, selected: Option<Item>, ar
         field("field.opened_at", stamp(Some(k.opened_at))),
         field("field.response_due", stamp(Some(d.response_due_at))),
         field("field.first_response_at", stamp(k.first_response_at)),
+        field(
+            "field.response_plan",
+            Line::from(d.response_plan.replace('\n', " ")),
+        ),
         field("field.resolved_at", stamp(k.resolved_at)),
         field("field.description", Line::from(k.description.clone())),
         field("field.resolution", Line::from(k.resolution.clone())),

@@ -166,6 +166,10 @@ fn header_lines(out: &mut DetailLines, d: &CustomerDetail) {
                 c.name.clone()
             },
         ),
+        field(
+            "field.customer_type",
+            t(&format!("customer_type.{}", c.customer_type.as_str())).to_string(),
+        ),
         field("field.contact_person", contact),
         field(
             "field.preferred_channel",

@@ -2,10 +2,8 @@
 //! key does on the current tab, the footer of the Customers and Complaints tabs, the
 //! after-sales form and overlays.
 
-use super::form::{draw_fields, form_areas, FieldView};
 use super::{pane, popups, theme};
 use crate::app::desk::Item;
-use crate::app::desk_forms::DeskForm;
 use crate::app::desk_modes::DeskMode;
 use crate::app::keymap::Action;
 use crate::app::tab::Tab;
@@ -138,6 +136,9 @@ pub fn contact_line(c: &ContactItem, now: i64, selected: bool) -> Line<'static> 
             format!(" · {} {}", t("ui.replied"), format_stamp_short(r)),
             theme::dim(),
         ));
+        if !c.reply.is_empty() {
+            spans.push(Span::raw(format!(": {}", c.reply.replace('\n', " "))));
+        }
     } else if c.reply_overdue(now) {
         spans.push(Span::styled(
             format!(
@@ -233,53 +234,6 @@ impl DetailLines {
         super::text::paragraph(self.lines)
             .block(pane(title))
             .scroll((scroll, 0))
-    }
-}
-
-pub fn draw_form(frame: &mut Frame, form: &DeskForm, area: Rect) {
-    let [fields_area, message_area, hint_area] =
-        form_areas(frame, form.purpose.title(), form.fields.len(), area);
-    let views: Vec<FieldView> = form
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let focused = i == form.focus;
-            let (value, cursor) = match &f.choices {
-                Some(c) => (format!("‹ {} ›", c.label(f.input.value())), None),
-                None => (f.input.value().to_string(), Some(f.input.cursor())),
-            };
-            FieldView {
-                label: t(f.name).to_string(),
-                value,
-                cursor,
-                error: f.error.as_deref(),
-                focused,
-            }
-        })
-        .collect();
-    let cursor = draw_fields(frame, fields_area, &views);
-    if let Some(m) = &form.message {
-        frame.render_widget(
-            Span::styled(
-                crate::domain::text::shown(m).into_owned(),
-                theme::field_error(),
-            ),
-            message_area,
-        );
-    }
-    let on_choice = form
-        .fields
-        .get(form.focus)
-        .is_some_and(|f| f.choices.is_some());
-    let hint = if on_choice {
-        t("form.choice_hint")
-    } else {
-        t("form.record_hint")
-    };
-    frame.render_widget(Span::styled(hint, theme::dim()), hint_area);
-    if let Some(pos) = cursor {
-        frame.set_cursor_position(pos);
     }
 }
 

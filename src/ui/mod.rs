@@ -57,11 +57,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_tabs(frame, app, tabs);
-    if shipping::draw_body(frame, app, body) {
-    } else if let Some(f) = &app.form {
-        form::draw(frame, f, body);
-    } else if let Some(f) = &app.desk.form {
-        desk::draw_form(frame, f, body);
+    let (prompt, full) = match &app.form {
+        Some(f) if f.is_prompt() => (Some(f), None),
+        Some(f) => (None, Some(f)),
+        None => (None, None),
+    };
+    if let Some(f) = full {
+        form::draw(frame, &app.keymap, f, body);
+    } else if shipping::draw_body(frame, app, body) {
     } else if let (Tab::Orders, Some(d)) = (app.tab, &app.detail) {
         detail::draw(frame, d, &app.detail_scroll, body);
     } else {
@@ -76,6 +79,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     draw_status(frame, app, status);
     draw_footer(frame, app, footer);
+    if let Some(f) = prompt {
+        form::draw(frame, &app.keymap, f, body);
+    }
     popups::draw(frame, app, area);
     shipping::draw_popup(frame, app, area);
 }
@@ -229,14 +235,11 @@ fn draw_backup_badge(frame: &mut Frame, app: &App, area: Rect, used: u16) {
 /// The actions whose keys the footer shows on the current screen, most important first.
 fn footer_actions(app: &App) -> Vec<Action> {
     use Action::*;
-    if app.shipping.form.is_some() {
-        return vec![Save, NextField, PrevField, Close];
-    }
-    if app.form.is_some() {
-        return vec![Save, NextField, AddLine, DeleteLine, Close];
-    }
-    if app.desk.form.is_some() {
-        return vec![Save, NextField, PrevField, Close];
+    if let Some(f) = &app.form {
+        return match f.grid {
+            Some(_) => vec![Save, NextField, AddLine, DeleteLine, Close],
+            None => vec![Save, NextField, PrevField, Close],
+        };
     }
     // Right after a change to a stage with a message, drafting it comes first (SPEC §7).
     let stage_message = app.last_change.is_some_and(|s| s.has_stage_message());
@@ -374,6 +377,8 @@ pub fn pane(title: String) -> Block<'static> {
 
 #[cfg(test)]
 mod desk_tests;
+#[cfg(test)]
+mod form_snapshots;
 #[cfg(test)]
 mod tests;
 

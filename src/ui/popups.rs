@@ -42,7 +42,6 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     match &app.mode {
         Mode::Normal | Mode::Search { .. } => {}
         Mode::Help(scroll) => help(frame, app, scroll, area),
-        Mode::Followup(form) => super::today_tab::followup(frame, form, area),
         Mode::Palette { input, selected } => {
             let found = palette::matches(input.value());
             let mut lines = vec![Line::from(format!("> {}", input.value())), Line::from("")];

@@ -3,7 +3,6 @@
 //! production, exception and document sections.
 
 use super::{pane, theme};
-use crate::app::entity_form::EntityForm;
 use crate::app::shipping::{PickFor, Popup};
 use crate::app::tab::Tab;
 use crate::app::App;
@@ -31,10 +30,6 @@ fn label_line(label: &str, value: String, style: ratatui::style::Style) -> Line<
 
 /// Draws the body when the shipping desk owns it; `false` leaves it to the tab.
 pub fn draw_body(frame: &mut Frame, app: &App, area: Rect) -> bool {
-    if let Some(f) = &app.shipping.form {
-        form(frame, f, area);
-        return true;
-    }
     if app.form.is_none() && app.tab == Tab::Shipments {
         if let Some(d) = &app.shipping.detail {
             detail(frame, d, area);
@@ -109,69 +104,6 @@ fn detail(frame: &mut Frame, d: &ShipmentDetail, area: Rect) {
     );
 }
 
-fn form(frame: &mut Frame, f: &EntityForm, area: Rect) {
-    let block = pane(f.title());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let mut lines = Vec::new();
-    let mut cursor = None;
-    for (i, field) in f.fields.iter().enumerate() {
-        let focused = i == f.focus;
-        let label = t(&format!("sfield.{}", field.name));
-        let pad = LABEL.saturating_sub(label.width());
-        let mut spans = vec![
-            Span::styled(
-                format!("{label}{}", " ".repeat(pad)),
-                if focused {
-                    theme::focused()
-                } else {
-                    theme::dim()
-                },
-            ),
-            Span::raw(field.input.value().to_string()),
-        ];
-        if let Some((words, prefix)) = &field.choices {
-            let v = field.input.value().trim();
-            if words.contains(&v) {
-                spans.push(Span::styled(
-                    format!("  {} ←/→", t(&format!("{prefix}.{v}"))),
-                    theme::dim(),
-                ));
-            }
-        }
-        if let Some(e) = &field.error {
-            spans.push(Span::styled(format!("  ✗ {e}"), theme::field_error()));
-        }
-        if focused {
-            let before: String = field
-                .input
-                .value()
-                .chars()
-                .take(field.input.cursor())
-                .collect();
-            cursor = Some((
-                inner.x + (LABEL + before.width()) as u16,
-                inner.y + i as u16,
-            ));
-        }
-        lines.push(Line::from(spans));
-    }
-    lines.push(Line::from(""));
-    if let Some(m) = &f.message {
-        lines.push(Line::from(Span::styled(m.clone(), theme::field_error())));
-    }
-    lines.push(Line::from(Span::styled(
-        t("shipment.form_hint"),
-        theme::dim(),
-    )));
-    frame.render_widget(super::text::paragraph(lines), inner);
-    if let Some((x, y)) = cursor {
-        if y < inner.bottom() {
-            frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
-        }
-    }
-}
-
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
@@ -188,11 +120,6 @@ pub fn draw_popup(frame: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let (title, lines, width) = match popup {
-        Popup::DiscardForm => (
-            t("ui.confirm").to_string(),
-            vec![Line::from(t("ui.discard")), Line::from(super::yes_no(app))],
-            56,
-        ),
         Popup::Bottlenecks(loads) => {
             let mut lines = vec![Line::from(Span::styled(
                 format!(

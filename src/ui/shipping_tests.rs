@@ -2,8 +2,8 @@
 //! not depend on the time zone; where a time of day is shown, it is masked.
 
 use super::*;
-use crate::app::entity_form::EntityForm;
 use crate::app::fixture;
+use crate::app::form::specs;
 use crate::domain::enums::{ShipMode, ShipmentStatus};
 use crate::store::shipments::ShipmentDraft;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -144,17 +144,14 @@ fn shipment_form_with_an_error() {
         packages: None,
         notes: String::new(),
     };
-    let mut form = EntityForm::shipment(None, None, &draft);
-    form.fields[8].input.set("-4");
-    form.fields[9].input.set("many");
-    app.shipping.form = Some(form);
+    let mut form = specs::shipment(None, None, &draft);
+    form.set("sfield.weight_kg", "-4");
+    form.set("sfield.packages", "many");
+    app.form = Some(form);
     app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let t = render(&mut app, 100, 22);
     insta::assert_snapshot!(t.backend());
-    assert!(
-        app.shipping.form.is_some(),
-        "nothing saved while a field is wrong"
-    );
+    assert!(app.form.is_some(), "nothing saved while a field is wrong");
 }
 
 #[test]

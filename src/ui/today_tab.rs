@@ -1,9 +1,7 @@
 //! The Today tab: the count of every kind of reminder, then the items of each, most urgent
 //! first; and the follow-up form.
 
-use super::popups::centered;
 use super::{pane, theme};
-use crate::app::followup::{FollowupForm, FIELDS};
 use crate::app::today::{TodayRow, TodayView, SUMMARY_ROWS};
 use crate::app::App;
 use crate::domain::time::format_stamp_short;
@@ -12,9 +10,8 @@ use crate::io::reminders::{describe, fit, thousands};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use unicode_width::UnicodeWidthStr;
 
 /// Kinds shown in red when they have any: they cannot wait.
 const URGENT_KINDS: usize = 4;
@@ -153,60 +150,6 @@ pub fn position(app: &App) -> String {
         "today.position",
         &[("at", &(v.cursor + 1)), ("total", &v.rows.len())],
     )
-}
-
-/// The follow-up form, over whatever screen it was opened on.
-pub fn followup(frame: &mut Frame, form: &FollowupForm, area: Rect) {
-    const LABEL: usize = 24;
-    let mut lines = Vec::new();
-    let mut cursor_at = None;
-    for (i, name) in FIELDS.iter().enumerate() {
-        let label_style = if form.focus == i {
-            theme::focused()
-        } else {
-            theme::dim()
-        };
-        if form.focus == i {
-            cursor_at = Some((
-                lines.len() as u16,
-                (LABEL + 1) as u16
-                    + form.inputs[i]
-                        .value()
-                        .chars()
-                        .take(form.inputs[i].cursor())
-                        .collect::<String>()
-                        .width() as u16,
-            ));
-        }
-        lines.push(Line::from(vec![
-            Span::styled(fit(t(&format!("followup.{name}")), LABEL), label_style),
-            Span::raw(" "),
-            Span::raw(form.inputs[i].value().to_string()),
-        ]));
-        if let Some(e) = &form.errors[i] {
-            lines.push(Line::from(Span::styled(
-                format!("{}✗ {e}", " ".repeat(LABEL + 1)),
-                theme::field_error(),
-            )));
-        }
-    }
-    lines.push(Line::from(""));
-    lines.push(if form.discarding {
-        Line::from(Span::styled(t("followup.discard"), theme::focused()))
-    } else {
-        Line::from(Span::styled(t("followup.hint"), theme::dim()))
-    });
-    let r = centered(area, 76, lines.len() as u16 + 2);
-    frame.render_widget(Clear, r);
-    let block = pane(t("followup.title").into());
-    let inner = block.inner(r);
-    frame.render_widget(super::text::paragraph(lines).block(block), r);
-    if let Some((y, x)) = cursor_at {
-        frame.set_cursor_position((
-            (inner.x + x).min(inner.right().saturating_sub(1)),
-            inner.y + y,
-        ));
-    }
 }
 
 #[cfg(test)]

@@ -71,6 +71,7 @@ pub fn save(
         (":language", Value::Text(draft.language.as_str().into())),
         (":notes", text_or_null(&draft.notes)),
         (":key_account", Value::Integer(draft.key_account.into())),
+        (":type", Value::Text(draft.customer_type.as_str().into())),
     ];
     let (sql, action) = match id {
         Some(id) => {
@@ -83,17 +84,18 @@ pub fn save(
                         im_handle = :im_handle, preferred_channel = :preferred_channel,
                         address = :address, payment_terms_days = :payment_terms_days,
                         language = :language, notes = :notes, key_account = :key_account,
-                        version = version + 1
+                        type = :type, version = version + 1
                      WHERE id = :id",
                 "edit",
             )
         }
         None => (
             "INSERT INTO customers (code, name, contact_person, phone, email, im_handle,
-                preferred_channel, address, payment_terms_days, language, notes, key_account)
+                preferred_channel, address, payment_terms_days, language, notes, key_account,
+                type)
              VALUES (:code, :name, :contact_person, :phone, :email, :im_handle,
                 :preferred_channel, :address, :payment_terms_days, :language, :notes,
-                :key_account)",
+                :key_account, :type)",
             "create",
         ),
     };
@@ -153,6 +155,7 @@ mod tests {
         CustomerDraft {
             code: code.into(),
             name: name.into(),
+            customer_type: crate::domain::enums::CustomerType::Distributor,
             contact_person: "王芳".into(),
             phone: "+86 138 1234 5678".into(),
             email: "wang@example.cn".into(),
