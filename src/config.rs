@@ -38,6 +38,18 @@ impl Default for ComplaintWindows {
     }
 }
 
+impl ComplaintWindows {
+    /// The configured hours as the domain's windows.
+    pub fn windows(&self) -> crate::domain::complaint::ResponseWindows {
+        crate::domain::complaint::ResponseWindows::from_hours(
+            self.urgent,
+            self.high,
+            self.normal,
+            self.low,
+        )
+    }
+}
+
 /// The colours of the screen: `theme = "dark"` (the default) or `"light"`.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]

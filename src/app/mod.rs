@@ -157,10 +157,10 @@ type AppResult = crate::store::Result<()>;
 
 impl App {
     pub fn new(store: Store, config: Config, keymap: Keymap) -> App {
-        let windows = ResponseWindows::from_config(&config.complaint_windows);
+        let windows = config.complaint_windows.windows();
         let mut store = store;
         // Complaint deadlines follow the configured windows (stored, for the list's order).
-        let synced = crate::store::complaints::use_windows(&mut store, &windows.0);
+        let synced = crate::store::complaints::use_windows(&mut store, &windows);
         let mut app = App {
             store,
             config,

@@ -6,7 +6,7 @@ use crate::io::files::shown_path;
 use crate::io::reminders::{remind_limit, remind_text};
 use crate::io::review;
 use crate::store::list::ListContext;
-use crate::store::today::{build, ResponseWindows};
+use crate::store::today::build;
 use anyhow::Context as _;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -25,7 +25,7 @@ pub fn remind(db: PathBuf, config: &Config) -> anyhow::Result<ExitCode> {
     let ctx = ListContext::current();
     let kinds = build(
         store.conn(),
-        ResponseWindows::from_config(&config.complaint_windows),
+        config.complaint_windows.windows(),
         &ctx,
         &remind_limit,
     )?;
@@ -55,11 +55,7 @@ pub fn review(
     }
     let store = open_existing(db)?;
     let ctx = ListContext::current();
-    let mut r = review::gather(
-        store.conn(),
-        ResponseWindows::from_config(&config.complaint_windows),
-        &ctx,
-    )?;
+    let mut r = review::gather(store.conn(), config.complaint_windows.windows(), &ctx)?;
     r.sections.extend(crate::io::report::review::sections(
         store.conn(),
         ctx.now,

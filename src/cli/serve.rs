@@ -3,7 +3,6 @@
 
 use super::open_existing;
 use crate::config::Config;
-use crate::store::today::ResponseWindows;
 use crate::web::{self, Options, Tls};
 use anyhow::bail;
 use clap::Args;
@@ -50,7 +49,7 @@ pub fn serve(db: PathBuf, config: &Config, args: ServeArgs) -> anyhow::Result<Ex
     let options = Options {
         listen: args.listen,
         tls,
-        windows: ResponseWindows::from_config(&config.complaint_windows),
+        windows: config.complaint_windows.windows(),
         targets: config.targets,
     };
     web::run(store, options)?;

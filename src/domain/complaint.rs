@@ -5,21 +5,68 @@ use super::enums::{ComplaintType, Department, Severity};
 use super::problem::Problem;
 use chrono::NaiveDate;
 
-/// Seconds to the first response for each severity, in `Severity` order: urgent, high,
-/// normal, low.
-pub type Windows = [i64; 4];
+/// How long each severity gives the clerk for the first response: the one place the
+/// response windows are defined (SPEC §2). The config gives them in hours, the store keeps
+/// them in seconds beside the complaints, the Today list and the acknowledgement read them
+/// from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseWindows {
+    /// Seconds, in `Severity` order: urgent, high, normal, low.
+    seconds: [i64; 4],
+}
 
-/// SPEC §2 defaults: urgent 4 h, high 8 h, normal 24 h, low 24 h.
-pub const DEFAULT_WINDOWS: Windows = [4 * 3600, 8 * 3600, 24 * 3600, 24 * 3600];
+impl ResponseWindows {
+    /// SPEC §2 defaults: urgent 4 h, high 8 h, normal 24 h, low 24 h.
+    pub const DEFAULT: ResponseWindows = ResponseWindows::from_hours(4, 8, 24, 24);
+
+    /// Windows of whole hours; a window is at least one second, so a deadline never
+    /// falls before the complaint was opened.
+    pub const fn from_hours(urgent: u32, high: u32, normal: u32, low: u32) -> ResponseWindows {
+        ResponseWindows::from_seconds([
+            urgent as i64 * 3600,
+            high as i64 * 3600,
+            normal as i64 * 3600,
+            low as i64 * 3600,
+        ])
+    }
+
+    pub const fn from_seconds(seconds: [i64; 4]) -> ResponseWindows {
+        let mut s = seconds;
+        let mut i = 0;
+        while i < 4 {
+            if s[i] < 1 {
+                s[i] = 1;
+            }
+            i += 1;
+        }
+        ResponseWindows { seconds: s }
+    }
+
+    /// The window of one severity, in seconds.
+    pub fn seconds(&self, severity: Severity) -> i64 {
+        self.seconds[severity_rank(severity) as usize]
+    }
+
+    /// When the first response is due.
+    pub fn deadline(&self, opened_at: i64, severity: Severity) -> i64 {
+        opened_at.saturating_add(self.seconds(severity))
+    }
+
+    /// Each severity with its window, most urgent first.
+    pub fn each(&self) -> impl Iterator<Item = (Severity, i64)> + '_ {
+        <Severity as strum::IntoEnumIterator>::iter().map(|s| (s, self.seconds(s)))
+    }
+}
+
+impl Default for ResponseWindows {
+    fn default() -> Self {
+        ResponseWindows::DEFAULT
+    }
+}
 
 /// 0 for urgent up to 3 for low: the more urgent, the smaller.
 pub fn severity_rank(severity: Severity) -> i64 {
     severity as i64
-}
-
-/// When the first response is due.
-pub fn deadline(opened_at: i64, severity: Severity, windows: &Windows) -> i64 {
-    opened_at + windows[severity_rank(severity) as usize]
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumIter)]
@@ -146,30 +193,27 @@ mod tests {
     fn deadlines_follow_the_severity_window_defaults_and_configured() {
         let opened = 1_000_000;
         assert_eq!(
-            deadline(opened, Severity::Urgent, &DEFAULT_WINDOWS),
+            ResponseWindows::DEFAULT.deadline(opened, Severity::Urgent),
             opened + 4 * H
         );
         assert_eq!(
-            deadline(opened, Severity::High, &DEFAULT_WINDOWS),
+            ResponseWindows::DEFAULT.deadline(opened, Severity::High),
             opened + 8 * H
         );
         assert_eq!(
-            deadline(opened, Severity::Normal, &DEFAULT_WINDOWS),
+            ResponseWindows::DEFAULT.deadline(opened, Severity::Normal),
             opened + 24 * H
         );
         assert_eq!(
-            deadline(opened, Severity::Low, &DEFAULT_WINDOWS),
+            ResponseWindows::DEFAULT.deadline(opened, Severity::Low),
             opened + 24 * H
         );
-        let configured = [2 * H, 6 * H, 12 * H, 48 * H];
+        let configured = ResponseWindows::from_hours(2, 6, 12, 48);
         assert_eq!(
-            deadline(opened, Severity::Urgent, &configured),
+            configured.deadline(opened, Severity::Urgent),
             opened + 2 * H
         );
-        assert_eq!(
-            deadline(opened, Severity::Low, &configured),
-            opened + 48 * H
-        );
+        assert_eq!(configured.deadline(opened, Severity::Low), opened + 48 * H);
     }
 
     #[test]
@@ -196,7 +240,7 @@ mod tests {
         UrgencyFacts {
             severity,
             opened_at,
-            response_due_at: deadline(opened_at, severity, &DEFAULT_WINDOWS),
+            response_due_at: ResponseWindows::DEFAULT.deadline(opened_at, severity),
             first_response_at: first,
             resolved_at: resolved,
         }

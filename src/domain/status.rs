@@ -140,6 +140,11 @@ impl Status {
         matches!(self, Status::Shipped | Status::Delivered | Status::Closed)
     }
 
+    /// Delivered, or closed after delivery: the order keeps the date it was delivered.
+    pub fn keeps_delivery_date(self) -> bool {
+        matches!(self, Status::Delivered | Status::Closed)
+    }
+
     fn is_pre_sale(self) -> bool {
         matches!(self, Status::Inquiry | Status::Quoted)
     }

@@ -267,17 +267,38 @@ pub fn day_start(date: NaiveDate) -> i64 {
         })
 }
 
-/// "3d", "-5h", "45m": a compact signed duration for countdowns in narrow columns.
-pub fn short_duration(seconds: i64) -> String {
-    let sign = if seconds < 0 { "-" } else { "" };
+/// The unit a countdown is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationUnit {
+    Days,
+    Hours,
+    Minutes,
+}
+
+/// A compact signed duration for countdowns in narrow columns: whole days from two days
+/// on, whole hours from one hour, else minutes. The UI words it in its language (`3d`,
+/// `3天`; `ui::words::duration`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShortDuration {
+    pub negative: bool,
+    pub count: u64,
+    pub unit: DurationUnit,
+}
+
+pub fn short_duration(seconds: i64) -> ShortDuration {
     // unsigned_abs: i64::MIN has no positive counterpart, and a damaged row may hold it.
     let s = seconds.unsigned_abs();
-    if s >= 2 * 86_400 {
-        format!("{sign}{}d", s / 86_400)
+    let (count, unit) = if s >= 2 * 86_400 {
+        (s / 86_400, DurationUnit::Days)
     } else if s >= 3_600 {
-        format!("{sign}{}h", s / 3_600)
+        (s / 3_600, DurationUnit::Hours)
     } else {
-        format!("{sign}{}m", s / 60)
+        (s / 60, DurationUnit::Minutes)
+    };
+    ShortDuration {
+        negative: seconds < 0,
+        count,
+        unit,
     }
 }
 
@@ -407,9 +428,21 @@ mod tests {
 
     #[test]
     fn durations_are_compact() {
-        assert_eq!(short_duration(3 * 86_400 + 5), "3d");
-        assert_eq!(short_duration(-5 * 3_600), "-5h");
-        assert_eq!(short_duration(59 * 60), "59m");
+        let d = |negative, count, unit| ShortDuration {
+            negative,
+            count,
+            unit,
+        };
+        assert_eq!(
+            short_duration(3 * 86_400 + 5),
+            d(false, 3, DurationUnit::Days)
+        );
+        assert_eq!(
+            short_duration(36 * 3_600),
+            d(false, 36, DurationUnit::Hours)
+        );
+        assert_eq!(short_duration(-5 * 3_600), d(true, 5, DurationUnit::Hours));
+        assert_eq!(short_duration(59 * 60), d(false, 59, DurationUnit::Minutes));
     }
 
     proptest! {
@@ -462,8 +495,13 @@ mod tests {
             let _ = format_stamp_short(ts);
             let _ = local_date(ts);
             let d = short_duration(ts);
-            prop_assert!(d.ends_with(['d', 'h', 'm']), "{}", d);
-            prop_assert_eq!(d.starts_with('-'), ts < 0);
+            prop_assert_eq!(d.negative, ts < 0);
+            let unit = match d.unit {
+                DurationUnit::Days => 86_400,
+                DurationUnit::Hours => 3_600,
+                DurationUnit::Minutes => 60,
+            };
+            prop_assert!(u128::from(d.count) * unit <= u128::from(ts.unsigned_abs()));
         }
 
         #[test]

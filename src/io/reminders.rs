@@ -4,9 +4,11 @@
 use crate::domain::money::{display_amount, parse_decimal};
 use crate::domain::risk::RiskReason;
 use crate::domain::status::Status;
-use crate::domain::time::{format_date, format_stamp_short, local_date, short_duration};
+use crate::domain::time::{format_date, format_stamp_short, local_date};
 use crate::i18n::{t, tf};
 use crate::store::today::{Detail, Item, KindItems};
+use crate::ui::text::{pad as fit, thousands};
+use crate::ui::words::countdown;
 use chrono::NaiveDate;
 use unicode_width::UnicodeWidthStr;
 
@@ -20,28 +22,6 @@ pub struct ItemText {
     pub why: String,
     /// Past its date: shown as late.
     pub late: bool,
-}
-
-/// `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `text` cut to `width` display columns (ending in `…` when cut, by the one cut of
-/// `ui::text::fit`) and padded to it, so columns of Chinese and Latin text line up.
-pub fn fit(text: &str, width: usize) -> String {
-    let mut out = crate::ui::text::fit(text, width).into_owned();
-    let used = out.width();
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
-    out
 }
 
 fn days(n: i64) -> String {
@@ -68,12 +48,9 @@ fn days_away(n: i64, which: &str) -> String {
 /// "overdue 5h" / "due in 3h" for a moment.
 fn moment(at: i64, now: i64) -> String {
     if at < now {
-        tf(
-            "today.why.due_overdue",
-            &[("time", &short_duration(now - at))],
-        )
+        tf("today.why.due_overdue", &[("time", &countdown(now - at))])
     } else {
-        tf("today.why.due_in", &[("time", &short_duration(at - now))])
+        tf("today.why.due_in", &[("time", &countdown(at - now))])
     }
 }
 
@@ -126,7 +103,7 @@ pub fn describe(item: &Item, now: i64, today: NaiveDate) -> ItemText {
             }
             why.push(tf(
                 "today.why.eta_passed",
-                &[("time", &short_duration(now - eta))],
+                &[("time", &countdown(now - eta))],
             ));
             why.push(order_no.clone());
             if !carrier.is_empty() {
@@ -305,15 +282,6 @@ pub fn remind_text(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn columns_are_measured_by_display_width() {
-        assert_eq!(fit("北京精密", 10), "北京精密  ");
-        assert_eq!(fit("北京精密机械", 7), "北京精…");
-        assert_eq!(fit("Acme", 2), "A…");
-        assert_eq!(thousands(60_376), "60,376");
-        assert_eq!(thousands(7), "7");
-    }
 
     /// Keys built at run time (`format!`) exist too; the string test only sees literals.
     #[test]

@@ -2,12 +2,14 @@
 //! shipments, production bottlenecks and complaints awaiting a response, as aligned text or
 //! as one self-contained printable HTML page.
 
-use super::reminders::{describe, fit, thousands};
-use crate::domain::time::{format_stamp_short, short_duration};
+use super::reminders::describe;
+use crate::domain::time::format_stamp_short;
 use crate::i18n::{lang, t, tf, Lang};
 use crate::store::list::ListContext;
 use crate::store::today::{bottlenecks, kind_items, Detail, ResponseWindows};
 use crate::store::Context;
+use crate::ui::text::{pad as fit, thousands};
+use crate::ui::words::countdown;
 use unicode_width::UnicodeWidthStr;
 
 const PAGE: &str = include_str!("../../assets/review.html");
@@ -88,7 +90,7 @@ pub fn gather(
                     i.customer.clone(),
                     carrier,
                     format_stamp_short(eta),
-                    short_duration(now - eta),
+                    countdown(now - eta),
                 ],
                 late: true,
             }
@@ -122,13 +124,10 @@ pub fn gather(
             let state = if deadline < now {
                 tf(
                     "today.why.due_overdue",
-                    &[("time", &short_duration(now - deadline))],
+                    &[("time", &countdown(now - deadline))],
                 )
             } else {
-                tf(
-                    "today.why.due_in",
-                    &[("time", &short_duration(deadline - now))],
-                )
+                tf("today.why.due_in", &[("time", &countdown(deadline - now))])
             };
             Line {
                 cells: vec![
@@ -284,7 +283,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let r = gather(
             store.conn(),
-            ResponseWindows::from_hours(4, 8, 24, 24),
+            ResponseWindows::DEFAULT,
             &ListContext::current(),
         )
         .unwrap();

@@ -4,12 +4,12 @@
 use super::contacts::{self, ContactItem, Scope};
 use super::list::{like_escape, Filter, ListEntity, SearchClause, Sort};
 use super::{Context, Result, Store, StoreError};
-use crate::domain::complaint::{ComplaintDraft, ComplaintState, Windows};
+use crate::domain::complaint::{ComplaintDraft, ComplaintState, ResponseWindows};
 use crate::domain::enums::{ComplaintType, Department, Severity};
+use crate::store::{Record, RecordKind};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::str::FromStr;
-use strum::IntoEnumIterator;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComplaintRow {
@@ -255,7 +255,7 @@ pub fn load_detail(conn: &Connection, id: i64) -> Result<ComplaintDetail> {
         )
         .optional()
         .doing("reading a complaint")?
-        .ok_or_else(|| StoreError::NotFound(format!("complaint {id}")))?;
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Complaint, id)))?;
     d.contacts = contacts::list(
         conn,
         Scope::Complaint {
@@ -270,7 +270,7 @@ pub fn load_detail(conn: &Connection, id: i64) -> Result<ComplaintDetail> {
 
 /// Makes the stored response windows (and so every complaint's deadline) those configured.
 /// Nothing is written when they already are; returns whether they changed.
-pub fn use_windows(store: &mut Store, windows: &Windows) -> Result<bool> {
+pub fn use_windows(store: &mut Store, windows: &ResponseWindows) -> Result<bool> {
     let stored: Vec<(String, i64)> = {
         let mut stmt = store
             .conn()
@@ -283,9 +283,9 @@ pub fn use_windows(store: &mut Store, windows: &Windows) -> Result<bool> {
             .doing("reading the response windows")?;
         rows
     };
-    let wanted: Vec<(String, i64)> = Severity::iter()
-        .zip(windows.iter())
-        .map(|(s, w)| (s.as_str().to_string(), (*w).max(1)))
+    let wanted: Vec<(String, i64)> = windows
+        .each()
+        .map(|(s, w)| (s.as_str().to_string(), w))
         .collect();
     if wanted.iter().all(|w| stored.contains(w)) {
         return Ok(false);

@@ -7,6 +7,7 @@ use super::undo::Change;
 use super::{audit, Context, Result, StoreError};
 use crate::domain::contact::{awaits_reply, reply_overdue, ContactDraft};
 use crate::domain::enums::Direction;
+use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::json;
 use std::str::FromStr;
@@ -138,7 +139,7 @@ fn customer_code(conn: &Connection, id: i64) -> Result<String> {
     })
     .optional()
     .doing("reading a customer")?
-    .ok_or_else(|| StoreError::NotFound(format!("customer {id}")))
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Customer, id)))
 }
 
 /// Logs a contact; returns its id.
@@ -194,14 +195,14 @@ pub fn reply(
         )
         .optional()
         .doing("reading a contact")?
-        .ok_or_else(|| StoreError::NotFound(format!("contact {id}")))?;
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Contact, id)))?;
     if current.direction != Direction::In {
         return Err(StoreError::Invalid(
             "an outbound contact needs no reply".into(),
         ));
     }
     if current.replied_at.is_some() {
-        return Err(StoreError::Conflict(format!("contact {id}")));
+        return Err(StoreError::Conflict(Record::new(RecordKind::Contact, id)));
     }
     change.capture(conn, "contacts", id)?;
     conn.execute(

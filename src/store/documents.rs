@@ -3,8 +3,9 @@
 //! only, and listed with its kind, original name and when it was added.
 
 use super::undo::Change;
-use super::{audit, Context, Result, StoreError};
+use super::{audit, Context, Refusal, Result, StoreError};
 use crate::domain::enums::DocumentKind;
+use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -146,14 +147,14 @@ pub fn plan(
         )
         .optional()
         .doing("reading an order")?
-        .ok_or_else(|| StoreError::NotFound(format!("order {order_id}")))?;
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, order_id)))?;
     let meta = std::fs::metadata(source)
         .map_err(|e| StoreError::Invalid(format!("{}: {e}", source.display())))?;
     if !meta.is_file() {
-        return Err(StoreError::Invalid(crate::i18n::tf(
-            "document.not_a_file",
-            &[("path", &source.display())],
-        )));
+        return Err(Refusal::NotAFile {
+            path: source.display().to_string(),
+        }
+        .into());
     }
     let original = source
         .file_name()

@@ -2,8 +2,9 @@
 //! A late delivery's cause is the cause of the order's latest delay exception.
 
 use super::undo::Change;
-use super::{audit, Context, Result, StoreError};
+use super::{audit, Context, Refusal, Result, StoreError};
 use crate::domain::enums::{ExceptionCause, ExceptionKind};
+use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 
@@ -51,7 +52,7 @@ fn order_no(conn: &Connection, order_id: i64) -> Result<String> {
     )
     .optional()
     .doing("reading an order")?
-    .ok_or_else(|| StoreError::NotFound(format!("order {order_id}")))
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, order_id)))
 }
 
 pub fn open(
@@ -99,17 +100,13 @@ pub fn mark(conn: &Connection, change: &mut Change, id: i64, step: Step, at: i64
         )
         .optional()
         .doing("reading an exception")?
-        .ok_or_else(|| StoreError::NotFound(format!("exception {id}")))?;
-    let (done, column, key) = match step {
-        Step::Informed => (
-            informed,
-            "customer_informed_at",
-            "exception.already_informed",
-        ),
-        Step::Resolved => (resolved, "resolved_at", "exception.already_resolved"),
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Exception, id)))?;
+    let (done, column, refusal) = match step {
+        Step::Informed => (informed, "customer_informed_at", Refusal::AlreadyInformed),
+        Step::Resolved => (resolved, "resolved_at", Refusal::AlreadyResolved),
     };
     if done.is_some() {
-        return Err(StoreError::Invalid(crate::i18n::t(key).to_string()));
+        return Err(refusal.into());
     }
     change.capture(conn, "exceptions", id)?;
     conn.execute(

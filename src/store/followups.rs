@@ -2,7 +2,8 @@
 //! any record and completed from Today. Both are user actions: audited and undoable.
 
 use super::undo::Change;
-use super::{audit, Context, Result, StoreError};
+use super::{audit, Context, Refusal, Result, StoreError};
+use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 
@@ -42,7 +43,7 @@ pub fn find_about(conn: &Connection, text: &str) -> Result<Option<About>> {
 pub fn create(conn: &Connection, change: &mut Change, f: &NewFollowup) -> Result<i64> {
     let text = f.text.trim();
     if text.is_empty() {
-        return Err(StoreError::Invalid("a follow-up needs a text".into()));
+        return Err(Refusal::FollowupText.into());
     }
     let (customer, order) = match f.about {
         About::Order(id) => (None, Some(id)),
@@ -75,8 +76,8 @@ pub fn complete(conn: &Connection, change: &mut Change, id: i64, at: i64) -> Res
         .optional()
         .doing("reading the follow-up")?;
     match done {
-        None => return Err(StoreError::NotFound(format!("follow-up {id}"))),
-        Some(Some(_)) => return Err(StoreError::Invalid("this follow-up is already done".into())),
+        None => return Err(StoreError::NotFound(Record::new(RecordKind::Followup, id))),
+        Some(Some(_)) => return Err(Refusal::FollowupDone.into()),
         Some(None) => {}
     }
     change.capture(conn, "followups", id)?;
@@ -204,6 +205,9 @@ mod tests {
                 text: "  ".into(),
             },
         );
-        assert!(matches!(err, Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            err,
+            Err(StoreError::Refused(Refusal::FollowupText))
+        ));
     }
 }

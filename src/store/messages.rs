@@ -2,14 +2,16 @@
 //! complaint or a customer, and the outbound contact logged for a drafted message.
 
 use super::undo::Change;
-use super::{Context, Result, StoreError};
-use crate::domain::enums::Language;
+use super::{Context, Refusal, Result, StoreError};
+use crate::domain::complaint::ResponseWindows;
+use crate::domain::enums::{Language, Severity};
 use crate::domain::money::{display_amount, parse_decimal};
 use crate::domain::status::Status;
 use crate::domain::time::{format_date, local_date};
 use crate::messages::{
     ComplaintFacts, CustomerFacts, DelayFacts, Facts, LineFacts, OrderFacts, ShipmentFacts,
 };
+use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
 
 fn customer(conn: &Connection, id: i64) -> Result<CustomerFacts> {
@@ -37,7 +39,7 @@ fn customer(conn: &Connection, id: i64) -> Result<CustomerFacts> {
     )
     .optional()
     .doing("reading a customer")?
-    .ok_or_else(|| StoreError::NotFound(format!("customer {id}")))
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Customer, id)))
 }
 
 fn day(ts: Option<i64>) -> Option<String> {
@@ -84,13 +86,9 @@ fn order(conn: &Connection, id: i64) -> Result<(i64, OrderFacts)> {
         )
         .optional()
         .doing("reading an order")?
-        .ok_or_else(|| StoreError::NotFound(format!("order {id}")))?;
-    let customer_id = customer_id.ok_or_else(|| {
-        StoreError::Invalid(format!(
-            "{}: {}",
-            facts.order_no,
-            crate::i18n::t("message.err_no_customer")
-        ))
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, id)))?;
+    let customer_id = customer_id.ok_or_else(|| Refusal::NoCustomer {
+        order_no: facts.order_no.clone(),
     })?;
     let mut stmt = conn
         .prepare_cached(
@@ -204,7 +202,7 @@ pub fn for_shipment(conn: &Connection, shipment_id: i64) -> Result<Facts> {
         )
         .optional()
         .doing("reading a shipment")?
-        .ok_or_else(|| StoreError::NotFound(format!("shipment {shipment_id}")))?;
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Shipment, shipment_id)))?;
     let mut facts = for_order(conn, order_id)?;
     facts.shipment = shipment(conn, "id = ?1", shipment_id)?;
     Ok(facts)
@@ -213,10 +211,14 @@ pub fn for_shipment(conn: &Connection, shipment_id: i64) -> Result<Facts> {
 pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
     let (customer_id, order_id, complaint) = conn
         .query_row(
-            "SELECT k.customer_id, k.order_id, k.complaint_no, o.order_no, k.type,
-                    ifnull(k.department,'after_sales'), ifnull(k.description,''), k.resolution,
-                    k.resolved_at, ifnull(k.response_due_at - k.opened_at, 86400)
-             FROM complaints k LEFT JOIN orders o ON o.id = k.order_id WHERE k.id = ?1",
+            // A complaint without a stamped deadline (none since schema V3) gets the normal one.
+            &format!(
+                "SELECT k.customer_id, k.order_id, k.complaint_no, o.order_no, k.type,
+                        ifnull(k.department,'after_sales'), ifnull(k.description,''), k.resolution,
+                        k.resolved_at, ifnull(k.response_due_at - k.opened_at, {})
+                 FROM complaints k LEFT JOIN orders o ON o.id = k.order_id WHERE k.id = ?1",
+                ResponseWindows::DEFAULT.seconds(Severity::Normal)
+            ),
             [complaint_id],
             |r| {
                 Ok((
@@ -241,7 +243,7 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
         )
         .optional()
         .doing("reading a complaint")?
-        .ok_or_else(|| StoreError::NotFound(format!("complaint {complaint_id}")))?;
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Complaint, complaint_id)))?;
     let order = match order_id {
         Some(id) => Some(order(conn, id)?.1),
         None => None,

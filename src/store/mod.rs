@@ -35,6 +35,105 @@ pub mod users;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
+/// The kinds of record an error can be about; the UI names each in the clerk's language
+/// (`record.order` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumIter)]
+#[strum(serialize_all = "snake_case")]
+pub enum RecordKind {
+    Order,
+    Customer,
+    Shipment,
+    Complaint,
+    Contact,
+    Followup,
+    Exception,
+    Requirement,
+    Account,
+}
+
+/// One record by its kind and what names it (its number, or its id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub kind: RecordKind,
+    pub key: String,
+}
+
+impl Record {
+    pub fn new(kind: RecordKind, key: impl std::fmt::Display) -> Record {
+        Record {
+            kind,
+            key: key.to_string(),
+        }
+    }
+}
+
+/// In English, for logs and the command line's rare errors: "order SO-1".
+impl std::fmt::Display for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind: &str = match &self.kind {
+            RecordKind::Followup => "follow-up",
+            other => other.as_ref(),
+        };
+        write!(f, "{kind} {}", self.key)
+    }
+}
+
+/// What a number or a name is already taken by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unique {
+    OrderNo,
+    Waybill,
+    ComplaintNo,
+    CustomerCode,
+    CustomerName,
+}
+
+/// A change the store refuses by the rules, as a value: the store says what, the UI says it
+/// in the clerk's language (`ui::words::refusal`). The English here is for logs and tests.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// A rule of the record's content, by the string key the form shows beside the field.
+    #[error("{0}")]
+    Rule(&'static str),
+    #[error("{value} is taken ({what:?})")]
+    Taken { what: Unique, value: String },
+    #[error("{order_no} is not a won order")]
+    NotWon { order_no: String },
+    #[error("{order_no} has no customer to write to")]
+    NoCustomer { order_no: String },
+    #[error("no order {order_no}")]
+    NoOrder { order_no: String },
+    #[error("shipment {waybill} is already delivered")]
+    AlreadyDelivered { waybill: String },
+    #[error("the customer was already informed of this exception")]
+    AlreadyInformed,
+    #[error("this exception is already resolved")]
+    AlreadyResolved,
+    #[error("complaint {complaint_no} is closed already")]
+    ComplaintClosed { complaint_no: String },
+    #[error("closing needs the resolution")]
+    ResolutionRequired,
+    #[error("{path} is not a file")]
+    NotAFile { path: String },
+    #[error("a follow-up needs a text")]
+    FollowupText,
+    #[error("this follow-up is already done")]
+    FollowupDone,
+    #[error("a requirement needs its text")]
+    RequirementText,
+    #[error("a changed due date needs a reason")]
+    DueReasonRequired,
+    #[error("the order's total is too large")]
+    TotalTooLarge,
+    #[error("a {status} order needs {} (or a missing reason)", .fields.join(", "))]
+    Incomplete {
+        status: crate::domain::status::Status,
+        fields: Vec<&'static str>,
+    },
+    #[error("the order belongs to another customer")]
+    OtherCustomersOrder,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: not an OrderDesk database ({reason})")]
@@ -52,6 +151,9 @@ pub enum StoreError {
     WrongPassphrase { path: String },
     #[error("{0}")]
     Invalid(String),
+    /// A change the rules refuse; the UI words it (`ui::words::refusal`).
+    #[error("{0}")]
+    Refused(#[from] Refusal),
     /// A status change the lifecycle refuses; the UI words it (`ui::words`).
     #[error("{order_no}: {error}")]
     Transition {
@@ -59,9 +161,9 @@ pub enum StoreError {
         error: crate::domain::status::TransitionError,
     },
     #[error("{0} was changed elsewhere meanwhile; reload and try again")]
-    Conflict(String),
+    Conflict(Record),
     #[error("{0} not found")]
-    NotFound(String),
+    NotFound(Record),
     #[error("database error while {doing}: {source}")]
     Sql {
         doing: &'static str,

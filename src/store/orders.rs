@@ -8,6 +8,7 @@ use crate::domain::money::parse_decimal;
 use crate::domain::order::{OrderDraft, OrderLine};
 use crate::domain::status::Status;
 use crate::domain::time::parse_date;
+use crate::store::{Record, RecordKind};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -435,7 +436,7 @@ pub fn load_detail(conn: &Connection, id: i64) -> Result<OrderDetail> {
         )
         .optional()
         .doing("reading an order")?
-        .ok_or_else(|| StoreError::NotFound(format!("order {id}")))?;
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, id)))?;
     let (mut draft, customer, customer_code, held_from, missing, version) = head;
     let due = draft.due_date;
     draft.lines = lines_of(conn, id)?;

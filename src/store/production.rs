@@ -2,10 +2,11 @@
 //! orders sit there and how many are past their planned finish.
 
 use super::undo::Change;
-use super::{audit, Context, Result, StoreError};
+use super::{audit, Context, Refusal, Result, StoreError};
 use crate::domain::enums::{MaterialsState, ProductionStage};
 use crate::domain::status::Status;
 use crate::domain::time::{format_date, parse_date};
+use crate::store::{Record, RecordKind};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -79,7 +80,7 @@ pub fn load(conn: &Connection, order_id: i64) -> Result<Option<Production>> {
 /// Saves the progress of a won order (created when it has none yet).
 pub fn save(conn: &Connection, change: &mut Change, order_id: i64, p: &Production) -> Result<()> {
     if let Some((_, key)) = p.problems().first() {
-        return Err(StoreError::Invalid(crate::i18n::t(key).to_string()));
+        return Err(Refusal::Rule(key).into());
     }
     let (order_no, status): (String, String) = conn
         .query_row(
@@ -89,13 +90,10 @@ pub fn save(conn: &Connection, change: &mut Change, order_id: i64, p: &Productio
         )
         .optional()
         .doing("reading an order")?
-        .ok_or_else(|| StoreError::NotFound(format!("order {order_id}")))?;
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, order_id)))?;
     let status = Status::from_str(&status).unwrap_or(Status::Inquiry);
     if !(status.is_won() || status == Status::OnHold) {
-        return Err(StoreError::Invalid(crate::i18n::tf(
-            "production.not_won",
-            &[("order", &order_no)],
-        )));
+        return Err(Refusal::NotWon { order_no }.into());
     }
     let stamp = crate::domain::time::now();
     let exists = conn

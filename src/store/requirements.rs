@@ -2,9 +2,10 @@
 //! that can act on it, and settling it as met or declined.
 
 use super::undo::Change;
-use super::{audit, Context, Result, StoreError};
+use super::{audit, Context, Refusal, Result, StoreError};
 use crate::domain::customer::requirement_step;
 use crate::domain::enums::{ForwardTarget, RequirementCategory, RequirementStatus};
+use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::json;
 use std::str::FromStr;
@@ -88,7 +89,7 @@ fn current(conn: &Connection, id: i64) -> Result<RequirementItem> {
     )
     .optional()
     .doing("reading a requirement")?
-    .ok_or_else(|| StoreError::NotFound(format!("requirement {id}")))
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Requirement, id)))
 }
 
 fn step(from: RequirementStatus, to: RequirementStatus) -> Result<()> {
@@ -106,7 +107,7 @@ pub fn add(
 ) -> Result<i64> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(StoreError::Invalid("a requirement needs its text".into()));
+        return Err(Refusal::RequirementText.into());
     }
     conn.execute(
         "INSERT INTO requirements (customer_id, category, text, created_at, status)

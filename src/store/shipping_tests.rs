@@ -40,7 +40,15 @@ fn production_is_validated_saved_and_counted_per_stage() {
         ..Default::default()
     };
     let err = in_tx(&mut store, |c, ch| production::save(c, ch, won, &p)).unwrap_err();
-    assert!(err.to_string().contains("100"), "{err}");
+    assert!(
+        matches!(
+            err,
+            crate::store::StoreError::Refused(crate::store::Refusal::Rule(
+                "production.err_percent"
+            ))
+        ),
+        "{err}"
+    );
     p.percent = 40;
     in_tx(&mut store, |c, ch| production::save(c, ch, won, &p)).unwrap();
     assert_eq!(

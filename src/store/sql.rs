@@ -99,6 +99,20 @@ mod tests {
         assert!(bad.is_err());
     }
 
+    /// A constant of SQL cannot be built from the domain; its list is held to it here.
+    #[test]
+    fn a_customers_open_orders_are_the_domains_open_statuses() {
+        use crate::store::customers::CustomerRow;
+        use crate::store::list::ListEntity;
+        let open = status_list(Status::is_open);
+        assert!(
+            CustomerRow::COLUMNS.contains(&format!(
+                "o.status IN /* Status::is_open, held to it by store::sql's tests */ {open}"
+            )),
+            "{open}"
+        );
+    }
+
     #[test]
     fn status_sets_come_from_the_domain() {
         assert_eq!(

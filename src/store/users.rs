@@ -3,6 +3,7 @@
 
 use super::{audit, Context, Result, Store, StoreError};
 use crate::domain::account::Role;
+use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 use std::str::FromStr;
@@ -69,9 +70,9 @@ pub fn remove(store: &mut Store, name: &str) -> Result<()> {
         .execute("DELETE FROM users WHERE name = ?1", [name])
         .doing("removing an account")?;
     if n == 0 {
-        return Err(StoreError::NotFound(format!(
-            "account {}",
-            crate::domain::text::shown(name)
+        return Err(StoreError::NotFound(Record::new(
+            RecordKind::Account,
+            crate::domain::text::shown(name),
         )));
     }
     audit::append(&tx, "user_remove", "user", name, &json!({}))?;
@@ -88,9 +89,9 @@ pub fn set_password(store: &mut Store, name: &str, password_hash: &str) -> Resul
         )
         .doing("changing a password")?;
     if n == 0 {
-        return Err(StoreError::NotFound(format!(
-            "account {}",
-            crate::domain::text::shown(name)
+        return Err(StoreError::NotFound(Record::new(
+            RecordKind::Account,
+            crate::domain::text::shown(name),
         )));
     }
     audit::append(&tx, "user_passwd", "user", name, &json!({}))?;

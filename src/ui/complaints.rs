@@ -9,9 +9,10 @@ use crate::app::list::ListView;
 use crate::app::tab::Tab;
 use crate::app::App;
 use crate::domain::complaint::{is_overdue, ComplaintState};
-use crate::domain::time::{format_stamp_short, now, short_duration};
+use crate::domain::time::{format_stamp_short, now};
 use crate::i18n::{t, tf};
 use crate::store::complaints::{ComplaintDetail, ComplaintRow};
+use crate::ui::words::countdown;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -44,11 +45,11 @@ pub fn response_state(
             },
         ),
         ComplaintState::Awaiting if is_overdue(state, due, now) => (
-            tf("ui.overdue_by", &[("time", &short_duration(now - due))]),
+            tf("ui.overdue_by", &[("time", &countdown(now - due))]),
             theme::late(),
         ),
         ComplaintState::Awaiting => (
-            tf("ui.due_in", &[("time", &short_duration(due - now))]),
+            tf("ui.due_in", &[("time", &countdown(due - now))]),
             theme::at_risk(),
         ),
     }

@@ -13,11 +13,12 @@ use crate::domain::contact::REPLY_WINDOW;
 use crate::domain::customer::{suggests_key_account, Survey, SCORE_NAMES};
 use crate::domain::enums::RequirementStatus;
 use crate::domain::money::{display_amount, parse_decimal};
-use crate::domain::time::{format_date, format_stamp_short, now, short_duration};
+use crate::domain::time::{format_date, format_stamp_short, now};
 use crate::i18n::{t, tf};
 use crate::store::complaints::ComplaintRow;
 use crate::store::customers::{CustomerDetail, CustomerRow};
 use crate::store::requirements::RequirementItem;
+use crate::ui::words::countdown;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -206,7 +207,7 @@ fn complaint_line(k: &ComplaintRow, now: i64, selected: bool) -> Line<'static> {
         (
             tf(
                 "ui.overdue_by",
-                &[("time", &short_duration(now - k.response_due_at))],
+                &[("time", &countdown(now - k.response_due_at))],
             ),
             theme::late(),
         )

@@ -9,9 +9,10 @@ use crate::app::keymap::Action;
 use crate::app::tab::Tab;
 use crate::app::App;
 use crate::domain::enums::Direction;
-use crate::domain::time::{format_stamp_short, short_duration};
+use crate::domain::time::format_stamp_short;
 use crate::i18n::{t, tf};
 use crate::store::contacts::ContactItem;
+use crate::ui::words::countdown;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -143,10 +144,7 @@ pub fn contact_line(c: &ContactItem, now: i64, selected: bool) -> Line<'static> 
         spans.push(Span::styled(
             format!(
                 " · {}",
-                tf(
-                    "ui.unanswered_for",
-                    &[("time", &short_duration(now - c.at))]
-                )
+                tf("ui.unanswered_for", &[("time", &countdown(now - c.at))])
             ),
             theme::late(),
         ));

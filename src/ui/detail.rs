@@ -6,7 +6,7 @@ use crate::app::scroll::Scroll;
 use crate::app::status_key;
 use crate::domain::money::{canonical, display_amount};
 use crate::domain::time::{format_date, format_stamp_short};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::store::orders::OrderDetail;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -128,7 +128,7 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: &Scroll, area: Rect) {
                 let note = if h.note.is_empty() {
                     String::new()
                 } else {
-                    format!(" · {}", h.note)
+                    format!(" · {}", history_note(&h.note))
                 };
                 format!(
                     "{} {from}{}{late}{note}",
@@ -182,4 +182,14 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: &Scroll, area: Rect) {
     let offset = scroll.fit(p.line_count(inner.width), inner.height as usize);
     let p = p.block(block).scroll((offset, 0));
     frame.render_widget(p, area);
+}
+
+/// A note of the status history as the clerk reads it: the marks the app itself writes
+/// (`created`, `import FILE`) in the UI language, the clerk's own reasons as they were typed.
+fn history_note(note: &str) -> String {
+    match note.split_once(' ') {
+        _ if note == "created" => t("detail.note_created").to_string(),
+        Some(("import", file)) => tf("detail.note_import", &[("file", &file)]),
+        _ => note.to_string(),
+    }
 }

@@ -176,16 +176,104 @@ fn english_words(text: &str) -> Vec<String> {
         // File formats and the export folder's name are the same words in Chinese.
         "Excel",
         "HTML",
+        "CSV",
         "exports",
     ];
-    let mut out: Vec<String> = text
+    // A value cut to fit (`Acme Trading Lt…`) leaves a piece of a word of the data.
+    let whole: String = text
+        .split('…')
+        .map(|part| part.trim_end_matches(|c: char| c.is_ascii_alphabetic()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out: Vec<String> = whole
         .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| w.len() > 1 && !DATA.contains(w) && !KEYS.contains(w))
+        // A popup may cover the end of a value of the data: its head is data too.
+        .filter(|w| w.len() > 1 && !DATA.iter().any(|d| d.starts_with(w)) && !KEYS.contains(w))
         .map(str::to_string)
         .collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// A key as the keymap's defaults name it: one character, or `Enter`/`Esc`/`Tab`.
+fn press(app: &mut App, key: &str) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let code = match key {
+        "Enter" => KeyCode::Enter,
+        "Esc" => KeyCode::Esc,
+        "Tab" => KeyCode::Tab,
+        "Down" => KeyCode::Down,
+        _ => {
+            keys(app, key);
+            return;
+        }
+    };
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// What the clerk opens from each tab: details, forms, menus, prompts, drafts, help and the
+/// palette. Each is drawn in Chinese and must show no English of the source.
+const OVERLAYS: &[(&str, &[&str])] = &[
+    ("orders help", &["1", "?"]),
+    ("orders palette", &[":"]),
+    ("orders search", &["1", "/", "SO"]),
+    ("orders filters", &["1", "f"]),
+    ("orders sort", &["1", "o"]),
+    ("orders status menu", &["1", "s"]),
+    ("orders cancel", &["1", "x"]),
+    ("orders detail", &["1", "Enter"]),
+    // Drafts are in the customer's language: these are for the Chinese customer.
+    ("orders message", &["1", "G", "m"]),
+    ("orders new", &["1", "n"]),
+    ("orders edit", &["1", "e"]),
+    ("customers detail", &["2", "Enter"]),
+    ("customers new", &["2", "n"]),
+    ("customers message", &["2", "m"]),
+    ("shipments detail", &["3", "Enter"]),
+    ("shipments help", &["3", "?"]),
+    ("complaints detail", &["4", "Enter"]),
+    ("complaints new", &["4", "n"]),
+    ("complaints close", &["4", "c"]),
+    ("complaints message", &["4", "j", "m"]),
+    ("today open", &["5", "Down", "Enter"]),
+    ("today follow-up", &["5", "n"]),
+    ("today help", &["5", "?"]),
+    ("reports month", &["6", "g"]),
+    ("reports help", &["6", "?"]),
+];
+
+/// Every overlay at 80x24 and 120x40 in Chinese: no word of the source's English. Adding
+/// `"Orders"` to any screen or overlay as a literal fails here (tried: a title of the order
+/// detail spelled in the source).
+#[test]
+fn no_overlay_in_chinese_shows_english_of_the_source() {
+    let _lang = test_lang::use_chinese();
+    let mut found = Vec::new();
+    for (name, steps) in OVERLAYS {
+        for (width, height) in [(80, 24), (120, 40)] {
+            let (mut app, _clock) = app();
+            render(&mut app, width, height);
+            for step in *steps {
+                press(&mut app, step);
+                app.do_deferred_work();
+            }
+            // A fresh terminal: the frame alone, not a diff drawn over the list before it.
+            let t = render(&mut app, width, height);
+            let text = screen_text(&t);
+            let english = english_words(&text);
+            if !english.is_empty() {
+                found.push(format!(
+                    "{name} at {width}x{height} shows {english:?}:\n{text}"
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English in the Chinese screens:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -259,4 +347,34 @@ fn the_status_line_says_how_many_closed_orders_are_hidden_and_how_to_show_them()
         };
         assert!(status.contains(want), "{status}");
     }
+}
+
+/// At 80 columns the Orders list keeps order no., customer, status and due: a name too
+/// long for the rest is cut with `…` (never the order no.), and the columns that matter
+/// less go first. Short Chinese words leave their room to the others.
+#[test]
+fn at_80_columns_the_orders_list_keeps_number_customer_status_and_due() {
+    use super::{layout, ORDER_COLS};
+    let room = 78;
+    // Header and widest values: mark, "!SO-…", a long name, type, status, due with LATE,
+    // total, progress.
+    let long_en = [1, 16, 31, 7, 13, 15, 18, 4];
+    let w = layout(&ORDER_COLS, &long_en, room);
+    let shown = |w: &[Option<u16>]| w.iter().map(Option::is_some).collect::<Vec<_>>();
+    assert_eq!(
+        shown(&w),
+        [true, true, true, false, true, true, false, false],
+        "{w:?}"
+    );
+    assert_eq!(w[1], Some(16), "the order no. whole");
+    assert_eq!(
+        w.iter().flatten().map(|&x| x as usize).sum::<usize>() + 4,
+        room
+    );
+    // A name that fits stays whole, and the room left goes to it.
+    let short_zh = [1, 16, 20, 4, 6, 15, 16, 4];
+    let w = layout(&ORDER_COLS, &short_zh, room);
+    assert_eq!(w[2].map(|x| x >= 20), Some(true), "{w:?}");
+    assert!(w[4].is_some() && w[5].is_some(), "{w:?}");
+    assert_eq!(w[4], Some(6), "a short status takes what it needs: {w:?}");
 }

@@ -73,58 +73,94 @@ pub(super) struct TableRow {
 
 const SPACING: usize = 1;
 
-/// Which columns are shown in a pane `room` columns wide, and how wide each is: the
-/// columns that give way go in `drop` order until the rest fit; the room left goes to the
-/// filling columns. `natural` is each column's widest value on screen.
+/// The columns that give way last (`drop` 1 and 2: the status and the date that matter,
+/// such as due and ETA) stay on screen before a long name is cut: a name too long for the
+/// rest of the room is cut with `…` rather than lose them.
+const OUTRANKS_WHOLE: u8 = 2;
+
+/// Which columns are shown in a pane `room` columns wide, and how wide each is. Each column
+/// first takes what its values need: a whole one its widest value, a fixed one no more than
+/// its widest value (so short Chinese words leave room for the rest), a filling one its
+/// least. The columns that give way go in `drop` order until the rest fit; before the last
+/// two of them go, a long whole name that fills gives way down to its least, cut with `…`.
+/// The room left goes to the filling columns. `natural` is each column's widest value on
+/// screen, header included.
 pub(super) fn layout(cols: &[Col], natural: &[usize], room: usize) -> Vec<Option<u16>> {
-    let least = |i: usize| -> usize {
+    let full = |i: usize| -> usize {
         let c = &cols[i];
         if c.whole {
             (c.width as usize).max(natural[i])
-        } else {
+        } else if c.fill > 0 {
             c.width as usize
+        } else {
+            (c.width as usize).min(natural[i]).max(1)
         }
+    };
+    // A whole column that fills may be cut down to its least width, and only for the
+    // columns that outrank it.
+    let yields = |i: usize| cols[i].whole && cols[i].fill > 0;
+    let squeezed = |i: usize| {
+        if yields(i) {
+            cols[i].width as usize
+        } else {
+            full(i)
+        }
+    };
+    let need = |kept: &[bool], w: &dyn Fn(usize) -> usize| -> usize {
+        let shown: Vec<usize> = (0..cols.len()).filter(|&i| kept[i]).collect();
+        shown.iter().map(|&i| w(i)).sum::<usize>() + SPACING * shown.len().saturating_sub(1)
     };
     let mut kept: Vec<bool> = vec![true; cols.len()];
     loop {
-        let shown: Vec<usize> = (0..cols.len()).filter(|&i| kept[i]).collect();
-        let need: usize = shown.iter().map(|&i| least(i)).sum::<usize>()
-            + SPACING * shown.len().saturating_sub(1);
-        if need <= room {
+        if need(&kept, &full) <= room {
             break;
         }
         // The rightmost of the columns that give way first.
-        let next = shown
-            .iter()
-            .copied()
-            .filter(|&i| cols[i].drop > 0)
-            .max_by_key(|&i| (cols[i].drop, i));
-        match next {
+        let next_below = |limit: u8| {
+            (0..cols.len())
+                .filter(|&i| kept[i] && cols[i].drop > limit)
+                .max_by_key(|&i| (cols[i].drop, i))
+        };
+        if let Some(i) = next_below(OUTRANKS_WHOLE) {
+            kept[i] = false;
+            continue;
+        }
+        if need(&kept, &squeezed) <= room {
+            break;
+        }
+        match next_below(0) {
             Some(i) => kept[i] = false,
             None => break,
         }
     }
     let shown: Vec<usize> = (0..cols.len()).filter(|&i| kept[i]).collect();
-    let need: usize =
-        shown.iter().map(|&i| least(i)).sum::<usize>() + SPACING * shown.len().saturating_sub(1);
     let mut widths: Vec<Option<u16>> = (0..cols.len())
-        .map(|i| kept[i].then(|| least(i) as u16))
+        .map(|i| kept[i].then(|| full(i) as u16))
         .collect();
-    if need > room {
-        // Even the columns that never go do not fit: the filling ones give what they must.
-        let mut over = need - room;
+    let total = need(&kept, &full);
+    if total > room {
+        let mut over = total - room;
+        // A long name gives way first, down to its least width…
+        for &i in shown.iter().filter(|&&i| yields(i)) {
+            let w = full(i);
+            let give = over.min(w.saturating_sub(cols[i].width as usize));
+            widths[i] = Some((w - give) as u16);
+            over -= give;
+        }
+        // …then, when even the columns that never go do not fit, the rightmost give what
+        // they must.
         for &i in shown.iter().rev() {
             if over == 0 {
                 break;
             }
-            let w = least(i);
+            let w = widths[i].unwrap_or(0) as usize;
             let give = over.min(w.saturating_sub(1));
             widths[i] = Some((w - give) as u16);
             over -= give;
         }
         return widths;
     }
-    let spare = room - need;
+    let spare = room - total;
     let weights: u16 = shown.iter().map(|&i| cols[i].fill).sum();
     if weights > 0 {
         let mut given = 0;

@@ -26,6 +26,28 @@ pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(cut(s, max))
 }
 
+/// `s` cut to `width` columns as `fit` cuts it, then padded to them, so columns of Chinese
+/// and Latin text line up in plain text (`remind`, the review, the Today tab).
+pub fn pad(s: &str, width: usize) -> String {
+    let mut out = fit(s, width).into_owned();
+    let used = self::width(&out);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
+/// `1,234,567`: a count with its thousands grouped.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The head of `s` that fits in `max - 1` columns, then `…` (nothing when `max` is 0).
 fn cut(s: &str, max: usize) -> String {
     if max == 0 {
@@ -110,6 +132,15 @@ pub fn cell(line: Line<'_>, max: usize) -> Line<'static> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn columns_are_measured_by_display_width() {
+        assert_eq!(pad("北京精密", 10), "北京精密  ");
+        assert_eq!(pad("北京精密机械", 7), "北京精…");
+        assert_eq!(pad("Acme", 2), "A…");
+        assert_eq!(thousands(60_376), "60,376");
+        assert_eq!(thousands(7), "7");
+    }
 
     proptest! {
         /// Whatever a stored value holds, a list cell shows no control character and never

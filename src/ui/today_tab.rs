@@ -1,12 +1,13 @@
 //! The Today tab: the count of every kind of reminder, then the items of each, most urgent
 //! first; and the follow-up form.
 
+use super::text::{pad as fit, thousands};
 use super::{pane, theme};
 use crate::app::today::{TodayRow, TodayView, SUMMARY_ROWS};
 use crate::app::App;
 use crate::domain::time::format_stamp_short;
 use crate::i18n::{t, tf, tn};
-use crate::io::reminders::{describe, fit, thousands};
+use crate::io::reminders::describe;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

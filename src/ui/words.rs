@@ -5,9 +5,11 @@
 use crate::domain::money::MoneyError;
 use crate::domain::status::{Status, TransitionError};
 use crate::domain::text::shown;
-use crate::domain::time::{TimeError, FIRST_YEAR, LAST_YEAR};
+use crate::domain::time::{
+    short_duration, DurationUnit, ShortDuration, TimeError, FIRST_YEAR, LAST_YEAR,
+};
 use crate::i18n::{t, tf};
-use crate::store::StoreError;
+use crate::store::{Record, Refusal, StoreError, Unique};
 
 fn status(s: Status) -> &'static str {
     t(&format!("status.{}", s.as_str()))
@@ -57,6 +59,22 @@ pub fn time_error(e: &TimeError) -> String {
     }
 }
 
+/// A countdown in the clerk's language: `36h` / `36小时`, `-3d` / `-3天`.
+pub fn duration(d: ShortDuration) -> String {
+    let key = match d.unit {
+        DurationUnit::Days => "duration.days",
+        DurationUnit::Hours => "duration.hours",
+        DurationUnit::Minutes => "duration.minutes",
+    };
+    let sign = if d.negative { "-" } else { "" };
+    format!("{sign}{}", tf(key, &[("count", &d.count)]))
+}
+
+/// `seconds` as a compact countdown in the clerk's language.
+pub fn countdown(seconds: i64) -> String {
+    duration(short_duration(seconds))
+}
+
 pub fn money_error(e: &MoneyError) -> String {
     match e {
         MoneyError::NotANumber(v) => tf("import.problem.not_a_number", &[("value", &shown(v))]),
@@ -68,6 +86,64 @@ pub fn money_error(e: &MoneyError) -> String {
     }
 }
 
+/// A record as the clerk names it: "order SO-1" / "订单 SO-1".
+pub fn record(r: &Record) -> String {
+    tf(
+        &format!("record.{}", r.kind.as_ref()),
+        &[("key", &shown(&r.key))],
+    )
+}
+
+/// A change the rules refused, as the status line says it.
+pub fn refusal(r: &Refusal) -> String {
+    match r {
+        Refusal::Rule(key) => t(key).to_string(),
+        Refusal::Taken { what, value } => {
+            let key = match what {
+                Unique::OrderNo => "refused.taken_order_no",
+                Unique::Waybill => "refused.taken_waybill",
+                Unique::ComplaintNo => "refused.taken_complaint_no",
+                Unique::CustomerCode => "refused.taken_customer_code",
+                Unique::CustomerName => "refused.taken_customer_name",
+            };
+            tf(key, &[("value", &shown(value))])
+        }
+        Refusal::NotWon { order_no } => tf("production.not_won", &[("order", &shown(order_no))]),
+        Refusal::NoCustomer { order_no } => {
+            format!("{}: {}", shown(order_no), t("message.err_no_customer"))
+        }
+        Refusal::NoOrder { order_no } => tf("refused.no_order", &[("order", &shown(order_no))]),
+        Refusal::AlreadyDelivered { waybill } => tf(
+            "shipment.already_delivered",
+            &[("waybill", &shown(waybill))],
+        ),
+        Refusal::AlreadyInformed => t("exception.already_informed").to_string(),
+        Refusal::AlreadyResolved => t("exception.already_resolved").to_string(),
+        Refusal::ComplaintClosed { complaint_no } => tf(
+            "refused.complaint_closed",
+            &[("complaint", &shown(complaint_no))],
+        ),
+        Refusal::ResolutionRequired => t("msg.resolution_required").to_string(),
+        Refusal::NotAFile { path } => tf("document.not_a_file", &[("path", &shown(path))]),
+        Refusal::FollowupText => t("followup.need_text").to_string(),
+        Refusal::FollowupDone => t("refused.followup_done").to_string(),
+        Refusal::RequirementText => t("refused.requirement_text").to_string(),
+        Refusal::DueReasonRequired => t("refused.due_reason").to_string(),
+        Refusal::TotalTooLarge => t("refused.total_too_large").to_string(),
+        Refusal::Incomplete { status: s, fields } => {
+            let names: Vec<String> = fields.iter().map(|f| field(f)).collect();
+            tf(
+                "refused.incomplete",
+                &[
+                    ("status", &status(*s)),
+                    ("fields", &names.join(t("err.list_separator"))),
+                ],
+            )
+        }
+        Refusal::OtherCustomersOrder => t("refused.other_customers_order").to_string(),
+    }
+}
+
 /// A store error as the status line says it. The errors a clerk meets in a day have their
 /// words; the rare ones (a foreign file, a failing disk) keep their detailed text.
 pub fn store_error(e: &StoreError) -> String {
@@ -75,10 +151,11 @@ pub fn store_error(e: &StoreError) -> String {
         StoreError::Transition { order_no, error } => {
             format!("{}: {}", shown(order_no), transition_error(error))
         }
-        StoreError::Conflict(what) => tf("err.conflict", &[("what", &shown(what))]),
-        StoreError::NotFound(what) => tf("err.not_found", &[("what", &shown(what))]),
+        StoreError::Conflict(what) => tf("err.conflict", &[("what", &record(what))]),
+        StoreError::NotFound(what) => tf("err.not_found", &[("what", &record(what))]),
         // Another program holds the write lock (changes the app keeps are said by `app::busy`).
         StoreError::Busy { .. } => t("busy.refused").to_string(),
+        StoreError::Refused(r) => refusal(r),
         other => shown(&other.to_string()).into_owned(),
     }
 }
@@ -112,6 +189,17 @@ mod tests {
             },
         });
         assert!(zh.starts_with("SO-1: ") && !zh.contains("cannot"), "{zh}");
+    }
+
+    #[test]
+    fn countdowns_are_worded_in_the_ui_language() {
+        assert_eq!(countdown(36 * 3_600), "36h");
+        assert_eq!(countdown(-3 * 86_400), "-3d");
+        assert_eq!(countdown(45 * 60), "45m");
+        let _zh = test_lang::use_chinese();
+        assert_eq!(countdown(36 * 3_600), "36小时");
+        assert_eq!(countdown(2 * 86_400 + 7), "2天");
+        assert_eq!(countdown(-45 * 60), "-45分钟");
     }
 
     #[test]

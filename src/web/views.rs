@@ -275,8 +275,9 @@ pub(super) fn complaint_state(c: &ComplaintRow) -> String {
 const TODAY_ITEMS: usize = 20;
 
 pub fn today(conn: &Connection, r: &Reader) -> ViewResult {
-    use crate::io::reminders::{describe, thousands};
+    use crate::io::reminders::describe;
     use crate::store::today::{Detail, Subject};
+    use crate::ui::text::thousands;
     let kinds = crate::store::today::build(conn, r.windows, &r.ctx, &|_| Some(TODAY_ITEMS))?;
     let today = r.ctx.day();
     let shown_kinds: Vec<Value> = kinds

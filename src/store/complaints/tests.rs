@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::complaint::{deadline, urgency, UrgencyFacts, DEFAULT_WINDOWS};
+use crate::domain::complaint::{urgency, ResponseWindows, UrgencyFacts};
 use crate::store::list::{fetch, Anchor, ListContext, ListQuery};
 use crate::store::test_data::{in_tx, store, undo};
 
@@ -85,7 +85,7 @@ fn triggers_keep_the_deadline_and_the_same_urgency_as_the_domain() {
         let (due, urg, facts) = stored(&store, id);
         assert_eq!(
             due,
-            deadline(opened, facts.severity, &DEFAULT_WINDOWS),
+            ResponseWindows::DEFAULT.deadline(opened, facts.severity),
             "{no}"
         );
         assert_eq!(urg, urgency(&facts), "{no}: SQL and domain agree");
@@ -128,10 +128,10 @@ fn configured_windows_restamp_every_deadline_once() {
     let mut store = store();
     let id = insert(&store, "A", "urgent", NOW, None, None);
     assert!(
-        !use_windows(&mut store, &DEFAULT_WINDOWS).unwrap(),
+        !use_windows(&mut store, &ResponseWindows::DEFAULT).unwrap(),
         "defaults already"
     );
-    let windows = [2 * H, 6 * H, 12 * H, 48 * H];
+    let windows = ResponseWindows::from_hours(2, 6, 12, 48);
     assert!(use_windows(&mut store, &windows).unwrap());
     let (due, urg, facts) = stored(&store, id);
     assert_eq!(due, NOW + 2 * H);

@@ -10,6 +10,8 @@ use crate::store::audit;
 use crate::store::customers::check_order_of;
 use crate::store::sql::{execute_named, text_or_null};
 use crate::store::undo::Change;
+use crate::store::{Record, RecordKind};
+use crate::store::{Refusal, Unique};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -39,11 +41,11 @@ fn current(conn: &Connection, id: i64, expected_version: Option<i64>) -> Result<
         )
         .optional()
         .doing("reading a complaint")?
-        .ok_or_else(|| StoreError::NotFound(format!("complaint {id}")))?;
+        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Complaint, id)))?;
     if expected_version.is_some_and(|v| v != cur.version) {
-        return Err(StoreError::Conflict(format!(
-            "complaint {}",
-            cur.complaint_no
+        return Err(StoreError::Conflict(Record::new(
+            RecordKind::Complaint,
+            cur.complaint_no,
         )));
     }
     Ok(cur)
@@ -92,9 +94,11 @@ pub fn save(
         .optional()
         .doing("checking the complaint number")?;
     if clash.is_some() && clash != id {
-        return Err(StoreError::Invalid(format!(
-            "complaint number {number} is taken"
-        )));
+        return Err(Refusal::Taken {
+            what: Unique::ComplaintNo,
+            value: number,
+        }
+        .into());
     }
     let mut fields: Vec<(&str, Value)> = vec![
         (":complaint_no", Value::Text(number.clone())),
@@ -242,13 +246,13 @@ pub fn close(
     let cur = current(conn, id, expected_version)?;
     let resolution = resolution.trim();
     if resolution.is_empty() {
-        return Err(StoreError::Invalid("closing needs the resolution".into()));
+        return Err(Refusal::ResolutionRequired.into());
     }
     if cur.resolved_at.is_some() {
-        return Err(StoreError::Invalid(format!(
-            "complaint {} is closed already",
-            cur.complaint_no
-        )));
+        return Err(Refusal::ComplaintClosed {
+            complaint_no: cur.complaint_no,
+        }
+        .into());
     }
     change.capture(conn, "complaints", id)?;
     conn.execute(

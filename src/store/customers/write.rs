@@ -6,6 +6,8 @@ use crate::domain::customer::CustomerDraft;
 use crate::store::audit;
 use crate::store::sql::{execute_named, text_or_null};
 use crate::store::undo::Change;
+use crate::store::{Record, RecordKind};
+use crate::store::{Refusal, Unique};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -18,14 +20,17 @@ fn version_of(conn: &Connection, id: i64) -> Result<(String, i64)> {
     )
     .optional()
     .doing("reading a customer")?
-    .ok_or_else(|| StoreError::NotFound(format!("customer {id}")))
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Customer, id)))
 }
 
 /// Refuses the write when another copy changed the customer since the clerk saw it.
 fn expect_version(conn: &Connection, id: i64, expected: Option<i64>) -> Result<String> {
     let (code, version) = version_of(conn, id)?;
     if expected.is_some_and(|v| v != version) {
-        return Err(StoreError::Conflict(format!("customer {code}")));
+        return Err(StoreError::Conflict(Record::new(
+            RecordKind::Customer,
+            code,
+        )));
     }
     Ok(code)
 }
@@ -41,16 +46,18 @@ pub fn save(
 ) -> Result<i64> {
     let (code_taken, name_taken) = clashes(conn, id, &draft.code, &draft.name)?;
     if code_taken {
-        return Err(StoreError::Invalid(format!(
-            "customer code {} is taken",
-            draft.code.trim()
-        )));
+        return Err(Refusal::Taken {
+            what: Unique::CustomerCode,
+            value: draft.code.trim().to_string(),
+        }
+        .into());
     }
     if name_taken {
-        return Err(StoreError::Invalid(format!(
-            "customer name {} is taken",
-            draft.name.trim()
-        )));
+        return Err(Refusal::Taken {
+            what: Unique::CustomerName,
+            value: draft.name.trim().to_string(),
+        }
+        .into());
     }
     let mut fields: Vec<(&str, Value)> = vec![
         (":code", text_or_null(&draft.code)),
@@ -195,10 +202,28 @@ mod tests {
         let a = in_tx(&mut store, |c, ch| save(c, ch, None, None, &d)).unwrap();
         let d = draft("C1", "Other");
         let err = in_tx(&mut store, |c, ch| save(c, ch, None, None, &d)).unwrap_err();
-        assert!(err.to_string().contains("code C1 is taken"), "{err}");
+        assert!(
+            matches!(
+                &err,
+                StoreError::Refused(Refusal::Taken {
+                    what: Unique::CustomerCode,
+                    value,
+                }) if value == "C1"
+            ),
+            "{err}"
+        );
         let d = draft("C4", "Two");
         let err = in_tx(&mut store, |c, ch| save(c, ch, None, None, &d)).unwrap_err();
-        assert!(err.to_string().contains("name Two is taken"), "{err}");
+        assert!(
+            matches!(
+                &err,
+                StoreError::Refused(Refusal::Taken {
+                    what: Unique::CustomerName,
+                    value,
+                }) if value == "Two"
+            ),
+            "{err}"
+        );
 
         let d = load_detail(store.conn(), a).unwrap();
         assert_eq!(d.draft, draft("C3", "华联"));

@@ -10,6 +10,8 @@ use crate::store::audit;
 use crate::store::search::reindex_order;
 use crate::store::sql::execute_named;
 use crate::store::undo::Change;
+use crate::store::{Record, RecordKind};
+use crate::store::{Refusal, Unique};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -59,7 +61,7 @@ fn current(conn: &Connection, id: i64) -> Result<Current> {
     )
     .optional()
     .doing("reading an order")?
-    .ok_or_else(|| StoreError::NotFound(format!("order {id}")))
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, id)))
 }
 
 fn missing_list(missing: &str) -> Vec<&'static str> {
@@ -90,7 +92,10 @@ pub fn change_status(
 ) -> Result<StatusChanged> {
     let cur = current(conn, id)?;
     if expected_version.is_some_and(|v| v != cur.version) {
-        return Err(StoreError::Conflict(format!("order {}", cur.order_no)));
+        return Err(StoreError::Conflict(Record::new(
+            RecordKind::Order,
+            cur.order_no,
+        )));
     }
     let invalid = |error: crate::domain::status::TransitionError| StoreError::Transition {
         order_no: cur.order_no.clone(),
@@ -132,11 +137,20 @@ pub fn change_status(
     change.capture(conn, "orders", id)?;
     conn.execute(
         "UPDATE orders SET status = ?1, held_from = ?2, status_changed_at = ?3, updated_at = ?4,
-                delivered_at = CASE WHEN ?1 = 'delivered' AND delivered_at IS NULL THEN ?3
-                                    WHEN ?1 IN ('delivered','closed') THEN delivered_at ELSE NULL END,
+                delivered_at = CASE WHEN NOT ?7 THEN NULL
+                                    WHEN ?6 AND delivered_at IS NULL THEN ?3
+                                    ELSE delivered_at END,
                 version = version + 1
          WHERE id = ?5",
-        params![to.as_str(), held_from, happened_at, recorded, id],
+        params![
+            to.as_str(),
+            held_from,
+            happened_at,
+            recorded,
+            id,
+            to == Status::Delivered,
+            to.keeps_delivery_date()
+        ],
     )
     .doing("changing an order's status")?;
     conn.execute(
@@ -214,31 +228,32 @@ pub fn save(
         .optional()
         .doing("checking the order number")?;
     if clash.is_some() && clash != id {
-        return Err(StoreError::Invalid(format!(
-            "order number {order_no} is taken"
-        )));
+        return Err(Refusal::Taken {
+            what: Unique::OrderNo,
+            value: order_no,
+        }
+        .into());
     }
     let due = draft.due_date.map(format_date);
-    let total = canonical(
-        draft
-            .checked_total()
-            .ok_or_else(|| StoreError::Invalid("the order's total is too large".into()))?,
-    );
+    let total = canonical(draft.checked_total().ok_or(Refusal::TotalTooLarge)?);
     let id = match id {
         Some(id) => {
             let cur = current(conn, id)?;
             if expected_version.is_some_and(|v| v != cur.version) {
-                return Err(StoreError::Conflict(format!("order {}", cur.order_no)));
+                return Err(StoreError::Conflict(Record::new(
+                    RecordKind::Order,
+                    cur.order_no,
+                )));
             }
             if !cur.status.may_be_incomplete()
                 && !missing.is_empty()
                 && draft.missing_reason.trim().is_empty()
             {
-                return Err(StoreError::Invalid(format!(
-                    "a {} order needs {} (or a missing reason)",
-                    cur.status,
-                    missing.join(", ")
-                )));
+                return Err(Refusal::Incomplete {
+                    status: cur.status,
+                    fields: missing,
+                }
+                .into());
             }
             let old_due: Option<String> = conn
                 .query_row("SELECT due_date FROM orders WHERE id = ?1", [id], |r| {
@@ -250,9 +265,7 @@ pub fn save(
                 let reason = due_reason
                     .map(str::trim)
                     .filter(|r| !r.is_empty())
-                    .ok_or_else(|| {
-                        StoreError::Invalid("a changed due date needs a reason".into())
-                    })?;
+                    .ok_or(Refusal::DueReasonRequired)?;
                 conn.execute(
                     "INSERT INTO due_date_revisions (order_id, old_due, new_due, changed_at, reason)
                      VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -141,7 +141,13 @@ fn orders_not_on_their_way_keep_their_status_and_twice_delivered_is_refused() {
     assert_eq!((st.as_str(), delivered), ("confirmed", Some(2_000)));
     let tx = store.begin().unwrap();
     let err = deliver(&tx, &mut Change::new("d"), a, None, 3_000).unwrap_err();
-    assert!(matches!(err, crate::store::StoreError::Invalid(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            crate::store::StoreError::Refused(crate::store::Refusal::AlreadyDelivered { .. })
+        ),
+        "{err}"
+    );
 }
 
 fn draft(order_no: &str, waybill: &str) -> ShipmentDraft {

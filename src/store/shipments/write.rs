@@ -8,7 +8,8 @@ use crate::domain::money::canonical;
 use crate::domain::status::Status;
 use crate::store::orders::{change_status, StatusChanged, StatusRequest};
 use crate::store::undo::Change;
-use crate::store::{audit, delivery, Context, Result, StoreError};
+use crate::store::{audit, delivery, Context, Refusal, Result, StoreError, Unique};
+use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -106,7 +107,7 @@ pub fn load(conn: &Connection, id: i64) -> Result<ShipmentDetail> {
     )
     .optional()
     .doing("reading a shipment")?
-    .ok_or_else(|| StoreError::NotFound(format!("shipment {id}")))
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Shipment, id)))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +130,7 @@ fn current_version(conn: &Connection, id: i64) -> Result<(i64, i64, String)> {
     )
     .optional()
     .doing("reading a shipment")?
-    .ok_or_else(|| StoreError::NotFound(format!("shipment {id}")))
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Shipment, id)))
 }
 
 /// Saves a new shipment (`id = None`) or an edit, inside the caller's transaction. An order
@@ -142,7 +143,7 @@ pub fn save(
     draft: &ShipmentDraft,
 ) -> Result<ShipmentSaved> {
     if let Some((_, key)) = draft.problems().first() {
-        return Err(StoreError::Invalid(crate::i18n::t(key).to_string()));
+        return Err(Refusal::Rule(key).into());
     }
     let order_no = draft.order_no.trim();
     let (order_id,): (i64,) = conn
@@ -153,7 +154,9 @@ pub fn save(
         )
         .optional()
         .doing("finding the shipment's order")?
-        .ok_or_else(|| StoreError::Invalid(format!("no order {order_no}")))?;
+        .ok_or_else(|| Refusal::NoOrder {
+            order_no: order_no.to_string(),
+        })?;
     let waybill = none_if_empty(&draft.waybill_no);
     if let Some(w) = waybill {
         let clash: Option<i64> = conn
@@ -163,7 +166,11 @@ pub fn save(
             .optional()
             .doing("checking the waybill number")?;
         if clash.is_some() && clash != id {
-            return Err(StoreError::Invalid(format!("waybill {w} is taken")));
+            return Err(Refusal::Taken {
+                what: Unique::Waybill,
+                value: w.to_string(),
+            }
+            .into());
         }
     }
     let values = params![
@@ -184,9 +191,9 @@ pub fn save(
         Some(id) => {
             let (version, old_order, _) = current_version(conn, id)?;
             if expected_version.is_some_and(|v| v != version) {
-                return Err(StoreError::Conflict(format!(
-                    "shipment {}",
-                    draft.waybill_no
+                return Err(StoreError::Conflict(Record::new(
+                    RecordKind::Shipment,
+                    &draft.waybill_no,
                 )));
             }
             if old_order != order_id {
@@ -264,7 +271,10 @@ pub fn deliver(
 ) -> Result<Delivered> {
     let (version, order_id, waybill) = current_version(conn, id)?;
     if expected_version.is_some_and(|v| v != version) {
-        return Err(StoreError::Conflict(format!("shipment {waybill}")));
+        return Err(StoreError::Conflict(Record::new(
+            RecordKind::Shipment,
+            waybill,
+        )));
     }
     let already: Option<i64> = conn
         .query_row(
@@ -274,10 +284,7 @@ pub fn deliver(
         )
         .doing("reading a shipment")?;
     if already.is_some() {
-        return Err(StoreError::Invalid(crate::i18n::tf(
-            "shipment.already_delivered",
-            &[("waybill", &waybill)],
-        )));
+        return Err(Refusal::AlreadyDelivered { waybill }.into());
     }
     change.capture(conn, "shipments", id)?;
     conn.execute(

@@ -377,6 +377,7 @@ pub(super) fn query<T>(
     limit: i64,
     mut f: impl FnMut(&Row) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
+    super::note(sql);
     let mut stmt = conn.prepare_cached(sql).doing("reading what needs you")?;
     let extra: [(&str, &dyn ToSql); 1] = [(":limit", &limit)];
     let rows = stmt
@@ -425,7 +426,7 @@ fn complaints(
          LEFT JOIN customers cu ON cu.id = k.customer_id \
          LEFT JOIN orders o ON o.id = k.order_id \
          ORDER BY t.deadline, t.id",
-        deadline = windows.deadline_sql(),
+        deadline = super::deadline_sql(&windows),
         cond = complaints_sql(windows, overdue),
     );
     query(conn, &sql, ctx, limit, |r| {
