@@ -28,11 +28,12 @@ fn one<T: rusqlite::types::FromSql>(app: &App, sql: &str) -> T {
     app.store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-/// Polls as the event loop does until `done` holds (or fails after 30 s).
+/// Polls as the event loop does until `done` holds; fails after 120 s, far longer than any
+/// of these waits takes even on a loaded machine, so only a hang fails it.
 fn poll_until(app: &mut App, mut done: impl FnMut(&App) -> bool, mut seen: impl FnMut(&App)) {
     let start = Instant::now();
     while !done(app) {
-        assert!(start.elapsed() < Duration::from_secs(30), "in time");
+        assert!(start.elapsed() < Duration::from_secs(120), "in time");
         std::thread::sleep(Duration::from_millis(2));
         app.collect_background();
         seen(app);
@@ -229,7 +230,8 @@ fn a_large_sparse_file_is_copied_on_a_worker_with_progress() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.db");
     let big = dir.path().join("scan.pdf");
-    let len = 1024 * MIB + 123;
+    // Over the 100 MB that is attached without asking, and many copy steps long.
+    let len = 128 * MIB + 123;
     let ranges = sparse(&big, len);
     let mut app = fixture::app_on_file(&db, 3);
     attach(&mut app, &big);
