@@ -83,7 +83,6 @@ pub fn draw(frame: &mut Frame, app: &App) {
         form::draw(frame, &app.keymap, f, body);
     }
     popups::draw(frame, app, area);
-    shipping::draw_popup(frame, app, area);
 }
 
 /// The hint under a yes/no question, with the keys the keymap gives.

@@ -125,7 +125,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
         }
         Mode::Message(m) => super::message::draw(frame, app, m, area),
-        Mode::Desk(m) => super::desk::draw_mode(frame, m, area),
+        Mode::Choose { purpose, selected } => {
+            super::desk::draw_choose(frame, purpose, *selected, area)
+        }
+        Mode::Bottlenecks(_) | Mode::Pick(_) => super::shipping::draw_popup(frame, app, area),
         Mode::Confirm(c) => {
             let question = match c {
                 Confirm::DiscardForm => t("ui.discard").to_string(),

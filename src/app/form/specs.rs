@@ -71,6 +71,11 @@ pub enum FormKind {
     Reply {
         contact_id: i64,
     },
+    /// `c` on a complaint: how it was resolved (required).
+    Resolution {
+        id: i64,
+        version: i64,
+    },
     /// `g` on Reports: the month to show.
     Month,
 }
@@ -83,6 +88,7 @@ impl FormKind {
             FormKind::Followup
                 | FormKind::ResponsePlan { .. }
                 | FormKind::Reply { .. }
+                | FormKind::Resolution { .. }
                 | FormKind::Month
         )
     }
@@ -607,6 +613,17 @@ pub fn reply(contact_id: i64, what: &str) -> Form {
         tf("form.reply_title", &[("what", &what)]),
         vec![multi("field.reply", "")],
     )
+    .start()
+}
+
+/// How a complaint was resolved, asked when it is closed.
+pub fn resolution(id: i64, version: i64, complaint_no: &str) -> Form {
+    Form::new(
+        FormKind::Resolution { id, version },
+        tf("ui.resolution_for", &[("complaint", &complaint_no)]),
+        vec![text("field.resolution", "")],
+    )
+    .require(&["field.resolution"])
     .start()
 }
 
