@@ -463,3 +463,41 @@ fn contacts_are_logged_from_an_order_in_a_few_keys() {
     press(&mut app, "r");
     assert!(message(&app).contains("No inbound"), "{}", message(&app));
 }
+
+#[test]
+fn the_customer_type_is_chosen_in_the_form_and_filters_the_list() {
+    let (mut app, _clock) = desk_fixture::app();
+    press(&mut app, "2n");
+    let set = |app: &mut App, name: &str, v: &str| app.form.as_mut().unwrap().set(name, v);
+    set(&mut app, "field.code", "C009");
+    set(&mut app, "field.name", "Baltic Distribution OÜ");
+    // Typed as its label, stored as its code.
+    let at = app
+        .form
+        .as_ref()
+        .unwrap()
+        .fields
+        .iter()
+        .position(|f| f.name == "field.customer_type")
+        .unwrap();
+    app.form.as_mut().unwrap().focus = crate::app::form::Focus::Field(at);
+    press(&mut app, "Distrib");
+    ctrl(&mut app, 's');
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.message)
+    );
+    let kind: String = app
+        .store
+        .conn()
+        .query_row("SELECT type FROM customers WHERE code = 'C009'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(kind, "distributor");
+    app.customers.toggle_filter("customer_type:distributor");
+    app.customers.reset(app.store.conn()).unwrap();
+    let codes: Vec<&str> = app.customers.rows.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["C009"]);
+}
