@@ -238,7 +238,13 @@ impl DetailLines {
 }
 
 /// Picking one of a few words (a department, where a requirement goes).
-pub fn draw_choose(frame: &mut Frame, purpose: &ChoicePurpose, selected: usize, area: Rect) {
+pub fn draw_choose(
+    frame: &mut Frame,
+    app: &App,
+    purpose: &ChoicePurpose,
+    selected: usize,
+    area: Rect,
+) {
     let (words, prefix) = purpose.options();
     let mut lines: Vec<Line> = words
         .iter()
@@ -257,6 +263,9 @@ pub fn draw_choose(frame: &mut Frame, purpose: &ChoicePurpose, selected: usize, 
             ])
         })
         .collect();
-    lines.push(Line::from(Span::styled(t("ui.choice_hint"), theme::dim())));
+    lines.push(Line::from(Span::styled(
+        super::keys_hint(app, "ui.choice_hint"),
+        theme::dim(),
+    )));
     popups::popup(frame, area, purpose.title(), lines, 50);
 }

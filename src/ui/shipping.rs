@@ -162,7 +162,7 @@ pub fn draw_popup(frame: &mut Frame, app: &App, area: Rect) {
                 lines.push(Line::from(Span::styled(format!(" {text} "), style)));
             }
             lines.push(Line::from(Span::styled(
-                t("shipment.pick_hint"),
+                super::keys_hint(app, "shipment.pick_hint"),
                 theme::dim(),
             )));
             (t("ui.confirm").to_string(), lines, 72)
