@@ -1,10 +1,8 @@
 //! What the Complaints tab's keys do: the detail, the first response (`r`, marked rows in
 //! one step), closing with a resolution (`c`), routing to a department (`w`), the forms.
 
-use super::desk_modes::DeskMode;
 use super::form::specs;
-use super::input::TextInput;
-use super::{App, AppResult, Mode};
+use super::{App, AppResult};
 use crate::domain::complaint::ComplaintState;
 use crate::domain::enums::Department;
 use crate::domain::time::now;
@@ -131,27 +129,28 @@ impl App {
             ));
             return Ok(());
         }
-        self.mode = Mode::Desk(DeskMode::Resolution {
+        self.open_form(specs::resolution(
             id,
-            version: version.unwrap_or(detail.version),
-            complaint_no: detail.draft.complaint_no,
-            input: TextInput::default(),
-        });
+            version.unwrap_or(detail.version),
+            &detail.draft.complaint_no,
+        ));
         Ok(())
     }
 
-    pub(super) fn close_complaint(&mut self, id: i64, version: i64, resolution: &str) -> AppResult {
+    /// Closes one complaint with its resolution, as one undoable step; what to say.
+    pub(super) fn close_complaint(
+        &mut self,
+        id: i64,
+        version: i64,
+        resolution: &str,
+    ) -> crate::store::Result<String> {
         let tx = self.store.begin()?;
         let mut change = Change::new("close complaint");
         let no = complaints::close(&tx, &mut change, id, Some(version), resolution, now())?;
         change.record(&tx)?;
         tx.commit().doing("closing the complaint")?;
-        self.info(tf("msg.complaint_closed", &[("complaint", &no)]));
         self.complaints.marks.clear();
-        let keep = self.complaints.cursor;
-        self.after_desk_change()?;
-        self.keep_complaint_cursor(keep);
-        Ok(())
+        Ok(tf("msg.complaint_closed", &[("complaint", &no)]))
     }
 
     pub(super) fn route_complaints(

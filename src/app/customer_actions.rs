@@ -2,7 +2,7 @@
 //! requirements on their way, the key-account mark.
 
 use super::desk::Item;
-use super::desk_modes::{ChoicePurpose, DeskMode};
+use super::desk_modes::ChoicePurpose;
 use super::form::{specs, Form};
 use super::keymap::Action;
 use super::tab::Tab;
@@ -101,10 +101,10 @@ impl App {
         } else {
             ChoicePurpose::Settle { id }
         };
-        self.mode = Mode::Desk(DeskMode::Choose {
+        self.mode = Mode::Choose {
             purpose,
             selected: 0,
-        });
+        };
     }
 
     /// One requirement change as one undoable step.

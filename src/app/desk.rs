@@ -3,7 +3,7 @@
 //! after a change. What the keys do is in `customer_actions`, `complaint_actions` and
 //! `contact_actions`; every change there is one transaction with its undo record.
 
-use super::desk_modes::{ChoicePurpose, DeskMode};
+use super::desk_modes::{step, ChoicePurpose};
 use super::form::specs;
 use super::keymap::Action;
 use super::tab::Tab;
@@ -70,18 +70,6 @@ impl Desk {
     }
 }
 
-fn step(at: usize, n: usize, action: Action) -> usize {
-    let last = n.saturating_sub(1);
-    match action {
-        Action::Down => (at + 1).min(last),
-        Action::Up => at.saturating_sub(1),
-        Action::Top => 0,
-        Action::Bottom => last,
-        Action::PageDown => (at + 10).min(last),
-        _ => at.saturating_sub(10),
-    }
-}
-
 fn is_move(action: Action) -> bool {
     matches!(
         action,
@@ -95,20 +83,6 @@ fn is_move(action: Action) -> bool {
 }
 
 impl App {
-    /// The keys of the after-sales desk; `None` leaves the action to the common handling.
-    pub(super) fn desk_act(&mut self, action: Action) -> Option<AppResult> {
-        match self.tab {
-            Tab::Orders => match action {
-                Action::LogContact => Some(self.log_contact_for_order()),
-                Action::Respond => Some(self.reply_for_order()),
-                _ => None,
-            },
-            Tab::Customers => self.customers_act(action),
-            Tab::Complaints => self.complaints_act(action),
-            _ => None,
-        }
-    }
-
     /// Redraw this soon even without a key: the response countdowns of the Complaints tab
     /// tick by the minute. `None` (block until a key) everywhere else, so an idle desk uses
     /// no CPU.
@@ -120,7 +94,8 @@ impl App {
         Some(Duration::from_millis((60 - into_minute) * 1000 + 50))
     }
 
-    fn customers_act(&mut self, action: Action) -> Option<AppResult> {
+    /// The Customers tab's own keys; `false` leaves the action to what every screen does.
+    pub(super) fn customers_act(&mut self, action: Action) -> crate::store::Result<bool> {
         let open = self.desk.customer.is_some();
         let r = match action {
             Action::Open if open => self.enter_customer_item(),
@@ -154,12 +129,13 @@ impl App {
                 Ok(())
             }
             Action::KeyAccount => self.toggle_key_account(),
-            _ => return None,
+            _ => return Ok(false),
         };
-        Some(r)
+        r.map(|()| true)
     }
 
-    fn complaints_act(&mut self, action: Action) -> Option<AppResult> {
+    /// The Complaints tab's own keys; `false` leaves the action to what every screen does.
+    pub(super) fn complaints_act(&mut self, action: Action) -> crate::store::Result<bool> {
         let open = self.desk.complaint.is_some();
         let r = match action {
             Action::Open if open => Ok(()),
@@ -190,17 +166,17 @@ impl App {
             Action::Route => {
                 let (ids, version) = self.complaint_targets();
                 if !ids.is_empty() {
-                    self.mode = Mode::Desk(DeskMode::Choose {
+                    self.mode = Mode::Choose {
                         purpose: ChoicePurpose::Route { ids, version },
                         selected: 0,
-                    });
+                    };
                 }
                 Ok(())
             }
             Action::LogContact => self.log_contact_for_complaint(),
-            _ => return None,
+            _ => return Ok(false),
         };
-        Some(r)
+        r.map(|()| true)
     }
 
     /// After any change: lists re-read where they stand, open details reloaded.

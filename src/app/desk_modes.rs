@@ -1,29 +1,13 @@
-//! The after-sales overlays: picking one of a few words (where a requirement or complaint
-//! goes, how a requirement ended) and the resolution a closed complaint needs.
+//! Picking one of a few words over the screen: where a requirement or complaints go, how a
+//! requirement ended.
 
-use super::input::TextInput;
-use super::{App, Level, Mode};
+use super::keymap::{Action, Key, KeyName, MENU_SCREEN};
+use super::{App, Mode};
 use crate::domain::enums::{Department, ForwardTarget};
 use crate::domain::time::now;
 use crate::i18n::{t, tf};
 use crate::store::requirements;
-use crossterm::event::{KeyCode, KeyEvent};
 use std::str::FromStr;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeskMode {
-    Choose {
-        purpose: ChoicePurpose,
-        selected: usize,
-    },
-    /// Closing a complaint asks how it was resolved (required).
-    Resolution {
-        id: i64,
-        version: i64,
-        complaint_no: String,
-        input: TextInput,
-    },
-}
 
 /// What the picked word is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,72 +40,35 @@ impl ChoicePurpose {
 }
 
 impl App {
-    pub(super) fn desk_mode_key(&mut self, mode: DeskMode, key: &KeyEvent) -> Mode {
-        match mode {
-            DeskMode::Choose { purpose, selected } => {
-                let n = purpose.options().0.len();
-                let pick = match key.code {
-                    KeyCode::Esc | KeyCode::Char('q') => return Mode::Normal,
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        return Mode::Desk(DeskMode::Choose {
-                            purpose,
-                            selected: (selected + 1).min(n.saturating_sub(1)),
-                        })
-                    }
-                    KeyCode::Up | KeyCode::Char('k') => {
-                        return Mode::Desk(DeskMode::Choose {
-                            purpose,
-                            selected: selected.saturating_sub(1),
-                        })
-                    }
-                    KeyCode::Enter => Some(selected),
-                    KeyCode::Char(c) => c
-                        .to_digit(10)
-                        .map(|d| d as usize)
-                        .filter(|d| (1..=n).contains(d))
-                        .map(|d| d - 1),
-                    _ => None,
-                };
-                match pick {
-                    Some(i) => {
-                        let r = self.apply_choice(&purpose, i);
-                        self.report(r);
-                        std::mem::replace(&mut self.mode, Mode::Normal)
-                    }
-                    None => Mode::Desk(DeskMode::Choose { purpose, selected }),
+    /// Keys while a word is being picked: the list's moves, Enter, Esc/q from the keymap;
+    /// a digit picks the word it numbers.
+    pub(super) fn choose_key(&mut self, purpose: ChoicePurpose, selected: usize, k: &Key) -> Mode {
+        let n = purpose.options().0.len();
+        let pick = match self.keymap.action(MENU_SCREEN, k) {
+            Some(Action::Back | Action::Quit) => return Mode::Normal,
+            Some(a @ (Action::Down | Action::Up | Action::Top | Action::Bottom)) => {
+                return Mode::Choose {
+                    purpose,
+                    selected: step(selected, n, a),
                 }
             }
-            DeskMode::Resolution {
-                id,
-                version,
-                complaint_no,
-                mut input,
-            } => match key.code {
-                KeyCode::Esc => Mode::Normal,
-                KeyCode::Enter if input.value().trim().is_empty() => {
-                    self.message = Some((Level::Error, t("msg.resolution_required").into()));
-                    Mode::Desk(DeskMode::Resolution {
-                        id,
-                        version,
-                        complaint_no,
-                        input,
-                    })
-                }
-                KeyCode::Enter => {
-                    let r = self.close_complaint(id, version, input.value());
-                    self.report(r);
-                    Mode::Normal
-                }
-                _ => {
-                    input.handle(key);
-                    Mode::Desk(DeskMode::Resolution {
-                        id,
-                        version,
-                        complaint_no,
-                        input,
-                    })
-                }
+            Some(Action::Open) => Some(selected),
+            _ => match k.code {
+                KeyName::Char(c) if !k.ctrl => c
+                    .to_digit(10)
+                    .map(|d| d as usize)
+                    .filter(|d| (1..=n).contains(d))
+                    .map(|d| d - 1),
+                _ => None,
             },
+        };
+        match pick {
+            Some(i) => {
+                let r = self.apply_choice(&purpose, i);
+                self.report(r);
+                std::mem::replace(&mut self.mode, Mode::Normal)
+            }
+            None => Mode::Choose { purpose, selected },
         }
     }
 
@@ -157,5 +104,18 @@ impl App {
             }
         }
         Ok(())
+    }
+}
+
+/// A cursor over `n` items moved by a list key.
+pub fn step(at: usize, n: usize, action: Action) -> usize {
+    let last = n.saturating_sub(1);
+    match action {
+        Action::Down => (at + 1).min(last),
+        Action::Up => at.saturating_sub(1),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::PageDown => (at + 10).min(last),
+        _ => at.saturating_sub(10),
     }
 }

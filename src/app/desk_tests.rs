@@ -118,12 +118,9 @@ fn marked_complaints_are_answered_in_one_step() {
 fn closing_needs_a_resolution_and_routing_picks_a_department() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "4c");
-    assert!(matches!(app.mode, Mode::Desk(_)));
+    assert!(app.form.is_some(), "the resolution is asked for");
     code(&mut app, KeyCode::Enter);
-    assert!(
-        matches!(app.mode, Mode::Desk(_)),
-        "an empty resolution is refused"
-    );
+    assert!(app.form.is_some(), "an empty resolution is refused");
     press(&mut app, "已补发");
     code(&mut app, KeyCode::Enter);
     let no = "CP-202601-0007";
@@ -465,4 +462,42 @@ fn contacts_are_logged_from_an_order_in_a_few_keys() {
     );
     press(&mut app, "r");
     assert!(message(&app).contains("No inbound"), "{}", message(&app));
+}
+
+#[test]
+fn the_customer_type_is_chosen_in_the_form_and_filters_the_list() {
+    let (mut app, _clock) = desk_fixture::app();
+    press(&mut app, "2n");
+    let set = |app: &mut App, name: &str, v: &str| app.form.as_mut().unwrap().set(name, v);
+    set(&mut app, "field.code", "C009");
+    set(&mut app, "field.name", "Baltic Distribution OÜ");
+    // Typed as its label, stored as its code.
+    let at = app
+        .form
+        .as_ref()
+        .unwrap()
+        .fields
+        .iter()
+        .position(|f| f.name == "field.customer_type")
+        .unwrap();
+    app.form.as_mut().unwrap().focus = crate::app::form::Focus::Field(at);
+    press(&mut app, "Distrib");
+    ctrl(&mut app, 's');
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.message)
+    );
+    let kind: String = app
+        .store
+        .conn()
+        .query_row("SELECT type FROM customers WHERE code = 'C009'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(kind, "distributor");
+    app.customers.toggle_filter("customer_type:distributor");
+    app.customers.reset(app.store.conn()).unwrap();
+    let codes: Vec<&str> = app.customers.rows.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["C009"]);
 }

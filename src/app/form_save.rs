@@ -165,6 +165,9 @@ impl App {
             (FormKind::Reply { contact_id }, Valid::Reply(text)) => {
                 return self.reply_with(*contact_id, text).map(said);
             }
+            (FormKind::Resolution { id, version }, Valid::Resolution(text)) => {
+                return self.close_complaint(*id, *version, text).map(said);
+            }
             _ => {}
         }
         let tx = self.store.begin()?;
@@ -306,7 +309,7 @@ impl App {
                 }
                 Ok(())
             }
-            FormKind::ResponsePlan { .. } => {
+            FormKind::ResponsePlan { .. } | FormKind::Resolution { .. } => {
                 // The complaints answered move down the urgency order; the cursor stays.
                 let keep = self.complaints.cursor;
                 self.after_desk_change()?;

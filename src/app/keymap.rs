@@ -86,6 +86,7 @@ pub enum Action {
     ExportReportXlsx,
     ExportReportHtml,
     GotoMonth,
+    ClearFilters,
     FollowUp,
     NewFollowup,
     CompleteFollowup,
@@ -112,6 +113,7 @@ pub enum Section {
     Reports,
     Today,
     Confirm,
+    Menu,
 }
 
 /// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
@@ -150,7 +152,7 @@ pub enum KeymapError {
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
     #[error(
-        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, today, form, message, confirm)"
+        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, today, form, message, confirm, menu)"
     )]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
@@ -292,6 +294,9 @@ pub const REPORTS_SCREEN: &[Section] = &[Section::Global, Section::Reports, Sect
 pub const TODAY_SCREEN: &[Section] = &[Section::Global, Section::List, Section::Today];
 /// A yes/no question: its own keys only.
 pub const CONFIRM_SCREEN: &[Section] = &[Section::Confirm];
+/// A list to pick from over the screen (filters, a department, an exception): its own
+/// keys, then the list's moves, Enter and Esc.
+pub const MENU_SCREEN: &[Section] = &[Section::Menu, Section::List, Section::Global];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -353,6 +358,7 @@ impl Keymap {
         map.check(REPORTS_SCREEN)?;
         map.check(TODAY_SCREEN)?;
         map.check(CONFIRM_SCREEN)?;
+        map.check(MENU_SCREEN)?;
         Ok(map)
     }
 

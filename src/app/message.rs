@@ -14,7 +14,7 @@ use crate::mail::{self, MailError, Outgoing};
 use crate::messages::clipboard::{self, Copied};
 use crate::messages::{Draft, Facts, MessageKind, RenderError};
 use crate::store::messages::{self, Delivery};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use std::sync::{Arc, OnceLock};
 use zeroize::Zeroizing;
 
@@ -237,7 +237,6 @@ impl App {
                 Ok(())
             }
             Some(Action::Back) => return Mode::Normal,
-            _ if key.code == KeyCode::Esc => return Mode::Normal,
             _ => Ok(()),
         };
         self.report(result);
@@ -288,12 +287,17 @@ impl App {
         mut form: SendForm,
         key: &KeyEvent,
     ) -> SendState {
-        match key.code {
-            KeyCode::Esc => return SendState::Idle,
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Down | KeyCode::Up => {
+        match self.edit_action(key) {
+            Some(Action::Close) => return SendState::Idle,
+            Some(
+                Action::NextField
+                | Action::PrevField
+                | Action::NextSuggestion
+                | Action::PrevSuggestion,
+            ) => {
                 form.on_password = !form.on_password && form.password.is_some();
             }
-            KeyCode::Enter => {
+            Some(Action::Accept) => {
                 let wants_password = form.password.as_ref().is_some_and(|p| p.value().is_empty());
                 if !form.on_password && wants_password {
                     form.on_password = true;
@@ -467,7 +471,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::app::fixture;
-    use crossterm::event::{KeyEvent, KeyModifiers};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn press(app: &mut App, code: KeyCode) {
         app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));

@@ -74,7 +74,8 @@ pub enum Prompt {
     HoldReason { ids: Vec<i64>, at: i64 },
 }
 
-/// Overlays and input modes; `Normal` is the list (or the order detail, or the form).
+/// The one overlay system: whatever sits over the screen and takes the keys. `Normal` is
+/// the screen itself (a list, a detail, or the open form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     Normal,
@@ -101,8 +102,16 @@ pub enum Mode {
     },
     Confirm(Confirm),
     Message(Box<message::MessageDraft>),
-    /// The after-sales overlays (pick a department, type a resolution).
-    Desk(desk_modes::DeskMode),
+    /// Pick one of a few words: where a requirement or complaints go, how a requirement
+    /// ended.
+    Choose {
+        purpose: desk_modes::ChoicePurpose,
+        selected: usize,
+    },
+    /// Production stages with their load and lateness.
+    Bottlenecks(Vec<crate::store::production::StageLoad>),
+    /// One of an order's exceptions or documents.
+    Pick(shipping::Pick),
 }
 
 pub struct App {
@@ -322,10 +331,6 @@ impl App {
         self.deferred_blocked = false;
         let mode = std::mem::replace(&mut self.mode, Mode::Normal);
         self.mode = match mode {
-            Mode::Normal if self.shipping.captures_keys() => {
-                self.shipping_key(&key);
-                std::mem::replace(&mut self.mode, Mode::Normal)
-            }
             Mode::Normal if self.form.is_some() => {
                 self.form_key(&k, &key);
                 std::mem::replace(&mut self.mode, Mode::Normal)
@@ -349,19 +354,34 @@ impl App {
             Mode::Prompt { prompt, input } => self.prompt_key(prompt, input, &key),
             Mode::Confirm(c) => self.confirm_key(c, &key),
             Mode::Message(popup) => self.message_key(popup, &key),
-            Mode::Desk(m) => self.desk_mode_key(m, &key),
+            Mode::Choose { purpose, selected } => self.choose_key(purpose, selected, &k),
+            Mode::Bottlenecks(loads) => self.bottlenecks_key(loads, &k),
+            Mode::Pick(pick) => self.pick_key(pick, &k),
         };
         self.remind_busy();
     }
 
-    /// Runs one action of the list screens.
+    /// Runs one action of the screens.
     pub fn act(&mut self, action: Action) {
-        let r = match self.shipping_act(action) {
-            Ok(true) => Ok(()),
-            Ok(false) => self.try_act(action),
-            Err(e) => Err(e),
-        };
+        let r = self.dispatch(action);
         self.report(r);
+    }
+
+    /// The one path of an action: the tab's own keys first (`true`: handled), then what
+    /// every screen shares.
+    fn dispatch(&mut self, action: Action) -> AppResult {
+        let handled = match self.tab {
+            Tab::Orders => self.orders_act(action)?,
+            Tab::Customers => self.customers_act(action)?,
+            Tab::Shipments => self.shipments_act(action)?,
+            Tab::Complaints => self.complaints_act(action)?,
+            Tab::Today => self.today_act(action)?,
+            Tab::Reports => self.reports_act(action)?,
+        };
+        if handled {
+            return Ok(());
+        }
+        self.common_act(action)
     }
 
     fn switch(&mut self, tab: Tab) {
@@ -376,10 +396,8 @@ impl App {
         self.prepare(self.list_height);
     }
 
-    fn try_act(&mut self, action: Action) -> AppResult {
-        if let Some(r) = self.desk_act(action) {
-            return r;
-        }
+    /// What every screen's keys do alike: tabs, help, moving, searching, undo, messages.
+    fn common_act(&mut self, action: Action) -> AppResult {
         match action {
             Action::Quit => self.running = false,
             Action::ForceQuit => self.running = false,
@@ -403,10 +421,6 @@ impl App {
                     self.clear_search()?;
                 }
             }
-            Action::PrevMonth | Action::NextMonth => self.reports.change_month(action),
-            Action::ExportReportXlsx => self.export_report(crate::io::report::Format::Xlsx),
-            Action::ExportReportHtml => self.export_report(crate::io::report::Format::Html),
-            Action::GotoMonth => self.ask_month(),
             Action::Down
             | Action::Up
             | Action::Top
@@ -415,12 +429,7 @@ impl App {
             | Action::PageUp => {
                 self.move_cursor(action)?;
             }
-            Action::NextOrder | Action::PrevOrder => self.step_order(action)?,
-            Action::Open => match self.tab {
-                Tab::Orders => self.open_detail()?,
-                Tab::Today => self.jump_from_today()?,
-                _ => {}
-            },
+
             Action::Search => {
                 let current = self.current_search();
                 self.mode = Mode::Search {
@@ -455,42 +464,30 @@ impl App {
                     }
                 }
             }
-            Action::New if self.tab == Tab::Orders => {
-                self.open_form(form::specs::new_order(&self.config.currency()))
-            }
-            Action::Edit if self.tab == Tab::Orders => self.edit_selected()?,
-            Action::New | Action::Edit => {}
-            Action::Advance => self.status_keys(StatusRequest::Advance)?,
-            Action::Hold => self.status_keys(StatusRequest::ToggleHold)?,
-            Action::StatusMenu => {
-                let ids = self.order_targets();
-                if !ids.is_empty() {
-                    self.mode = Mode::StatusMenu {
-                        ids,
-                        when: TextInput::new(t("status.now")),
-                        editing_when: false,
-                    };
-                }
-            }
-            Action::CancelOrder => {
-                let ids = self.order_targets();
-                if !ids.is_empty() {
-                    self.mode = Mode::Prompt {
-                        prompt: Prompt::CancelReason {
-                            ids,
-                            at: crate::domain::time::now(),
-                        },
-                        input: TextInput::default(),
-                    };
-                }
-            }
             Action::Undo => {
                 self.undo()?;
                 self.refresh_today()?;
             }
-            Action::FollowUp | Action::NewFollowup => self.start_followup(),
-            Action::CompleteFollowup => self.complete_followup()?,
+            Action::FollowUp => self.start_followup(),
             Action::DraftMessage => self.draft_message()?,
+            // Keys of one screen, which its own `act` takes; elsewhere they do nothing.
+            Action::Open
+            | Action::New
+            | Action::Edit
+            | Action::Advance
+            | Action::Hold
+            | Action::StatusMenu
+            | Action::CancelOrder
+            | Action::NextOrder
+            | Action::PrevOrder
+            | Action::NewFollowup
+            | Action::CompleteFollowup
+            | Action::PrevMonth
+            | Action::NextMonth
+            | Action::ExportReportXlsx
+            | Action::ExportReportHtml
+            | Action::GotoMonth
+            | Action::ClearFilters => {}
             Action::CopyMessage
             | Action::SaveMessage
             | Action::SaveMessageEml

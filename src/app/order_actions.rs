@@ -15,6 +15,44 @@ use crate::store::Context;
 use std::str::FromStr;
 
 impl App {
+    /// The Orders tab's own keys; `false` leaves the action to what every screen does.
+    pub(super) fn orders_act(&mut self, action: Action) -> crate::store::Result<bool> {
+        if self.order_shipping_act(action)? {
+            return Ok(true);
+        }
+        match action {
+            Action::Open => self.open_detail()?,
+            Action::New => self.open_form(specs::new_order(&self.config.currency())),
+            Action::Edit => self.edit_selected()?,
+            Action::Advance => self.status_keys(StatusRequest::Advance)?,
+            Action::Hold => self.status_keys(StatusRequest::ToggleHold)?,
+            Action::StatusMenu => {
+                let ids = self.order_targets();
+                if !ids.is_empty() {
+                    self.mode = Mode::StatusMenu {
+                        ids,
+                        when: TextInput::new(t("status.now")),
+                        editing_when: false,
+                    };
+                }
+            }
+            Action::CancelOrder => {
+                let ids = self.order_targets();
+                if !ids.is_empty() {
+                    self.mode = Mode::Prompt {
+                        prompt: Prompt::CancelReason { ids, at: now() },
+                        input: TextInput::default(),
+                    };
+                }
+            }
+            Action::NextOrder | Action::PrevOrder => self.step_order(action)?,
+            Action::LogContact => self.log_contact_for_order()?,
+            Action::Respond => self.reply_for_order()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
     pub(super) fn open_detail(&mut self) -> AppResult {
         if let Some(id) = self.orders.selected_id() {
             self.detail = Some(orders::load_detail(self.store.conn(), id)?);

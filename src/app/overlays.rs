@@ -40,16 +40,23 @@ impl App {
         Ok(())
     }
 
+    /// What a key means in a line being typed (search, palette, prompts): the `[form]`
+    /// keys of the keymap (Enter, Esc, Tab, ↓/↑); any other key types.
+    pub(super) fn edit_action(&self, key: &KeyEvent) -> Option<Action> {
+        let k = super::keymap::Key::from_event(key)?;
+        self.keymap.action(super::keymap::FORM_SCREEN, &k)
+    }
+
     pub(super) fn search_key(&mut self, mut input: TextInput, key: &KeyEvent) -> Mode {
-        match key.code {
-            KeyCode::Enter => Mode::Normal,
-            KeyCode::Esc => {
+        match self.edit_action(key) {
+            Some(Action::Accept) => Mode::Normal,
+            Some(Action::Close) => {
                 let r = self.set_search("");
                 self.report(r);
                 Mode::Normal
             }
-            KeyCode::Down | KeyCode::Up => {
-                let r = self.move_cursor(if key.code == KeyCode::Down {
+            Some(a @ (Action::NextSuggestion | Action::PrevSuggestion)) => {
+                let r = self.move_cursor(if a == Action::NextSuggestion {
                     Action::Down
                 } else {
                     Action::Up
@@ -93,15 +100,14 @@ impl App {
 
     pub(super) fn filters_key(&mut self, selected: usize, key: &KeyEvent) -> Mode {
         let n = self.filter_keys().len();
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('f') | KeyCode::Char('q') => Mode::Normal,
-            KeyCode::Down | KeyCode::Char('j') => Mode::Filters {
-                selected: (selected + 1).min(n.saturating_sub(1)),
+        let action = super::keymap::Key::from_event(key)
+            .and_then(|k| self.keymap.action(super::keymap::MENU_SCREEN, &k));
+        match action {
+            Some(Action::Back | Action::Filter | Action::Quit) => Mode::Normal,
+            Some(a @ (Action::Down | Action::Up | Action::Top | Action::Bottom)) => Mode::Filters {
+                selected: super::desk_modes::step(selected, n, a),
             },
-            KeyCode::Up | KeyCode::Char('k') => Mode::Filters {
-                selected: selected.saturating_sub(1),
-            },
-            KeyCode::Char('c') => {
+            Some(Action::ClearFilters) => {
                 let r = self.with_list(|l, c| {
                     l.clear_filters();
                     l.reset(c)
@@ -109,7 +115,7 @@ impl App {
                 self.report(r);
                 Mode::Filters { selected }
             }
-            KeyCode::Enter | KeyCode::Char(' ') => {
+            Some(Action::Open | Action::Mark) => {
                 if let Some((k, _)) = self.filter_keys().get(selected).cloned() {
                     let r = self.with_list(|l, c| {
                         l.toggle_filter_key(&k);
@@ -130,17 +136,17 @@ impl App {
         key: &KeyEvent,
     ) -> Mode {
         let found = palette::matches(input.value());
-        match key.code {
-            KeyCode::Esc => Mode::Normal,
-            KeyCode::Down => Mode::Palette {
+        match self.edit_action(key) {
+            Some(Action::Close) => Mode::Normal,
+            Some(Action::NextSuggestion) => Mode::Palette {
                 input,
                 selected: (selected + 1).min(found.len().saturating_sub(1)),
             },
-            KeyCode::Up => Mode::Palette {
+            Some(Action::PrevSuggestion) => Mode::Palette {
                 input,
                 selected: selected.saturating_sub(1),
             },
-            KeyCode::Enter => {
+            Some(Action::Accept) => {
                 if let Some((cmd, _)) = found.get(selected) {
                     let r = self.run_command(*cmd);
                     self.report(r);
@@ -231,14 +237,15 @@ impl App {
         editing_when: bool,
         key: &KeyEvent,
     ) -> Mode {
+        let action = self.edit_action(key);
         if editing_when {
-            return match key.code {
-                KeyCode::Enter | KeyCode::Tab => Mode::StatusMenu {
+            return match action {
+                Some(Action::Accept | Action::NextField) => Mode::StatusMenu {
                     ids,
                     when,
                     editing_when: false,
                 },
-                KeyCode::Esc => Mode::Normal,
+                Some(Action::Close) => Mode::Normal,
                 _ => {
                     when.handle(key);
                     Mode::StatusMenu {
@@ -249,9 +256,9 @@ impl App {
                 }
             };
         }
-        match key.code {
-            KeyCode::Esc => Mode::Normal,
-            KeyCode::Tab => {
+        match (action, key.code) {
+            (Some(Action::Close), _) => Mode::Normal,
+            (Some(Action::NextField), _) => {
                 let text = if when.value() == t("status.now") {
                     String::new()
                 } else {
@@ -263,7 +270,8 @@ impl App {
                     editing_when: true,
                 }
             }
-            KeyCode::Char(c) => {
+            // The statuses' own letters, shown beside them in the menu.
+            (_, KeyCode::Char(c)) => {
                 let Some(to) = Status::from_menu_letter(c) else {
                     return Mode::StatusMenu {
                         ids,
@@ -319,9 +327,9 @@ impl App {
         mut input: TextInput,
         key: &KeyEvent,
     ) -> Mode {
-        match key.code {
-            KeyCode::Esc => Mode::Normal,
-            KeyCode::Enter => {
+        match self.edit_action(key) {
+            Some(Action::Close) => Mode::Normal,
+            Some(Action::Accept) => {
                 let reason = input.value().trim().to_string();
                 if reason.is_empty() {
                     self.message = Some((Level::Error, t("msg.reason_required").into()));

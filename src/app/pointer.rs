@@ -23,7 +23,7 @@ impl App {
 
     /// Whether the screen is a plain list or view, with no form or overlay taking keys.
     fn pointer_free(&self) -> bool {
-        matches!(self.mode, Mode::Normal) && self.form.is_none() && !self.shipping.captures_keys()
+        matches!(self.mode, Mode::Normal) && self.form.is_none()
     }
 
     fn wheel(&mut self, down: bool) {
@@ -107,8 +107,7 @@ impl App {
         match &self.mode {
             Mode::Search { .. } | Mode::Palette { .. } | Mode::Prompt { .. } => true,
             Mode::StatusMenu { editing_when, .. } => *editing_when,
-            Mode::Desk(super::desk_modes::DeskMode::Resolution { .. }) => true,
-            Mode::Normal => self.form.is_some() && self.shipping.popup.is_none(),
+            Mode::Normal => self.form.is_some(),
             _ => false,
         }
     }

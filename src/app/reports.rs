@@ -144,6 +144,18 @@ fn on_worker<T: Send + 'static>(
 }
 
 impl App {
+    /// The Reports tab's own keys; `false` leaves the action to what every screen does.
+    pub(super) fn reports_act(&mut self, action: Action) -> crate::store::Result<bool> {
+        match action {
+            Action::PrevMonth | Action::NextMonth => self.reports.change_month(action),
+            Action::ExportReportXlsx => self.export_report(crate::io::report::Format::Xlsx),
+            Action::ExportReportHtml => self.export_report(crate::io::report::Format::Html),
+            Action::GotoMonth => self.ask_month(),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
     /// Starts computing the shown month's figures (in place for an in-memory database).
     pub(super) fn start_report(&mut self) -> AppResult {
         let month = self.reports.month;

@@ -2,9 +2,9 @@
 //! an order its production progress, exceptions, documents and instruction sheet (`p`).
 
 use super::form::specs;
-use super::keymap::Action;
+use super::keymap::{self, Action, Key, MENU_SCREEN};
 use super::tab::Tab;
-use super::{status_key, App, AppResult, Level};
+use super::{status_key, App, AppResult, Level, Mode};
 use crate::domain::enums::{ShipMode, ShipmentStatus};
 use crate::domain::time::{now, today};
 use crate::i18n::{t, tf};
@@ -14,7 +14,6 @@ use crate::store::production::{self, StageLoad};
 use crate::store::shipments::{self, ShipmentDetail, ShipmentDraft};
 use crate::store::undo::Change;
 use crate::store::Context;
-use crossterm::event::{KeyCode, KeyEvent};
 
 /// A choice among the exceptions or documents of an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,25 +30,10 @@ pub enum PickFor {
     Document,
 }
 
-/// The shipping desk's overlays; while one is open it takes the keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Popup {
-    Bottlenecks(Vec<StageLoad>),
-    Pick(Pick),
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShippingState {
     /// The shipment opened with Enter on the Shipments tab.
     pub detail: Option<ShipmentDetail>,
-    pub popup: Option<Popup>,
-}
-
-impl ShippingState {
-    /// Whether the shipping desk takes the next key (an overlay of its own is open).
-    pub fn captures_keys(&self) -> bool {
-        self.popup.is_some()
-    }
 }
 
 fn exception_text(e: &exceptions::ExceptionRow) -> String {
@@ -66,47 +50,51 @@ fn exception_text(e: &exceptions::ExceptionRow) -> String {
 }
 
 impl App {
-    /// The shipping desk's part of an action; `false` leaves it to the general handler.
-    pub(super) fn shipping_act(&mut self, action: Action) -> crate::store::Result<bool> {
-        if self.form.is_some() {
-            return Ok(false);
-        }
-        match (self.tab, action) {
-            (Tab::Shipments, Action::Open) => self.open_shipment()?,
-            (Tab::Shipments, Action::Back) if self.shipping.detail.is_some() => {
-                self.shipping.detail = None
-            }
-            (Tab::Shipments, Action::New) => self.new_shipment(),
-            (Tab::Shipments, Action::Edit) => self.edit_shipment()?,
-            (Tab::Shipments, Action::Deliver) => self.deliver_selected()?,
-            (Tab::Shipments, Action::Filter) => {
+    /// The Shipments tab's own keys; `false` leaves the action to what every screen does.
+    pub(super) fn shipments_act(&mut self, action: Action) -> crate::store::Result<bool> {
+        let open = self.shipping.detail.is_some();
+        match action {
+            Action::Open => self.open_shipment()?,
+            Action::Back if open => self.shipping.detail = None,
+            Action::New => self.new_shipment(),
+            Action::Edit => self.edit_shipment()?,
+            Action::Deliver => self.deliver_selected()?,
+            Action::Filter => {
                 shipments::load_carriers(self.store.conn())?;
                 return Ok(false);
             }
-            (Tab::Shipments, Action::Undo) => {
+            Action::Undo => {
                 self.undo()?;
                 self.after_shipping_change()?;
             }
-            (Tab::Shipments, Action::Down | Action::Up) if self.shipping.detail.is_some() => {
+            Action::Down | Action::Up if open => {
                 self.move_cursor(action)?;
                 self.open_shipment()?;
             }
-            (_, Action::Bottlenecks) => self.show_bottlenecks()?,
-            (Tab::Orders, Action::Instructions) => self.write_instructions()?,
-            (Tab::Orders, Action::Production) => self.edit_production()?,
-            (Tab::Orders, Action::OpenException) => {
+            Action::Bottlenecks => self.show_bottlenecks()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The shipping desk's keys on an order (the detail, else the selected row).
+    pub(super) fn order_shipping_act(&mut self, action: Action) -> crate::store::Result<bool> {
+        match action {
+            Action::Instructions => self.write_instructions()?,
+            Action::Production => self.edit_production()?,
+            Action::OpenException => {
                 if let Some((id, no)) = self.current_order() {
                     self.open_form(specs::exception(id, &no));
                 }
             }
-            (Tab::Orders, Action::InformCustomer) => self.pick_exception(Step::Informed)?,
-            (Tab::Orders, Action::ResolveException) => self.pick_exception(Step::Resolved)?,
-            (Tab::Orders, Action::AttachDocument) => {
+            Action::InformCustomer => self.pick_exception(Step::Informed)?,
+            Action::ResolveException => self.pick_exception(Step::Resolved)?,
+            Action::AttachDocument => {
                 if let Some((id, no)) = self.current_order() {
                     self.open_form(specs::document(id, &no));
                 }
             }
-            (Tab::Orders, Action::OpenDocument) => self.pick_document()?,
+            Action::OpenDocument => self.pick_document()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -212,7 +200,7 @@ impl App {
 
     fn show_bottlenecks(&mut self) -> AppResult {
         let loads = production::bottlenecks(self.store.conn(), today())?;
-        self.shipping.popup = Some(Popup::Bottlenecks(loads));
+        self.mode = Mode::Bottlenecks(loads);
         Ok(())
     }
 
@@ -257,11 +245,11 @@ impl App {
             [] => self.info(t("exception.none_open").into()),
             [(only, _)] => self.mark_exception(*only, step)?,
             _ => {
-                self.shipping.popup = Some(Popup::Pick(Pick {
+                self.mode = Mode::Pick(Pick {
                     purpose: PickFor::Exception(step),
                     items,
                     selected: 0,
-                }))
+                })
             }
         }
         Ok(())
@@ -297,7 +285,7 @@ impl App {
             [] => self.info(t("document.none").into()),
             [only] => self.open_document(only),
             _ => {
-                self.shipping.popup = Some(Popup::Pick(Pick {
+                self.mode = Mode::Pick(Pick {
                     purpose: PickFor::Document,
                     items: docs
                         .iter()
@@ -314,7 +302,7 @@ impl App {
                         })
                         .collect(),
                     selected: 0,
-                }))
+                })
             }
         }
         Ok(())
@@ -359,53 +347,51 @@ impl App {
         }
     }
 
-    /// Keys while a shipping overlay is open.
-    pub(super) fn shipping_key(&mut self, key: &KeyEvent) {
-        if let Some(popup) = self.shipping.popup.take() {
-            self.shipping.popup = self.shipping_popup_key(popup, key);
+    /// Keys over the bottleneck view: Esc, q, Enter or `b` again close it (keymap).
+    pub(super) fn bottlenecks_key(&mut self, loads: Vec<StageLoad>, k: &Key) -> Mode {
+        let closes = matches!(
+            self.keymap.action(MENU_SCREEN, k),
+            Some(Action::Back | Action::Quit | Action::Open)
+        ) || self.keymap.action(keymap::SHIPMENTS_SCREEN, k)
+            == Some(Action::Bottlenecks);
+        if closes {
+            Mode::Normal
+        } else {
+            Mode::Bottlenecks(loads)
         }
     }
 
-    fn shipping_popup_key(&mut self, popup: Popup, key: &KeyEvent) -> Option<Popup> {
-        match popup {
-            Popup::Bottlenecks(loads) => match key.code {
-                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('b') => None,
-                _ => Some(Popup::Bottlenecks(loads)),
-            },
-            Popup::Pick(mut pick) => match key.code {
-                KeyCode::Esc | KeyCode::Char('q') => None,
-                KeyCode::Down | KeyCode::Char('j') => {
-                    pick.selected = (pick.selected + 1).min(pick.items.len().saturating_sub(1));
-                    Some(Popup::Pick(pick))
+    /// Keys over a pick of exceptions or documents: the list's moves, Enter, Esc/q.
+    pub(super) fn pick_key(&mut self, mut pick: Pick, k: &Key) -> Mode {
+        match self.keymap.action(MENU_SCREEN, k) {
+            Some(Action::Back | Action::Quit) => Mode::Normal,
+            Some(a @ (Action::Down | Action::Up | Action::Top | Action::Bottom)) => {
+                pick.selected = super::desk_modes::step(pick.selected, pick.items.len(), a);
+                Mode::Pick(pick)
+            }
+            Some(Action::Open) => {
+                if let Some((id, _)) = pick.items.get(pick.selected).cloned() {
+                    let r = match pick.purpose {
+                        PickFor::Exception(step) => self.mark_exception(id, step),
+                        PickFor::Document => {
+                            let docs = self
+                                .current_order()
+                                .map(|(o, _)| documents::list(self.store.conn(), o))
+                                .transpose();
+                            docs.map(|docs| {
+                                if let Some(d) =
+                                    docs.unwrap_or_default().into_iter().find(|d| d.id == id)
+                                {
+                                    self.open_document(&d);
+                                }
+                            })
+                        }
+                    };
+                    self.report(r);
                 }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    pick.selected = pick.selected.saturating_sub(1);
-                    Some(Popup::Pick(pick))
-                }
-                KeyCode::Enter => {
-                    if let Some((id, _)) = pick.items.get(pick.selected).cloned() {
-                        let r = match pick.purpose {
-                            PickFor::Exception(step) => self.mark_exception(id, step),
-                            PickFor::Document => {
-                                let docs = self
-                                    .current_order()
-                                    .map(|(o, _)| documents::list(self.store.conn(), o))
-                                    .transpose();
-                                docs.map(|docs| {
-                                    if let Some(d) =
-                                        docs.unwrap_or_default().into_iter().find(|d| d.id == id)
-                                    {
-                                        self.open_document(&d);
-                                    }
-                                })
-                            }
-                        };
-                        self.report(r);
-                    }
-                    None
-                }
-                _ => Some(Popup::Pick(pick)),
-            },
+                std::mem::replace(&mut self.mode, Mode::Normal)
+            }
+            _ => Mode::Pick(pick),
         }
     }
 }

@@ -666,3 +666,42 @@ fn a_part_of_a_customer_name_finds_it_and_its_address_fills_the_form() {
     let form = app.form.as_ref().unwrap();
     assert_eq!(form.value("field.customer"), "d");
 }
+
+#[test]
+fn g_on_reports_asks_for_a_month_and_goes_to_it() {
+    let mut app = fixture::app(3);
+    press(&mut app, "6g");
+    assert!(app.form.is_some(), "the month is asked for");
+    press(&mut app, "2025-13");
+    code(&mut app, KeyCode::Enter);
+    assert!(app.form.is_some(), "not a month");
+    // The field is entered fresh only once: clear it, then type.
+    ctrl(&mut app, 'u');
+    press(&mut app, "2025-11");
+    code(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none(), "{:?}", app.form);
+    assert_eq!(app.reports.month.to_string(), "2025-11");
+}
+
+#[test]
+fn a_paste_lands_in_the_form_field_one_line_or_a_note() {
+    let mut app = fixture::app(3);
+    press(&mut app, "n");
+    app.paste("Nordic\r\nTools");
+    assert_eq!(
+        app.form.as_ref().unwrap().value("field.customer"),
+        "Nordic Tools"
+    );
+    for _ in 0..10 {
+        code(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(
+        app.form.as_ref().unwrap().focused().map(|f| f.name),
+        Some("field.notes")
+    );
+    app.paste("first line\nsecond line");
+    assert_eq!(
+        app.form.as_ref().unwrap().value("field.notes"),
+        "first line\nsecond line"
+    );
+}

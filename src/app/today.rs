@@ -177,6 +177,17 @@ fn tab_of(target: Target) -> (Tab, &'static str) {
 
 impl App {
     /// `Enter` on Today: the record under the cursor, or the list behind its kind.
+    /// The Today tab's own keys; `false` leaves the action to what every screen does.
+    pub(super) fn today_act(&mut self, action: Action) -> crate::store::Result<bool> {
+        match action {
+            Action::Open => self.jump_from_today()?,
+            Action::NewFollowup => self.start_followup(),
+            Action::CompleteFollowup => self.complete_followup()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
     pub(super) fn jump_from_today(&mut self) -> AppResult {
         let Some(row) = self.today.selected() else {
             return Ok(());

@@ -4,7 +4,7 @@
 
 use super::{pane, popups, theme};
 use crate::app::desk::Item;
-use crate::app::desk_modes::DeskMode;
+use crate::app::desk_modes::ChoicePurpose;
 use crate::app::keymap::Action;
 use crate::app::tab::Tab;
 use crate::app::App;
@@ -235,44 +235,35 @@ impl DetailLines {
     }
 }
 
-/// The after-sales overlays.
-pub fn draw_mode(frame: &mut Frame, mode: &DeskMode, area: Rect) {
-    match mode {
-        DeskMode::Choose { purpose, selected } => {
-            let (words, prefix) = purpose.options();
-            let mut lines: Vec<Line> = words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    Line::from(vec![
-                        Span::styled(format!(" {} ", i + 1), theme::key()),
-                        Span::styled(
-                            format!(" {} ", t(&format!("{prefix}{w}"))),
-                            if i == *selected {
-                                theme::selected()
-                            } else {
-                                Style::default()
-                            },
-                        ),
-                    ])
-                })
-                .collect();
-            lines.push(Line::from(Span::styled(t("ui.choice_hint"), theme::dim())));
-            popups::popup(frame, area, purpose.title(), lines, 50);
-        }
-        DeskMode::Resolution {
-            complaint_no,
-            input,
-            ..
-        } => {
-            let lines = vec![
-                Line::from(tf("ui.resolution_for", &[("complaint", complaint_no)])),
-                Line::from(format!("> {}", input.value())),
-            ];
-            let r = popups::popup(frame, area, t("action.close_complaint").into(), lines, 72);
-            let before: String = input.value().chars().take(input.cursor()).collect();
-            let x = r.x + 3 + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
-            frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
-        }
-    }
+/// Picking one of a few words (a department, where a requirement goes).
+pub fn draw_choose(
+    frame: &mut Frame,
+    app: &App,
+    purpose: &ChoicePurpose,
+    selected: usize,
+    area: Rect,
+) {
+    let (words, prefix) = purpose.options();
+    let mut lines: Vec<Line> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            Line::from(vec![
+                Span::styled(format!(" {} ", i + 1), theme::key()),
+                Span::styled(
+                    format!(" {} ", t(&format!("{prefix}{w}"))),
+                    if i == selected {
+                        theme::selected()
+                    } else {
+                        Style::default()
+                    },
+                ),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(Span::styled(
+        super::keys_hint(app, "ui.choice_hint"),
+        theme::dim(),
+    )));
+    popups::popup(frame, area, purpose.title(), lines, 50);
 }

@@ -83,7 +83,6 @@ pub fn draw(frame: &mut Frame, app: &App) {
         form::draw(frame, &app.keymap, f, body);
     }
     popups::draw(frame, app, area);
-    shipping::draw_popup(frame, app, area);
 }
 
 /// The hint under a yes/no question, with the keys the keymap gives.
@@ -95,6 +94,33 @@ pub fn yes_no(app: &App) -> String {
             ("no", &app.keymap.describe(Action::No)),
         ],
     )
+}
+
+/// A hint of an overlay with the keys the keymap gives: `{open}`, `{back}`, `{down}`,
+/// `{up}`, `{mark}`, `{clear}`, `{next}` and `{close}` are filled in.
+pub fn keys_hint(app: &App, key: &str) -> String {
+    let first = |a: Action| {
+        app.keymap
+            .keys(a)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    let names = [
+        ("open", first(Action::Open)),
+        ("back", first(Action::Back)),
+        ("down", first(Action::Down)),
+        ("up", first(Action::Up)),
+        ("mark", first(Action::Mark)),
+        ("clear", first(Action::ClearFilters)),
+        ("next", first(Action::NextField)),
+        ("close", first(Action::Close)),
+    ];
+    let args: Vec<(&str, &dyn std::fmt::Display)> = names
+        .iter()
+        .map(|(n, v)| (*n, v as &dyn std::fmt::Display))
+        .collect();
+    tf(key, &args)
 }
 
 /// The name left of the tabs, when there is room for it.

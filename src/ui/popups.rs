@@ -74,7 +74,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                     style,
                 )));
             }
-            lines.push(Line::from(Span::styled(t("ui.filter_hint"), theme::dim())));
+            lines.push(Line::from(Span::styled(
+                super::keys_hint(app, "ui.filter_hint"),
+                theme::dim(),
+            )));
             let height = area.height.saturating_sub(4) as usize;
             let skip = selected.saturating_sub(height.saturating_sub(3));
             let shown: Vec<Line> = lines.into_iter().skip(skip).take(height).collect();
@@ -102,7 +105,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 Span::styled(format!("{} ", t("ui.happened_at")), style),
                 Span::raw(when.value().to_string()),
             ]));
-            lines.push(Line::from(Span::styled(t("ui.status_hint"), theme::dim())));
+            lines.push(Line::from(Span::styled(
+                super::keys_hint(app, "ui.status_hint"),
+                theme::dim(),
+            )));
             popup(frame, area, t("action.status_menu").into(), lines, 66);
         }
         Mode::Prompt { prompt, input } => {
@@ -125,7 +131,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
         }
         Mode::Message(m) => super::message::draw(frame, app, m, area),
-        Mode::Desk(m) => super::desk::draw_mode(frame, m, area),
+        Mode::Choose { purpose, selected } => {
+            super::desk::draw_choose(frame, app, purpose, *selected, area)
+        }
+        Mode::Bottlenecks(_) | Mode::Pick(_) => super::shipping::draw_popup(frame, app, area),
         Mode::Confirm(c) => {
             let question = match c {
                 Confirm::DiscardForm => t("ui.discard").to_string(),

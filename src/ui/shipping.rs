@@ -3,9 +3,9 @@
 //! production, exception and document sections.
 
 use super::{pane, theme};
-use crate::app::shipping::{PickFor, Popup};
+use crate::app::shipping::PickFor;
 use crate::app::tab::Tab;
-use crate::app::App;
+use crate::app::{App, Mode};
 use crate::domain::money::canonical;
 use crate::domain::time::{format_date, format_stamp_short, now};
 use crate::i18n::t;
@@ -116,11 +116,8 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// The shipping desk's overlay, drawn over everything else.
 pub fn draw_popup(frame: &mut Frame, app: &App, area: Rect) {
-    let Some(popup) = &app.shipping.popup else {
-        return;
-    };
-    let (title, lines, width) = match popup {
-        Popup::Bottlenecks(loads) => {
+    let (title, lines, width) = match &app.mode {
+        Mode::Bottlenecks(loads) => {
             let mut lines = vec![Line::from(Span::styled(
                 format!(
                     "{:<16}{:>10}{:>16}",
@@ -149,7 +146,7 @@ pub fn draw_popup(frame: &mut Frame, app: &App, area: Rect) {
             lines.push(Line::from(Span::styled(t("bottleneck.hint"), theme::dim())));
             (t("bottleneck.title").to_string(), lines, 50)
         }
-        Popup::Pick(p) => {
+        Mode::Pick(p) => {
             let question = match p.purpose {
                 PickFor::Exception(Step::Informed) => t("exception.pick_inform"),
                 PickFor::Exception(Step::Resolved) => t("exception.pick_resolve"),
@@ -165,11 +162,12 @@ pub fn draw_popup(frame: &mut Frame, app: &App, area: Rect) {
                 lines.push(Line::from(Span::styled(format!(" {text} "), style)));
             }
             lines.push(Line::from(Span::styled(
-                t("shipment.pick_hint"),
+                super::keys_hint(app, "shipment.pick_hint"),
                 theme::dim(),
             )));
             (t("ui.confirm").to_string(), lines, 72)
         }
+        _ => return,
     };
     let r = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, r);

@@ -245,7 +245,7 @@ fn bottleneck_view() {
     let t = render(&mut app, 100, 16);
     insta::assert_snapshot!(t.backend());
     press(&mut app, KeyCode::Esc);
-    assert!(app.shipping.popup.is_none());
+    assert_eq!(app.mode, crate::app::Mode::Normal);
 }
 
 #[test]

@@ -52,6 +52,7 @@ pub enum Valid {
     Followup(NewFollowup),
     ResponsePlan(String),
     Reply(String),
+    Resolution(String),
     Month(Month),
 }
 
@@ -188,6 +189,9 @@ pub fn validate(form: &mut Form, conn: &Connection) -> Option<Valid> {
             form.value("field.response_plan").to_string(),
         )),
         FormKind::Reply { .. } => Some(Valid::Reply(form.value("field.reply").to_string())),
+        FormKind::Resolution { .. } => Some(Valid::Resolution(
+            form.value("field.resolution").to_string(),
+        )),
         FormKind::Month => match Month::from_str(form.value("field.month")) {
             Ok(m) => Some(Valid::Month(m)),
             Err(_) => {

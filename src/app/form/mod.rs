@@ -3,10 +3,12 @@
 //! (`specs`) and its checks (`check`). `ui::form` is the one renderer; `app::form_save`
 //! saves what a valid form holds.
 
+mod aftersales;
 pub mod check;
 pub mod engine;
 pub mod field;
 pub mod lookup;
+mod prompts;
 pub mod specs;
 
 pub use check::{validate, Valid};

@@ -4,23 +4,23 @@
 use super::engine::{Form, Grid};
 use super::field::{Choices, Field, Kind};
 use super::lookup::Source;
-use crate::domain::complaint::ComplaintDraft;
-use crate::domain::customer::CustomerDraft;
 use crate::domain::enums::{
-    Channel, ComplaintType, ContactChannel, CustomerType, Department, Direction, DocumentKind,
-    ExceptionCause, ExceptionKind, Language, MaterialsState, OrderType, ProductionStage,
-    RequirementCategory, Severity, ShipMode, ShipmentStatus,
+    DocumentKind, ExceptionCause, ExceptionKind, MaterialsState, OrderType, ProductionStage,
+    ShipMode, ShipmentStatus,
 };
 use crate::domain::money::canonical;
 use crate::domain::order::OrderDraft;
 use crate::domain::status::Status;
-use crate::domain::time::{format_date, format_stamp_short, now, today};
-use crate::i18n::{t, tf};
-use crate::store::complaints::ComplaintDetail;
+use crate::domain::time::{format_date, format_stamp_short, now};
+use crate::i18n::t;
 use crate::store::production::Production;
 use crate::store::shipments::ShipmentDraft;
-use std::str::FromStr;
 use strum::IntoEnumIterator;
+
+pub use super::aftersales::{
+    contact, customer, edit_complaint, new_complaint, requirement, survey, SURVEY_FIELDS, YES_NO,
+};
+pub use super::prompts::{followup, month, reply, resolution, response_plan};
 
 /// What a form creates or changes, and for which record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +71,11 @@ pub enum FormKind {
     Reply {
         contact_id: i64,
     },
+    /// `c` on a complaint: how it was resolved (required).
+    Resolution {
+        id: i64,
+        version: i64,
+    },
     /// `g` on Reports: the month to show.
     Month,
 }
@@ -83,20 +88,21 @@ impl FormKind {
             FormKind::Followup
                 | FormKind::ResponsePlan { .. }
                 | FormKind::Reply { .. }
+                | FormKind::Resolution { .. }
                 | FormKind::Month
         )
     }
 }
 
-fn text(name: &'static str, value: &str) -> Field {
+pub(super) fn text(name: &'static str, value: &str) -> Field {
     Field::new(name, Kind::Text, value)
 }
 
-fn multi(name: &'static str, value: &str) -> Field {
+pub(super) fn multi(name: &'static str, value: &str) -> Field {
     Field::new(name, Kind::MultiLine, value)
 }
 
-fn date(name: &'static str, value: Option<chrono::NaiveDate>) -> Field {
+pub(super) fn date(name: &'static str, value: Option<chrono::NaiveDate>) -> Field {
     Field::new(
         name,
         Kind::Date,
@@ -104,7 +110,7 @@ fn date(name: &'static str, value: Option<chrono::NaiveDate>) -> Field {
     )
 }
 
-fn time(name: &'static str, value: Option<i64>) -> Field {
+pub(super) fn time(name: &'static str, value: Option<i64>) -> Field {
     Field::new(
         name,
         Kind::Time,
@@ -112,7 +118,7 @@ fn time(name: &'static str, value: Option<i64>) -> Field {
     )
 }
 
-fn choice(
+pub(super) fn choice(
     name: &'static str,
     words: Vec<&'static str>,
     prefix: &'static str,
@@ -121,11 +127,11 @@ fn choice(
     Field::new(name, Kind::Choice(Choices::new(words, prefix)), value)
 }
 
-fn lookup(name: &'static str, source: Source, value: &str) -> Field {
+pub(super) fn lookup(name: &'static str, source: Source, value: &str) -> Field {
     Field::new(name, Kind::Lookup(source), value)
 }
 
-fn number(name: &'static str, min: i64, max: i64, value: Option<i64>) -> Field {
+pub(super) fn number(name: &'static str, min: i64, max: i64, value: Option<i64>) -> Field {
     Field::new(
         name,
         Kind::Number { min, max },
@@ -252,222 +258,6 @@ fn order(id: Option<i64>, version: Option<i64>, d: &OrderDraft, customer: &str) 
     }
 }
 
-pub const YES_NO: [&str; 2] = ["no", "yes"];
-
-/// A customer form: blank, or holding `(id, version, draft)`.
-pub fn customer(existing: Option<(i64, i64, &CustomerDraft)>) -> Form {
-    let blank = CustomerDraft {
-        code: String::new(),
-        name: String::new(),
-        customer_type: CustomerType::New,
-        contact_person: String::new(),
-        phone: String::new(),
-        email: String::new(),
-        im_handle: String::new(),
-        preferred_channel: Channel::Email,
-        address: String::new(),
-        payment_terms_days: Some(30),
-        language: Language::Zh,
-        notes: String::new(),
-        key_account: false,
-    };
-    let (id, version, d) = match existing {
-        Some((id, version, d)) => (Some(id), Some(version), d),
-        None => (None, None, &blank),
-    };
-    let title = match id {
-        None => t("form.customer_new"),
-        Some(_) => t("form.customer_edit"),
-    };
-    Form::new(
-        FormKind::Customer { id, version },
-        title.to_string(),
-        vec![
-            text("field.code", &d.code),
-            text("field.name", &d.name),
-            choice(
-                "field.customer_type",
-                CustomerType::words(),
-                "customer_type.",
-                d.customer_type.as_str(),
-            ),
-            text("field.contact_person", &d.contact_person),
-            text("field.phone", &d.phone),
-            text("field.email", &d.email),
-            text("field.im_handle", &d.im_handle),
-            choice(
-                "field.preferred_channel",
-                Channel::words(),
-                "channel.",
-                d.preferred_channel.as_str(),
-            ),
-            text("field.address", &d.address),
-            number("field.payment_terms_days", 0, 365, d.payment_terms_days),
-            choice(
-                "field.language",
-                Language::words(),
-                "language.",
-                d.language.as_str(),
-            ),
-            choice(
-                "field.key_account",
-                YES_NO.to_vec(),
-                "yesno.",
-                YES_NO[usize::from(d.key_account)],
-            ),
-            multi("field.notes", &d.notes),
-        ],
-    )
-    .require(&["field.code", "field.name"])
-    .start()
-}
-
-/// A new complaint, with the customer and order filled in when known.
-pub fn new_complaint(customer: &str, order_no: &str) -> Form {
-    complaint(None, None, None, customer, order_no)
-}
-
-pub fn edit_complaint(d: &ComplaintDetail) -> Form {
-    complaint(
-        Some(d.id),
-        Some(d.version),
-        Some(&d.draft),
-        &d.customer_code,
-        d.order_no.as_deref().unwrap_or(""),
-    )
-}
-
-fn complaint(
-    id: Option<i64>,
-    version: Option<i64>,
-    d: Option<&ComplaintDraft>,
-    customer: &str,
-    order_no: &str,
-) -> Form {
-    let mut department = Field::new(
-        "field.department",
-        Kind::Choice(Choices::new(Department::words(), "department.").optional()),
-        d.and_then(|d| d.department).map_or("", Department::as_str),
-    );
-    department.required = false;
-    let mut fields = vec![
-        text("field.complaint_no", d.map_or("", |d| &d.complaint_no)),
-        lookup("field.customer", Source::Customer, customer),
-        lookup("field.order_no", Source::Order, order_no),
-        choice(
-            "field.complaint_type",
-            ComplaintType::words(),
-            "complaint_type.",
-            d.map_or("quality", |d| d.kind.as_str()),
-        ),
-        choice(
-            "field.severity",
-            Severity::words(),
-            "severity.",
-            d.map_or("normal", |d| d.severity.as_str()),
-        ),
-        time("field.opened_at", Some(d.map_or_else(now, |d| d.opened_at))),
-        department,
-        multi("field.description", d.map_or("", |d| &d.description)),
-    ];
-    // Times recorded late, and the resolution, belong to an existing complaint.
-    if let Some(d) = d {
-        fields.extend([
-            time("field.first_response_at", d.first_response_at),
-            time("field.resolved_at", d.resolved_at),
-            multi("field.resolution", &d.resolution),
-        ]);
-    }
-    let title = match id {
-        None => t("form.complaint_new"),
-        Some(_) => t("form.complaint_edit"),
-    };
-    Form::new(
-        FormKind::Complaint { id, version },
-        title.to_string(),
-        fields,
-    )
-    .require(&["field.customer", "field.opened_at"])
-    .want(&["field.description"])
-    .start()
-}
-
-pub fn contact(customer_id: i64, customer: &str, channel: &str, order_no: Option<&str>) -> Form {
-    let channel = ContactChannel::from_str(channel)
-        .map(ContactChannel::as_str)
-        .unwrap_or("email");
-    Form::new(
-        FormKind::Contact { customer_id },
-        tf("form.contact", &[("customer", &customer)]),
-        vec![
-            multi("field.summary", ""),
-            choice(
-                "field.direction",
-                Direction::words(),
-                "direction.",
-                Direction::In.as_str(),
-            ),
-            choice(
-                "field.channel",
-                ContactChannel::words(),
-                "channel.",
-                channel,
-            ),
-            lookup("field.order_no", Source::Order, order_no.unwrap_or("")),
-            time("field.at", Some(now())),
-        ],
-    )
-    .require(&["field.summary", "field.at"])
-    .start()
-}
-
-pub fn requirement(customer_id: i64, customer: &str) -> Form {
-    Form::new(
-        FormKind::Requirement { customer_id },
-        tf("form.requirement", &[("customer", &customer)]),
-        vec![
-            multi("field.text", ""),
-            choice(
-                "field.category",
-                RequirementCategory::words(),
-                "category.",
-                RequirementCategory::Product.as_str(),
-            ),
-        ],
-    )
-    .require(&["field.text"])
-    .start()
-}
-
-/// The six 1–5 questions and willingness (0–10), in the survey's order.
-pub const SURVEY_FIELDS: [&str; 7] = [
-    "score.accuracy",
-    "score.response",
-    "score.resolution",
-    "score.attitude",
-    "score.customisation",
-    "score.quality",
-    "score.willingness",
-];
-
-pub fn survey(customer_id: i64, customer: &str) -> Form {
-    let mut fields = vec![date("field.date", Some(today()))];
-    for (i, name) in SURVEY_FIELDS.iter().enumerate() {
-        let (lo, hi) = if i == 6 { (0, 10) } else { (1, 5) };
-        fields.push(number(name, lo, hi, None));
-    }
-    let mut form = Form::new(
-        FormKind::Survey { customer_id },
-        tf("form.survey", &[("customer", &customer)]),
-        fields,
-    )
-    .require(&["field.date"])
-    .start();
-    // The date is today's already: the first question is what the clerk fills.
-    form.focus = super::engine::Focus::Field(1);
-    form
-}
-
 /// A shipment form: blank (`id = None`, the order number given when known) or holding an
 /// existing shipment.
 pub fn shipment(id: Option<i64>, version: Option<i64>, d: &ShipmentDraft) -> Form {
@@ -565,59 +355,6 @@ pub fn document(order_id: i64, order_no: &str) -> Form {
         ],
     )
     .require(&["sfield.path"])
-    .start()
-}
-
-/// A follow-up due tomorrow at nine, about `about` (an order no., a customer code or name;
-/// may be empty).
-pub fn followup(about: &str) -> Form {
-    let tomorrow = today() + chrono::Duration::days(1);
-    Form::new(
-        FormKind::Followup,
-        t("followup.title").to_string(),
-        vec![
-            text("followup.text", ""),
-            Field::new(
-                "followup.due",
-                Kind::Time,
-                &format!("{} 09:00", format_date(tomorrow)),
-            ),
-            lookup("followup.about", Source::OrderOrCustomer, about),
-        ],
-    )
-    .require(&["followup.text", "followup.due", "followup.about"])
-    .start()
-}
-
-/// The first response to complaints: the plan is required.
-pub fn response_plan(ids: Vec<i64>, version: Option<i64>, what: &str) -> Form {
-    Form::new(
-        FormKind::ResponsePlan { ids, version },
-        tf("form.plan_title", &[("what", &what)]),
-        vec![multi("field.response_plan", "")],
-    )
-    .require(&["field.response_plan"])
-    .start()
-}
-
-/// The reply to an inbound contact, with what was said (may stay empty).
-pub fn reply(contact_id: i64, what: &str) -> Form {
-    Form::new(
-        FormKind::Reply { contact_id },
-        tf("form.reply_title", &[("what", &what)]),
-        vec![multi("field.reply", "")],
-    )
-    .start()
-}
-
-/// The month the Reports tab goes to.
-pub fn month(current: &str) -> Form {
-    Form::new(
-        FormKind::Month,
-        t("form.month_title").to_string(),
-        vec![text("field.month", current)],
-    )
-    .require(&["field.month"])
     .start()
 }
 
