@@ -155,7 +155,7 @@ fn a_pasted_text_of_two_lines_lands_in_one_field_on_one_line() {
     t.keys(&["2"]);
     t.wait_for(|s| s.contains("Code"), "the Customers list");
     t.keys(&["n"]);
-    t.wait_for(|s| s.contains("Ctrl-S"), "the new customer form");
+    t.wait_for(|s| s.contains("New customer"), "the new customer form");
     t.text("PST1");
     t.keys(&["Tab"]);
     // A bracketed paste, as a terminal sends it: the two lines between its markers.
