@@ -131,6 +131,8 @@ pub enum Refusal {
     },
     #[error("the order belongs to another customer")]
     OtherCustomersOrder,
+    #[error("{0}")]
+    RequirementStep(crate::domain::customer::StepError),
 }
 
 #[derive(Debug, thiserror::Error)]

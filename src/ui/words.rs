@@ -2,6 +2,7 @@
 //! wrong as values (`TransitionError`, `TimeError`, `StoreError`), and only here are they
 //! put in the clerk's language. Values from the data pass the text policy on the way.
 
+use crate::domain::customer::StepError;
 use crate::domain::money::MoneyError;
 use crate::domain::status::{Status, TransitionError};
 use crate::domain::text::shown;
@@ -141,6 +142,13 @@ pub fn refusal(r: &Refusal) -> String {
             )
         }
         Refusal::OtherCustomersOrder => t("refused.other_customers_order").to_string(),
+        Refusal::RequirementStep(StepError::Settled) => {
+            t("refused.requirement_settled").to_string()
+        }
+        Refusal::RequirementStep(StepError::Unchanged(s)) => tf(
+            "refused.requirement_unchanged",
+            &[("status", &t(&format!("requirement_status.{}", s.as_str())))],
+        ),
     }
 }
 
@@ -229,6 +237,10 @@ mod tests {
                 fields: vec!["due_date", "unit_price"],
             },
             Refusal::OtherCustomersOrder,
+            Refusal::RequirementStep(StepError::Settled),
+            Refusal::RequirementStep(StepError::Unchanged(
+                crate::domain::enums::RequirementStatus::Forwarded,
+            )),
         ];
         refusals.extend(
             [
