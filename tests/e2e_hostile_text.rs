@@ -59,6 +59,7 @@ fn assert_borders_whole(t: &Term, what: &str) -> usize {
     let screen = t.screen();
     t.with_screen(|s| {
         let (rows, cols) = s.size();
+        let (rows, cols) = (rows.get(), cols.get());
         let at = |r: u16, c: u16| s.cell(r, c).map(|x| x.contents()).unwrap_or_default();
         let top = (0..rows)
             .find(|&r| at(r, 0) == "┌")
@@ -136,7 +137,7 @@ fn hostile_names_neither_retitle_nor_clear_nor_break_the_borders() {
         "the app sets no title"
     );
     assert_eq!(t.titles(), control.titles(), "the window title changed");
-    assert_eq!(t.with_screen(|s| s.title().to_string()), "");
+    assert_eq!(t.title(), "");
     // The screen: erased no more often than the app itself does it.
     assert_eq!(
         t.clears(),

@@ -93,7 +93,7 @@ fn current(conn: &Connection, id: i64) -> Result<RequirementItem> {
 }
 
 fn step(from: RequirementStatus, to: RequirementStatus) -> Result<()> {
-    requirement_step(from, to).map_err(|e| StoreError::Invalid(e.to_string()))
+    requirement_step(from, to).map_err(|e| Refusal::RequirementStep(e).into())
 }
 
 /// Captures a new, open requirement.

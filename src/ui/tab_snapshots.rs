@@ -292,8 +292,11 @@ fn without_colour_the_cursor_row_is_marked_and_reversed() {
     for zh in [false, true] {
         let _lang = zh.then(test_lang::use_chinese);
         let lang = if zh { "zh" } else { "en" };
-        for (key, name) in TABS {
-            let t = screen(key, 80, 24);
+        for ((key, name), (width, height)) in TABS
+            .iter()
+            .flat_map(|tab| [(*tab, (80, 24)), (*tab, (120, 40))])
+        {
+            let t = screen(key, width, height);
             let buf = t.backend().buffer();
             for cell in buf.content() {
                 assert_eq!(
@@ -307,7 +310,12 @@ fn without_colour_the_cursor_row_is_marked_and_reversed() {
                 assert_eq!(buf[(1, 3)].symbol(), "▶", "{name}");
                 assert!(buf[(3, 3)].modifier.contains(Modifier::REVERSED), "{name}");
             }
-            insta::assert_snapshot!(format!("{name}_no_color_{lang}"), t.backend());
+            let size = if width == 80 {
+                String::new()
+            } else {
+                format!("{width}x{height}_")
+            };
+            insta::assert_snapshot!(format!("{name}_no_color_{size}{lang}"), t.backend());
         }
     }
     theme::set(Theme::Dark, false);

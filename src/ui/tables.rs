@@ -81,8 +81,9 @@ const OUTRANKS_WHOLE: u8 = 2;
 /// Which columns are shown in a pane `room` columns wide, and how wide each is. Each column
 /// first takes what its values need: a whole one its widest value, a fixed one no more than
 /// its widest value (so short Chinese words leave room for the rest), a filling one its
-/// least. The columns that give way go in `drop` order until the rest fit; before the last
-/// two of them go, a long whole name that fills gives way down to its least, cut with `…`.
+/// least. The columns that give way go in `drop` order until the rest fit (one that went
+/// before a wider one comes back when it fits after all); before the last two of them go,
+/// a long whole name that fills gives way down to its least, cut with `…`.
 /// The room left goes to the filling columns. `natural` is each column's widest value on
 /// screen, header included.
 pub(super) fn layout(cols: &[Col], natural: &[usize], room: usize) -> Vec<Option<u16>> {
@@ -131,6 +132,16 @@ pub(super) fn layout(cols: &[Col], natural: &[usize], room: usize) -> Vec<Option
         match next_below(0) {
             Some(i) => kept[i] = false,
             None => break,
+        }
+    }
+    // A column that went before a wider one may fit in the room that one left: it comes
+    // back, the ones that matter more first.
+    let mut gone: Vec<usize> = (0..cols.len()).filter(|&i| !kept[i]).collect();
+    gone.sort_by_key(|&i| (cols[i].drop, i));
+    for i in gone {
+        kept[i] = true;
+        if need(&kept, &full) > room {
+            kept[i] = false;
         }
     }
     let shown: Vec<usize> = (0..cols.len()).filter(|&i| kept[i]).collect();

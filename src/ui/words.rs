@@ -2,6 +2,7 @@
 //! wrong as values (`TransitionError`, `TimeError`, `StoreError`), and only here are they
 //! put in the clerk's language. Values from the data pass the text policy on the way.
 
+use crate::domain::customer::StepError;
 use crate::domain::money::MoneyError;
 use crate::domain::status::{Status, TransitionError};
 use crate::domain::text::shown;
@@ -141,6 +142,13 @@ pub fn refusal(r: &Refusal) -> String {
             )
         }
         Refusal::OtherCustomersOrder => t("refused.other_customers_order").to_string(),
+        Refusal::RequirementStep(StepError::Settled) => {
+            t("refused.requirement_settled").to_string()
+        }
+        Refusal::RequirementStep(StepError::Unchanged(s)) => tf(
+            "refused.requirement_unchanged",
+            &[("status", &t(&format!("requirement_status.{}", s.as_str())))],
+        ),
     }
 }
 
@@ -189,6 +197,78 @@ mod tests {
             },
         });
         assert!(zh.starts_with("SO-1: ") && !zh.contains("cannot"), "{zh}");
+    }
+
+    /// Every refusal and every record the store can name is said in Chinese with no English
+    /// word of the source: only the data's own values (numbers, codes, paths) stay as they are.
+    #[test]
+    fn every_refusal_and_record_is_worded_in_chinese() {
+        use crate::store::RecordKind;
+        use strum::IntoEnumIterator;
+        let value = "X-1";
+        let mut refusals = vec![
+            Refusal::Rule("production.err_percent"),
+            Refusal::NotWon {
+                order_no: value.into(),
+            },
+            Refusal::NoCustomer {
+                order_no: value.into(),
+            },
+            Refusal::NoOrder {
+                order_no: value.into(),
+            },
+            Refusal::AlreadyDelivered {
+                waybill: value.into(),
+            },
+            Refusal::AlreadyInformed,
+            Refusal::AlreadyResolved,
+            Refusal::ComplaintClosed {
+                complaint_no: value.into(),
+            },
+            Refusal::ResolutionRequired,
+            Refusal::NotAFile { path: value.into() },
+            Refusal::FollowupText,
+            Refusal::FollowupDone,
+            Refusal::RequirementText,
+            Refusal::DueReasonRequired,
+            Refusal::TotalTooLarge,
+            Refusal::Incomplete {
+                status: Status::Quoted,
+                fields: vec!["due_date", "unit_price"],
+            },
+            Refusal::OtherCustomersOrder,
+            Refusal::RequirementStep(StepError::Settled),
+            Refusal::RequirementStep(StepError::Unchanged(
+                crate::domain::enums::RequirementStatus::Forwarded,
+            )),
+        ];
+        refusals.extend(
+            [
+                Unique::OrderNo,
+                Unique::Waybill,
+                Unique::ComplaintNo,
+                Unique::CustomerCode,
+                Unique::CustomerName,
+            ]
+            .map(|what| Refusal::Taken {
+                what,
+                value: value.into(),
+            }),
+        );
+        let _zh = test_lang::use_chinese();
+        let mut said: Vec<String> = refusals.iter().map(refusal).collect();
+        for kind in RecordKind::iter() {
+            said.push(store_error(&StoreError::NotFound(Record::new(kind, value))));
+            said.push(store_error(&StoreError::Conflict(Record::new(kind, value))));
+        }
+        for s in &said {
+            let english: Vec<&str> = s
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() > 1)
+                .collect();
+            assert!(english.is_empty(), "{s}: {english:?}");
+            assert!(s.contains(value) || !s.contains('{'), "{s}");
+        }
     }
 
     #[test]

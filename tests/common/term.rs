@@ -17,17 +17,39 @@ use std::time::{Duration, Instant};
 /// How long a wait may take on a loaded two-core machine before it counts as a failure.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
+/// The window titles the program set (OSC 0 and 2), told by the emulator as they come.
+#[derive(Default)]
+struct Titles {
+    /// The title now ("" until one is set).
+    current: String,
+    /// Every title set, in order.
+    all: Vec<String>,
+}
+
+impl vt100::Callbacks for Titles {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        let title = String::from_utf8_lossy(title).into_owned();
+        if title != self.current {
+            self.all.push(title.clone());
+            self.current = title;
+        }
+    }
+}
+
+/// A screen size as the emulator takes it (a terminal has at least one row and column).
+fn cells(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
+}
+
 /// What the reader thread keeps: the emulated terminal and what went through it.
 struct Shared {
-    parser: vt100::Parser,
+    parser: vt100::Parser<Titles>,
     /// The screen as of the end of the last whole frame (see `Shared::shown`).
     frame: vt100::Screen,
     /// The last bytes seen, to find a frame's end split across two reads.
     recent: Vec<u8>,
     /// How often the app erased the whole screen (`ESC [ 2 J`).
     clears: usize,
-    /// Every window title the app set (OSC 0 and 2), in order.
-    titles: Vec<String>,
     /// The last bytes of the stream, to find a sequence split across two reads.
     tail: Vec<u8>,
     /// The app closed the terminal (it ended).
@@ -49,7 +71,6 @@ impl Shared {
         window.extend_from_slice(chunk);
         self.clears += window.windows(CLEAR.len()).filter(|w| *w == CLEAR).count();
         self.tail = window[window.len().saturating_sub(CLEAR.len() - 1)..].to_vec();
-        let title = self.parser.screen().title().to_string();
         // Fed up to each frame's end, where the screen is whole, and taken as the frame.
         let mut from = 0;
         for (i, &b) in chunk.iter().enumerate() {
@@ -64,25 +85,21 @@ impl Shared {
             }
         }
         self.parser.process(&chunk[from..]);
-        let now = self.parser.screen().title();
-        if now != title {
-            self.titles.push(now.to_string());
-        }
     }
 
-    /// vt100 0.15 can fail (overflow, a wide character cut at the edge) on screens a few
-    /// cells small: the screen starts afresh at its size and in its modes, as after a resize,
-    /// and the next full redraw (the app makes one after every resize) shows everything again.
+    /// Should the emulator ever fail on the output (it did, up to vt100 0.15, on screens a
+    /// few cells small), the screen starts afresh at its size and in its modes, as after a
+    /// resize, and the next full redraw (the app makes one after every resize) shows
+    /// everything again.
     fn recover(&mut self) {
         let (rows, cols) = self.parser.screen().size();
         self.resets += 1;
-        self.resize(rows, cols);
+        self.resize(rows.get(), cols.get());
     }
 
-    /// A new size. vt100 0.15 (the newest that builds beside ratatui 0.29's pinned
-    /// unicode-width) can panic later on a wide character cut by a narrower screen, so the
-    /// screen starts afresh in the same modes: the app clears and redraws it all after a
-    /// resize anyway.
+    /// A new size. The screen starts afresh in the same modes, with the titles seen so far:
+    /// the app clears and redraws it all after a resize anyway, and a wide character cut by
+    /// a narrower screen is never left behind.
     fn resize(&mut self, rows: u16, cols: u16) {
         let old = self.parser.screen();
         let mut modes = Vec::new();
@@ -92,10 +109,8 @@ impl Shared {
         if old.hide_cursor() {
             modes.extend_from_slice(b"\x1b[?25l");
         }
-        if !old.title().is_empty() {
-            modes.extend_from_slice(format!("\x1b]2;{}\x07", old.title()).as_bytes());
-        }
-        self.parser = vt100::Parser::new(rows, cols, 0);
+        let titles = std::mem::take(self.parser.callbacks_mut());
+        self.parser = vt100::Parser::new_with_callbacks(cells(rows), cells(cols), 0, titles);
         self.parser.process(&modes);
     }
 
@@ -190,11 +205,17 @@ impl Spawn {
         let writer = pair.master.take_writer().expect("a writer");
         let shared = Arc::new((
             Mutex::new(Shared {
-                parser: vt100::Parser::new(self.rows, self.cols, 0),
-                frame: vt100::Parser::new(self.rows, self.cols, 0).screen().clone(),
+                parser: vt100::Parser::new_with_callbacks(
+                    cells(self.rows),
+                    cells(self.cols),
+                    0,
+                    Titles::default(),
+                ),
+                frame: vt100::Parser::new(cells(self.rows), cells(self.cols), 0)
+                    .screen()
+                    .clone(),
                 recent: Vec::with_capacity(6),
                 clears: 0,
-                titles: Vec::new(),
                 tail: Vec::new(),
                 closed: false,
                 resets: 0,
@@ -381,7 +402,12 @@ impl Term {
 
     /// Every window title the program set, in order (none for the app).
     pub fn titles(&self) -> Vec<String> {
-        self.state().titles.clone()
+        self.state().parser.callbacks().all.clone()
+    }
+
+    /// The window title now ("" when none was ever set).
+    pub fn title(&self) -> String {
+        self.state().parser.callbacks().current.clone()
     }
 
     /// How often the emulator failed on the output and started afresh (tiny screens only).
@@ -608,7 +634,7 @@ pub fn key_bytes(key: &str) -> Vec<u8> {
 fn screen_text(screen: &vt100::Screen) -> String {
     let (_, cols) = screen.size();
     let mut out = String::new();
-    for row in screen.rows(0, cols) {
+    for row in screen.rows(0, cols.get()) {
         out.push_str(row.trim_end());
         out.push('\n');
     }
