@@ -319,6 +319,12 @@ impl App {
         mut input: TextInput,
         key: &KeyEvent,
     ) -> Mode {
+        if matches!(
+            prompt,
+            Prompt::SheetPassphrase { .. } | Prompt::SheetReason { .. }
+        ) {
+            return self.sheet_prompt_key(prompt, input, key);
+        }
         match key.code {
             KeyCode::Esc => Mode::Normal,
             KeyCode::Enter => {
@@ -332,6 +338,9 @@ impl App {
                         (ids, StatusRequest::Set(Status::Cancelled), at)
                     }
                     Prompt::HoldReason { ids, at } => (ids, StatusRequest::ToggleHold, at),
+                    Prompt::SheetPassphrase { .. } | Prompt::SheetReason { .. } => {
+                        return Mode::Normal
+                    }
                 };
                 let r = self.change_status(&ids, request, at, Some(&reason));
                 self.report(r);
