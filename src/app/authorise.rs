@@ -120,3 +120,104 @@ impl App {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::super::tests::{code, press};
+    use super::*;
+    use crate::store::Store;
+
+    /// The fixture's orders in an encrypted file, SO-20260101-003 (confirmed) first.
+    fn encrypted_app(dir: &std::path::Path) -> App {
+        let db = dir.join("fx.db");
+        let mut app = fixture::app(3);
+        app.store
+            .conn()
+            .execute("VACUUM INTO ?1", [db.to_str().unwrap()])
+            .unwrap();
+        crate::store::cipher::convert(&db, None, Some("open sesame")).unwrap();
+        app.store = Store::open_with(&db, Some("open sesame")).unwrap();
+        app.orders.reset(app.store.conn()).unwrap();
+        app
+    }
+
+    fn sheet(dir: &std::path::Path) -> Option<String> {
+        std::fs::read_to_string(dir.join("instructions/SO-20260101-003.txt")).ok()
+    }
+
+    fn authorisations(app: &App) -> Vec<String> {
+        let mut stmt = app
+            .store
+            .conn()
+            .prepare("SELECT detail FROM audit_log WHERE action = 'authorise' AND entity = 'sheet'")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<rusqlite::Result<Vec<String>>>().unwrap()
+    }
+
+    #[test]
+    fn the_full_address_needs_the_passphrase_and_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = encrypted_app(dir.path());
+        let address = app
+            .store
+            .conn()
+            .query_row(
+                "SELECT delivery_address FROM orders WHERE order_no = 'SO-20260101-003'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .unwrap();
+        assert!(address.chars().count() > 6, "{address}");
+
+        // A wrong passphrase: nothing written, nothing recorded.
+        press(&mut app, "p");
+        assert!(matches!(
+            app.mode,
+            Mode::Prompt {
+                prompt: Prompt::SheetPassphrase { .. },
+                ..
+            }
+        ));
+        press(&mut app, "open barley");
+        code(&mut app, KeyCode::Enter);
+        assert_eq!(app.mode, Mode::Normal);
+        assert_eq!(app.message.as_ref().map(|m| &m.0), Some(&Level::Error));
+        assert!(sheet(dir.path()).is_none());
+
+        // The right one, then an empty reason (refused, asked again), then a reason.
+        press(&mut app, "p");
+        press(&mut app, "open sesame");
+        code(&mut app, KeyCode::Enter);
+        code(&mut app, KeyCode::Enter);
+        assert!(matches!(
+            app.mode,
+            Mode::Prompt {
+                prompt: Prompt::SheetReason { .. },
+                ..
+            }
+        ));
+        assert!(sheet(dir.path()).is_none());
+        press(&mut app, "factory needs the site address");
+        code(&mut app, KeyCode::Enter);
+        assert_eq!(app.mode, Mode::Normal);
+        let text = sheet(dir.path()).expect("the sheet");
+        assert!(text.contains(&address), "{text}");
+        let entries = authorisations(&app);
+        assert_eq!(entries.len(), 1);
+        assert!(entries[0].contains("factory needs the site address"));
+    }
+
+    #[test]
+    fn escape_at_the_passphrase_writes_the_address_masked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = encrypted_app(dir.path());
+        press(&mut app, "p");
+        code(&mut app, KeyCode::Esc);
+        assert_eq!(app.mode, Mode::Normal);
+        let text = sheet(dir.path()).expect("the sheet");
+        assert!(text.contains("***"), "{text}");
+        assert!(authorisations(&app).is_empty());
+    }
+}

@@ -45,16 +45,13 @@ pub fn authorise(
 
 /// [`authorise`] for the database file at `db` that is not open (restore replaces it): the
 /// passphrase is checked by opening the file with it. The passphrase (encrypted desk) and
-/// the reason.
+/// the reason. A plain desk's note is the caller's to print, once the command succeeded.
 pub fn authorise_file(
     db: &Path,
     what: &str,
     reason: Option<String>,
 ) -> anyhow::Result<(Option<Passphrase>, Option<String>)> {
     if !db.exists() || !cipher::looks_encrypted(db) {
-        if db.exists() {
-            eprintln!("{}", t("authorise.unprotected"));
-        }
         let reason = reason.map(|r| checked_reason(&r, what)).transpose()?;
         return Ok((None, reason));
     }

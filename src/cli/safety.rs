@@ -223,6 +223,7 @@ pub fn restore(db: PathBuf, file: &Path, reason: Option<String>) -> anyhow::Resu
     if remote.is_none() && !file.exists() {
         bail!("{}: no such backup", shown_path(file));
     }
+    let plain_desk = db.exists() && !cipher::looks_encrypted(&db);
     let (desk_key, reason) =
         super::authorise::authorise_file(&db, "authorise.what_restore", reason)?;
     let (restored, key) = match &remote {
@@ -271,6 +272,9 @@ pub fn restore(db: PathBuf, file: &Path, reason: Option<String>) -> anyhow::Resu
     }
     if restored.schema_version < cipher::known_schema() {
         eprintln!("it is from an older OrderDesk and is upgraded when next opened");
+    }
+    if plain_desk {
+        eprintln!("{}", t("authorise.unprotected"));
     }
     Ok(ExitCode::SUCCESS)
 }
