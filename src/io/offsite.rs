@@ -8,8 +8,9 @@
 //! WebDAV `ORDERDESK_WEBDAV_USER` and `ORDERDESK_WEBDAV_PASSWORD` (or what the command line
 //! asked). An object appears under its final name only when it is whole: an S3 upload (one
 //! PUT, or a multipart upload for a large file) is committed by the server at its end, and is
-//! aborted on failure; a WebDAV upload goes to a hidden `.NAME.partial` that is moved to NAME
-//! once complete, and removed when it fails (or, when the server was gone, by the next upload).
+//! aborted on failure; a WebDAV upload (one request: WebDAV has no multipart upload) goes to a
+//! hidden `.NAME.partial` that is moved to NAME once complete, and removed when it fails (or,
+//! when the server was gone, by the next upload).
 
 use crate::i18n::tf;
 use crate::store::backup;
@@ -217,7 +218,7 @@ pub fn upload(
             Location::S3 { .. } => put(remote, &op, file, &name).await?,
             Location::Webdav { .. } => {
                 let partial = format!(".{name}.partial");
-                if let Err(e) = put(remote, &op, file, &partial).await {
+                if let Err(e) = put_whole(remote, &op, file, &partial).await {
                     let _ = op.delete(&partial).await;
                     return Err(e);
                 }
@@ -387,6 +388,21 @@ async fn put(remote: &Remote, op: &Operator, file: &Path, name: &str) -> Result<
         let _ = writer.abort().await;
     }
     result.map(drop)
+}
+
+/// Sends `file` to `name` in one request, as WebDAV takes it. The file is mapped rather than
+/// read, so its pages are the page cache's (dropped under memory pressure), not the heap's.
+async fn put_whole(remote: &Remote, op: &Operator, file: &Path, name: &str) -> Result<()> {
+    let f = std::fs::File::open(file).map_err(|e| local(file, e))?;
+    // SAFETY: the file is a finished backup of this program's own (written under a temporary
+    // name, checked, synced, then renamed into the backup folder); nothing writes to or
+    // truncates it afterwards. Removing it (pruning) leaves the mapping valid.
+    let map = unsafe { memmap2::Mmap::map(&f) }.map_err(|e| local(file, e))?;
+    let body = opendal::Buffer::from(bytes::Bytes::from_owner(map));
+    op.write(name, body)
+        .await
+        .map(drop)
+        .map_err(|e| remote_err(remote, "upload", e))
 }
 
 /// Reads until `buf` is full or the file ends; how many bytes.
