@@ -71,6 +71,9 @@ pub struct Config {
     pub keys: Option<toml::Table>,
     /// Where backups go (default: `backups/` beside the database); `~` is the home folder.
     pub backup_dir: Option<String>,
+    /// Where each day's backup is also copied, off this machine: `s3://bucket/folder` or
+    /// `webdav(s)://host/folder`; credentials come from the environment, never from here.
+    pub offsite: Option<String>,
     #[serde(default)]
     pub theme: Theme,
     /// Sending messages by e-mail; without it nothing is sent.
@@ -166,6 +169,7 @@ impl Config {
             ("currency", &config.currency, Lines::One),
             ("signature", &config.signature, Lines::Many),
             ("backup_dir", &config.backup_dir, Lines::One),
+            ("offsite", &config.offsite, Lines::One),
         ] {
             if let Some(v) = value {
                 text::check(v, lines).map_err(|e| format!("{key}: {e}"))?;
@@ -176,6 +180,9 @@ impl Config {
         }
         if let Some(l) = &config.language {
             one_of("language", l, LANGUAGES)?;
+        }
+        if let Some(url) = &config.offsite {
+            crate::io::offsite::Remote::parse(url).map_err(|e| format!("offsite: {e}"))?;
         }
         let w = &config.complaint_windows;
         for (key, hours) in [
@@ -282,6 +289,19 @@ mod tests {
             Config::load(Some(Path::new("/nonexistent/x.toml"))).unwrap(),
             Config::default()
         );
+    }
+
+    #[test]
+    fn an_offsite_address_never_holds_credentials() {
+        let c = Config::parse("offsite = \"s3://desk-backups/lihua\"").unwrap();
+        assert_eq!(c.offsite.as_deref(), Some("s3://desk-backups/lihua"));
+        assert!(Config::parse("offsite = \"webdavs://dav.example.com/backups\"").is_ok());
+        let e = Config::parse("offsite = \"webdav://li:secret@dav.example.com/x\"").unwrap_err();
+        assert!(
+            e.starts_with("offsite: ") && e.contains("ORDERDESK_WEBDAV_PASSWORD"),
+            "{e}"
+        );
+        assert!(Config::parse("offsite = \"ftp://example.com/x\"").is_err());
     }
 
     #[test]

@@ -9,10 +9,19 @@ fn main() -> ExitCode {
         // The reader stopped early (`| head`): what it wanted was written.
         Err(e) if orderdesk::cli::output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
+            // A refused authorisation (a wrong passphrase, no reason) is told apart.
+            let code = if e
+                .downcast_ref::<orderdesk::cli::authorise::Refused>()
+                .is_some()
+            {
+                2
+            } else {
+                1
+            };
             // Names and paths in an error can hold anything: shown harmless (domain::text).
             let line = one_line(&e);
             eprintln!("orderdesk: {}", orderdesk::domain::text::shown(&line));
-            ExitCode::from(1)
+            ExitCode::from(code)
         }
     }
 }

@@ -288,7 +288,8 @@ fn encryption_covers_backups_and_restores() {
     restore
         .env("ORDERDESK_PASSPHRASE", "s3cret")
         .arg("restore")
-        .arg(&plain_db);
+        .arg(&plain_db)
+        .args(["--reason", "the branch office's copy"]);
     let out = run_ok(&mut restore);
     assert!(!plain(&db), "the desk stays encrypted");
     assert!(String::from_utf8_lossy(&out.stderr).contains("stays encrypted"));

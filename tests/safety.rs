@@ -62,7 +62,7 @@ fn exports(cmd: impl Fn() -> Command) -> Vec<(String, Vec<u8>)> {
             let mut c = cmd();
             c.args(["export", kind]);
             if pii {
-                c.arg("--include-pii");
+                c.args(["--include-pii", "--reason", "test of the exports"]);
             }
             all.push((format!("{kind} pii={pii}"), run_ok(&mut c).stdout));
         }
@@ -75,7 +75,7 @@ fn customer_names(db: &Path, pass: Option<&str>) -> Vec<String> {
     if let Some(p) = pass {
         c.env("ORDERDESK_PASSPHRASE", p);
     }
-    let out = run_ok(c.args(["export", "customers", "--include-pii"]));
+    let out = run_ok(c.args(["export", "customers", "--include-pii", "--reason", "test"]));
     let mut r = csv::Reader::from_reader(out.stdout.as_slice());
     let names: Vec<String> = r
         .records()

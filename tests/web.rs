@@ -665,7 +665,14 @@ fn an_encrypted_desk_is_served_with_its_passphrase() {
     // Without the passphrase (and no terminal to ask on) it does not start.
     let out = orderdesk(&db, &["serve", "--listen", "127.0.0.1:0"], &[]);
     assert!(!out.status.success());
-    let server = Server::start_env(&db, &["--listen", "127.0.0.1:0"], &pass);
+    // Nor without a reason (authorised exports): the desk lets personal data out.
+    let out = orderdesk(&db, &["serve", "--listen", "127.0.0.1:0"], &pass);
+    assert_eq!(out.status.code(), Some(2));
+    let server = Server::start_env(
+        &db,
+        &["--listen", "127.0.0.1:0", "--reason", "production planning"],
+        &pass,
+    );
     let mut b = Browser::new(&server);
     assert_eq!(b.login("boss", MANAGER_PW).status, 303);
     let page = b.get(&format!("/orders/{order_no}"));

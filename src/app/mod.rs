@@ -2,6 +2,7 @@
 //! (`keymap`), actions change the store and the state, and `ui` draws the state.
 
 pub mod attach;
+mod authorise;
 pub mod busy;
 mod complaint_actions;
 mod contact_actions;
@@ -16,6 +17,7 @@ pub mod input;
 pub mod keymap;
 pub mod list;
 pub mod message;
+pub mod offsite;
 mod order_actions;
 mod overlays;
 pub mod palette;
@@ -72,6 +74,11 @@ pub enum Prompt {
     CancelReason { ids: Vec<i64>, at: i64 },
     /// Why the orders are put on hold (kept in their status history).
     HoldReason { ids: Vec<i64>, at: i64 },
+    /// The passphrase again, for an instruction sheet with the full address (encrypted desk;
+    /// typed hidden; Esc writes the sheet with the address masked).
+    SheetPassphrase { order: i64 },
+    /// Why the sheet with the full address is written (kept in the audit log).
+    SheetReason { order: i64 },
 }
 
 /// The one overlay system: whatever sits over the screen and takes the keys. `Normal` is

@@ -327,6 +327,12 @@ impl App {
         mut input: TextInput,
         key: &KeyEvent,
     ) -> Mode {
+        if matches!(
+            prompt,
+            Prompt::SheetPassphrase { .. } | Prompt::SheetReason { .. }
+        ) {
+            return self.sheet_prompt_key(prompt, input, key);
+        }
         match self.edit_action(key) {
             Some(Action::Close) => Mode::Normal,
             Some(Action::Accept) => {
@@ -340,6 +346,9 @@ impl App {
                         (ids, StatusRequest::Set(Status::Cancelled), at)
                     }
                     Prompt::HoldReason { ids, at } => (ids, StatusRequest::ToggleHold, at),
+                    Prompt::SheetPassphrase { .. } | Prompt::SheetReason { .. } => {
+                        return Mode::Normal
+                    }
                 };
                 let r = self.change_status(&ids, request, at, Some(&reason));
                 self.report(r);

@@ -19,6 +19,10 @@ pub struct Backups {
     pub last: Option<i64>,
     daily_pending: bool,
     job: Option<Job>,
+    /// The off-site copy of the daily backup (see `app::offsite`).
+    pub offsite: super::offsite::Offsite,
+    /// A plain desk's "unprotected" note was shown (once per session; see `app::authorise`).
+    pub unprotected_said: bool,
 }
 
 struct Job {
@@ -115,6 +119,7 @@ impl App {
 
     /// Takes the result of a finished backup into the status line.
     pub fn poll_background(&mut self) {
+        self.poll_offsite();
         let Some(job) = &self.backups.job else {
             return;
         };
@@ -126,6 +131,9 @@ impl App {
         let daily = job.daily;
         if let Some(job) = self.backups.job.take() {
             let _ = job.thread.join();
+        }
+        if let (Ok(done), true) = (&outcome, daily) {
+            self.start_offsite(done.path.clone());
         }
         match outcome {
             // The daily backup's success never hides what the clerk's own last key said:

@@ -208,16 +208,12 @@ impl App {
         let Some((id, _)) = self.current_order() else {
             return Ok(());
         };
-        let path = self.store.path().to_path_buf();
-        let written = crate::docs::instruction::write(self.store.conn(), &path, id)?;
-        self.info(tf(
-            "sheet.written",
-            &[
-                ("text", &written.text.display()),
-                ("html", &written.html.display()),
-            ],
-        ));
-        Ok(())
+        // The full address on an encrypted desk is authorised (see `app::authorise`).
+        if self.store.passphrase().is_some() {
+            self.ask_sheet_passphrase(id);
+            return Ok(());
+        }
+        self.write_sheet(id, crate::docs::instruction::Address::Full)
     }
 
     fn edit_production(&mut self) -> AppResult {

@@ -122,14 +122,21 @@ pub fn import(
     }
 }
 
+/// `--include-pii` and its `--reason`.
+pub struct Pii {
+    pub include: bool,
+    pub reason: Option<String>,
+}
+
 pub fn export(
     db: PathBuf,
     kind: Kind,
     format: Format,
     output: Option<PathBuf>,
-    include_pii: bool,
+    pii: Pii,
     no_bom: bool,
 ) -> anyhow::Result<ExitCode> {
+    let include_pii = pii.include;
     let format = match format {
         Format::Csv => io::ExportFormat::Csv,
         Format::Xlsx => io::ExportFormat::Xlsx,
@@ -162,6 +169,14 @@ pub fn export(
             "every export is recorded in its audit log, so export needs to write to it",
         )
         .into());
+    }
+    if include_pii {
+        // Before a byte is written: the passphrase again and a reason (encrypted desk).
+        if let Some(reason) =
+            super::authorise::authorise(&store, "authorise.what_export", pii.reason)?
+        {
+            super::authorise::record(&mut store, "export", kind.name(), &reason)?;
+        }
     }
     let what = format!("export {}", kind.name());
     // Bytes are counted on standard output; a file shows the time taken.

@@ -8,6 +8,7 @@ use crate::i18n::{self, Lang};
 use crate::io::files::shown_path;
 use crate::io::{self, Kind};
 
+pub mod authorise;
 mod data;
 mod desk;
 mod ecosystem;
@@ -58,6 +59,10 @@ Environment:
   ORDERDESK_PASSPHRASE      the passphrase of an encrypted database (else asked on the terminal)
   ORDERDESK_NEW_PASSPHRASE  the new passphrase for `encrypt` and `passphrase`
   ORDERDESK_SMTP_PASSWORD   the password of the mail server (else asked once, kept in memory)
+  ORDERDESK_WEBDAV_USER     the WebDAV user for off-site backups (else asked)
+  ORDERDESK_WEBDAV_PASSWORD the WebDAV password for off-site backups (else asked)
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL
+                            S3 off-site backups (AWS_ENDPOINT_URL for a service other than Amazon)
   LANG, LC_ALL, LC_MESSAGES the language when config.toml sets none (zh* for Chinese)
   TZ                        the time zone for dates and times
   NO_COLOR                  no colour and no bold in the output
@@ -99,9 +104,13 @@ pub enum Command {
         /// Output file (default or `-`: standard output)
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Export phone, e-mail, IM handle and addresses unmasked (recorded in the audit log)
+        /// Export phone, e-mail, IM handle and addresses unmasked (recorded in the audit log;
+        /// an encrypted database asks for the passphrase again and a reason)
         #[arg(long)]
         include_pii: bool,
+        /// Why the unmasked export is made (kept in the audit log; else asked)
+        #[arg(long, value_name = "TEXT", requires = "include_pii")]
+        reason: Option<String>,
         /// CSV without the UTF-8 byte-order mark that Excel and WPS need for Chinese text
         #[arg(long)]
         no_bom: bool,
@@ -129,16 +138,26 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Copy the database to the backup folder (or DIR), verified, keeping 30
+    /// Copy the database to the backup folder (or DIR), verified, keeping 30; and off-site
+    /// (--to URL, or `offsite` in config), keeping 30 there
     Backup {
-        /// Folder for the backup (default: the configured backup folder)
-        #[arg(long, value_name = "DIR")]
+        /// Folder for the backup (default: the configured backup folder), or an off-site
+        /// address: s3://bucket/folder, webdav://host[:port]/folder, webdavs://…
+        #[arg(long, value_name = "DIR|URL")]
         to: Option<PathBuf>,
+        /// Let a backup of an unencrypted database leave this machine
+        #[arg(long)]
+        allow_plaintext: bool,
     },
     /// Replace the database by a backup, after checking it and keeping a copy of the current file
     Restore {
-        /// The backup file
+        /// The backup file, or an off-site address (s3://…, webdav://…) of one backup or of
+        /// the folder (its newest backup)
+        #[arg(value_name = "FILE|URL")]
         file: PathBuf,
+        /// Why the database is replaced (kept in the audit log; else asked on an encrypted one)
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
     /// Encrypt the database with a passphrase (asked twice, or ORDERDESK_PASSPHRASE); its
     /// unencrypted backups are encrypted too, or deleted
@@ -322,8 +341,19 @@ pub fn run() -> anyhow::Result<ExitCode> {
             format,
             output,
             include_pii,
+            reason,
             no_bom,
-        }) => data::export(db?, kind, format, output, include_pii, no_bom),
+        }) => data::export(
+            db?,
+            kind,
+            format,
+            output,
+            data::Pii {
+                include: include_pii,
+                reason,
+            },
+            no_bom,
+        ),
         Some(Command::Report {
             month,
             format,
@@ -331,8 +361,11 @@ pub fn run() -> anyhow::Result<ExitCode> {
         }) => report::report(db?, &config, month, format, output),
         Some(Command::Remind) => desk::remind(db?, &config),
         Some(Command::Review { format, output }) => desk::review(db?, &config, format, output),
-        Some(Command::Backup { to }) => safety::backup(db?, &config, to),
-        Some(Command::Restore { file }) => safety::restore(db?, &file),
+        Some(Command::Backup {
+            to,
+            allow_plaintext,
+        }) => safety::backup(db?, &config, to, allow_plaintext),
+        Some(Command::Restore { file, reason }) => safety::restore(db?, &file, reason),
         Some(Command::Encrypt {
             delete_plain_backups,
         }) => safety::encrypt(db?, &config, delete_plain_backups),

@@ -8,7 +8,9 @@
 //! twice. It lives in memory only and is wiped when dropped.
 
 use crate::config::Config;
+use crate::i18n::{t, tf};
 use crate::io::files::shown_path;
+use crate::io::offsite::{self, Login, Remote};
 use crate::store::backup;
 use crate::store::cipher::{self, Passphrase};
 use crate::store::{Store, StoreError};
@@ -86,9 +88,40 @@ pub(crate) fn open_store(path: &Path) -> anyhow::Result<Store> {
     }
 }
 
-pub fn backup(db: PathBuf, config: &Config, to: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn backup(
+    db: PathBuf,
+    config: &Config,
+    to: Option<PathBuf>,
+    allow_plaintext: bool,
+) -> anyhow::Result<ExitCode> {
+    // `--to URL` instead of a folder; without `--to`, the `offsite` of config as well.
+    let url_arg = to
+        .as_deref()
+        .and_then(|p| p.to_str())
+        .filter(|s| offsite::is_remote(s));
+    let remote = match (url_arg, &to) {
+        (Some(url), _) => Some(Remote::parse(url)?),
+        (None, None) => config.offsite.as_deref().map(Remote::parse).transpose()?,
+        (None, Some(_)) => None,
+    };
+    if let Some(r) = remote.as_ref().filter(|r| r.object.is_some()) {
+        bail!("{}", tf("offsite.bad_url", &[("url", &r.url)]));
+    }
+    let url_given = url_arg.is_some();
     let store = super::open_existing(db)?;
-    let dir = to.unwrap_or_else(|| backup::folder(store.path(), config.backup_dir.as_deref()));
+    let plain = store.passphrase().is_none() && !allow_plaintext;
+    // Asked for `--to URL`: refused before anything is written.
+    if plain && url_given {
+        bail!("{}", t("offsite.plaintext"));
+    }
+    let login = match &remote {
+        Some(r) if r.is_webdav() && !plain => Some(webdav_login(r)?),
+        _ => None,
+    };
+    let dir = match to {
+        Some(folder) if !url_given => folder,
+        _ => backup::folder(store.path(), config.backup_dir.as_deref()),
+    };
     let progress = super::progress::Progress::new("backup", None, "");
     let done = backup::backup(&store, &dir)?;
     drop(progress);
@@ -103,45 +136,183 @@ pub fn backup(db: PathBuf, config: &Config, to: Option<PathBuf>) -> anyhow::Resu
         done.removed,
         backup::list(&dir, store.path()).len()
     );
+    let Some(remote) = remote else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    if plain {
+        // The local backup is made; the copy that would leave the machine is not.
+        bail!("{}", t("offsite.plaintext"));
+    }
+    let progress = super::progress::Progress::new("off-site", None, "");
+    let up = offsite::upload(
+        &remote,
+        login.as_ref(),
+        &done.path,
+        &backup::stem(store.path()),
+        backup::KEEP,
+    )?;
+    drop(progress);
+    eprintln!(
+        "{}",
+        tf(
+            "offsite.uploaded",
+            &[
+                ("url", &folder_url(&remote)),
+                ("name", &up.name),
+                ("removed", &up.removed),
+                ("kept", &up.kept),
+            ]
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn restore(db: PathBuf, file: &Path) -> anyhow::Result<ExitCode> {
-    if !file.exists() {
+/// The remote folder's URL ending with `/`, for messages.
+fn folder_url(remote: &Remote) -> String {
+    if remote.url.ends_with('/') {
+        remote.url.clone()
+    } else {
+        format!("{}/", remote.url)
+    }
+}
+
+/// The WebDAV login: from the environment, else asked on the terminal (the password without
+/// echo).
+fn webdav_login(remote: &Remote) -> anyhow::Result<Login> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if let Some(login) = Login::from_env() {
+        return Ok(login);
+    }
+    let no_tty = || anyhow!("{}", tf("offsite.no_terminal", &[("url", &remote.url)]));
+    if !std::io::stdin().is_terminal() {
+        return Err(no_tty());
+    }
+    let user = match std::env::var(offsite::WEBDAV_USER)
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(user) => user,
+        None => {
+            eprint!("{}", tf("offsite.ask_user", &[("url", &remote.url)]));
+            let _ = std::io::stderr().flush();
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|_| no_tty())?;
+            line.trim().to_string()
+        }
+    };
+    let password = rpassword::prompt_password(tf("offsite.ask_password", &[("user", &user)]))
+        .map_err(|_| no_tty())?;
+    Ok(Login {
+        user,
+        password: Passphrase::new(password),
+    })
+}
+
+/// `restore FILE` or `restore URL`: on an encrypted desk authorised first (the passphrase
+/// again and a reason, recorded in the restored file's audit log); a remote backup is
+/// fetched beside the database and restored from there like a file.
+pub fn restore(db: PathBuf, file: &Path, reason: Option<String>) -> anyhow::Result<ExitCode> {
+    let remote = file
+        .to_str()
+        .filter(|s| offsite::is_remote(s))
+        .map(Remote::parse)
+        .transpose()?;
+    if remote.is_none() && !file.exists() {
         bail!("{}: no such backup", shown_path(file));
     }
-    let spinner = || super::progress::Progress::new("restore", None, "");
-    let restored = if cipher::looks_encrypted(file) {
-        with_current(file, |p| {
-            let _progress = spinner();
-            backup::restore(&db, file, Some(p))
-        })?
-    } else if db.exists() && cipher::looks_encrypted(&db) {
-        // An encrypted desk stays encrypted: the plain backup is encrypted with the desk's
-        // passphrase (checked first) before it takes its place.
-        let key = with_current(&db, |p| {
-            cipher::open_checked(&db, Some(p), &db).map(|_| Passphrase::new(p.to_string()))
-        })?;
-        let progress = spinner();
-        let restored = backup::restore_keyed(&db, file, None, Some(&key))?;
-        drop(progress);
-        eprintln!(
-            "{}",
-            crate::i18n::tf("encrypt.restored_encrypted", &[("db", &shown_path(&db))])
-        );
-        restored
-    } else {
-        let _progress = spinner();
-        backup::restore(&db, file, None)?
+    let plain_desk = db.exists() && !cipher::looks_encrypted(&db);
+    let (desk_key, reason) =
+        super::authorise::authorise_file(&db, "authorise.what_restore", reason)?;
+    let (restored, key) = match &remote {
+        None => restore_file(&db, file, file, desk_key)?,
+        Some(remote) => {
+            let login = if remote.is_webdav() {
+                Some(webdav_login(remote)?)
+            } else {
+                None
+            };
+            let fetched = cipher::beside(&db, ".fetching");
+            let progress = super::progress::Progress::new("download", None, "");
+            let got = offsite::fetch(remote, login.as_ref(), &backup::stem(&db), &fetched);
+            drop(progress);
+            let result = got.map_err(anyhow::Error::from).and_then(|name| {
+                eprintln!(
+                    "{}",
+                    tf("offsite.fetched", &[("name", &name), ("url", &remote.url)])
+                );
+                // Messages name the backup by its address, not by the download beside the desk.
+                restore_file(&db, &fetched, Path::new(&remote.url), desk_key).map_err(|e| {
+                    let text = e.to_string();
+                    let fetched = fetched.display().to_string();
+                    if text.contains(&fetched) {
+                        anyhow!("{}", text.replace(&fetched, &remote.url))
+                    } else {
+                        e
+                    }
+                })
+            });
+            let _ = std::fs::remove_file(&fetched);
+            result?
+        }
     };
-    eprintln!("restored {} → {}", shown_path(file), shown_path(&db));
+    let shown_from = match &remote {
+        Some(r) => r.url.clone(),
+        None => shown_path(file),
+    };
+    if let Some(reason) = &reason {
+        let mut store = Store::open_with(&db, key.as_deref().map(|k| k.as_str()))?;
+        super::authorise::record(&mut store, "restore", &shown_from, reason)?;
+    }
+    eprintln!("restored {shown_from} → {}", shown_path(&db));
     if let Some(previous) = &restored.previous {
         eprintln!("the file it replaced is kept as {}", shown_path(previous));
     }
     if restored.schema_version < cipher::known_schema() {
         eprintln!("it is from an older OrderDesk and is upgraded when next opened");
     }
+    if plain_desk {
+        eprintln!("{}", t("authorise.unprotected"));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Restores the local backup `file` (`shown` in the passphrase prompt) over `db` (see
+/// `backup::restore`); an encrypted desk (`desk_key`, checked) stays encrypted. What was done, and the passphrase of the database
+/// now in place.
+fn restore_file(
+    db: &Path,
+    file: &Path,
+    shown: &Path,
+    desk_key: Option<Passphrase>,
+) -> anyhow::Result<(backup::Restored, Option<Passphrase>)> {
+    let spinner = || super::progress::Progress::new("restore", None, "");
+    if cipher::looks_encrypted(file) {
+        let mut used = None;
+        let restored = with_current(shown, |p| {
+            let _progress = spinner();
+            let r = backup::restore(db, file, Some(p))?;
+            used = Some(Passphrase::new(p.to_string()));
+            Ok(r)
+        })?;
+        return Ok((restored, used));
+    }
+    if let Some(key) = desk_key {
+        // An encrypted desk stays encrypted: the plain backup is encrypted with the desk's
+        // passphrase (checked when it was authorised) before it takes its place.
+        let progress = spinner();
+        let restored = backup::restore_keyed(db, file, None, Some(&key))?;
+        drop(progress);
+        eprintln!(
+            "{}",
+            crate::i18n::tf("encrypt.restored_encrypted", &[("db", &shown_path(db))])
+        );
+        return Ok((restored, Some(key)));
+    }
+    let _progress = spinner();
+    Ok((backup::restore(db, file, None)?, None))
 }
 
 fn must_exist(db: &Path) -> anyhow::Result<()> {

@@ -24,6 +24,9 @@ pub struct ServeArgs {
     /// Serve plain HTTP on a non-loopback address (passwords and data cross the network unencrypted)
     #[arg(long)]
     pub insecure_lan: bool,
+    /// Why the desk is shared (kept in the audit log; else asked on an encrypted database)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
 }
 
 pub fn serve(db: PathBuf, config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -45,7 +48,11 @@ pub fn serve(db: PathBuf, config: &Config, args: ServeArgs) -> anyhow::Result<Ex
         );
     }
     // The passphrase of an encrypted desk is asked once, here.
-    let store = open_existing(db)?;
+    let mut store = open_existing(db)?;
+    if let Some(reason) = super::authorise::authorise(&store, "authorise.what_serve", args.reason)?
+    {
+        super::authorise::record(&mut store, "serve", &args.listen.to_string(), &reason)?;
+    }
     let options = Options {
         listen: args.listen,
         tls,

@@ -198,7 +198,28 @@ pub struct Written {
 /// Writes `<order_no>.txt` and `<order_no>.html` into `instructions/` beside the database
 /// (folder 0700, files 0600, each through a temporary file and a rename).
 pub fn write(conn: &Connection, db: &Path, order_id: i64) -> Result<Written> {
-    let sheet = gather(conn, order_id)?;
+    write_with(conn, db, order_id, Address::Full)
+}
+
+/// How the delivery address appears on a sheet: in full (authorised on an encrypted desk),
+/// or masked like an export without `--include-pii`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Address {
+    Full,
+    Masked,
+}
+
+/// [`write`], with the delivery address as `address` says.
+pub fn write_with(
+    conn: &Connection,
+    db: &Path,
+    order_id: i64,
+    address: Address,
+) -> Result<Written> {
+    let mut sheet = gather(conn, order_id)?;
+    if address == Address::Masked && !sheet.delivery_address.is_empty() {
+        sheet.delivery_address = crate::domain::mask::generic(&sheet.delivery_address);
+    }
     let text = render_text(&sheet)?;
     let html = render_html(&sheet)?;
     let dir = beside_db(db, "instructions");

@@ -9,6 +9,7 @@ pub mod files;
 pub mod formats;
 pub mod import;
 pub mod kinds;
+pub mod offsite;
 pub mod reminders;
 pub mod report;
 pub mod review;

@@ -56,14 +56,14 @@ pub fn folder(db: &Path, configured: Option<&str>) -> PathBuf {
 }
 
 /// The name backups of `db` start with: its file name without the extension.
-fn stem(db: &Path) -> String {
+pub(crate) fn stem(db: &Path) -> String {
     db.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "orderdesk".into())
 }
 
 /// The time and sequence a backup's file name carries, when it is one of `stem`'s.
-fn parse_name(name: &str, stem: &str) -> Option<(NaiveDateTime, u32)> {
+pub(crate) fn parse_name(name: &str, stem: &str) -> Option<(NaiveDateTime, u32)> {
     let middle = name
         .strip_prefix(stem)?
         .strip_prefix('-')?
@@ -165,11 +165,11 @@ fn process_alive(pid: u32) -> bool {
 
 /// At start: leftovers of backups, restores and conversions that never finished (a
 /// killed process): unfinished backups in `backups` (see `remove_stale_partials`), and the
-/// `.restoring` and `.converting` copies beside `db` while no other program has it open.
+/// `.restoring`, `.converting` and `.fetching` (a remote backup being downloaded) copies beside `db` while no other program has it open.
 pub fn clean_leftovers(db: &Path, backups: &Path) {
     remove_stale_partials(backups, &stem(db));
     if db.exists() && !in_use(db) {
-        for middle in [".restoring", ".converting"] {
+        for middle in [".restoring", ".converting", ".fetching"] {
             let tmp = beside(db, middle);
             for suffix in ["", "-wal", "-shm", "-journal"] {
                 let _ = std::fs::remove_file(beside(&tmp, suffix));

@@ -245,6 +245,16 @@ fn draw_backup_badge(frame: &mut Frame, app: &App, area: Rect, used: u16) {
         Badge::Today(time) => (tf("backup.badge_at", &[("time", &time)]), theme::dim()),
         Badge::NoneToday => (t("backup.badge_none").to_string(), theme::at_risk()),
     };
+    use crate::app::offsite::OffsiteBadge;
+    let (text, style) = match app.offsite_badge() {
+        None => (text, style),
+        Some(OffsiteBadge::Running) => (format!("{text} · {}", t("offsite.badge_running")), style),
+        Some(OffsiteBadge::Done) => (format!("{text} · {}", t("offsite.badge_done")), style),
+        Some(OffsiteBadge::Failed) => (
+            format!("{text} · {}", t("offsite.badge_failed")),
+            theme::at_risk(),
+        ),
+    };
     let text = format!(" {text} ");
     let width = unicode_width::UnicodeWidthStr::width(text.as_str()) as u16;
     if used + width + 1 > area.width || matches!(app.mode, Mode::Search { .. }) {

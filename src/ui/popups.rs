@@ -121,13 +121,26 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                     tf("ui.hold_reason", &[("count", &ids.len())]),
                     t("action.hold"),
                 ),
+                Prompt::SheetPassphrase { .. } => (
+                    t("authorise.sheet_passphrase").to_string(),
+                    t("authorise.title"),
+                ),
+                Prompt::SheetReason { .. } => (
+                    tf(
+                        "authorise.ask_reason",
+                        &[("what", &t("authorise.what_sheet"))],
+                    ),
+                    t("authorise.title"),
+                ),
             };
-            let lines = vec![
-                Line::from(question),
-                Line::from(format!("> {}", input.value())),
-            ];
+            // The passphrase is never shown, only how many characters were typed.
+            let shown = match prompt {
+                Prompt::SheetPassphrase { .. } => "•".repeat(input.value().chars().count()),
+                _ => input.value().to_string(),
+            };
+            let lines = vec![Line::from(question), Line::from(format!("> {shown}"))];
             let r = popup(frame, area, title.into(), lines, 64);
-            let x = r.x + 3 + unicode_width::UnicodeWidthStr::width(input.value()) as u16;
+            let x = r.x + 3 + unicode_width::UnicodeWidthStr::width(shown.as_str()) as u16;
             frame.set_cursor_position((x.min(r.right().saturating_sub(2)), r.y + 2));
         }
         Mode::Message(m) => super::message::draw(frame, app, m, area),
