@@ -285,6 +285,54 @@ fn trend(conn: &Connection, last: Month, n: usize) -> Result<Vec<TrendPoint>> {
     Ok(t.finish())
 }
 
+/// A complaint answered and not yet resolved: the plan its first response promised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanLine {
+    pub complaint_no: String,
+    pub customer: String,
+    pub severity: String,
+    pub first_response_at: i64,
+    pub response_plan: Option<String>,
+}
+
+/// The open complaints that have their first response, oldest first, at most `limit`, and
+/// how many there are: the weekly review lists the plans still to be carried out. Read from
+/// the index of open complaints.
+pub fn open_plans(conn: &Connection, limit: usize) -> Result<(u64, Vec<PlanLine>)> {
+    const DOING: &str = "reading the response plans of open complaints";
+    snapshot(conn, || {
+        let count: i64 = conn
+            .prepare_cached(
+                "SELECT count(*) FROM complaints
+                 WHERE resolved_at IS NULL AND first_response_at IS NOT NULL",
+            )
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .doing(DOING)?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT k.complaint_no, c.name, k.severity, k.first_response_at, k.response_plan
+                 FROM complaints k JOIN customers c ON c.id = k.customer_id
+                 WHERE k.resolved_at IS NULL AND k.first_response_at IS NOT NULL
+                 ORDER BY k.opened_at, k.id LIMIT ?1",
+            )
+            .doing(DOING)?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok(PlanLine {
+                    complaint_no: r.get(0)?,
+                    customer: r.get(1)?,
+                    severity: r.get(2)?,
+                    first_response_at: r.get(3)?,
+                    response_plan: r.get(4)?,
+                })
+            })
+            .doing(DOING)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .doing(DOING)?;
+        Ok((count.max(0) as u64, rows))
+    })
+}
+
 /// An order won in the month.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WonOrder {
