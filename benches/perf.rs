@@ -4,6 +4,7 @@
 //!   ORDERDESK_BENCH_IMPORT_ONLY=1 cargo bench --bench perf   (only the import of 100,000 lines)
 //!   ORDERDESK_BENCH_DB=path/to/copy.db   (an existing file instead)
 //!   ORDERDESK_BENCH_ONLY=today           (only the Today tab, remind and review)
+//!   ORDERDESK_BENCH_ONLY=report          (only the monthly report, in process and as commands)
 //!   ORDERDESK_BENCH_ONLY=commits         (1,000 status changes: automatic WAL checkpoints
 //!                                         against the app's checkpoint worker)
 //! A benchmark, not a test: it reports numbers and never fails on a slow machine.
@@ -176,8 +177,82 @@ fn import_bench() {
     );
 }
 
+/// The monthly report: the last full month, the figures the `report` command computes, in
+/// process and as whole commands.
+fn report_figures(app: &App, path: &std::path::Path) {
+    let month = orderdesk::domain::month::Month::current().prev();
+    let now = orderdesk::domain::time::now();
+    let mut one = Vec::new();
+    let mut trend = Vec::new();
+    for _ in 0..11 {
+        let start = Instant::now();
+        orderdesk::store::report::month_report(app.store.conn(), month, now, &Default::default())
+            .expect("report");
+        one.push(start.elapsed());
+        let start = Instant::now();
+        orderdesk::store::report::on_time_trend(app.store.conn(), month, 12).expect("trend");
+        trend.push(start.elapsed());
+    }
+    report(
+        &format!("report figures {month} (in process)"),
+        one,
+        500.0,
+        500.0,
+    );
+    report("report 12-month on-time trend", trend, 100.0, 100.0);
+    let mut cli = Vec::new();
+    for format in ["json", "json", "json", "json", "json", "text", "html"] {
+        let start = Instant::now();
+        let out = Command::new(BIN)
+            .args(["--db"])
+            .arg(path)
+            .args(["report", "--month", &month.to_string(), "--format", format])
+            .output()
+            .expect("run orderdesk report");
+        assert!(out.status.success(), "report --format {format} failed");
+        let d = start.elapsed();
+        println!(
+            "  report --format {format:<5} {:>8.3} ms (whole command)",
+            d.as_secs_f64() * 1000.0
+        );
+        if format == "json" {
+            cli.push(d);
+        }
+    }
+    report("report --month --format json", cli, 500.0, 500.0);
+    let xlsx = std::env::temp_dir().join(format!("orderdesk-bench-{}.xlsx", std::process::id()));
+    let start = Instant::now();
+    let out = Command::new(BIN)
+        .args(["--db"])
+        .arg(path)
+        .args([
+            "report",
+            "--month",
+            &month.to_string(),
+            "--format",
+            "xlsx",
+            "-o",
+        ])
+        .arg(&xlsx)
+        .output()
+        .expect("run orderdesk report");
+    assert!(out.status.success(), "report --format xlsx failed");
+    println!(
+        "{:<34} {:>7.3} ms ({} KiB, every list sheet)",
+        "report --format xlsx",
+        start.elapsed().as_secs_f64() * 1000.0,
+        std::fs::metadata(&xlsx)
+            .map(|m| m.len() / 1024)
+            .unwrap_or(0)
+    );
+    let _ = std::fs::remove_file(&xlsx);
+}
+
 fn main() {
-    import_bench();
+    let only = std::env::var("ORDERDESK_BENCH_ONLY").ok();
+    if only.is_none() {
+        import_bench();
+    }
     if std::env::var("ORDERDESK_BENCH_IMPORT_ONLY").is_ok() {
         return;
     }
@@ -191,6 +266,11 @@ fn main() {
         path.display()
     );
 
+    if only.as_deref() == Some("report") {
+        let (app, _, _) = open(&path);
+        report_figures(&app, &path);
+        return;
+    }
     if std::env::var("ORDERDESK_BENCH_ONLY").as_deref() == Ok("commits") {
         commits(&path);
         return;
@@ -298,73 +378,7 @@ fn main() {
 
     today(&mut app, &mut t);
 
-    // The monthly report: the last full month, the figures the `report` command computes.
-    let month = orderdesk::domain::month::Month::current().prev();
-    let now = orderdesk::domain::time::now();
-    let mut one = Vec::new();
-    let mut trend = Vec::new();
-    for _ in 0..5 {
-        let start = Instant::now();
-        orderdesk::store::report::month_report(app.store.conn(), month, now, &Default::default())
-            .expect("report");
-        one.push(start.elapsed());
-        let start = Instant::now();
-        orderdesk::store::report::on_time_trend(app.store.conn(), month, 12).expect("trend");
-        trend.push(start.elapsed());
-    }
-    report(
-        &format!("report figures {month} (in process)"),
-        one,
-        500.0,
-        500.0,
-    );
-    report("report 12-month on-time trend", trend, 100.0, 100.0);
-    let mut cli = Vec::new();
-    for format in ["json", "json", "json", "text", "html"] {
-        let start = Instant::now();
-        let out = Command::new(BIN)
-            .args(["--db"])
-            .arg(&path)
-            .args(["report", "--month", &month.to_string(), "--format", format])
-            .output()
-            .expect("run orderdesk report");
-        assert!(out.status.success(), "report --format {format} failed");
-        let d = start.elapsed();
-        println!(
-            "  report --format {format:<5} {:>8.3} ms (whole command)",
-            d.as_secs_f64() * 1000.0
-        );
-        if format == "json" {
-            cli.push(d);
-        }
-    }
-    report("report --month --format json", cli, 500.0, 500.0);
-    let xlsx = std::env::temp_dir().join(format!("orderdesk-bench-{}.xlsx", std::process::id()));
-    let start = Instant::now();
-    let out = Command::new(BIN)
-        .args(["--db"])
-        .arg(&path)
-        .args([
-            "report",
-            "--month",
-            &month.to_string(),
-            "--format",
-            "xlsx",
-            "-o",
-        ])
-        .arg(&xlsx)
-        .output()
-        .expect("run orderdesk report");
-    assert!(out.status.success(), "report --format xlsx failed");
-    println!(
-        "{:<34} {:>7.3} ms ({} KiB, every list sheet)",
-        "report --format xlsx",
-        start.elapsed().as_secs_f64() * 1000.0,
-        std::fs::metadata(&xlsx)
-            .map(|m| m.len() / 1024)
-            .unwrap_or(0)
-    );
-    let _ = std::fs::remove_file(&xlsx);
+    report_figures(&app, &path);
 
     // The Reports tab: switching to it draws at once; the figures (this month, the one
     // before, 12-month trend) arrive from a worker thread while keys keep being answered.

@@ -62,7 +62,13 @@ pub fn review(
         &config.targets,
     )?);
     let text = match format {
-        ReviewFormat::Text => review::text(&r),
+        // Colour only on a terminal, and never when NO_COLOR is set.
+        ReviewFormat::Text => review::text_coloured(
+            &r,
+            output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none(),
+        ),
         ReviewFormat::Html => review::html(&r)?,
     };
     match output {

@@ -114,6 +114,11 @@ pub fn display_amount(d: Decimal) -> String {
     }
 }
 
+/// An amount with its currency, as every screen shows it: `USD 9,756.90`.
+pub fn money(currency: &str, amount: Decimal) -> String {
+    format!("{currency} {}", display_amount(amount))
+}
+
 /// Amounts kept apart by currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals(pub BTreeMap<String, Decimal>);
@@ -134,7 +139,7 @@ impl Totals {
     pub fn describe(&self) -> String {
         self.0
             .iter()
-            .map(|(c, a)| format!("{c} {}", display_amount(*a)))
+            .map(|(c, a)| money(c, *a))
             .collect::<Vec<_>>()
             .join(" · ")
     }

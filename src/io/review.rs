@@ -28,6 +28,8 @@ pub struct Line {
     pub cells: Vec<String>,
     /// Past its date, shown in red on the page.
     pub late: bool,
+    /// A target met, shown in green on the page (the row's words say it too).
+    pub good: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +70,7 @@ pub fn gather(
             Line {
                 cells: vec![x.what, x.customer, x.when, x.why],
                 late: x.late,
+                good: false,
             }
         })
         .collect();
@@ -93,6 +96,7 @@ pub fn gather(
                     countdown(now - eta),
                 ],
                 late: true,
+                good: false,
             }
         })
         .collect();
@@ -105,6 +109,7 @@ pub fn gather(
                 thousands(b.late),
             ],
             late: b.late > 0,
+            good: false,
         })
         .collect();
     let complaint_rows = overdue
@@ -139,6 +144,7 @@ pub fn gather(
                     state,
                 ],
                 late: deadline < now,
+                good: false,
             }
         })
         .collect();
@@ -185,6 +191,12 @@ pub fn gather(
 
 /// The review as plain text, each section a table aligned by display width.
 pub fn text(r: &Review) -> String {
+    text_coloured(r, false)
+}
+
+/// The review as text; with `colour` (a terminal without NO_COLOR) the last cell of a row
+/// past its date or a target missed is red, of a target met green, as on the page.
+pub fn text_coloured(r: &Review, colour: bool) -> String {
     use crate::domain::text::shown;
     let mut out = format!("{}\n{}\n", r.title, r.generated);
     for s in &r.sections {
@@ -211,25 +223,32 @@ pub fn text(r: &Review) -> String {
                     .min(40)
             })
             .collect();
-        let line = |cells: &[String]| {
+        let line = |cells: &[String], tone: Option<&str>| {
             let text = cells
                 .iter()
                 .enumerate()
                 .map(|(c, x)| {
                     let x = shown(x);
-                    if c + 1 == n {
-                        x.into_owned()
-                    } else {
-                        fit(&x, widths[c])
+                    match (c + 1 == n, tone) {
+                        (true, Some(code)) if colour => format!("\x1b[{code}m{x}\x1b[0m"),
+                        (true, _) => x.into_owned(),
+                        _ => fit(&x, widths[c]),
                     }
                 })
                 .collect::<Vec<_>>()
                 .join("  ");
             format!("  {}\n", text.trim_end())
         };
-        out.push_str(&line(&s.columns));
+        out.push_str(&line(&s.columns, None));
         for l in &s.rows {
-            out.push_str(&line(&l.cells));
+            let tone = if l.late {
+                Some("31")
+            } else if l.good {
+                Some("32")
+            } else {
+                None
+            };
+            out.push_str(&line(&l.cells, tone));
         }
     }
     out
@@ -251,7 +270,7 @@ pub fn html(r: &Review) -> anyhow::Result<String> {
             let rows: Vec<Value> = s
                 .rows
                 .iter()
-                .map(|l| context! { cells => l.cells.clone(), late => l.late })
+                .map(|l| context! { cells => l.cells.clone(), late => l.late, good => l.good })
                 .collect();
             context! {
                 title => s.title.clone(),

@@ -132,6 +132,9 @@ pub struct ComplaintFacts {
     /// Within how many hours the plan is promised: the window of the complaint's severity.
     pub response_hours: i64,
     pub description: String,
+    /// The plan given with the first response: the resolution message recalls it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_plan: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     #[serde(skip)]

@@ -61,6 +61,7 @@ fn complaint(resolution: Option<&str>, resolved: bool) -> ComplaintFacts {
         department: "tech".into(),
         response_hours: 4,
         description: "burrs on the thread".into(),
+        response_plan: resolved.then(|| "Tech checks the batch and replies by Friday.".into()),
         resolution: resolution.map(str::to_string),
         resolved,
     }
@@ -298,4 +299,40 @@ fn the_confirmation_reads_well() {
         .draft(MessageKind::OrderConfirmation, &f, "李华")
         .unwrap();
     insta::assert_snapshot!(d.text());
+}
+
+#[test]
+fn the_resolution_recalls_the_response_plan() {
+    let templates = Templates::new(None);
+    for (language, words) in [
+        (
+            Language::En,
+            "Our plan, as we told you in our first response:",
+        ),
+        (Language::Zh, "我们在首次答复中告知您的处理方案："),
+    ] {
+        let mut f = facts(language, Status::Delivered);
+        f.complaint = Some(complaint(Some("We replace the 5000 pcs."), true));
+        let d = templates
+            .draft(MessageKind::ComplaintResolution, &f, "Li Hua")
+            .expect("draft");
+        assert!(d.body.contains(words), "{language:?}: {}", d.body);
+        let plan = d.body.find("Tech checks the batch").expect("the plan");
+        let done = d
+            .body
+            .find("We replace the 5000 pcs.")
+            .expect("the resolution");
+        assert!(plan < done, "the plan comes first: {}", d.body);
+        // Without a plan (a complaint answered before plans were kept): the resolution alone.
+        f.complaint.as_mut().unwrap().response_plan = None;
+        let d = templates
+            .draft(MessageKind::ComplaintResolution, &f, "Li Hua")
+            .expect("draft");
+        assert!(!d.body.contains(words), "{language:?}: {}", d.body);
+        assert!(
+            d.body.contains("\n\nWe replace the 5000 pcs.\n\n"),
+            "{}",
+            d.body
+        );
+    }
 }

@@ -215,7 +215,8 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
             &format!(
                 "SELECT k.customer_id, k.order_id, k.complaint_no, o.order_no, k.type,
                         ifnull(k.department,'after_sales'), ifnull(k.description,''), k.resolution,
-                        k.resolved_at, ifnull(k.response_due_at - k.opened_at, {})
+                        k.resolved_at, ifnull(k.response_due_at - k.opened_at, {}),
+                        k.response_plan
                  FROM complaints k LEFT JOIN orders o ON o.id = k.order_id WHERE k.id = ?1",
                 ResponseWindows::DEFAULT.seconds(Severity::Normal)
             ),
@@ -233,6 +234,9 @@ pub fn for_complaint(conn: &Connection, complaint_id: i64) -> Result<Facts> {
                         // Whole hours, rounded up: a window is never promised shorter.
                         response_hours: (r.get::<_, i64>(9)? + 3599) / 3600,
                         description: r.get(6)?,
+                        response_plan: r
+                            .get::<_, Option<String>>(10)?
+                            .filter(|s| !s.trim().is_empty()),
                         resolution: r
                             .get::<_, Option<String>>(7)?
                             .filter(|s| !s.trim().is_empty()),

@@ -85,31 +85,28 @@ pub fn month_report(
     snapshot(conn, || tally_month(conn, month, now, targets))
 }
 
-/// Conversion by customer type and sales cycle, status updates and spot-checks.
-fn tally_desk(conn: &Connection, t: &mut MonthTally, bounds: (i64, i64)) -> Result<()> {
+/// The SQL of the report's newer parts: orders won and lost per customer type, the month's
+/// first confirmations with their orders' creation, and the month's status changes.
+fn desk_queries() -> [String; 3] {
     let won = won_sql();
-    each_row(
-        conn,
-        &format!(
-            "SELECT c.type, o.status, count(*) FROM orders o JOIN customers c ON c.id = o.customer_id
-             WHERE o.ordered_at >= ?1 AND o.ordered_at < ?2 AND o.status IN ({won}, 'lost')
-             GROUP BY c.type, o.status"
+    [
+        // Counted per customer from the month's covering index first, so each customer's
+        // type is looked up once rather than once per order.
+        format!(
+            "SELECT c.type, g.status, sum(g.n)
+             FROM (SELECT customer_id, status, count(*) AS n
+                   FROM orders INDEXED BY orders_month_by_customer
+                   WHERE ordered_at >= ?1 AND ordered_at < ?2 AND status IN ({won}, 'lost')
+                   GROUP BY customer_id, status) g
+             JOIN customers c ON c.id = g.customer_id
+             GROUP BY c.type, g.status"
         ),
-        bounds,
-        |r| {
-            let kind = text(r, 0)?.and_then(|s| CustomerType::from_str(s).ok());
-            let status = text(r, 1)?.and_then(|s| Status::from_str(s).ok());
-            if let (Some(kind), Some(status)) = (kind, status) {
-                t.customer_orders(kind, status, r.get::<_, i64>(2)?.max(0) as u64);
-            }
-            Ok(())
-        },
-    )?;
-    // The first change into a won status: none earlier for the same order.
-    each_row(
-        conn,
-        &format!(
-            "SELECT o.ordered_at, h.happened_at FROM status_history h JOIN orders o ON o.id = h.order_id
+        // The first change into a won status: none earlier for the same order. The two
+        // partial indexes of the confirmations and `orders_created` serve it whole; their
+        // WHERE is this one, word for word.
+        format!(
+            "SELECT o.ordered_at, h.happened_at
+             FROM status_history h JOIN orders o INDEXED BY orders_created ON o.id = h.order_id
              WHERE h.happened_at >= ?1 AND h.happened_at < ?2
                AND h.to_status IN ({won}) AND h.from_status NOT IN ({won})
                AND NOT EXISTS (
@@ -119,22 +116,31 @@ fn tally_desk(conn: &Connection, t: &mut MonthTally, bounds: (i64, i64)) -> Resu
                      AND (e.happened_at < h.happened_at
                           OR (e.happened_at = h.happened_at AND e.id < h.id)))"
         ),
-        bounds,
-        |r| {
-            t.confirmation(r.get(0)?, r.get(1)?);
-            Ok(())
-        },
-    )?;
-    each_row(
-        conn,
         "SELECT happened_at, recorded_at FROM status_history
-         WHERE happened_at >= ?1 AND happened_at < ?2 AND from_status IS NOT NULL",
-        bounds,
-        |r| {
-            t.status_change(r.get(0)?, r.get(1)?);
-            Ok(())
-        },
-    )?;
+         WHERE happened_at >= ?1 AND happened_at < ?2 AND from_status IS NOT NULL"
+            .to_string(),
+    ]
+}
+
+/// Conversion by customer type and sales cycle, status updates and spot-checks.
+fn tally_desk(conn: &Connection, t: &mut MonthTally, bounds: (i64, i64)) -> Result<()> {
+    let [types, cycle, changes] = desk_queries();
+    each_row(conn, &types, bounds, |r| {
+        let kind = text(r, 0)?.and_then(|s| CustomerType::from_str(s).ok());
+        let status = text(r, 1)?.and_then(|s| Status::from_str(s).ok());
+        if let (Some(kind), Some(status)) = (kind, status) {
+            t.customer_orders(kind, status, r.get::<_, i64>(2)?.max(0) as u64);
+        }
+        Ok(())
+    })?;
+    each_row(conn, &cycle, bounds, |r| {
+        t.confirmation(r.get(0)?, r.get(1)?);
+        Ok(())
+    })?;
+    each_row(conn, &changes, bounds, |r| {
+        t.status_change(r.get(0)?, r.get(1)?);
+        Ok(())
+    })?;
     each_row(
         conn,
         "SELECT accurate FROM spot_checks WHERE checked_at >= ?1 AND checked_at < ?2",
@@ -283,6 +289,54 @@ fn trend(conn: &Connection, last: Month, n: usize) -> Result<Vec<TrendPoint>> {
         },
     )?;
     Ok(t.finish())
+}
+
+/// A complaint answered and not yet resolved: the plan its first response promised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanLine {
+    pub complaint_no: String,
+    pub customer: String,
+    pub severity: String,
+    pub first_response_at: i64,
+    pub response_plan: Option<String>,
+}
+
+/// The open complaints that have their first response, oldest first, at most `limit`, and
+/// how many there are: the weekly review lists the plans still to be carried out. Read from
+/// the index of open complaints.
+pub fn open_plans(conn: &Connection, limit: usize) -> Result<(u64, Vec<PlanLine>)> {
+    const DOING: &str = "reading the response plans of open complaints";
+    snapshot(conn, || {
+        let count: i64 = conn
+            .prepare_cached(
+                "SELECT count(*) FROM complaints
+                 WHERE resolved_at IS NULL AND first_response_at IS NOT NULL",
+            )
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .doing(DOING)?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT k.complaint_no, c.name, k.severity, k.first_response_at, k.response_plan
+                 FROM complaints k JOIN customers c ON c.id = k.customer_id
+                 WHERE k.resolved_at IS NULL AND k.first_response_at IS NOT NULL
+                 ORDER BY k.opened_at, k.id LIMIT ?1",
+            )
+            .doing(DOING)?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok(PlanLine {
+                    complaint_no: r.get(0)?,
+                    customer: r.get(1)?,
+                    severity: r.get(2)?,
+                    first_response_at: r.get(3)?,
+                    response_plan: r.get(4)?,
+                })
+            })
+            .doing(DOING)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .doing(DOING)?;
+        Ok((count.max(0) as u64, rows))
+    })
 }
 
 /// An order won in the month.

@@ -4,7 +4,7 @@
 //! Conventions: timestamps are INTEGER UTC Unix seconds; calendar dates are TEXT
 //! `YYYY-MM-DD`; money and quantities are TEXT decimals (exact); optional values are NULL.
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 const V1: &str = r#"
 CREATE TABLE meta (
@@ -420,4 +420,23 @@ CREATE TABLE users (
     created_at    INTEGER NOT NULL,
     changed_at    INTEGER NOT NULL
 );
+"#;
+
+/// The month report's sales cycle from indexes alone. The confirmations (a status change
+/// into a won status from one that is not) by the day they happened and by order, with the
+/// statuses in the index so no history row is read, and each order's creation beside its id.
+/// Without them the cycle read the history rows of every order confirmed in the month and
+/// the order row of each: about 0.4 s of a month's 0.57 s at 1,000,000 orders. The won list
+/// is `Status::is_won`'s, in its order: `store::report` writes the same words, which is what
+/// lets SQLite use a partial index (a test holds the plan).
+const V7: &str = r#"
+CREATE INDEX status_history_confirmations
+    ON status_history(happened_at, order_id, to_status, from_status)
+    WHERE to_status IN ('confirmed','in_production','ready','shipped','delivered','closed')
+      AND from_status NOT IN ('confirmed','in_production','ready','shipped','delivered','closed');
+CREATE INDEX status_history_confirmations_by_order
+    ON status_history(order_id, happened_at, to_status, from_status)
+    WHERE to_status IN ('confirmed','in_production','ready','shipped','delivered','closed')
+      AND from_status NOT IN ('confirmed','in_production','ready','shipped','delivered','closed');
+CREATE INDEX orders_created ON orders(id, ordered_at);
 "#;

@@ -111,7 +111,14 @@ pub fn draw(frame: &mut Frame, d: &OrderDetail, scroll: &Scroll, area: Rect) {
         d.history
             .iter()
             .map(|h| {
-                let late = if h.recorded_at > h.happened_at + 3600 {
+                // The one-hour rule: a change recorded over an hour late says so.
+                let late = if h.recorded_late() {
+                    format!(
+                        " ({}: {})",
+                        super::words::recorded_late(h),
+                        format_stamp_short(h.recorded_at)
+                    )
+                } else if h.recorded_at > h.happened_at + 3600 {
                     format!(
                         " ({} {})",
                         t("detail.recorded"),

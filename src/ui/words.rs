@@ -168,6 +168,13 @@ pub fn store_error(e: &StoreError) -> String {
     }
 }
 
+/// The mark beside a status change recorded over an hour late (the one-hour rule): "recorded
+/// 3 h late" / "迟 3 小时录入". The detail pane and the web desk's order page both say it.
+pub fn recorded_late(h: &crate::store::orders::HistoryEntry) -> String {
+    let hours = crate::domain::report::quality::hours_late(h.happened_at, h.recorded_at);
+    tf("history.recorded_late", &[("hours", &hours.to_string())])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

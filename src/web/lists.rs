@@ -3,6 +3,7 @@
 
 use super::http::encode;
 use super::views::{complaint_state, Reader, View, ViewResult};
+use crate::domain::money::{money, parse_decimal};
 use crate::domain::status::Status;
 use crate::domain::text::shown;
 use crate::domain::time::{format_date, format_stamp_short};
@@ -180,7 +181,9 @@ pub fn orders(conn: &Connection, r: &Reader, q: &OrdersQuery) -> ViewResult {
                 "status": t(&format!("status.{}", o.status.as_str())),
                 "due": o.due_date.map(format_date).unwrap_or_default(),
                 "overdue": overdue,
-                "total": format!("{} {}", shown(&o.currency), shown(&o.total)),
+                "total": parse_decimal(&o.total)
+                    .map(|d| money(&shown(&o.currency), d))
+                    .unwrap_or_else(|_| format!("{} {}", shown(&o.currency), shown(&o.total))),
                 "percent": o.percent.map(|p| format!("{p}%")).unwrap_or_default(),
             })
         })

@@ -4,6 +4,7 @@
 use super::http::encode;
 use crate::domain::account::Role;
 use crate::domain::mask;
+use crate::domain::money::{canonical, display_amount, money};
 use crate::domain::month::Month;
 use crate::domain::text::{shown, shown_lines};
 use crate::domain::time::{format_date, format_stamp_short};
@@ -99,6 +100,10 @@ pub fn order(conn: &Connection, r: &Reader, order_no: &str) -> ViewResult {
                     ("to", &word(&h.to)),
                 ],
             );
+            if h.recorded_late() {
+                line.push_str(" · ");
+                line.push_str(&crate::ui::words::recorded_late(h));
+            }
             if !h.note.is_empty() {
                 line.push_str(" · ");
                 line.push_str(&shown(&h.note));
@@ -214,8 +219,8 @@ pub fn order(conn: &Connection, r: &Reader, order_no: &str) -> ViewResult {
             json!({
                 "product": shown(&l.product_code),
                 "spec": shown(&l.spec),
-                "quantity": format!("{} {}", l.quantity, shown(&l.unit)),
-                "price": l.unit_price.map(|p| p.to_string()).unwrap_or_default(),
+                "quantity": format!("{} {}", canonical(l.quantity), shown(&l.unit)),
+                "price": l.unit_price.map(display_amount).unwrap_or_default(),
             })
         })
         .collect();
@@ -245,7 +250,7 @@ pub fn order(conn: &Connection, r: &Reader, order_no: &str) -> ViewResult {
             "due": o.due_date.map(format_date).unwrap_or_default(),
             "first_due": first_due,
             "address": r.generic(&o.delivery_address),
-            "total": format!("{} {}", shown(&o.currency), total),
+            "total": money(&shown(&o.currency), total),
             "payment": payment,
             "missing": if d.missing.is_empty() { String::new() } else if o.missing_reason.is_empty() { "—".to_string() } else { shown(&o.missing_reason).into_owned() },
             "notes": shown_lines(&o.notes),
@@ -353,7 +358,10 @@ pub fn report(conn: &Connection, r: &Reader, q: &ReportQuery) -> ViewResult {
 }
 
 pub fn review(conn: &Connection, r: &Reader) -> ViewResult {
-    let review = crate::io::review::gather(conn, r.windows, &r.ctx)?;
+    let mut review = crate::io::review::gather(conn, r.windows, &r.ctx)?;
+    review.sections.extend(crate::io::report::review::sections(
+        conn, r.ctx.now, &r.targets,
+    )?);
     let sections: Vec<Value> = review
         .sections
         .iter()
@@ -365,6 +373,7 @@ pub fn review(conn: &Connection, r: &Reader) -> ViewResult {
                 "rows": s.rows.iter().map(|l| json!({
                     "cells": l.cells.iter().map(|c| shown(c).into_owned()).collect::<Vec<_>>(),
                     "late": l.late,
+                    "good": l.good,
                 })).collect::<Vec<_>>(),
             })
         })

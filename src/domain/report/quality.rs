@@ -20,6 +20,12 @@ pub fn recorded_late(happened_at: i64, recorded_at: i64) -> bool {
     recorded_at - happened_at > RECORDED_WITHIN
 }
 
+/// How many hours late a change was recorded, to the nearest hour and at least 1: what the
+/// history says beside a change recorded over an hour late.
+pub fn hours_late(happened_at: i64, recorded_at: i64) -> i64 {
+    ((recorded_at - happened_at + 1_800) / 3_600).max(1)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusUpdates {
     pub changes: u64,

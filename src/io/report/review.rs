@@ -1,5 +1,6 @@
-//! The weekly review's part of the report: this month's targets, met or missed, and the
-//! spot-checks that failed in the last 7 days.
+//! The weekly review's part of the report: this month's targets, met or missed, the
+//! spot-checks that failed in the last 7 days, and the response plans of the complaints
+//! still open.
 
 use super::figures::verdict_word;
 use crate::domain::kpi::percent;
@@ -37,8 +38,9 @@ pub fn sections(
                     None => t("report.target.unjudged").to_string(),
                 },
             ],
-            // Shown in red on the page; the word says it too.
+            // Red or green on the page; the word says it too.
             late: line.met == Some(false),
+            good: line.met == Some(true),
         })
         .collect::<Vec<_>>();
     let targets = Section {
@@ -72,8 +74,38 @@ pub fn sections(
                     shown(f.note.as_deref().unwrap_or("")).into_owned(),
                 ],
                 late: true,
+                good: false,
             })
             .collect(),
     };
-    Ok(vec![targets, failures])
+    let (open, plans) = report::open_plans(conn, MOST)?;
+    let plans = Section {
+        title: t("complaint.review_plans").to_string(),
+        count: open.to_string(),
+        columns: vec![
+            t("review.col.complaint_no").to_string(),
+            t("review.col.customer").to_string(),
+            t("review.col.severity").to_string(),
+            t("complaint.col_responded").to_string(),
+            t("complaint.plan").to_string(),
+        ],
+        rows: plans
+            .into_iter()
+            .map(|p| Line {
+                cells: vec![
+                    shown(&p.complaint_no).into_owned(),
+                    shown(&p.customer).into_owned(),
+                    t(&format!("severity.{}", p.severity)).to_string(),
+                    format_stamp_short(p.first_response_at),
+                    match p.response_plan.as_deref().filter(|s| !s.trim().is_empty()) {
+                        Some(plan) => shown(plan).into_owned(),
+                        None => t("complaint.no_plan").to_string(),
+                    },
+                ],
+                late: false,
+                good: false,
+            })
+            .collect(),
+    };
+    Ok(vec![targets, failures, plans])
 }

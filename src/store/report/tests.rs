@@ -354,6 +354,47 @@ fn the_month_queries_use_their_indexes() {
     }
 }
 
+/// The new parts of the month read indexes only, with no statistics to help the planner:
+/// the confirmations through their partial indexes (the won list of the query and of the
+/// migration agree), each order's creation beside its id, the status changes and the orders
+/// per customer from covering indexes.
+#[test]
+fn the_cycle_and_the_one_hour_rule_read_covering_indexes() {
+    let f = fixture();
+    let plan = |sql: &str| -> String {
+        let mut s = f
+            .store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let rows = s
+            .query_map(params![0, 1], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        rows.join(" | ")
+    };
+    let sql = |i: usize| super::desk_queries()[i].clone();
+    let types = plan(&sql(0));
+    assert!(
+        types.contains("COVERING INDEX orders_month_by_customer"),
+        "{types}"
+    );
+    let cycle = plan(&sql(1));
+    for index in [
+        "COVERING INDEX status_history_confirmations ",
+        "COVERING INDEX status_history_confirmations_by_order ",
+        "COVERING INDEX orders_created ",
+    ] {
+        assert!(cycle.contains(index), "{index}: {cycle}");
+    }
+    let changes = plan(&sql(2));
+    assert!(
+        changes.contains("COVERING INDEX status_history_by_happened"),
+        "{changes}"
+    );
+}
+
 /// Customer types, status history and spot-checks, worked out by hand.
 #[test]
 fn customer_types_cycle_status_updates_and_spot_checks_from_sql() {
