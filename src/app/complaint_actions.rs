@@ -12,13 +12,13 @@ use crate::store::{complaints, customers, Context};
 
 impl App {
     pub(super) fn show_complaint(&mut self, id: i64) -> AppResult {
-        self.desk.complaint = Some(complaints::load_detail(self.store.conn(), id)?);
-        self.desk.complaint_item = 0;
+        self.screens.complaints.detail = Some(complaints::load_detail(self.store.conn(), id)?);
+        self.screens.complaints.item = 0;
         Ok(())
     }
 
     pub(super) fn open_complaint(&mut self) -> AppResult {
-        match self.complaints.selected_id() {
+        match self.screens.complaints.list.selected_id() {
             Some(id) => self.show_complaint(id),
             None => Ok(()),
         }
@@ -27,7 +27,9 @@ impl App {
     pub(super) fn new_complaint(&mut self) {
         // From a customer's complaints (filtered), the customer is known already.
         let customer = self
+            .screens
             .complaints
+            .list
             .query
             .filters
             .iter()
@@ -45,9 +47,9 @@ impl App {
     }
 
     pub(super) fn edit_complaint(&mut self) -> AppResult {
-        let id = match &self.desk.complaint {
+        let id = match &self.screens.complaints.detail {
             Some(d) => Some(d.id),
-            None => self.complaints.selected_id(),
+            None => self.screens.complaints.list.selected_id(),
         };
         if let Some(id) = id {
             let d = complaints::load_detail(self.store.conn(), id)?;
@@ -59,13 +61,15 @@ impl App {
     /// The open complaint, else the marked ones, else the selected one; with the version the
     /// clerk saw when it is one.
     pub(super) fn complaint_targets(&self) -> (Vec<i64>, Option<i64>) {
-        if let Some(d) = &self.desk.complaint {
+        if let Some(d) = &self.screens.complaints.detail {
             return (vec![d.id], Some(d.version));
         }
-        let ids = self.complaints.targets();
+        let ids = self.screens.complaints.list.targets();
         let version = match ids.as_slice() {
             [id] => self
+                .screens
                 .complaints
+                .list
                 .selected()
                 .filter(|r| r.id == *id)
                 .map(|r| r.version),
@@ -108,8 +112,9 @@ impl App {
     /// A complaint answered or closed moves down the urgency order; the cursor stays where
     /// it was, on the next one to work on.
     pub(super) fn keep_complaint_cursor(&mut self, at: usize) {
-        if self.desk.complaint.is_none() {
-            self.complaints.cursor = at.min(self.complaints.rows.len().saturating_sub(1));
+        if self.screens.complaints.detail.is_none() {
+            self.screens.complaints.list.cursor =
+                at.min(self.screens.complaints.list.rows.len().saturating_sub(1));
         }
     }
 
@@ -149,7 +154,7 @@ impl App {
         let no = complaints::close(&tx, &mut change, id, Some(version), resolution, now())?;
         change.record(&tx)?;
         tx.commit().doing("closing the complaint")?;
-        self.complaints.marks.clear();
+        self.screens.complaints.list.marks.clear();
         Ok(tf("msg.complaint_closed", &[("complaint", &no)]))
     }
 
@@ -176,7 +181,7 @@ impl App {
                 ),
             ],
         ));
-        self.complaints.marks.clear();
+        self.screens.complaints.list.marks.clear();
         self.after_desk_change()
     }
 
@@ -184,7 +189,9 @@ impl App {
     /// complaint's customer to turn on.
     pub(super) fn complaint_customer_filter(&self) -> Option<(String, bool)> {
         if let Some(active) = self
+            .screens
             .complaints
+            .list
             .query
             .filters
             .iter()
@@ -192,10 +199,10 @@ impl App {
         {
             return Some((active.clone(), true));
         }
-        let (id, name) = match &self.desk.complaint {
+        let (id, name) = match &self.screens.complaints.detail {
             Some(d) => (d.draft.customer_id, d.customer_name.clone()),
             None => {
-                let r = self.complaints.selected()?;
+                let r = self.screens.complaints.list.selected()?;
                 (r.customer_id, r.customer.clone())
             }
         };

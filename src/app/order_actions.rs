@@ -54,15 +54,15 @@ impl App {
     }
 
     pub(super) fn open_detail(&mut self) -> AppResult {
-        if let Some(id) = self.orders.selected_id() {
-            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
-            self.detail_scroll.reset();
+        if let Some(id) = self.screens.orders.list.selected_id() {
+            self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
+            self.screens.orders.scroll.reset();
         }
         Ok(())
     }
 
     pub(super) fn edit_selected(&mut self) -> AppResult {
-        let Some(id) = self.orders.selected_id() else {
+        let Some(id) = self.screens.orders.list.selected_id() else {
             return Ok(());
         };
         let d = orders::load_detail(self.store.conn(), id)?;
@@ -75,9 +75,9 @@ impl App {
         if self.tab != Tab::Orders {
             return Vec::new();
         }
-        match &self.detail {
+        match &self.screens.orders.detail {
             Some(d) => vec![d.id],
-            None => self.orders.targets(),
+            None => self.screens.orders.list.targets(),
         }
     }
 
@@ -103,10 +103,12 @@ impl App {
         let [id] = ids else {
             return false;
         };
-        let status = match &self.detail {
+        let status = match &self.screens.orders.detail {
             Some(d) if d.id == *id => Some(d.draft.status),
             _ => self
+                .screens
                 .orders
+                .list
                 .selected()
                 .filter(|r| r.id == *id)
                 .map(|r| r.status),
@@ -125,10 +127,12 @@ impl App {
         if ids.is_empty() {
             return Ok(());
         }
-        let single_version = match (&self.detail, ids) {
+        let single_version = match (&self.screens.orders.detail, ids) {
             (Some(d), [id]) if d.id == *id => Some(d.version),
             (None, [id]) => self
+                .screens
                 .orders
+                .list
                 .selected()
                 .filter(|r| r.id == *id)
                 .map(|r| r.version),
@@ -138,7 +142,7 @@ impl App {
         let expected: Vec<Option<i64>> = ids
             .iter()
             .map(|id| {
-                let marked = self.marked_versions.get(id).copied();
+                let marked = self.screens.orders.marked_versions.get(id).copied();
                 marked.or(single_version.filter(|_| ids.len() == 1))
             })
             .collect();
@@ -150,15 +154,15 @@ impl App {
             note: note.map(str::to_string),
         };
         // Kept changes land in the order they were made: a new one waits behind them.
-        if self.busy.statuses.is_empty() {
+        if self.workers.busy.statuses.is_empty() {
             match self.apply_status(&pending) {
                 Err(e) if e.is_busy() => {}
                 r => return r,
             }
         }
-        self.busy.statuses.push_back(pending);
-        self.orders.marks.clear();
-        self.marked_versions.clear();
+        self.workers.busy.statuses.push_back(pending);
+        self.screens.orders.list.marks.clear();
+        self.screens.orders.marked_versions.clear();
         self.wait_for_db();
         Ok(())
     }
@@ -194,7 +198,7 @@ impl App {
         change.record(&tx)?;
         tx.commit().doing("saving the status change")?;
         if let Some(c) = last {
-            self.last_change = Some(c.to);
+            self.status.last_change = Some(c.to);
             let text = if ids.len() > 1 {
                 tf("msg.bulk_status", &[("count", &ids.len())])
             } else {
@@ -223,17 +227,17 @@ impl App {
             };
             self.info(text);
         }
-        self.orders.marks.clear();
-        self.marked_versions.clear();
+        self.screens.orders.list.marks.clear();
+        self.screens.orders.marked_versions.clear();
         self.after_change()
     }
 
     pub(super) fn after_change(&mut self) -> AppResult {
-        self.orders.total = None;
-        self.orders.refresh(self.store.conn())?;
-        if let Some(d) = &self.detail {
+        self.screens.orders.list.total = None;
+        self.screens.orders.list.refresh(self.store.conn())?;
+        if let Some(d) = &self.screens.orders.detail {
             let id = d.id;
-            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+            self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
         }
         Ok(())
     }
@@ -248,33 +252,40 @@ impl App {
                 self.after_desk_change()?;
                 // The cursor goes to the order undone, so the clerk sees what came back.
                 if let (Tab::Orders, Some(id)) = (self.tab, u.orders.first().copied()) {
-                    if !self.orders.select_id(id) {
-                        self.orders.reset(self.store.conn())?;
-                        self.orders.select_id(id);
+                    if !self.screens.orders.list.select_id(id) {
+                        self.screens.orders.list.reset(self.store.conn())?;
+                        self.screens.orders.list.select_id(id);
                     }
-                    if self.detail.as_ref().is_some_and(|d| d.id != id) {
-                        self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+                    if self
+                        .screens
+                        .orders
+                        .detail
+                        .as_ref()
+                        .is_some_and(|d| d.id != id)
+                    {
+                        self.screens.orders.detail =
+                            Some(orders::load_detail(self.store.conn(), id)?);
                     }
                 }
-                self.last_change = None;
+                self.status.last_change = None;
                 return Ok(());
             }
             None => self.info(t("msg.nothing_to_undo").into()),
         }
-        self.last_change = None;
+        self.status.last_change = None;
         // Undo may restore any record, not only orders.
         self.after_desk_change()
     }
 
     pub(super) fn after_save(&mut self, id: i64) -> AppResult {
-        self.orders.total = None;
-        self.orders.refresh(self.store.conn())?;
-        if !self.orders.select_id(id) {
-            self.orders.reset(self.store.conn())?;
-            self.orders.select_id(id);
+        self.screens.orders.list.total = None;
+        self.screens.orders.list.refresh(self.store.conn())?;
+        if !self.screens.orders.list.select_id(id) {
+            self.screens.orders.list.reset(self.store.conn())?;
+            self.screens.orders.list.select_id(id);
         }
-        if self.detail.is_some() {
-            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+        if self.screens.orders.detail.is_some() {
+            self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
         }
         Ok(())
     }
