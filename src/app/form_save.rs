@@ -476,12 +476,4 @@ impl App {
         let about = self.followup_subject();
         self.open_form(form::specs::followup(&about));
     }
-
-    /// `g` on Reports: which month to show.
-    pub(super) fn ask_month(&mut self) {
-        if self.tab == Tab::Reports {
-            let current = self.screens.reports.month.to_string();
-            self.open_form(form::specs::month(&current));
-        }
-    }
 }

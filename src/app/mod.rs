@@ -202,7 +202,10 @@ impl App {
             Tab::Shipments => self.screens.shipments.list.count_now(conn),
             Tab::Complaints => self.screens.complaints.list.count_now(conn),
             Tab::Today => self.screens.today.load(conn, self.view.windows),
-            Tab::Reports => self.start_report(),
+            Tab::Reports => {
+                let (screens, mut ctx) = self.split();
+                screens.reports.start(&mut ctx)
+            }
         };
         self.workers.deferred_blocked = r.is_err();
         self.report(r);
@@ -225,6 +228,18 @@ impl App {
             }
             self.status.message = Some((Level::Error, crate::ui::words::store_error(&e)));
         }
+    }
+
+    /// The screens, and the rest of the application a screen's keys may use.
+    fn split(&mut self) -> (&mut Screens, screens::Ctx<'_>) {
+        let ctx = screens::Ctx {
+            store: &mut self.store,
+            config: &self.config,
+            form: &mut self.form,
+            status: &mut self.status,
+            workers: &mut self.workers,
+        };
+        (&mut self.screens, ctx)
     }
 
     fn info(&mut self, text: String) {
@@ -322,7 +337,10 @@ impl App {
             Tab::Shipments => self.shipments_act(action)?,
             Tab::Complaints => self.complaints_act(action)?,
             Tab::Today => self.today_act(action)?,
-            Tab::Reports => self.reports_act(action)?,
+            Tab::Reports => {
+                let (screens, mut ctx) = self.split();
+                screens.reports.act(&mut ctx, action)?
+            }
         };
         if handled {
             return Ok(());

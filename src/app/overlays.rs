@@ -189,7 +189,10 @@ impl App {
             Command::ExportOrders => self.export_orders(),
             Command::Shipping(c) => self.shipping_command(c)?,
             Command::BackupNow => self.start_backup(false),
-            Command::ExportReport(format) => self.export_report(format),
+            Command::ExportReport(format) => {
+                let (screens, mut ctx) = self.split();
+                screens.reports.export(&mut ctx, format)
+            }
             Command::Help => self.mode = Mode::Help(super::scroll::Scroll::default()),
             Command::Quit => self.running = false,
         }

@@ -6,7 +6,8 @@
 //! computed in place.
 
 use super::keymap::Action;
-use super::{App, AppResult, Level};
+use super::screens::Ctx;
+use super::{form, App, AppResult, Level};
 use crate::domain::month::Month;
 use crate::domain::time::now;
 use crate::i18n::{t, tf};
@@ -143,35 +144,37 @@ fn on_worker<T: Send + 'static>(
     rx
 }
 
-impl App {
+impl Reports {
     /// The Reports tab's own keys; `false` leaves the action to what every screen does.
-    pub(super) fn reports_act(&mut self, action: Action) -> crate::store::Result<bool> {
+    pub(super) fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> crate::store::Result<bool> {
         match action {
-            Action::PrevMonth | Action::NextMonth => self.screens.reports.change_month(action),
-            Action::ExportReportXlsx => self.export_report(crate::io::report::Format::Xlsx),
-            Action::ExportReportHtml => self.export_report(crate::io::report::Format::Html),
-            Action::GotoMonth => self.ask_month(),
+            Action::PrevMonth | Action::NextMonth => self.change_month(action),
+            Action::ExportReportXlsx => self.export(ctx, crate::io::report::Format::Xlsx),
+            Action::ExportReportHtml => self.export(ctx, crate::io::report::Format::Html),
+            Action::GotoMonth => {
+                let current = self.month.to_string();
+                *ctx.form = Some(form::specs::month(&current));
+            }
             _ => return Ok(false),
         }
         Ok(true)
     }
 
     /// Starts computing the shown month's figures (in place for an in-memory database).
-    pub(super) fn start_report(&mut self) -> AppResult {
-        let month = self.screens.reports.month;
+    pub(super) fn start(&mut self, ctx: &mut Ctx<'_>) -> AppResult {
+        let month = self.month;
         let at = now();
-        let targets = self.config.targets;
-        match self.store.reader() {
+        let targets = ctx.config.targets;
+        match ctx.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, self.workers.waker.clone(), move |c| {
+                let rx = on_worker(reader, ctx.workers.waker.clone(), move |c| {
                     Ok(report::gather(c, month, at, &targets)?)
                 });
-                self.screens.reports.figures = Some(Job { month, rx });
+                self.figures = Some(Job { month, rx });
             }
             None => {
-                self.screens.reports.stale = false;
-                self.screens.reports.data =
-                    Some(report::gather(self.store.conn(), month, at, &targets)?);
+                self.stale = false;
+                self.data = Some(report::gather(ctx.store.conn(), month, at, &targets)?);
             }
         }
         Ok(())
@@ -179,27 +182,30 @@ impl App {
 
     /// Writes the report of the shown month to the exports folder beside the database, on a
     /// worker thread (at a million orders the workbook takes a few seconds).
-    pub(super) fn export_report(&mut self, format: Format) {
-        if self.screens.reports.exporting() {
+    pub(super) fn export(&mut self, ctx: &mut Ctx<'_>, format: Format) {
+        if self.exporting() {
             return;
         }
-        let month = self.screens.reports.month;
-        let db = self.store.path().to_path_buf();
+        let month = self.month;
+        let db = ctx.store.path().to_path_buf();
         let at = now();
-        let targets = self.config.targets;
-        match self.store.reader() {
+        let targets = ctx.config.targets;
+        match ctx.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, self.workers.waker.clone(), move |c| {
+                let rx = on_worker(reader, ctx.workers.waker.clone(), move |c| {
                     report::export(c, &db, month, at, &targets, format)
                 });
-                self.screens.reports.export = Some(Job { month, rx });
-                self.info(tf("report.exporting", &[("month", &month)]));
+                self.export = Some(Job { month, rx });
+                ctx.status
+                    .info(tf("report.exporting", &[("month", &month)]));
             }
             // Files go beside the database; one in memory has no folder to put them in.
-            None => self.status.message = Some((Level::Error, t("report.no_folder").to_string())),
+            None => ctx.status.error(t("report.no_folder").to_string()),
         }
     }
+}
 
+impl App {
     fn exported(&mut self, month: Month, result: anyhow::Result<PathBuf>) {
         match result {
             Ok(path) => self.info(tf(

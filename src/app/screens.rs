@@ -3,16 +3,19 @@
 //! workers on other threads, the room on screen). `App` holds these groups and routes keys
 //! to the screen of the current tab.
 
+use super::form::Form;
 use super::list::ListView;
 use super::reports::Reports;
 use super::today::TodayView;
 use super::{attach, busy, message, safety, scroll, search_worker, shipping, wake, Level};
+use crate::config::Config;
 use crate::domain::status::Status;
 use crate::store::complaints::{ComplaintDetail, ComplaintRow};
 use crate::store::customers::{CustomerDetail, CustomerRow};
 use crate::store::orders::{OrderDetail, OrderRow};
 use crate::store::shipments::ShipmentRow;
 use crate::store::today::ResponseWindows;
+use crate::store::Store;
 use std::collections::HashMap;
 
 /// The Orders tab: the list, the order opened with Enter and the marks.
@@ -112,4 +115,25 @@ impl View {
             copier: message::system_clipboard,
         }
     }
+}
+
+impl StatusLine {
+    pub fn info(&mut self, text: String) {
+        self.message = Some((Level::Info, text));
+    }
+
+    pub fn error(&mut self, text: String) {
+        self.message = Some((Level::Error, text));
+    }
+}
+
+/// The parts of the application a screen's own keys may use besides the screen itself,
+/// borrowed for one action.
+pub struct Ctx<'a> {
+    pub store: &'a mut Store,
+    pub config: &'a Config,
+    /// Where a screen opens a form.
+    pub form: &'a mut Option<Form>,
+    pub status: &'a mut StatusLine,
+    pub workers: &'a mut Workers,
 }
