@@ -235,6 +235,7 @@ impl App {
         let ctx = screens::Ctx {
             store: &mut self.store,
             config: &self.config,
+            mode: &mut self.mode,
             form: &mut self.form,
             status: &mut self.status,
             workers: &mut self.workers,
@@ -414,25 +415,10 @@ impl App {
                 })?;
                 self.info(t("msg.sorted").into());
             }
-            Action::Mark => {
-                let seen = match self.tab {
-                    Tab::Orders => self
-                        .screens
-                        .orders
-                        .list
-                        .selected()
-                        .map(|r| (r.id, r.version)),
-                    _ => None,
-                };
-                self.with_list(|l, c| l.toggle_mark(c))?;
-                if let Some((id, version)) = seen {
-                    if self.screens.orders.list.marks.contains(&id) {
-                        self.screens.orders.marked_versions.insert(id, version);
-                    } else {
-                        self.screens.orders.marked_versions.remove(&id);
-                    }
-                }
-            }
+            Action::Mark => match self.tab {
+                Tab::Orders => self.screens.orders.toggle_mark(self.store.conn())?,
+                _ => self.with_list(|l, c| l.toggle_mark(c))?,
+            },
             Action::Undo => {
                 self.undo()?;
                 self.refresh_today()?;
@@ -537,22 +523,6 @@ impl App {
             Action::PageDown => l.page_down(c),
             _ => l.page_up(c),
         })?;
-        Ok(())
-    }
-
-    /// The next or previous order while one is open (`J`/`K`): the list moves beneath.
-    fn step_order(&mut self, action: Action) -> AppResult {
-        if self.tab != Tab::Orders {
-            return Ok(());
-        }
-        let conn = self.store.conn();
-        match action {
-            Action::NextOrder => self.screens.orders.list.down(conn)?,
-            _ => self.screens.orders.list.up(conn)?,
-        }
-        if self.screens.orders.detail.is_some() {
-            self.open_detail()?;
-        }
         Ok(())
     }
 

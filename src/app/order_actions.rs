@@ -1,7 +1,6 @@
 //! What the Orders desk's keys do: the detail, status changes, undo and the order form.
 
 use super::busy::PendingStatus;
-use super::form::specs;
 use super::input::TextInput;
 use super::keymap::Action;
 use super::tab::Tab;
@@ -20,32 +19,13 @@ impl App {
         if self.order_shipping_act(action)? {
             return Ok(true);
         }
+        let (screens, mut ctx) = self.split();
+        if screens.orders.act(&mut ctx, action)? {
+            return Ok(true);
+        }
         match action {
-            Action::Open => self.open_detail()?,
-            Action::New => self.open_form(specs::new_order(&self.config.currency())),
-            Action::Edit => self.edit_selected()?,
             Action::Advance => self.status_keys(StatusRequest::Advance)?,
             Action::Hold => self.status_keys(StatusRequest::ToggleHold)?,
-            Action::StatusMenu => {
-                let ids = self.order_targets();
-                if !ids.is_empty() {
-                    self.mode = Mode::StatusMenu {
-                        ids,
-                        when: TextInput::new(t("status.now")),
-                        editing_when: false,
-                    };
-                }
-            }
-            Action::CancelOrder => {
-                let ids = self.order_targets();
-                if !ids.is_empty() {
-                    self.mode = Mode::Prompt {
-                        prompt: Prompt::CancelReason { ids, at: now() },
-                        input: TextInput::default(),
-                    };
-                }
-            }
-            Action::NextOrder | Action::PrevOrder => self.step_order(action)?,
             Action::LogContact => self.log_contact_for_order()?,
             Action::Respond => self.reply_for_order()?,
             _ => return Ok(false),
@@ -53,32 +33,12 @@ impl App {
         Ok(true)
     }
 
-    pub(super) fn open_detail(&mut self) -> AppResult {
-        if let Some(id) = self.screens.orders.list.selected_id() {
-            self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
-            self.screens.orders.scroll.reset();
-        }
-        Ok(())
-    }
-
-    pub(super) fn edit_selected(&mut self) -> AppResult {
-        let Some(id) = self.screens.orders.list.selected_id() else {
-            return Ok(());
-        };
-        let d = orders::load_detail(self.store.conn(), id)?;
-        self.open_form(specs::edit_order(id, d.version, &d.draft, &d.customer_code));
-        Ok(())
-    }
-
     /// Marked orders, else the one under the cursor (or shown in the detail).
     pub(super) fn order_targets(&self) -> Vec<i64> {
         if self.tab != Tab::Orders {
             return Vec::new();
         }
-        match &self.screens.orders.detail {
-            Some(d) => vec![d.id],
-            None => self.screens.orders.list.targets(),
-        }
+        self.screens.orders.targets()
     }
 
     pub(super) fn status_keys(&mut self, request: StatusRequest) -> AppResult {

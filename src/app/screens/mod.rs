@@ -4,10 +4,12 @@
 //! to the screen of the current tab.
 
 use super::form::Form;
+mod orders;
+
 use super::list::ListView;
 use super::reports::Reports;
 use super::today::TodayView;
-use super::{attach, busy, message, safety, scroll, search_worker, shipping, wake, Level};
+use super::{attach, busy, message, safety, scroll, search_worker, shipping, wake, Level, Mode};
 use crate::config::Config;
 use crate::domain::status::Status;
 use crate::store::complaints::{ComplaintDetail, ComplaintRow};
@@ -132,6 +134,8 @@ impl StatusLine {
 pub struct Ctx<'a> {
     pub store: &'a mut Store,
     pub config: &'a Config,
+    /// Where a screen opens an overlay.
+    pub mode: &'a mut Mode,
     /// Where a screen opens a form.
     pub form: &'a mut Option<Form>,
     pub status: &'a mut StatusLine,
