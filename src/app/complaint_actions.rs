@@ -8,80 +8,13 @@ use crate::domain::enums::Department;
 use crate::domain::time::now;
 use crate::i18n::{t, tf};
 use crate::store::undo::Change;
-use crate::store::{complaints, customers, Context};
+use crate::store::{complaints, Context};
 
 impl App {
-    pub(super) fn show_complaint(&mut self, id: i64) -> AppResult {
-        self.screens.complaints.detail = Some(complaints::load_detail(self.store.conn(), id)?);
-        self.screens.complaints.item = 0;
-        Ok(())
-    }
-
-    pub(super) fn open_complaint(&mut self) -> AppResult {
-        match self.screens.complaints.list.selected_id() {
-            Some(id) => self.show_complaint(id),
-            None => Ok(()),
-        }
-    }
-
-    pub(super) fn new_complaint(&mut self) {
-        // From a customer's complaints (filtered), the customer is known already.
-        let customer = self
-            .screens
-            .complaints
-            .list
-            .query
-            .filters
-            .iter()
-            .find_map(|f| f.strip_prefix("customer:"))
-            .and_then(|rest| rest.split_once(':'))
-            .and_then(|(id, _)| id.parse::<i64>().ok())
-            .and_then(|id| {
-                customers::code_and_name(self.store.conn(), id)
-                    .ok()
-                    .flatten()
-            })
-            .map(|(code, _)| code)
-            .unwrap_or_default();
-        self.open_form(specs::new_complaint(&customer, ""));
-    }
-
-    pub(super) fn edit_complaint(&mut self) -> AppResult {
-        let id = match &self.screens.complaints.detail {
-            Some(d) => Some(d.id),
-            None => self.screens.complaints.list.selected_id(),
-        };
-        if let Some(id) = id {
-            let d = complaints::load_detail(self.store.conn(), id)?;
-            self.open_form(specs::edit_complaint(&d));
-        }
-        Ok(())
-    }
-
-    /// The open complaint, else the marked ones, else the selected one; with the version the
-    /// clerk saw when it is one.
-    pub(super) fn complaint_targets(&self) -> (Vec<i64>, Option<i64>) {
-        if let Some(d) = &self.screens.complaints.detail {
-            return (vec![d.id], Some(d.version));
-        }
-        let ids = self.screens.complaints.list.targets();
-        let version = match ids.as_slice() {
-            [id] => self
-                .screens
-                .complaints
-                .list
-                .selected()
-                .filter(|r| r.id == *id)
-                .map(|r| r.version),
-            _ => None,
-        };
-        (ids, version)
-    }
-
     /// `r`: asks for the plan of the first response of the targets that still await one;
     /// saving it answers them now, as one undoable step.
     pub(super) fn respond_to_complaints(&mut self) -> AppResult {
-        let (ids, version) = self.complaint_targets();
+        let (ids, version) = self.screens.complaints.targets();
         let conn = self.store.conn();
         let mut waiting = Vec::new();
         let mut first_no = String::new();
@@ -119,7 +52,7 @@ impl App {
     }
 
     pub(super) fn ask_resolution(&mut self) -> AppResult {
-        let (ids, version) = self.complaint_targets();
+        let (ids, version) = self.screens.complaints.targets();
         let Some(id) = ids.first().copied().filter(|_| ids.len() == 1) else {
             if ids.len() > 1 {
                 self.info(t("msg.close_one_at_a_time").into());

@@ -40,14 +40,6 @@ impl App {
         Ok(())
     }
 
-    pub(super) fn open_customer(&mut self) -> AppResult {
-        if let Some(id) = self.screens.customers.list.selected_id() {
-            self.screens.customers.detail = Some(customers::load_detail(self.store.conn(), id)?);
-            self.screens.customers.item = 0;
-        }
-        Ok(())
-    }
-
     pub(super) fn edit_customer(&mut self) -> AppResult {
         let Some((id, _, _)) = self.current_customer() else {
             return Ok(());
@@ -63,7 +55,7 @@ impl App {
             Some(Item::Order(id)) => self.open_order_by_id(id),
             Some(Item::Complaint(id)) => {
                 self.switch(Tab::Complaints);
-                self.show_complaint(id)
+                self.screens.complaints.show(&self.store, id)
             }
             _ => Ok(()),
         }

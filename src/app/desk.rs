@@ -3,11 +3,10 @@
 //! after a change. What the keys do is in `customer_actions`, `complaint_actions` and
 //! `contact_actions`; every change there is one transaction with its undo record.
 
-use super::desk_modes::{step, ChoicePurpose};
 use super::form::specs;
 use super::keymap::Action;
 use super::tab::Tab;
-use super::{App, AppResult, Mode};
+use super::{App, AppResult};
 use crate::domain::customer::suggests_key_account;
 use crate::domain::time::now;
 use crate::store::complaints::{self, ComplaintDetail};
@@ -64,7 +63,7 @@ impl super::screens::ComplaintsScreen {
     }
 }
 
-fn is_move(action: Action) -> bool {
+pub(super) fn is_move(action: Action) -> bool {
     matches!(
         action,
         Action::Down
@@ -90,28 +89,13 @@ impl App {
 
     /// The Customers tab's own keys; `false` leaves the action to what every screen does.
     pub(super) fn customers_act(&mut self, action: Action) -> crate::store::Result<bool> {
+        let (screens, mut ctx) = self.split();
+        if screens.customers.act(&mut ctx, action)? {
+            return Ok(true);
+        }
         let open = self.screens.customers.detail.is_some();
         let r = match action {
             Action::Open if open => self.enter_customer_item(),
-            Action::Open => self.open_customer(),
-            Action::Back if open => {
-                self.screens.customers.detail = None;
-                Ok(())
-            }
-            a if open && is_move(a) => {
-                let n = self
-                    .screens
-                    .customers
-                    .detail
-                    .as_ref()
-                    .map_or(0, |d| customer_items(d).len());
-                self.screens.customers.item = step(self.screens.customers.item, n, a);
-                Ok(())
-            }
-            Action::New => {
-                self.open_form(specs::customer(None));
-                Ok(())
-            }
             Action::Edit => self.edit_customer(),
             Action::LogContact => self.log_contact_for_customer(),
             Action::Respond => self.reply_for_customer(),
@@ -131,44 +115,16 @@ impl App {
 
     /// The Complaints tab's own keys; `false` leaves the action to what every screen does.
     pub(super) fn complaints_act(&mut self, action: Action) -> crate::store::Result<bool> {
-        let open = self.screens.complaints.detail.is_some();
+        let (screens, mut ctx) = self.split();
+        if screens.complaints.act(&mut ctx, action)? {
+            return Ok(true);
+        }
         let r = match action {
-            Action::Open if open => Ok(()),
-            Action::Open => self.open_complaint(),
-            Action::Back if open => {
-                self.screens.complaints.detail = None;
-                Ok(())
-            }
-            a if open && is_move(a) => {
-                let n = self
-                    .screens
-                    .complaints
-                    .detail
-                    .as_ref()
-                    .map_or(0, |d| complaint_items(d).len());
-                self.screens.complaints.item = step(self.screens.complaints.item, n, a);
-                Ok(())
-            }
-            Action::New => {
-                self.new_complaint();
-                Ok(())
-            }
-            Action::Edit => self.edit_complaint(),
             Action::Respond => match self.screens.complaints.selected_item() {
                 Some(Item::Contact(id)) => self.reply(id),
                 _ => self.respond_to_complaints(),
             },
             Action::CloseComplaint => self.ask_resolution(),
-            Action::Route => {
-                let (ids, version) = self.complaint_targets();
-                if !ids.is_empty() {
-                    self.mode = Mode::Choose {
-                        purpose: ChoicePurpose::Route { ids, version },
-                        selected: 0,
-                    };
-                }
-                Ok(())
-            }
             Action::LogContact => self.log_contact_for_complaint(),
             _ => return Ok(false),
         };

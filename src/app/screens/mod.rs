@@ -4,6 +4,8 @@
 //! to the screen of the current tab.
 
 use super::form::Form;
+mod complaints;
+mod customers;
 mod orders;
 
 use super::list::ListView;
