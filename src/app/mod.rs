@@ -239,6 +239,7 @@ impl App {
             form: &mut self.form,
             status: &mut self.status,
             workers: &mut self.workers,
+            view: &self.view,
         };
         (&mut self.screens, ctx)
     }

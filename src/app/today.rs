@@ -4,6 +4,7 @@
 //! follow-up form is in `followup`).
 
 use super::keymap::Action;
+use super::screens::{Ctx, View};
 use super::tab::Tab;
 use super::{App, AppResult, Level};
 use crate::domain::time::now;
@@ -13,7 +14,7 @@ use crate::store::list::ListContext;
 use crate::store::orders;
 use crate::store::today::{build, Detail, Item, KindItems, ResponseWindows, Subject, Target};
 use crate::store::undo::Change;
-use crate::store::Context;
+use crate::store::{Context, Store};
 use rusqlite::Connection;
 
 /// Items shown per kind; the rest are counted and one `Enter` away.
@@ -179,10 +180,13 @@ impl App {
     /// `Enter` on Today: the record under the cursor, or the list behind its kind.
     /// The Today tab's own keys; `false` leaves the action to what every screen does.
     pub(super) fn today_act(&mut self, action: Action) -> crate::store::Result<bool> {
+        let (screens, mut ctx) = self.split();
+        if screens.today.act(&mut ctx, action)? {
+            return Ok(true);
+        }
         match action {
             Action::Open => self.jump_from_today()?,
             Action::NewFollowup => self.start_followup(),
-            Action::CompleteFollowup => self.complete_followup()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -254,39 +258,54 @@ impl App {
         }
         Ok(())
     }
+}
+
+impl TodayView {
+    /// The Today tab's keys that need nothing but the tab: completing a follow-up.
+    pub(super) fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> crate::store::Result<bool> {
+        match action {
+            Action::CompleteFollowup => self.complete_followup(ctx)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 
     /// `c` on Today: the follow-up under the cursor is done.
-    pub(super) fn complete_followup(&mut self) -> AppResult {
-        let item = self
-            .screens
-            .today
-            .selected()
-            .and_then(|r| self.screens.today.item(r));
+    fn complete_followup(&mut self, ctx: &mut Ctx<'_>) -> AppResult {
+        let item = self.selected().and_then(|r| self.item(r));
         let Some((id, text)) = item.and_then(|i| match (&i.subject, &i.detail) {
             (Subject::Followup { id, .. }, Detail::Followup { text, .. }) => {
                 Some((*id, text.clone()))
             }
             _ => None,
         }) else {
-            self.info(t("followup.not_one").into());
+            ctx.status.info(t("followup.not_one").into());
             return Ok(());
         };
-        let tx = self.store.begin()?;
+        let tx = ctx.store.begin()?;
         let mut change = Change::new("complete follow-up");
         followups::complete(&tx, &mut change, id, now())?;
         change.record(&tx)?;
         tx.commit().doing("completing the follow-up")?;
-        self.info(tf("followup.done", &[("text", &text)]));
-        self.refresh_today()
+        ctx.status.info(tf("followup.done", &[("text", &text)]));
+        self.refresh(ctx.store, ctx.view)
     }
 
+    /// Rebuilds the tab in place after a change, when it was built.
+    pub(super) fn refresh(&mut self, store: &Store, view: &View) -> AppResult {
+        if !self.is_empty() {
+            self.load(store.conn(), view.windows)?;
+            self.fit(items_height(view.list_height));
+        }
+        Ok(())
+    }
+}
+
+impl App {
     /// Rebuilds Today in place after a change, when it is on screen.
     pub(super) fn refresh_today(&mut self) -> AppResult {
-        if self.tab == Tab::Today && !self.screens.today.is_empty() {
-            self.screens
-                .today
-                .load(self.store.conn(), self.view.windows)?;
-            self.screens.today.fit(items_height(self.view.list_height));
+        if self.tab == Tab::Today {
+            self.screens.today.refresh(&self.store, &self.view)?;
         }
         Ok(())
     }

@@ -142,4 +142,5 @@ pub struct Ctx<'a> {
     pub form: &'a mut Option<Form>,
     pub status: &'a mut StatusLine,
     pub workers: &'a mut Workers,
+    pub view: &'a View,
 }
