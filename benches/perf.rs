@@ -94,7 +94,10 @@ fn open(path: &std::path::Path) -> (App, Terminal<TestBackend>, Duration) {
         .draw(|f| orderdesk::ui::draw(f, &app))
         .expect("draw");
     let first = start.elapsed();
-    assert!(app.orders.rows.len() >= 20, "first frame has rows");
+    assert!(
+        app.screens.orders.list.rows.len() >= 20,
+        "first frame has rows"
+    );
     (app, terminal, first)
 }
 
@@ -294,7 +297,7 @@ fn main() {
         "{:<34} {:>7.3} ms (after the first frame; count = {:?})",
         "count of all orders",
         start.elapsed().as_secs_f64() * 1000.0,
-        app.orders.total
+        app.screens.orders.list.total
     );
 
     let j: Vec<_> = (0..2000)
@@ -341,7 +344,7 @@ fn main() {
         println!(
             "  search {term:<10} slowest keystroke {:>8.3} ms, {} rows",
             slowest.as_secs_f64() * 1000.0,
-            app.orders.rows.len()
+            app.screens.orders.list.rows.len()
         );
         key_to_frame(&mut app, &mut t, key(KeyCode::Esc));
     }
@@ -395,7 +398,7 @@ fn main() {
             app.collect_background();
         }
         ready.push(start.elapsed());
-        assert!(app.reports.shown().is_some(), "the figures arrived");
+        assert!(app.screens.reports.shown().is_some(), "the figures arrived");
         key_to_frame(&mut app, &mut t, key(KeyCode::Char('1')));
     }
     report("Reports tab switch (key to frame)", switch, 5.0, 16.0);
@@ -428,7 +431,7 @@ fn today(app: &mut App, t: &mut Terminal<TestBackend>) {
     for _ in 0..10 {
         key_to_frame(app, t, key(KeyCode::Char('1')));
         // Forget the last build, so this one reads everything again.
-        app.today = Default::default();
+        app.screens.today = Default::default();
         key_to_frame(app, t, key(KeyCode::Char('5')));
         let start = Instant::now();
         app.do_deferred_work();

@@ -40,8 +40,8 @@ impl AttachJob {
 impl App {
     /// Starts copying `plan`'s file on a worker thread.
     pub(super) fn start_attach(&mut self, plan: AttachPlan) {
-        if self.attaching.is_some() {
-            self.message = Some((Level::Error, t("attach.already").to_string()));
+        if self.workers.attaching.is_some() {
+            self.status.message = Some((Level::Error, t("attach.already").to_string()));
             return;
         }
         let done = Arc::new(AtomicU64::new(0));
@@ -61,7 +61,7 @@ impl App {
             });
         match spawned {
             Ok(thread) => {
-                self.attaching = Some(AttachJob {
+                self.workers.attaching = Some(AttachJob {
                     plan,
                     done,
                     cancel,
@@ -76,25 +76,25 @@ impl App {
     }
 
     fn show_attach_progress(&mut self) {
-        let Some(job) = self.attaching.as_mut() else {
+        let Some(job) = self.workers.attaching.as_mut() else {
             return;
         };
         let percent = job.percent();
         // An error on the status line stays until the next key.
-        let free = !matches!(self.message, Some((Level::Error, _)));
-        if free && (job.shown != Some(percent) || self.message.is_none()) {
+        let free = !matches!(self.status.message, Some((Level::Error, _)));
+        if free && (job.shown != Some(percent) || self.status.message.is_none()) {
             job.shown = Some(percent);
             let text = tf(
                 "attach.copying",
                 &[("name", &shown(&job.plan.original)), ("percent", &percent)],
             );
-            self.message = Some((Level::Info, text));
+            self.status.message = Some((Level::Info, text));
         }
     }
 
     /// Looks in on the copy: shows its progress, and lists the file once it is complete.
     pub fn poll_attach(&mut self) {
-        let Some(job) = &self.attaching else {
+        let Some(job) = &self.workers.attaching else {
             return;
         };
         let outcome = match job.result.try_recv() {
@@ -102,7 +102,7 @@ impl App {
             Err(TryRecvError::Empty) => return self.show_attach_progress(),
             Err(TryRecvError::Disconnected) => Err(t("attach.stopped").to_string()),
         };
-        let Some(job) = self.attaching.take() else {
+        let Some(job) = self.workers.attaching.take() else {
             return;
         };
         let _ = job.thread.join();
@@ -117,7 +117,7 @@ impl App {
             "attach.failed",
             &[("name", &shown(&plan.original)), ("error", &shown(error))],
         );
-        self.message = Some((Level::Error, text));
+        self.status.message = Some((Level::Error, text));
     }
 
     /// Writes the document row of a complete copy, in one transaction. While the database
@@ -136,12 +136,12 @@ impl App {
             Ok(stored) => {
                 let r = self.after_shipping_change();
                 self.report(r);
-                if !matches!(self.message, Some((Level::Error, _))) {
+                if !matches!(self.status.message, Some((Level::Error, _))) {
                     self.info(tf("document.attached", &[("path", &shown(&stored))]));
                 }
             }
             Err(e) if e.is_busy() => {
-                self.busy.attach = Some(plan);
+                self.workers.busy.attach = Some(plan);
                 self.wait_for_db();
             }
             Err(e) => {
@@ -153,12 +153,12 @@ impl App {
 
     /// A copy is running.
     pub fn attach_running(&self) -> bool {
-        self.attaching.is_some()
+        self.workers.attaching.is_some()
     }
 
     /// On quitting: stops the copy, whose thread removes the partial file.
     pub fn stop_attach(&mut self) {
-        if let Some(job) = self.attaching.take() {
+        if let Some(job) = self.workers.attaching.take() {
             job.cancel.store(true, Ordering::Relaxed);
             let _ = job.thread.join();
         }

@@ -34,7 +34,7 @@ impl App {
             (Some(Action::Close), _) => Mode::Normal,
             (Some(Action::Accept), Prompt::SheetPassphrase { order }) => {
                 if Some(input.value()) != self.store.passphrase() {
-                    self.message = Some((
+                    self.status.message = Some((
                         Level::Error,
                         tf("authorise.wrong", &[("what", &t("authorise.what_sheet"))]),
                     ));
@@ -63,7 +63,7 @@ impl App {
                     )
                 };
                 if let Err(text) = checked {
-                    self.message = Some((Level::Error, text));
+                    self.status.message = Some((Level::Error, text));
                     return Mode::Prompt {
                         prompt: Prompt::SheetReason { order },
                         input,
@@ -113,8 +113,8 @@ impl App {
                 ("html", &written.html.display()),
             ],
         );
-        if self.store.passphrase().is_none() && !self.backups.unprotected_said {
-            self.backups.unprotected_said = true;
+        if self.store.passphrase().is_none() && !self.workers.backups.unprotected_said {
+            self.workers.backups.unprotected_said = true;
             text = format!("{text} · {}", t("authorise.unprotected_app"));
         }
         self.info(text);
@@ -140,7 +140,7 @@ mod tests {
             .unwrap();
         crate::store::cipher::convert(&db, None, Some("open sesame")).unwrap();
         app.store = Store::open_with(&db, Some("open sesame")).unwrap();
-        app.orders.reset(app.store.conn()).unwrap();
+        app.screens.orders.list.reset(app.store.conn()).unwrap();
         app
     }
 
@@ -185,7 +185,10 @@ mod tests {
         press(&mut app, "open barley");
         code(&mut app, KeyCode::Enter);
         assert_eq!(app.mode, Mode::Normal);
-        assert_eq!(app.message.as_ref().map(|m| &m.0), Some(&Level::Error));
+        assert_eq!(
+            app.status.message.as_ref().map(|m| &m.0),
+            Some(&Level::Error)
+        );
         assert!(sheet(dir.path()).is_none());
 
         // The right one, then an empty reason (refused, asked again), then a reason.

@@ -57,64 +57,64 @@ impl App {
     /// A change met a busy database and is kept: say so, and try again soon.
     pub(super) fn wait_for_db(&mut self) {
         let now = Instant::now();
-        self.busy.since.get_or_insert(now);
-        self.busy.next_try = Some(now + RETRY_EVERY);
-        self.message = Some((Level::Info, self.busy_text()));
+        self.workers.busy.since.get_or_insert(now);
+        self.workers.busy.next_try = Some(now + RETRY_EVERY);
+        self.status.message = Some((Level::Info, self.busy_text()));
     }
 
     /// The status line's "waiting" text.
     pub fn busy_text(&self) -> String {
-        let seconds = self.busy.since.map_or(0, |s| s.elapsed().as_secs());
+        let seconds = self.workers.busy.since.map_or(0, |s| s.elapsed().as_secs());
         tf("busy.waiting", &[("seconds", &seconds)])
     }
 
     /// Whether changes are kept for a retry (the event loop then wakes to try them).
     pub fn waiting_for_db(&self) -> bool {
-        self.busy.any()
+        self.workers.busy.any()
     }
 
     /// After a key: a kept change is still waiting, so the status line keeps saying so.
     pub(super) fn remind_busy(&mut self) {
-        if self.busy.any() && self.message.is_none() {
-            self.message = Some((Level::Info, self.busy_text()));
+        if self.workers.busy.any() && self.status.message.is_none() {
+            self.status.message = Some((Level::Info, self.busy_text()));
         }
     }
 
     /// Tries the kept changes again when it is time, oldest first; stops at the first that
     /// is still refused as busy.
     pub fn retry_busy(&mut self) {
-        match self.busy.next_try {
+        match self.workers.busy.next_try {
             Some(at) if Instant::now() >= at => {}
             _ => return,
         }
-        self.busy.next_try = None;
+        self.workers.busy.next_try = None;
         self.retry_kept();
-        if self.busy.any() {
+        if self.workers.busy.any() {
             self.wait_for_db();
         } else {
-            self.busy.since = None;
+            self.workers.busy.since = None;
         }
     }
 
     fn retry_kept(&mut self) {
-        while let Some(p) = self.busy.statuses.pop_front() {
+        while let Some(p) = self.workers.busy.statuses.pop_front() {
             match self.apply_status(&p) {
                 Ok(()) => {}
                 Err(e) if e.is_busy() => {
-                    self.busy.statuses.push_front(p);
+                    self.workers.busy.statuses.push_front(p);
                     return;
                 }
                 Err(e) => self.report(Err(e)),
             }
         }
-        if let Some(plan) = self.busy.attach.take() {
+        if let Some(plan) = self.workers.busy.attach.take() {
             self.record_attachment(plan);
-            if self.busy.attach.is_some() {
+            if self.workers.busy.attach.is_some() {
                 return;
             }
         }
         // A form the clerk closed meanwhile has nothing left to save.
-        if std::mem::take(&mut self.busy.form) && self.form.is_some() {
+        if std::mem::take(&mut self.workers.busy.form) && self.form.is_some() {
             self.save_form();
         }
     }
@@ -122,7 +122,7 @@ impl App {
     /// A form's save met a busy database: the form stays open with its contents, and is
     /// saved again by itself. Returns the form's message.
     pub(super) fn keep_form(&mut self) -> String {
-        self.busy.form = true;
+        self.workers.busy.form = true;
         self.wait_for_db();
         self.busy_text()
     }
@@ -130,13 +130,13 @@ impl App {
     /// On quitting: one last try of the kept changes, waiting a little longer for the lock.
     /// Returns how many could still not be saved.
     pub fn last_try(&mut self) -> usize {
-        if !self.busy.any() {
+        if !self.workers.busy.any() {
             return 0;
         }
         let _ = self.store.set_busy_timeout(LAST_WAIT);
-        self.busy.next_try = Some(Instant::now());
+        self.workers.busy.next_try = Some(Instant::now());
         self.retry_kept();
         let _ = self.store.set_busy_timeout(UI_WAIT);
-        self.busy.count()
+        self.workers.busy.count()
     }
 }

@@ -52,7 +52,7 @@ fn screen(app: &mut App) -> String {
 }
 
 fn message(app: &App) -> String {
-    app.message.clone().map(|m| m.1).unwrap_or_default()
+    app.status.message.clone().map(|m| m.1).unwrap_or_default()
 }
 
 #[test]
@@ -60,7 +60,7 @@ fn a_status_change_and_a_form_save_wait_for_a_locked_database_and_land_after() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("busy.db");
     let mut app = fixture::app_on_file(&db, 3);
-    let order = app.orders.selected().unwrap().order_no.clone();
+    let order = app.screens.orders.list.selected().unwrap().order_no.clone();
     let status_sql = format!("SELECT status FROM orders WHERE order_no = '{order}'");
     let before: String = one(&app, &status_sql);
 
@@ -127,7 +127,7 @@ fn a_status_change_and_a_form_save_wait_for_a_locked_database_and_land_after() {
     // The other program lets go: both land, in order, by themselves.
     other.execute_batch("COMMIT").unwrap();
     poll_until(&mut app, |a| !a.waiting_for_db(), |_| {});
-    assert!(app.form.is_none(), "saved: {:?}", app.message);
+    assert!(app.form.is_none(), "saved: {:?}", app.status.message);
     assert_ne!(
         one::<String>(&app, &status_sql),
         before,

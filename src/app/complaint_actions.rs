@@ -8,76 +8,13 @@ use crate::domain::enums::Department;
 use crate::domain::time::now;
 use crate::i18n::{t, tf};
 use crate::store::undo::Change;
-use crate::store::{complaints, customers, Context};
+use crate::store::{complaints, Context};
 
 impl App {
-    pub(super) fn show_complaint(&mut self, id: i64) -> AppResult {
-        self.desk.complaint = Some(complaints::load_detail(self.store.conn(), id)?);
-        self.desk.complaint_item = 0;
-        Ok(())
-    }
-
-    pub(super) fn open_complaint(&mut self) -> AppResult {
-        match self.complaints.selected_id() {
-            Some(id) => self.show_complaint(id),
-            None => Ok(()),
-        }
-    }
-
-    pub(super) fn new_complaint(&mut self) {
-        // From a customer's complaints (filtered), the customer is known already.
-        let customer = self
-            .complaints
-            .query
-            .filters
-            .iter()
-            .find_map(|f| f.strip_prefix("customer:"))
-            .and_then(|rest| rest.split_once(':'))
-            .and_then(|(id, _)| id.parse::<i64>().ok())
-            .and_then(|id| {
-                customers::code_and_name(self.store.conn(), id)
-                    .ok()
-                    .flatten()
-            })
-            .map(|(code, _)| code)
-            .unwrap_or_default();
-        self.open_form(specs::new_complaint(&customer, ""));
-    }
-
-    pub(super) fn edit_complaint(&mut self) -> AppResult {
-        let id = match &self.desk.complaint {
-            Some(d) => Some(d.id),
-            None => self.complaints.selected_id(),
-        };
-        if let Some(id) = id {
-            let d = complaints::load_detail(self.store.conn(), id)?;
-            self.open_form(specs::edit_complaint(&d));
-        }
-        Ok(())
-    }
-
-    /// The open complaint, else the marked ones, else the selected one; with the version the
-    /// clerk saw when it is one.
-    pub(super) fn complaint_targets(&self) -> (Vec<i64>, Option<i64>) {
-        if let Some(d) = &self.desk.complaint {
-            return (vec![d.id], Some(d.version));
-        }
-        let ids = self.complaints.targets();
-        let version = match ids.as_slice() {
-            [id] => self
-                .complaints
-                .selected()
-                .filter(|r| r.id == *id)
-                .map(|r| r.version),
-            _ => None,
-        };
-        (ids, version)
-    }
-
     /// `r`: asks for the plan of the first response of the targets that still await one;
     /// saving it answers them now, as one undoable step.
     pub(super) fn respond_to_complaints(&mut self) -> AppResult {
-        let (ids, version) = self.complaint_targets();
+        let (ids, version) = self.screens.complaints.targets();
         let conn = self.store.conn();
         let mut waiting = Vec::new();
         let mut first_no = String::new();
@@ -108,13 +45,14 @@ impl App {
     /// A complaint answered or closed moves down the urgency order; the cursor stays where
     /// it was, on the next one to work on.
     pub(super) fn keep_complaint_cursor(&mut self, at: usize) {
-        if self.desk.complaint.is_none() {
-            self.complaints.cursor = at.min(self.complaints.rows.len().saturating_sub(1));
+        if self.screens.complaints.detail.is_none() {
+            self.screens.complaints.list.cursor =
+                at.min(self.screens.complaints.list.rows.len().saturating_sub(1));
         }
     }
 
     pub(super) fn ask_resolution(&mut self) -> AppResult {
-        let (ids, version) = self.complaint_targets();
+        let (ids, version) = self.screens.complaints.targets();
         let Some(id) = ids.first().copied().filter(|_| ids.len() == 1) else {
             if ids.len() > 1 {
                 self.info(t("msg.close_one_at_a_time").into());
@@ -149,7 +87,7 @@ impl App {
         let no = complaints::close(&tx, &mut change, id, Some(version), resolution, now())?;
         change.record(&tx)?;
         tx.commit().doing("closing the complaint")?;
-        self.complaints.marks.clear();
+        self.screens.complaints.list.marks.clear();
         Ok(tf("msg.complaint_closed", &[("complaint", &no)]))
     }
 
@@ -176,7 +114,7 @@ impl App {
                 ),
             ],
         ));
-        self.complaints.marks.clear();
+        self.screens.complaints.list.marks.clear();
         self.after_desk_change()
     }
 
@@ -184,7 +122,9 @@ impl App {
     /// complaint's customer to turn on.
     pub(super) fn complaint_customer_filter(&self) -> Option<(String, bool)> {
         if let Some(active) = self
+            .screens
             .complaints
+            .list
             .query
             .filters
             .iter()
@@ -192,10 +132,10 @@ impl App {
         {
             return Some((active.clone(), true));
         }
-        let (id, name) = match &self.desk.complaint {
+        let (id, name) = match &self.screens.complaints.detail {
             Some(d) => (d.draft.customer_id, d.customer_name.clone()),
             None => {
-                let r = self.complaints.selected()?;
+                let r = self.screens.complaints.list.selected()?;
                 (r.customer_id, r.customer.clone())
             }
         };

@@ -16,9 +16,9 @@ impl App {
     }
 
     pub(super) fn log_contact_for_complaint(&mut self) -> AppResult {
-        let id = match &self.desk.complaint {
+        let id = match &self.screens.complaints.detail {
             Some(d) => Some(d.id),
-            None => self.complaints.selected_id(),
+            None => self.screens.complaints.list.selected_id(),
         };
         let Some(id) = id else {
             return Ok(());
@@ -38,10 +38,10 @@ impl App {
     pub(super) fn order_and_customer(
         &self,
     ) -> crate::store::Result<Option<(i64, String, Option<i64>)>> {
-        if let Some(d) = &self.detail {
+        if let Some(d) = &self.screens.orders.detail {
             return Ok(Some((d.id, d.draft.order_no.clone(), d.draft.customer_id)));
         }
-        let Some(row) = self.orders.selected() else {
+        let Some(row) = self.screens.orders.list.selected() else {
             return Ok(None);
         };
         let customer: Option<i64> = self
@@ -84,7 +84,7 @@ impl App {
 
     /// `r` on a customer: the selected contact when one is, else the one waiting longest.
     pub(super) fn reply_for_customer(&mut self) -> AppResult {
-        match self.desk.selected_customer_item() {
+        match self.screens.customers.selected_item() {
             Some(Item::Contact(id)) => self.reply(id),
             _ => match self.current_customer() {
                 Some((id, _, _)) => self.reply_oldest(Scope::Customer(id)),
@@ -106,11 +106,18 @@ impl App {
     /// Asks what the reply to one inbound contact said; saving it records the reply now.
     pub(super) fn reply(&mut self, id: i64) -> AppResult {
         let known = self
-            .desk
-            .customer
+            .screens
+            .customers
+            .detail
             .iter()
             .flat_map(|d| d.contacts.iter())
-            .chain(self.desk.complaint.iter().flat_map(|d| d.contacts.iter()))
+            .chain(
+                self.screens
+                    .complaints
+                    .detail
+                    .iter()
+                    .flat_map(|d| d.contacts.iter()),
+            )
             .find(|c| c.id == id)
             .cloned();
         let c: ContactItem = match known {

@@ -16,14 +16,16 @@ use rusqlite::Connection;
 impl App {
     /// The customer on screen: the open detail's, else the list's selected row.
     pub(super) fn current_customer(&self) -> Option<(i64, String, String)> {
-        if let Some(d) = &self.desk.customer {
+        if let Some(d) = &self.screens.customers.detail {
             return Some((
                 d.id,
                 d.draft.name.clone(),
                 d.draft.preferred_channel.as_str().to_string(),
             ));
         }
-        self.customers
+        self.screens
+            .customers
+            .list
             .selected()
             .map(|r| (r.id, r.name.clone(), r.channel.clone()))
     }
@@ -34,14 +36,6 @@ impl App {
     ) -> AppResult {
         if let Some((id, name, channel)) = self.current_customer() {
             self.open_form(form(id, &name, &channel));
-        }
-        Ok(())
-    }
-
-    pub(super) fn open_customer(&mut self) -> AppResult {
-        if let Some(id) = self.customers.selected_id() {
-            self.desk.customer = Some(customers::load_detail(self.store.conn(), id)?);
-            self.desk.customer_item = 0;
         }
         Ok(())
     }
@@ -57,11 +51,11 @@ impl App {
 
     /// Enter on a line of the customer: its order or complaint opens on its own tab.
     pub(super) fn enter_customer_item(&mut self) -> AppResult {
-        match self.desk.selected_customer_item() {
+        match self.screens.customers.selected_item() {
             Some(Item::Order(id)) => self.open_order_by_id(id),
             Some(Item::Complaint(id)) => {
                 self.switch(Tab::Complaints);
-                self.show_complaint(id)
+                self.screens.complaints.show(&self.store, id)
             }
             _ => Ok(()),
         }
@@ -72,18 +66,18 @@ impl App {
         self.switch(Tab::Orders);
         let no = d.draft.order_no.clone();
         self.set_search(&no)?;
-        self.orders.select_id(id);
-        self.detail = Some(d);
-        self.detail_scroll.reset();
+        self.screens.orders.list.select_id(id);
+        self.screens.orders.detail = Some(d);
+        self.screens.orders.scroll.reset();
         Ok(())
     }
 
     pub(super) fn requirement_choice(&mut self, action: Action) {
-        let Some(Item::Requirement(id)) = self.desk.selected_customer_item() else {
+        let Some(Item::Requirement(id)) = self.screens.customers.selected_item() else {
             self.info(t("msg.select_requirement").into());
             return;
         };
-        let settled = self.desk.customer.as_ref().is_some_and(|d| {
+        let settled = self.screens.customers.detail.as_ref().is_some_and(|d| {
             d.requirements.iter().any(|r| {
                 r.id == id
                     && matches!(

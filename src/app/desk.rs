@@ -3,27 +3,16 @@
 //! after a change. What the keys do is in `customer_actions`, `complaint_actions` and
 //! `contact_actions`; every change there is one transaction with its undo record.
 
-use super::desk_modes::{step, ChoicePurpose};
 use super::form::specs;
 use super::keymap::Action;
 use super::tab::Tab;
-use super::{App, AppResult, Mode};
+use super::{App, AppResult};
 use crate::domain::customer::suggests_key_account;
 use crate::domain::time::now;
 use crate::store::complaints::{self, ComplaintDetail};
 use crate::store::customers::{self, CustomerDetail};
 use crate::store::orders;
 use std::time::Duration;
-
-/// The after-sales state: the open customer or complaint (each on its own tab) with the
-/// selected line.
-#[derive(Default)]
-pub struct Desk {
-    pub customer: Option<CustomerDetail>,
-    pub customer_item: usize,
-    pub complaint: Option<ComplaintDetail>,
-    pub complaint_item: usize,
-}
 
 /// A line of a detail that keys act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,19 +47,23 @@ pub fn key_account_suggested(d: &CustomerDetail) -> bool {
             .is_some_and(|s| suggests_key_account(&s.survey))
 }
 
-impl Desk {
-    pub fn selected_customer_item(&self) -> Option<Item> {
-        let d = self.customer.as_ref()?;
-        customer_items(d).get(self.customer_item).copied()
-    }
-
-    pub fn selected_complaint_item(&self) -> Option<Item> {
-        let d = self.complaint.as_ref()?;
-        complaint_items(d).get(self.complaint_item).copied()
+impl super::screens::CustomersScreen {
+    /// The line of the open customer that keys act on.
+    pub fn selected_item(&self) -> Option<Item> {
+        let d = self.detail.as_ref()?;
+        customer_items(d).get(self.item).copied()
     }
 }
 
-fn is_move(action: Action) -> bool {
+impl super::screens::ComplaintsScreen {
+    /// The line of the open complaint that keys act on.
+    pub fn selected_item(&self) -> Option<Item> {
+        let d = self.detail.as_ref()?;
+        complaint_items(d).get(self.item).copied()
+    }
+}
+
+pub(super) fn is_move(action: Action) -> bool {
     matches!(
         action,
         Action::Down
@@ -96,27 +89,13 @@ impl App {
 
     /// The Customers tab's own keys; `false` leaves the action to what every screen does.
     pub(super) fn customers_act(&mut self, action: Action) -> crate::store::Result<bool> {
-        let open = self.desk.customer.is_some();
+        let (screens, mut ctx) = self.split();
+        if screens.customers.act(&mut ctx, action)? {
+            return Ok(true);
+        }
+        let open = self.screens.customers.detail.is_some();
         let r = match action {
             Action::Open if open => self.enter_customer_item(),
-            Action::Open => self.open_customer(),
-            Action::Back if open => {
-                self.desk.customer = None;
-                Ok(())
-            }
-            a if open && is_move(a) => {
-                let n = self
-                    .desk
-                    .customer
-                    .as_ref()
-                    .map_or(0, |d| customer_items(d).len());
-                self.desk.customer_item = step(self.desk.customer_item, n, a);
-                Ok(())
-            }
-            Action::New => {
-                self.open_form(specs::customer(None));
-                Ok(())
-            }
             Action::Edit => self.edit_customer(),
             Action::LogContact => self.log_contact_for_customer(),
             Action::Respond => self.reply_for_customer(),
@@ -136,43 +115,16 @@ impl App {
 
     /// The Complaints tab's own keys; `false` leaves the action to what every screen does.
     pub(super) fn complaints_act(&mut self, action: Action) -> crate::store::Result<bool> {
-        let open = self.desk.complaint.is_some();
+        let (screens, mut ctx) = self.split();
+        if screens.complaints.act(&mut ctx, action)? {
+            return Ok(true);
+        }
         let r = match action {
-            Action::Open if open => Ok(()),
-            Action::Open => self.open_complaint(),
-            Action::Back if open => {
-                self.desk.complaint = None;
-                Ok(())
-            }
-            a if open && is_move(a) => {
-                let n = self
-                    .desk
-                    .complaint
-                    .as_ref()
-                    .map_or(0, |d| complaint_items(d).len());
-                self.desk.complaint_item = step(self.desk.complaint_item, n, a);
-                Ok(())
-            }
-            Action::New => {
-                self.new_complaint();
-                Ok(())
-            }
-            Action::Edit => self.edit_complaint(),
-            Action::Respond => match self.desk.selected_complaint_item() {
+            Action::Respond => match self.screens.complaints.selected_item() {
                 Some(Item::Contact(id)) => self.reply(id),
                 _ => self.respond_to_complaints(),
             },
             Action::CloseComplaint => self.ask_resolution(),
-            Action::Route => {
-                let (ids, version) = self.complaint_targets();
-                if !ids.is_empty() {
-                    self.mode = Mode::Choose {
-                        purpose: ChoicePurpose::Route { ids, version },
-                        selected: 0,
-                    };
-                }
-                Ok(())
-            }
             Action::LogContact => self.log_contact_for_complaint(),
             _ => return Ok(false),
         };
@@ -182,22 +134,22 @@ impl App {
     /// After any change: lists re-read where they stand, open details reloaded.
     pub(super) fn after_desk_change(&mut self) -> AppResult {
         // The list on screen now; the others when they are next shown (keys stay fast).
-        self.customers.mark_stale();
-        self.complaints.mark_stale();
-        self.orders.mark_stale();
-        self.shipments.mark_stale();
+        self.screens.customers.list.mark_stale();
+        self.screens.complaints.list.mark_stale();
+        self.screens.orders.list.mark_stale();
+        self.screens.shipments.list.mark_stale();
         let conn = self.store.conn();
         match self.tab {
-            Tab::Shipments => self.shipments.refresh(conn)?,
-            Tab::Customers => self.customers.refresh(conn)?,
-            Tab::Complaints => self.complaints.refresh(conn)?,
-            Tab::Orders => self.orders.refresh(conn)?,
+            Tab::Shipments => self.screens.shipments.list.refresh(conn)?,
+            Tab::Customers => self.screens.customers.list.refresh(conn)?,
+            Tab::Complaints => self.screens.complaints.list.refresh(conn)?,
+            Tab::Orders => self.screens.orders.list.refresh(conn)?,
             _ => {}
         }
         self.reload_desk_details()?;
-        if let Some(d) = &self.detail {
+        if let Some(d) = &self.screens.orders.detail {
             let id = d.id;
-            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+            self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
         }
         Ok(())
     }
@@ -206,32 +158,34 @@ impl App {
     /// closes.
     pub(super) fn reload_desk_details(&mut self) -> AppResult {
         let conn = self.store.conn();
-        if let Some(d) = &self.desk.customer {
-            self.desk.customer = match customers::load_detail(conn, d.id) {
+        if let Some(d) = &self.screens.customers.detail {
+            self.screens.customers.detail = match customers::load_detail(conn, d.id) {
                 Ok(d) => Some(d),
                 Err(crate::store::StoreError::NotFound(_)) => None,
                 Err(e) => return Err(e),
             };
         }
-        if let Some(d) = &self.desk.complaint {
-            self.desk.complaint = match complaints::load_detail(conn, d.id) {
+        if let Some(d) = &self.screens.complaints.detail {
+            self.screens.complaints.detail = match complaints::load_detail(conn, d.id) {
                 Ok(d) => Some(d),
                 Err(crate::store::StoreError::NotFound(_)) => None,
                 Err(e) => return Err(e),
             };
         }
         let n = self
-            .desk
-            .customer
+            .screens
+            .customers
+            .detail
             .as_ref()
             .map_or(0, |d| customer_items(d).len());
-        self.desk.customer_item = self.desk.customer_item.min(n.saturating_sub(1));
+        self.screens.customers.item = self.screens.customers.item.min(n.saturating_sub(1));
         let n = self
-            .desk
-            .complaint
+            .screens
+            .complaints
+            .detail
             .as_ref()
             .map_or(0, |d| complaint_items(d).len());
-        self.desk.complaint_item = self.desk.complaint_item.min(n.saturating_sub(1));
+        self.screens.complaints.item = self.screens.complaints.item.min(n.saturating_sub(1));
         Ok(())
     }
 }

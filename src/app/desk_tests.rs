@@ -7,7 +7,9 @@ use super::*;
 use crossterm::event::KeyCode;
 
 fn numbers(app: &App) -> Vec<String> {
-    app.complaints
+    app.screens
+        .complaints
+        .list
         .rows
         .iter()
         .map(|r| r.complaint_no.clone())
@@ -26,7 +28,8 @@ fn complaint<T: rusqlite::types::FromSql>(app: &App, no: &str, column: &str) -> 
 }
 
 fn message(app: &App) -> String {
-    app.message
+    app.status
+        .message
         .as_ref()
         .map(|m| m.1.clone())
         .unwrap_or_default()
@@ -74,7 +77,7 @@ fn complaints_come_in_urgency_order_and_r_records_the_first_response_now() {
         message(&app)
     );
     assert_eq!(
-        app.complaints.selected().unwrap().complaint_no,
+        app.screens.complaints.list.selected().unwrap().complaint_no,
         "CP-202602-0001",
         "the cursor stays on top: the next one to answer"
     );
@@ -145,12 +148,12 @@ fn the_complaint_detail_answers_the_complaint_or_a_selected_contact() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "4j");
     code(&mut app, KeyCode::Enter);
-    let d = app.desk.complaint.as_ref().expect("detail open");
+    let d = app.screens.complaints.detail.as_ref().expect("detail open");
     assert_eq!(d.draft.complaint_no, "CP-202602-0001");
     assert_eq!(d.contacts.len(), 2, "the contacts of its order");
     press(&mut app, "j");
     assert!(matches!(
-        app.desk.selected_complaint_item(),
+        app.screens.complaints.selected_item(),
         Some(Item::Contact(_))
     ));
     press(&mut app, "jr");
@@ -191,7 +194,7 @@ fn the_complaint_detail_answers_the_complaint_or_a_selected_contact() {
         Some(NOW)
     );
     code(&mut app, KeyCode::Esc);
-    assert!(app.desk.complaint.is_none());
+    assert!(app.screens.complaints.detail.is_none());
 }
 
 #[test]
@@ -234,7 +237,10 @@ fn a_new_complaint_is_checked_then_numbered_in_its_month() {
         complaint::<i64>(&app, no, "response_due_at"),
         NOW + 4 * 3600
     );
-    assert_eq!(app.complaints.selected().unwrap().complaint_no, no);
+    assert_eq!(
+        app.screens.complaints.list.selected().unwrap().complaint_no,
+        no
+    );
     press(&mut app, "u");
     assert!(app
         .store
@@ -254,14 +260,17 @@ fn complaints_filter_by_state_and_by_the_selected_customer() {
     let keys = app.filter_keys();
     let customer = keys.last().unwrap().0.clone();
     assert_eq!(customer, "customer:2:Acme Trading Ltd");
-    app.complaints.toggle_filter(&customer);
-    app.complaints.reset(app.store.conn()).unwrap();
+    app.screens.complaints.list.toggle_filter(&customer);
+    app.screens.complaints.list.reset(app.store.conn()).unwrap();
     assert_eq!(numbers(&app), ["CP-202601-0007", "CP-202601-0003"]);
-    app.complaints.toggle_filter("overdue_response");
-    app.complaints.reset(app.store.conn()).unwrap();
+    app.screens
+        .complaints
+        .list
+        .toggle_filter("overdue_response");
+    app.screens.complaints.list.reset(app.store.conn()).unwrap();
     assert_eq!(numbers(&app), ["CP-202601-0007"]);
-    app.complaints.toggle_filter("closed");
-    app.complaints.reset(app.store.conn()).unwrap();
+    app.screens.complaints.list.toggle_filter("closed");
+    app.screens.complaints.list.reset(app.store.conn()).unwrap();
     assert_eq!(numbers(&app), ["CP-202601-0003"], "one state at a time");
 }
 
@@ -270,14 +279,14 @@ fn customer_detail_keys_reply_forward_settle_and_mark() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "2");
     code(&mut app, KeyCode::Enter);
-    let d = app.desk.customer.as_ref().expect("C001 open");
+    let d = app.screens.customers.detail.as_ref().expect("C001 open");
     assert_eq!(d.draft.code, "C001");
     assert!(desk::key_account_suggested(d));
     // Two orders, two complaints, then the contacts newest first: the unanswered call is
     // the third.
     press(&mut app, "jjjjjj");
-    let Some(Item::Contact(call)) = app.desk.selected_customer_item() else {
-        panic!("{:?}", app.desk.selected_customer_item());
+    let Some(Item::Contact(call)) = app.screens.customers.selected_item() else {
+        panic!("{:?}", app.screens.customers.selected_item());
     };
     press(&mut app, "r");
     ctrl(&mut app, 's');
@@ -297,8 +306,8 @@ fn customer_detail_keys_reply_forward_settle_and_mark() {
 
     // The requirements: forwarded first (oldest unsettled), then open, then met.
     press(&mut app, "jjjj");
-    let Some(Item::Requirement(open)) = app.desk.selected_customer_item() else {
-        panic!("{:?}", app.desk.selected_customer_item());
+    let Some(Item::Requirement(open)) = app.screens.customers.selected_item() else {
+        panic!("{:?}", app.screens.customers.selected_item());
     };
     press(&mut app, "w3");
     let status = |app: &App, id: i64| -> (String, Option<String>) {
@@ -323,12 +332,28 @@ fn customer_detail_keys_reply_forward_settle_and_mark() {
     assert_eq!(status(&app, open).0, "forwarded");
 
     press(&mut app, "*");
-    assert!(app.desk.customer.as_ref().unwrap().draft.key_account);
+    assert!(
+        app.screens
+            .customers
+            .detail
+            .as_ref()
+            .unwrap()
+            .draft
+            .key_account
+    );
     assert!(!desk::key_account_suggested(
-        app.desk.customer.as_ref().unwrap()
+        app.screens.customers.detail.as_ref().unwrap()
     ));
     press(&mut app, "u");
-    assert!(!app.desk.customer.as_ref().unwrap().draft.key_account);
+    assert!(
+        !app.screens
+            .customers
+            .detail
+            .as_ref()
+            .unwrap()
+            .draft
+            .key_account
+    );
 }
 
 #[test]
@@ -410,7 +435,7 @@ fn the_customer_form_checks_formats_and_uniqueness() {
         "{:?}",
         app.form.as_ref().map(|f| &f.message)
     );
-    assert_eq!(app.customers.selected().unwrap().code, "C004");
+    assert_eq!(app.screens.customers.list.selected().unwrap().code, "C004");
     press(&mut app, "e");
     assert_eq!(
         app.form.as_ref().unwrap().value("field.payment_terms_days"),
@@ -496,8 +521,18 @@ fn the_customer_type_is_chosen_in_the_form_and_filters_the_list() {
         })
         .unwrap();
     assert_eq!(kind, "distributor");
-    app.customers.toggle_filter("customer_type:distributor");
-    app.customers.reset(app.store.conn()).unwrap();
-    let codes: Vec<&str> = app.customers.rows.iter().map(|r| r.code.as_str()).collect();
+    app.screens
+        .customers
+        .list
+        .toggle_filter("customer_type:distributor");
+    app.screens.customers.list.reset(app.store.conn()).unwrap();
+    let codes: Vec<&str> = app
+        .screens
+        .customers
+        .list
+        .rows
+        .iter()
+        .map(|r| r.code.as_str())
+        .collect();
     assert_eq!(codes, ["C009"]);
 }

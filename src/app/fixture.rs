@@ -27,8 +27,8 @@ pub fn app_on_file(path: &std::path::Path, n: usize) -> App {
     let mut store = Store::open(path).expect("database file");
     fill(&mut store, n);
     let mut app = App::new(store, Config::default(), Keymap::defaults());
-    app.templates = crate::messages::Templates::new(None);
-    app.copier = |_| Ok(crate::messages::clipboard::Copied::Program("test"));
+    app.view.templates = crate::messages::Templates::new(None);
+    app.view.copier = |_| Ok(crate::messages::clipboard::Copied::Program("test"));
     app.prepare(20);
     app
 }
@@ -96,8 +96,8 @@ fn fill(store: &mut Store, n: usize) {
 pub fn app(n: usize) -> App {
     let mut app = App::new(store(n), Config::default(), Keymap::defaults());
     // The shipped templates only, and a clipboard that touches nothing outside the test.
-    app.templates = crate::messages::Templates::new(None);
-    app.copier = |_| Ok(crate::messages::clipboard::Copied::Program("test"));
+    app.view.templates = crate::messages::Templates::new(None);
+    app.view.copier = |_| Ok(crate::messages::clipboard::Copied::Program("test"));
     app.prepare(20);
     app
 }
@@ -250,7 +250,7 @@ pub fn report_app() -> App {
         .expect("fixture requirement");
     }
     let mut app = App::new(store, Config::default(), Keymap::defaults());
-    app.reports.month = "2026-01".parse().expect("month");
+    app.screens.reports.month = "2026-01".parse().expect("month");
     app.prepare(20);
     app
 }
@@ -302,8 +302,9 @@ INSERT INTO followups (customer_id, order_id, due_at, text, created_at) VALUES
         ))
         .expect("today fixture");
     app.tab = super::tab::Tab::Today;
-    let windows = app.windows;
-    app.today
+    let windows = app.view.windows;
+    app.screens
+        .today
         .load_at(app.store.conn(), windows, &today_context())
         .expect("today");
     app

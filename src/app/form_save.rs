@@ -130,7 +130,7 @@ impl App {
                 self.form = None;
                 let r = self.after_form_save(&kind, id);
                 self.report(r);
-                if self.message.is_none() {
+                if self.status.message.is_none() {
                     self.info(text);
                 }
             }
@@ -153,7 +153,7 @@ impl App {
         let saved = t("msg.saved").to_string();
         match (kind, &valid) {
             (FormKind::Month, Valid::Month(m)) => {
-                self.reports.go_to(*m);
+                self.screens.reports.go_to(*m);
                 return Ok(said(tf("msg.month_shown", &[("month", m)])));
             }
             (FormKind::Document { order_id }, Valid::Document { kind, path }) => {
@@ -286,7 +286,7 @@ impl App {
             },
             FormKind::Shipment { id, .. } => {
                 if id.is_none() {
-                    self.shipments.marks.clear();
+                    self.screens.shipments.list.marks.clear();
                 }
                 self.after_shipping_change()
             }
@@ -298,8 +298,8 @@ impl App {
                 self.after_desk_change()?;
                 let conn = self.store.conn();
                 let list: &mut dyn super::list::ListOps = match kind {
-                    FormKind::Customer { .. } => &mut self.customers,
-                    _ => &mut self.complaints,
+                    FormKind::Customer { .. } => &mut self.screens.customers.list,
+                    _ => &mut self.screens.complaints.list,
                 };
                 if let Some(id) = saved {
                     if !list.select(id) {
@@ -311,7 +311,7 @@ impl App {
             }
             FormKind::ResponsePlan { .. } | FormKind::Resolution { .. } => {
                 // The complaints answered move down the urgency order; the cursor stays.
-                let keep = self.complaints.cursor;
+                let keep = self.screens.complaints.list.cursor;
                 self.after_desk_change()?;
                 self.keep_complaint_cursor(keep);
                 Ok(())
@@ -346,7 +346,7 @@ impl App {
             Ok(Saved::Kept)
         };
         match planned {
-            _ if self.attaching.is_some() => keep(self, t("attach.already").to_string()),
+            _ if self.workers.attaching.is_some() => keep(self, t("attach.already").to_string()),
             Ok(plan) if plan.size > documents::ASK_ABOVE => {
                 self.mode = Mode::Confirm(Confirm::LargeAttach(Box::new(plan)));
                 Ok(Saved::Kept)
@@ -384,7 +384,7 @@ impl App {
         }
         change.record(&tx)?;
         tx.commit().doing("saving the first response")?;
-        self.complaints.marks.clear();
+        self.screens.complaints.list.marks.clear();
         Ok(match done.as_slice() {
             [] => t("msg.nothing_awaits_response").into(),
             [one] => tf(
@@ -414,26 +414,34 @@ impl App {
     /// What a new follow-up on the current record is about: an order no., else a customer.
     pub(super) fn followup_subject(&self) -> String {
         match self.tab {
-            Tab::Orders => match &self.detail {
+            Tab::Orders => match &self.screens.orders.detail {
                 Some(d) => d.draft.order_no.clone(),
                 None => self
+                    .screens
                     .orders
+                    .list
                     .selected()
                     .map(|r| r.order_no.clone())
                     .unwrap_or_default(),
             },
             Tab::Customers => self
+                .screens
                 .customers
+                .list
                 .selected()
                 .map(|r| r.code.clone())
                 .unwrap_or_default(),
             Tab::Shipments => self
+                .screens
                 .shipments
+                .list
                 .selected()
                 .map(|r| r.order_no.clone())
                 .unwrap_or_default(),
             Tab::Complaints => self
+                .screens
                 .complaints
+                .list
                 .selected()
                 .map(|r| {
                     if r.order_no.is_empty() {
@@ -444,7 +452,12 @@ impl App {
                 })
                 .unwrap_or_default(),
             Tab::Today => {
-                let Some(item) = self.today.selected().and_then(|r| self.today.item(r)) else {
+                let Some(item) = self
+                    .screens
+                    .today
+                    .selected()
+                    .and_then(|r| self.screens.today.item(r))
+                else {
                     return String::new();
                 };
                 match &item.detail {
@@ -462,13 +475,5 @@ impl App {
     pub(super) fn start_followup(&mut self) {
         let about = self.followup_subject();
         self.open_form(form::specs::followup(&about));
-    }
-
-    /// `g` on Reports: which month to show.
-    pub(super) fn ask_month(&mut self) {
-        if self.tab == Tab::Reports {
-            let current = self.reports.month.to_string();
-            self.open_form(form::specs::month(&current));
-        }
     }
 }

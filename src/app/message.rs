@@ -87,24 +87,32 @@ impl App {
         Ok(match self.tab {
             Tab::Orders => {
                 let id = self
+                    .screens
+                    .orders
                     .detail
                     .as_ref()
                     .map(|d| d.id)
-                    .or_else(|| self.orders.selected_id());
+                    .or_else(|| self.screens.orders.list.selected_id());
                 id.map(|id| messages::for_order(conn, id)).transpose()?
             }
             Tab::Shipments => self
+                .screens
                 .shipments
+                .list
                 .selected_id()
                 .map(|id| messages::for_shipment(conn, id))
                 .transpose()?,
             Tab::Customers => self
+                .screens
                 .customers
+                .list
                 .selected_id()
                 .map(|id| messages::for_customer(conn, id))
                 .transpose()?,
             Tab::Complaints => self
+                .screens
                 .complaints
+                .list
                 .selected_id()
                 .map(|id| messages::for_complaint(conn, id))
                 .transpose()?,
@@ -145,6 +153,7 @@ impl App {
     /// Fills the shown kind. Only looking logs nothing.
     fn render_draft(&self, popup: &mut MessageDraft) {
         popup.draft = self
+            .view
             .templates
             .draft(popup.kind(), &popup.facts, &self.sender());
         popup.scroll = 0;
@@ -181,9 +190,10 @@ impl App {
         if delivery != Delivery::Sent {
             popup.logged.push(kind);
         }
-        if let Some(d) = &self.detail {
+        if let Some(d) = &self.screens.orders.detail {
             let id = d.id;
-            self.detail = Some(crate::store::orders::load_detail(self.store.conn(), id)?);
+            self.screens.orders.detail =
+                Some(crate::store::orders::load_detail(self.store.conn(), id)?);
         }
         if delivery == Delivery::Sent {
             self.info(done);
@@ -247,7 +257,7 @@ impl App {
         let Ok(d) = &popup.draft else {
             return Ok(());
         };
-        match (self.copier)(&d.text()) {
+        match (self.view.copier)(&d.text()) {
             Ok(Copied::Program(p)) => {
                 let done = tf("message.copied_program", &[("program", &p)]);
                 self.log_message(popup, Delivery::Copied, done)
@@ -257,7 +267,7 @@ impl App {
                 self.log_message(popup, Delivery::Copied, done)
             }
             Err(e) => {
-                self.message = Some((super::Level::Error, e.to_string()));
+                self.status.message = Some((super::Level::Error, e.to_string()));
                 Ok(())
             }
         }
@@ -269,7 +279,7 @@ impl App {
             return;
         }
         let Some(smtp) = &self.config.smtp else {
-            self.message = Some((super::Level::Error, MailError::NotConfigured.to_string()));
+            self.status.message = Some((super::Level::Error, MailError::NotConfigured.to_string()));
             return;
         };
         let password =
@@ -327,7 +337,7 @@ impl App {
             body: draft.body.clone(),
         };
         if let Err(e) = mail::build(&smtp, &out) {
-            self.message = Some((super::Level::Error, e.to_string()));
+            self.status.message = Some((super::Level::Error, e.to_string()));
             form.on_password = false;
             return SendState::Editing(form);
         }
@@ -389,7 +399,7 @@ impl App {
                 if matches!(e, MailError::Login(_)) {
                     mail::forget_password();
                 }
-                self.message = Some((super::Level::Error, e.to_string()));
+                self.status.message = Some((super::Level::Error, e.to_string()));
             }
         }
         self.mode = Mode::Message(popup);
@@ -403,7 +413,8 @@ impl App {
         };
         let bytes = if eml {
             let Some(smtp) = &self.config.smtp else {
-                self.message = Some((super::Level::Error, MailError::NotConfigured.to_string()));
+                self.status.message =
+                    Some((super::Level::Error, MailError::NotConfigured.to_string()));
                 return Ok(());
             };
             let out = Outgoing {
@@ -414,7 +425,7 @@ impl App {
             match mail::build(smtp, &out) {
                 Ok(m) => m.formatted(),
                 Err(e) => {
-                    self.message = Some((super::Level::Error, e.to_string()));
+                    self.status.message = Some((super::Level::Error, e.to_string()));
                     return Ok(());
                 }
             }
@@ -460,7 +471,7 @@ impl App {
                 self.log_message(popup, Delivery::Saved, done)
             }
             Err(e) => {
-                self.message = Some((super::Level::Error, format!("{e:#}")));
+                self.status.message = Some((super::Level::Error, format!("{e:#}")));
                 Ok(())
             }
         }
@@ -502,10 +513,10 @@ mod tests {
     #[test]
     fn looking_logs_nothing_and_a_copy_logs_one_contact_on_the_preferred_channel() {
         let mut app = fixture::app(30);
-        let order_no = app.orders.selected().unwrap().order_no.clone();
-        let customer = app.orders.selected().unwrap().customer.clone();
+        let order_no = app.screens.orders.list.selected().unwrap().order_no.clone();
+        let customer = app.screens.orders.list.selected().unwrap().customer.clone();
         // With production under way, a production update can be written too.
-        let id = app.orders.selected_id().unwrap();
+        let id = app.screens.orders.list.selected_id().unwrap();
         app.store
             .conn()
             .execute(
@@ -528,6 +539,7 @@ mod tests {
         press(&mut app, KeyCode::Char('y'));
         assert!(matches!(app.mode, Mode::Message(_)), "copy keeps the draft");
         assert!(app
+            .status
             .message
             .as_ref()
             .is_some_and(|(_, m)| m.contains("test")));
@@ -598,7 +610,7 @@ mod tests {
             from: "desk@example.com".into(),
             cc: None,
         });
-        let id = app.orders.selected_id().unwrap();
+        let id = app.screens.orders.list.selected_id().unwrap();
         app.store
             .conn()
             .execute(
@@ -621,7 +633,7 @@ mod tests {
         press(&mut app, KeyCode::Enter);
         assert!(app.mail_waiting());
         wait_sent(&mut app);
-        let err = app.message.clone().unwrap();
+        let err = app.status.message.clone().unwrap();
         assert_eq!(err.0, super::super::Level::Error);
         assert!(err.1.contains("refused the login"), "{}", err.1);
         assert_eq!(email_contacts(&app), 0);
@@ -638,7 +650,7 @@ mod tests {
         press(&mut app, KeyCode::Esc);
         assert!(matches!(app.mode, Mode::Message(_)));
         wait_sent(&mut app);
-        let msg = app.message.clone().unwrap().1;
+        let msg = app.status.message.clone().unwrap().1;
         assert!(msg.contains("sent to new@example.cn"), "{msg}");
         let got = server.wait_for(1);
         assert_eq!(got.len(), 1);
@@ -656,7 +668,7 @@ mod tests {
         type_text(&mut app, "nobody@example.cn");
         press(&mut app, KeyCode::Enter);
         wait_sent(&mut app);
-        let msg = app.message.clone().unwrap().1;
+        let msg = app.status.message.clone().unwrap().1;
         assert!(msg.contains("refused the recipient"), "{msg}");
         assert_eq!(email_contacts(&app), 1);
         crate::mail::forget_password();
@@ -672,10 +684,10 @@ mod tests {
         press(&mut app, KeyCode::Char('m'));
         press(&mut app, KeyCode::Char('s'));
         assert!(matches!(popup(&app).send, SendState::Idle));
-        let msg = app.message.clone().unwrap().1;
+        let msg = app.status.message.clone().unwrap().1;
         assert!(msg.contains("[smtp]"), "{msg}");
         press(&mut app, KeyCode::Char('W'));
-        let msg = app.message.clone().unwrap().1;
+        let msg = app.status.message.clone().unwrap().1;
         assert!(msg.contains("[smtp]"), "{msg}");
         assert!(outbound(&app).is_empty());
     }
@@ -698,7 +710,7 @@ mod tests {
         press(&mut app, KeyCode::Char('m'));
         assert_eq!(app.mode, Mode::Normal);
         assert_eq!(
-            app.message.as_ref().map(|(_, m)| m.as_str()),
+            app.status.message.as_ref().map(|(_, m)| m.as_str()),
             Some(t("message.err_nothing"))
         );
         assert!(outbound(&app).is_empty());
@@ -708,11 +720,13 @@ mod tests {
     fn the_stage_message_is_offered_after_confirming() {
         let mut app = fixture::app(30);
         // Newest first: 030 is confirmed... find a quoted one and advance it.
-        while app.orders.selected().unwrap().status != crate::domain::status::Status::Quoted {
+        while app.screens.orders.list.selected().unwrap().status
+            != crate::domain::status::Status::Quoted
+        {
             press(&mut app, KeyCode::Char('j'));
         }
         press(&mut app, KeyCode::Char('>'));
-        let msg = app.message.clone().unwrap().1;
+        let msg = app.status.message.clone().unwrap().1;
         assert!(msg.contains(t("message_kind.order_confirmation")), "{msg}");
         press(&mut app, KeyCode::Char('m'));
         assert_eq!(popup(&app).kind(), MessageKind::OrderConfirmation);

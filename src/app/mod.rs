@@ -26,6 +26,7 @@ pub mod quiet;
 pub mod reports;
 pub mod run;
 pub mod safety;
+pub mod screens;
 pub mod scroll;
 mod search_worker;
 pub mod shipping;
@@ -36,18 +37,14 @@ pub mod wake;
 use crate::config::Config;
 use crate::domain::status::Status;
 use crate::i18n::t;
-use crate::store::complaints::ComplaintRow;
-use crate::store::customers::CustomerRow;
-use crate::store::orders::{OrderDetail, OrderRow, StatusRequest};
-use crate::store::shipments::ShipmentRow;
-use crate::store::today::ResponseWindows;
+use crate::store::orders::StatusRequest;
 use crate::store::Store;
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use input::TextInput;
 use keymap::{Action, Key, Keymap, Section};
-use list::{ListOps, ListView};
+use list::ListOps;
+use screens::{Screens, StatusLine, View, Workers};
 use tab::Tab;
-use today::TodayView;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Level {
@@ -127,46 +124,14 @@ pub struct App {
     pub keymap: Keymap,
     pub tab: Tab,
     pub mode: Mode,
-    pub orders: ListView<OrderRow>,
-    pub customers: ListView<CustomerRow>,
-    pub shipments: ListView<ShipmentRow>,
-    pub complaints: ListView<ComplaintRow>,
-    pub detail: Option<OrderDetail>,
-    pub detail_scroll: scroll::Scroll,
     /// The open form (any record's), over the screen it was opened from.
     pub form: Option<form::Form>,
-    /// The Shipments tab's detail, and the shipping desk's forms and overlays.
-    pub shipping: shipping::ShippingState,
-    /// The Customers and Complaints tabs' details and the after-sales forms.
-    pub desk: desk::Desk,
-    pub today: TodayView,
-    /// The Reports tab: the chosen month, its figures, exports in progress.
-    pub reports: reports::Reports,
-    pub message: Option<(Level, String)>,
-    /// The last status change, for the footer's stage-message hint.
-    pub last_change: Option<Status>,
+    /// One screen per tab, each with its list, its open record and its marks.
+    pub screens: Screens,
+    pub status: StatusLine,
+    pub workers: Workers,
+    pub view: View,
     pub running: bool,
-    pub windows: ResponseWindows,
-    /// Rows of list the screen has room for, set before each frame.
-    pub list_height: usize,
-    /// Deferred work failed; wait for the next key rather than retrying in a loop.
-    deferred_blocked: bool,
-    pub templates: crate::messages::Templates,
-    /// Where `y` in a message puts the text; tests record instead of touching the desktop.
-    pub copier: message::CopyFn,
-    /// The version of each marked order as it was when marked: a bulk change is refused
-    /// for an order another copy changed since, as a single change is.
-    marked_versions: std::collections::HashMap<i64, i64>,
-    /// The daily backup and "backup now" (see `safety`).
-    pub backups: safety::Backups,
-    /// An attachment being copied into the archive on its thread.
-    pub attaching: Option<attach::AttachJob>,
-    /// Changes kept while another program holds the database's write lock.
-    pub busy: busy::Waiting,
-    /// Wakes the event loop when a worker thread is done.
-    pub waker: wake::Waker,
-    /// Searches as you type, on their own thread (started with the first one).
-    searcher: Option<search_worker::Searcher>,
 }
 
 type AppResult = crate::store::Result<()>;
@@ -183,31 +148,12 @@ impl App {
             keymap,
             tab: Tab::Orders,
             mode: Mode::Normal,
-            orders: ListView::default(),
-            customers: ListView::default(),
-            shipments: ListView::default(),
-            complaints: ListView::default(),
-            detail: None,
-            detail_scroll: scroll::Scroll::default(),
             form: None,
-            shipping: shipping::ShippingState::default(),
-            desk: desk::Desk::default(),
-            today: TodayView::default(),
-            reports: reports::Reports::default(),
-            message: None,
-            last_change: None,
+            screens: Screens::default(),
+            status: StatusLine::default(),
+            workers: Workers::default(),
+            view: View::new(windows),
             running: true,
-            windows,
-            list_height: 20,
-            deferred_blocked: false,
-            templates: crate::messages::Templates::from_config_dir(),
-            copier: message::system_clipboard,
-            marked_versions: Default::default(),
-            backups: safety::Backups::default(),
-            attaching: None,
-            busy: busy::Waiting::default(),
-            waker: wake::Waker::default(),
-            searcher: None,
         };
         app.report(synced.map(drop));
         // Keys are never held up by another program's lock: see `busy`.
@@ -218,15 +164,15 @@ impl App {
 
     /// Fits the visible list to the screen; loads it the first time.
     pub fn prepare(&mut self, list_height: usize) {
-        self.list_height = list_height;
+        self.view.list_height = list_height;
         let conn = self.store.conn();
         let r = match self.tab {
-            Tab::Orders => self.orders.resize(conn, list_height),
-            Tab::Customers => self.customers.resize(conn, list_height),
-            Tab::Shipments => self.shipments.resize(conn, list_height),
-            Tab::Complaints => self.complaints.resize(conn, list_height),
+            Tab::Orders => self.screens.orders.list.resize(conn, list_height),
+            Tab::Customers => self.screens.customers.list.resize(conn, list_height),
+            Tab::Shipments => self.screens.shipments.list.resize(conn, list_height),
+            Tab::Complaints => self.screens.complaints.list.resize(conn, list_height),
             Tab::Today => {
-                self.today.fit(today::items_height(list_height));
+                self.screens.today.fit(today::items_height(list_height));
                 Ok(())
             }
             Tab::Reports => Ok(()),
@@ -236,19 +182,19 @@ impl App {
 
     /// Work deferred until a frame is on screen: counting the current list, building Today.
     pub fn has_deferred_work(&self) -> bool {
-        if self.deferred_blocked {
+        if self.workers.deferred_blocked {
             return false;
         }
         if self.backup_deferred() {
             return true;
         }
         match self.tab {
-            Tab::Orders => self.orders.needs_count(),
-            Tab::Customers => self.customers.needs_count(),
-            Tab::Shipments => self.shipments.needs_count(),
-            Tab::Complaints => self.complaints.needs_count(),
-            Tab::Today => self.today.is_empty(),
-            Tab::Reports => self.reports.needs_figures(),
+            Tab::Orders => self.screens.orders.list.needs_count(),
+            Tab::Customers => self.screens.customers.list.needs_count(),
+            Tab::Shipments => self.screens.shipments.list.needs_count(),
+            Tab::Complaints => self.screens.complaints.list.needs_count(),
+            Tab::Today => self.screens.today.is_empty(),
+            Tab::Reports => self.screens.reports.needs_figures(),
         }
     }
 
@@ -258,14 +204,17 @@ impl App {
         }
         let conn = self.store.conn();
         let r = match self.tab {
-            Tab::Orders => self.orders.count_now(conn),
-            Tab::Customers => self.customers.count_now(conn),
-            Tab::Shipments => self.shipments.count_now(conn),
-            Tab::Complaints => self.complaints.count_now(conn),
-            Tab::Today => self.today.load(conn, self.windows),
-            Tab::Reports => self.start_report(),
+            Tab::Orders => self.screens.orders.list.count_now(conn),
+            Tab::Customers => self.screens.customers.list.count_now(conn),
+            Tab::Shipments => self.screens.shipments.list.count_now(conn),
+            Tab::Complaints => self.screens.complaints.list.count_now(conn),
+            Tab::Today => self.screens.today.load(conn, self.view.windows),
+            Tab::Reports => {
+                let (screens, mut ctx) = self.split();
+                screens.reports.start(&mut ctx)
+            }
         };
-        self.deferred_blocked = r.is_err();
+        self.workers.deferred_blocked = r.is_err();
         self.report(r);
     }
 
@@ -276,7 +225,7 @@ impl App {
                 // again acts on what the clerk sees (the message says to).
                 let _ = self.after_change();
                 let conn = self.store.conn();
-                self.marked_versions.retain(|id, v| {
+                self.screens.orders.marked_versions.retain(|id, v| {
                     conn.query_row("SELECT version FROM orders WHERE id = ?1", [*id], |r| {
                         r.get(0)
                     })
@@ -284,12 +233,26 @@ impl App {
                     .is_ok()
                 });
             }
-            self.message = Some((Level::Error, crate::ui::words::store_error(&e)));
+            self.status.message = Some((Level::Error, crate::ui::words::store_error(&e)));
         }
     }
 
+    /// The screens, and the rest of the application a screen's keys may use.
+    fn split(&mut self) -> (&mut Screens, screens::Ctx<'_>) {
+        let ctx = screens::Ctx {
+            store: &mut self.store,
+            config: &self.config,
+            mode: &mut self.mode,
+            form: &mut self.form,
+            status: &mut self.status,
+            workers: &mut self.workers,
+            view: &self.view,
+        };
+        (&mut self.screens, ctx)
+    }
+
     fn info(&mut self, text: String) {
-        self.message = Some((Level::Info, text));
+        self.status.message = Some((Level::Info, text));
     }
 
     /// The keymap sections live on the current screen.
@@ -334,8 +297,8 @@ impl App {
             self.running = false;
             return;
         }
-        self.message = None;
-        self.deferred_blocked = false;
+        self.status.message = None;
+        self.workers.deferred_blocked = false;
         let mode = std::mem::replace(&mut self.mode, Mode::Normal);
         self.mode = match mode {
             Mode::Normal if self.form.is_some() => {
@@ -383,7 +346,10 @@ impl App {
             Tab::Shipments => self.shipments_act(action)?,
             Tab::Complaints => self.complaints_act(action)?,
             Tab::Today => self.today_act(action)?,
-            Tab::Reports => self.reports_act(action)?,
+            Tab::Reports => {
+                let (screens, mut ctx) = self.split();
+                screens.reports.act(&mut ctx, action)?
+            }
         };
         if handled {
             return Ok(());
@@ -393,14 +359,14 @@ impl App {
 
     fn switch(&mut self, tab: Tab) {
         self.tab = tab;
-        self.detail = None;
+        self.screens.orders.detail = None;
         if tab == Tab::Today {
-            self.today.clear();
+            self.screens.today.clear();
         }
         if tab == Tab::Reports {
-            self.reports.mark_stale();
+            self.screens.reports.mark_stale();
         }
-        self.prepare(self.list_height);
+        self.prepare(self.view.list_height);
     }
 
     /// What every screen's keys do alike: tabs, help, moving, searching, undo, messages.
@@ -424,7 +390,7 @@ impl App {
                 }
             }
             Action::Back => {
-                if self.detail.take().is_none() {
+                if self.screens.orders.detail.take().is_none() {
                     self.clear_search()?;
                 }
             }
@@ -457,20 +423,10 @@ impl App {
                 })?;
                 self.info(t("msg.sorted").into());
             }
-            Action::Mark => {
-                let seen = match self.tab {
-                    Tab::Orders => self.orders.selected().map(|r| (r.id, r.version)),
-                    _ => None,
-                };
-                self.with_list(|l, c| l.toggle_mark(c))?;
-                if let Some((id, version)) = seen {
-                    if self.orders.marks.contains(&id) {
-                        self.marked_versions.insert(id, version);
-                    } else {
-                        self.marked_versions.remove(&id);
-                    }
-                }
-            }
+            Action::Mark => match self.tab {
+                Tab::Orders => self.screens.orders.toggle_mark(self.store.conn())?,
+                _ => self.with_list(|l, c| l.toggle_mark(c))?,
+            },
             Action::Undo => {
                 self.undo()?;
                 self.refresh_today()?;
@@ -540,27 +496,31 @@ impl App {
     ) -> AppResult {
         let conn = self.store.conn();
         match self.tab {
-            Tab::Orders => f(&mut self.orders, conn),
-            Tab::Customers => f(&mut self.customers, conn),
-            Tab::Shipments => f(&mut self.shipments, conn),
-            Tab::Complaints => f(&mut self.complaints, conn),
+            Tab::Orders => f(&mut self.screens.orders.list, conn),
+            Tab::Customers => f(&mut self.screens.customers.list, conn),
+            Tab::Shipments => f(&mut self.screens.shipments.list, conn),
+            Tab::Complaints => f(&mut self.screens.complaints.list, conn),
             Tab::Today | Tab::Reports => Ok(()),
         }
     }
 
     fn move_cursor(&mut self, action: Action) -> AppResult {
-        if self.tab == Tab::Orders && self.detail.is_some() {
+        if self.tab == Tab::Orders && self.screens.orders.detail.is_some() {
             // The open order scrolls; J/K go to the next and previous order.
-            self.detail_scroll.apply(action, self.list_height);
+            self.screens
+                .orders
+                .scroll
+                .apply(action, self.view.list_height);
             return Ok(());
         }
         if self.tab == Tab::Reports {
-            self.reports.scroll(action, self.list_height);
+            self.screens.reports.scroll(action, self.view.list_height);
             return Ok(());
         }
         if self.tab == Tab::Today {
-            self.today
-                .move_cursor(action, today::items_height(self.list_height));
+            self.screens
+                .today
+                .move_cursor(action, today::items_height(self.view.list_height));
             return Ok(());
         }
         self.with_list(|l, c| match action {
@@ -574,29 +534,13 @@ impl App {
         Ok(())
     }
 
-    /// The next or previous order while one is open (`J`/`K`): the list moves beneath.
-    fn step_order(&mut self, action: Action) -> AppResult {
-        if self.tab != Tab::Orders {
-            return Ok(());
-        }
-        let conn = self.store.conn();
-        match action {
-            Action::NextOrder => self.orders.down(conn)?,
-            _ => self.orders.up(conn)?,
-        }
-        if self.detail.is_some() {
-            self.open_detail()?;
-        }
-        Ok(())
-    }
-
     /// Keys of the `?` help: the list's movement keys scroll it; back, help, quit or open
     /// close it.
     fn help_key(&mut self, mut scroll: scroll::Scroll, k: &Key) -> Mode {
         match self.keymap.action(&[Section::Global, Section::List], k) {
             Some(Action::Back | Action::Help | Action::Quit | Action::Open) => Mode::Normal,
             Some(action) => {
-                scroll.apply(action, self.list_height);
+                scroll.apply(action, self.view.list_height);
                 Mode::Help(scroll)
             }
             None => Mode::Help(scroll),

@@ -30,7 +30,7 @@ impl App {
         let Some(url) = self.config.offsite.clone() else {
             return;
         };
-        if self.backups.offsite.job.is_some() {
+        if self.workers.backups.offsite.job.is_some() {
             return;
         }
         let remote = match Remote::parse(&url) {
@@ -38,13 +38,13 @@ impl App {
             Err(e) => return self.offsite_failed(e.to_string()),
         };
         if self.store.passphrase().is_none() {
-            self.backups.offsite.state = Some(OffsiteBadge::Failed);
-            self.message = Some((Level::Error, t("offsite.app_plaintext").to_string()));
+            self.workers.backups.offsite.state = Some(OffsiteBadge::Failed);
+            self.status.message = Some((Level::Error, t("offsite.app_plaintext").to_string()));
             return;
         }
         let stem = backup::stem(self.store.path());
         let (tx, rx) = mpsc::channel();
-        let waker = self.waker.clone();
+        let waker = self.workers.waker.clone();
         let spawned = std::thread::Builder::new()
             .name("offsite".into())
             .spawn(move || {
@@ -56,21 +56,21 @@ impl App {
             });
         match spawned {
             Ok(_) => {
-                self.backups.offsite.job = Some(rx);
-                self.backups.offsite.state = Some(OffsiteBadge::Running);
+                self.workers.backups.offsite.job = Some(rx);
+                self.workers.backups.offsite.state = Some(OffsiteBadge::Running);
             }
             Err(e) => self.offsite_failed(e.to_string()),
         }
     }
 
     fn offsite_failed(&mut self, error: String) {
-        self.backups.offsite.state = Some(OffsiteBadge::Failed);
-        self.message = Some((Level::Error, tf("offsite.app_failed", &[("error", &error)])));
+        self.workers.backups.offsite.state = Some(OffsiteBadge::Failed);
+        self.status.message = Some((Level::Error, tf("offsite.app_failed", &[("error", &error)])));
     }
 
     /// Takes the result of a finished off-site copy into the status line.
     pub(super) fn poll_offsite(&mut self) {
-        let Some(job) = &self.backups.offsite.job else {
+        let Some(job) = &self.workers.backups.offsite.job else {
             return;
         };
         let outcome = match job.try_recv() {
@@ -78,12 +78,12 @@ impl App {
             Err(TryRecvError::Empty) => return,
             Err(TryRecvError::Disconnected) => Err(t("offsite.stopped").to_string()),
         };
-        self.backups.offsite.job = None;
+        self.workers.backups.offsite.job = None;
         match outcome {
             Ok(up) => {
-                self.backups.offsite.state = Some(OffsiteBadge::Done);
+                self.workers.backups.offsite.state = Some(OffsiteBadge::Done);
                 // Never hides what the clerk's own last key said.
-                if self.message.is_none() {
+                if self.status.message.is_none() {
                     let url = self.config.offsite.clone().unwrap_or_default();
                     let folder = if url.ends_with('/') {
                         url
@@ -106,11 +106,11 @@ impl App {
     /// An off-site copy is on its way (quitting does not wait for it: an unfinished upload
     /// leaves nothing under a backup's name).
     pub fn offsite_running(&self) -> bool {
-        self.backups.offsite.job.is_some()
+        self.workers.backups.offsite.job.is_some()
     }
 
     pub fn offsite_badge(&self) -> Option<OffsiteBadge> {
-        self.backups.offsite.state
+        self.workers.backups.offsite.state
     }
 }
 
@@ -155,7 +155,7 @@ mod tests {
         app.do_deferred_work();
         wait(&mut app);
         assert_eq!(app.offsite_badge(), Some(OffsiteBadge::Failed));
-        let (level, text) = app.message.clone().unwrap();
+        let (level, text) = app.status.message.clone().unwrap();
         assert_eq!(level, Level::Error);
         assert!(text.contains("orderdesk encrypt"), "{text}");
         assert_eq!(backup::list(&dir.path().join("backups"), &db).len(), 1);
@@ -171,7 +171,7 @@ mod tests {
         app.do_deferred_work();
         wait(&mut app);
         assert_eq!(app.offsite_badge(), Some(OffsiteBadge::Failed));
-        let (level, text) = app.message.clone().unwrap();
+        let (level, text) = app.status.message.clone().unwrap();
         assert_eq!(level, Level::Error);
         assert!(text.starts_with("Off-site backup failed: "), "{text}");
         assert!(text.contains("webdav://127.0.0.1:1/backups"), "{text}");

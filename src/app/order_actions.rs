@@ -1,7 +1,6 @@
 //! What the Orders desk's keys do: the detail, status changes, undo and the order form.
 
 use super::busy::PendingStatus;
-use super::form::specs;
 use super::input::TextInput;
 use super::keymap::Action;
 use super::tab::Tab;
@@ -20,32 +19,13 @@ impl App {
         if self.order_shipping_act(action)? {
             return Ok(true);
         }
+        let (screens, mut ctx) = self.split();
+        if screens.orders.act(&mut ctx, action)? {
+            return Ok(true);
+        }
         match action {
-            Action::Open => self.open_detail()?,
-            Action::New => self.open_form(specs::new_order(&self.config.currency())),
-            Action::Edit => self.edit_selected()?,
             Action::Advance => self.status_keys(StatusRequest::Advance)?,
             Action::Hold => self.status_keys(StatusRequest::ToggleHold)?,
-            Action::StatusMenu => {
-                let ids = self.order_targets();
-                if !ids.is_empty() {
-                    self.mode = Mode::StatusMenu {
-                        ids,
-                        when: TextInput::new(t("status.now")),
-                        editing_when: false,
-                    };
-                }
-            }
-            Action::CancelOrder => {
-                let ids = self.order_targets();
-                if !ids.is_empty() {
-                    self.mode = Mode::Prompt {
-                        prompt: Prompt::CancelReason { ids, at: now() },
-                        input: TextInput::default(),
-                    };
-                }
-            }
-            Action::NextOrder | Action::PrevOrder => self.step_order(action)?,
             Action::LogContact => self.log_contact_for_order()?,
             Action::Respond => self.reply_for_order()?,
             _ => return Ok(false),
@@ -53,32 +33,12 @@ impl App {
         Ok(true)
     }
 
-    pub(super) fn open_detail(&mut self) -> AppResult {
-        if let Some(id) = self.orders.selected_id() {
-            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
-            self.detail_scroll.reset();
-        }
-        Ok(())
-    }
-
-    pub(super) fn edit_selected(&mut self) -> AppResult {
-        let Some(id) = self.orders.selected_id() else {
-            return Ok(());
-        };
-        let d = orders::load_detail(self.store.conn(), id)?;
-        self.open_form(specs::edit_order(id, d.version, &d.draft, &d.customer_code));
-        Ok(())
-    }
-
     /// Marked orders, else the one under the cursor (or shown in the detail).
     pub(super) fn order_targets(&self) -> Vec<i64> {
         if self.tab != Tab::Orders {
             return Vec::new();
         }
-        match &self.detail {
-            Some(d) => vec![d.id],
-            None => self.orders.targets(),
-        }
+        self.screens.orders.targets()
     }
 
     pub(super) fn status_keys(&mut self, request: StatusRequest) -> AppResult {
@@ -103,10 +63,12 @@ impl App {
         let [id] = ids else {
             return false;
         };
-        let status = match &self.detail {
+        let status = match &self.screens.orders.detail {
             Some(d) if d.id == *id => Some(d.draft.status),
             _ => self
+                .screens
                 .orders
+                .list
                 .selected()
                 .filter(|r| r.id == *id)
                 .map(|r| r.status),
@@ -125,10 +87,12 @@ impl App {
         if ids.is_empty() {
             return Ok(());
         }
-        let single_version = match (&self.detail, ids) {
+        let single_version = match (&self.screens.orders.detail, ids) {
             (Some(d), [id]) if d.id == *id => Some(d.version),
             (None, [id]) => self
+                .screens
                 .orders
+                .list
                 .selected()
                 .filter(|r| r.id == *id)
                 .map(|r| r.version),
@@ -138,7 +102,7 @@ impl App {
         let expected: Vec<Option<i64>> = ids
             .iter()
             .map(|id| {
-                let marked = self.marked_versions.get(id).copied();
+                let marked = self.screens.orders.marked_versions.get(id).copied();
                 marked.or(single_version.filter(|_| ids.len() == 1))
             })
             .collect();
@@ -150,15 +114,15 @@ impl App {
             note: note.map(str::to_string),
         };
         // Kept changes land in the order they were made: a new one waits behind them.
-        if self.busy.statuses.is_empty() {
+        if self.workers.busy.statuses.is_empty() {
             match self.apply_status(&pending) {
                 Err(e) if e.is_busy() => {}
                 r => return r,
             }
         }
-        self.busy.statuses.push_back(pending);
-        self.orders.marks.clear();
-        self.marked_versions.clear();
+        self.workers.busy.statuses.push_back(pending);
+        self.screens.orders.list.marks.clear();
+        self.screens.orders.marked_versions.clear();
         self.wait_for_db();
         Ok(())
     }
@@ -194,7 +158,7 @@ impl App {
         change.record(&tx)?;
         tx.commit().doing("saving the status change")?;
         if let Some(c) = last {
-            self.last_change = Some(c.to);
+            self.status.last_change = Some(c.to);
             let text = if ids.len() > 1 {
                 tf("msg.bulk_status", &[("count", &ids.len())])
             } else {
@@ -223,17 +187,17 @@ impl App {
             };
             self.info(text);
         }
-        self.orders.marks.clear();
-        self.marked_versions.clear();
+        self.screens.orders.list.marks.clear();
+        self.screens.orders.marked_versions.clear();
         self.after_change()
     }
 
     pub(super) fn after_change(&mut self) -> AppResult {
-        self.orders.total = None;
-        self.orders.refresh(self.store.conn())?;
-        if let Some(d) = &self.detail {
+        self.screens.orders.list.total = None;
+        self.screens.orders.list.refresh(self.store.conn())?;
+        if let Some(d) = &self.screens.orders.detail {
             let id = d.id;
-            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+            self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
         }
         Ok(())
     }
@@ -248,33 +212,40 @@ impl App {
                 self.after_desk_change()?;
                 // The cursor goes to the order undone, so the clerk sees what came back.
                 if let (Tab::Orders, Some(id)) = (self.tab, u.orders.first().copied()) {
-                    if !self.orders.select_id(id) {
-                        self.orders.reset(self.store.conn())?;
-                        self.orders.select_id(id);
+                    if !self.screens.orders.list.select_id(id) {
+                        self.screens.orders.list.reset(self.store.conn())?;
+                        self.screens.orders.list.select_id(id);
                     }
-                    if self.detail.as_ref().is_some_and(|d| d.id != id) {
-                        self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+                    if self
+                        .screens
+                        .orders
+                        .detail
+                        .as_ref()
+                        .is_some_and(|d| d.id != id)
+                    {
+                        self.screens.orders.detail =
+                            Some(orders::load_detail(self.store.conn(), id)?);
                     }
                 }
-                self.last_change = None;
+                self.status.last_change = None;
                 return Ok(());
             }
             None => self.info(t("msg.nothing_to_undo").into()),
         }
-        self.last_change = None;
+        self.status.last_change = None;
         // Undo may restore any record, not only orders.
         self.after_desk_change()
     }
 
     pub(super) fn after_save(&mut self, id: i64) -> AppResult {
-        self.orders.total = None;
-        self.orders.refresh(self.store.conn())?;
-        if !self.orders.select_id(id) {
-            self.orders.reset(self.store.conn())?;
-            self.orders.select_id(id);
+        self.screens.orders.list.total = None;
+        self.screens.orders.list.refresh(self.store.conn())?;
+        if !self.screens.orders.list.select_id(id) {
+            self.screens.orders.list.reset(self.store.conn())?;
+            self.screens.orders.list.select_id(id);
         }
-        if self.detail.is_some() {
-            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
+        if self.screens.orders.detail.is_some() {
+            self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
         }
         Ok(())
     }

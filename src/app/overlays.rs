@@ -6,7 +6,7 @@ use super::input::TextInput;
 use super::keymap::Action;
 use super::palette::{self, Command};
 use super::tab::Tab;
-use super::{App, AppResult, Confirm, Level, ListView, Mode, Prompt};
+use super::{App, AppResult, Confirm, Level, Mode, Prompt};
 use crate::domain::status::{check_when, Status, WhenError};
 use crate::domain::time::{now, parse_stamp};
 use crate::i18n::{t, tf};
@@ -17,10 +17,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 impl App {
     pub(super) fn current_search(&self) -> String {
         match self.tab {
-            Tab::Orders => self.orders.query.search.clone(),
-            Tab::Customers => self.customers.query.search.clone(),
-            Tab::Shipments => self.shipments.query.search.clone(),
-            Tab::Complaints => self.complaints.query.search.clone(),
+            Tab::Orders => self.screens.orders.list.query.search.clone(),
+            Tab::Customers => self.screens.customers.list.query.search.clone(),
+            Tab::Shipments => self.screens.shipments.list.query.search.clone(),
+            Tab::Complaints => self.screens.complaints.list.query.search.clone(),
             _ => String::new(),
         }
     }
@@ -76,7 +76,7 @@ impl App {
 
     /// Filter keys of the current list with their on/off state.
     pub fn filter_keys(&self) -> Vec<(String, bool)> {
-        fn keys<T: ListEntity>(l: &ListView<T>) -> Vec<(String, bool)> {
+        fn keys<T: ListEntity>(l: &super::list::ListView<T>) -> Vec<(String, bool)> {
             T::filters()
                 .into_iter()
                 .map(|f| {
@@ -86,11 +86,11 @@ impl App {
                 .collect()
         }
         match self.tab {
-            Tab::Orders => keys(&self.orders),
-            Tab::Customers => keys(&self.customers),
-            Tab::Shipments => keys(&self.shipments),
+            Tab::Orders => keys(&self.screens.orders.list),
+            Tab::Customers => keys(&self.screens.customers.list),
+            Tab::Shipments => keys(&self.screens.shipments.list),
             Tab::Complaints => {
-                let mut k = keys(&self.complaints);
+                let mut k = keys(&self.screens.complaints.list);
                 k.extend(self.complaint_customer_filter());
                 k
             }
@@ -178,8 +178,8 @@ impl App {
             Command::Goto(tab) => self.switch(tab),
             Command::OrdersFilter(key) => {
                 self.switch(Tab::Orders);
-                self.orders.toggle_filter(key);
-                self.orders.reset(self.store.conn())?;
+                self.screens.orders.list.toggle_filter(key);
+                self.screens.orders.list.reset(self.store.conn())?;
             }
             Command::ClearFilters => self.with_list(|l, c| {
                 l.clear_filters();
@@ -189,7 +189,10 @@ impl App {
             Command::ExportOrders => self.export_orders(),
             Command::Shipping(c) => self.shipping_command(c)?,
             Command::BackupNow => self.start_backup(false),
-            Command::ExportReport(format) => self.export_report(format),
+            Command::ExportReport(format) => {
+                let (screens, mut ctx) = self.split();
+                screens.reports.export(&mut ctx, format)
+            }
             Command::Help => self.mode = Mode::Help(super::scroll::Scroll::default()),
             Command::Quit => self.running = false,
         }
@@ -209,7 +212,7 @@ impl App {
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
         let path = dir.join(format!("orders-{stamp}.csv"));
         // Marked rows are what the next command acts on (SPEC §7); none marked: all orders.
-        let marked: Vec<i64> = self.orders.marks.iter().copied().collect();
+        let marked: Vec<i64> = self.screens.orders.list.marks.iter().copied().collect();
         let opts = crate::io::ExportOptions {
             include_pii: false,
             marked_only: !marked.is_empty(),
@@ -226,7 +229,7 @@ impl App {
                 "msg.exported",
                 &[("rows", &rows), ("path", &path.display())],
             )),
-            Err(e) => self.message = Some((Level::Error, e.to_string())),
+            Err(e) => self.status.message = Some((Level::Error, e.to_string())),
         }
     }
 
@@ -282,7 +285,7 @@ impl App {
                 let happened_at = match self.status_time(&ids, when.value()) {
                     Ok(at) => at,
                     Err(text) => {
-                        self.message = Some((Level::Error, text));
+                        self.status.message = Some((Level::Error, text));
                         return Mode::StatusMenu {
                             ids,
                             when,
@@ -338,7 +341,7 @@ impl App {
             Some(Action::Accept) => {
                 let reason = input.value().trim().to_string();
                 if reason.is_empty() {
-                    self.message = Some((Level::Error, t("msg.reason_required").into()));
+                    self.status.message = Some((Level::Error, t("msg.reason_required").into()));
                     return Mode::Prompt { prompt, input };
                 }
                 let (ids, request, at) = match prompt {

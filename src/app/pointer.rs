@@ -50,9 +50,9 @@ impl App {
             Hit::Tab(tab) => self.act(tab_action(tab)),
             Hit::Row(row) => {
                 // Only a list filling the body is hit by row; details keep their own layout.
-                let plain = self.detail.is_none()
-                    && self.desk.customer.is_none()
-                    && self.desk.complaint.is_none();
+                let plain = self.screens.orders.detail.is_none()
+                    && self.screens.customers.detail.is_none()
+                    && self.screens.complaints.detail.is_none();
                 if plain {
                     let r = self.with_list(|l, _| {
                         l.click(row);
@@ -87,7 +87,7 @@ impl App {
         let lines = if multi { Lines::Many } else { Lines::One };
         if let Err(c) = text::check(&line, lines) {
             let problem = Problem::from(c);
-            self.message = Some((
+            self.status.message = Some((
                 Level::Error,
                 tf(problem.key(), &[("code", &problem.code())]),
             ));
@@ -155,7 +155,7 @@ mod tests {
             Mode::Search { input } => assert_eq!(input.value(), ""),
             other => panic!("search closed: {other:?}"),
         }
-        let (level, text) = app.message.clone().unwrap();
+        let (level, text) = app.status.message.clone().unwrap();
         assert_eq!(level, Level::Error);
         assert_eq!(text, "control character U+001B is not allowed");
     }
@@ -163,10 +163,10 @@ mod tests {
     #[test]
     fn a_paste_of_two_lines_lands_in_one_field_and_never_runs_commands() {
         let mut app = fixture::app(3);
-        let before = app.orders.selected().map(|r| r.status);
+        let before = app.screens.orders.list.selected().map(|r| r.status);
         // On the list a paste is not typing: `>` would advance the order.
         app.paste(">>x\n");
-        assert_eq!(app.orders.selected().map(|r| r.status), before);
+        assert_eq!(app.screens.orders.list.selected().map(|r| r.status), before);
         assert!(matches!(app.mode, Mode::Normal));
         app.handle_key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE));
         app.paste("Trident\r\nAutomation");
@@ -187,9 +187,9 @@ mod tests {
             modifiers: KeyModifiers::NONE,
         };
         app.handle_mouse(wheel(MouseEventKind::ScrollDown));
-        assert_eq!(app.orders.cursor, 3);
+        assert_eq!(app.screens.orders.list.cursor, 3);
         app.handle_mouse(wheel(MouseEventKind::ScrollUp));
-        assert_eq!(app.orders.cursor, 0);
+        assert_eq!(app.screens.orders.list.cursor, 0);
         let click = |column, row| MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
             column,
@@ -198,7 +198,7 @@ mod tests {
         };
         // Row 3 of the screen is the list's first row.
         app.handle_mouse(click(10, 8));
-        assert_eq!(app.orders.cursor, 5);
+        assert_eq!(app.screens.orders.list.cursor, 5);
         let x = crate::ui::tab_x(Tab::Shipments, u16::MAX);
         app.handle_mouse(click(x, 0));
         assert_eq!(app.tab, Tab::Shipments);

@@ -401,8 +401,8 @@ proptest! {
             }
             // Quitting ends the event loop; here the keys go on, to reach more screens.
             app.running = true;
-            prop_assert!(app.orders.rows.is_empty() || app.orders.cursor < app.orders.rows.len());
-            prop_assert!(app.today.rows.is_empty() || app.today.cursor < app.today.rows.len());
+            prop_assert!(app.screens.orders.list.rows.is_empty() || app.screens.orders.list.cursor < app.screens.orders.list.rows.len());
+            prop_assert!(app.screens.today.rows.is_empty() || app.screens.today.cursor < app.screens.today.rows.len());
         }
         app.prepare(crate::ui::list_height(height));
         terminal.draw(|f| crate::ui::draw(f, &app)).unwrap();
@@ -443,9 +443,20 @@ fn a_bulk_change_over_an_order_changed_elsewhere_is_refused() {
         }
         app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
         key(app, 'f');
-        assert!(app.orders.rows.len() >= 3, "the demo has confirmed orders");
+        assert!(
+            app.screens.orders.list.rows.len() >= 3,
+            "the demo has confirmed orders"
+        );
     }
-    let ids: Vec<i64> = first.orders.rows.iter().take(3).map(|r| r.id).collect();
+    let ids: Vec<i64> = first
+        .screens
+        .orders
+        .list
+        .rows
+        .iter()
+        .take(3)
+        .map(|r| r.id)
+        .collect();
     for _ in 0..3 {
         key(&mut first, ' ');
     }
@@ -464,7 +475,7 @@ fn a_bulk_change_over_an_order_changed_elsewhere_is_refused() {
     // The first sets all three to quoted: refused, nothing changed.
     key(&mut first, 's');
     key(&mut first, 'q');
-    let (level, text) = first.message.clone().unwrap();
+    let (level, text) = first.status.message.clone().unwrap();
     assert_eq!(level, super::Level::Error);
     assert!(text.contains("changed elsewhere"), "{text}");
     assert_eq!(status(&first, ids[0]), "confirmed");
@@ -472,7 +483,7 @@ fn a_bulk_change_over_an_order_changed_elsewhere_is_refused() {
     // Seen again, the change goes through.
     key(&mut first, 's');
     key(&mut first, 'q');
-    assert_eq!(first.message.as_ref().unwrap().0, super::Level::Info);
+    assert_eq!(first.status.message.as_ref().unwrap().0, super::Level::Info);
     for id in ids {
         assert_eq!(status(&first, id), "quoted");
     }

@@ -6,7 +6,8 @@
 //! computed in place.
 
 use super::keymap::Action;
-use super::{App, AppResult, Level};
+use super::screens::Ctx;
+use super::{form, App, AppResult, Level};
 use crate::domain::month::Month;
 use crate::domain::time::now;
 use crate::i18n::{t, tf};
@@ -143,34 +144,37 @@ fn on_worker<T: Send + 'static>(
     rx
 }
 
-impl App {
+impl Reports {
     /// The Reports tab's own keys; `false` leaves the action to what every screen does.
-    pub(super) fn reports_act(&mut self, action: Action) -> crate::store::Result<bool> {
+    pub(super) fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> crate::store::Result<bool> {
         match action {
-            Action::PrevMonth | Action::NextMonth => self.reports.change_month(action),
-            Action::ExportReportXlsx => self.export_report(crate::io::report::Format::Xlsx),
-            Action::ExportReportHtml => self.export_report(crate::io::report::Format::Html),
-            Action::GotoMonth => self.ask_month(),
+            Action::PrevMonth | Action::NextMonth => self.change_month(action),
+            Action::ExportReportXlsx => self.export(ctx, crate::io::report::Format::Xlsx),
+            Action::ExportReportHtml => self.export(ctx, crate::io::report::Format::Html),
+            Action::GotoMonth => {
+                let current = self.month.to_string();
+                *ctx.form = Some(form::specs::month(&current));
+            }
             _ => return Ok(false),
         }
         Ok(true)
     }
 
     /// Starts computing the shown month's figures (in place for an in-memory database).
-    pub(super) fn start_report(&mut self) -> AppResult {
-        let month = self.reports.month;
+    pub(super) fn start(&mut self, ctx: &mut Ctx<'_>) -> AppResult {
+        let month = self.month;
         let at = now();
-        let targets = self.config.targets;
-        match self.store.reader() {
+        let targets = ctx.config.targets;
+        match ctx.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, self.waker.clone(), move |c| {
+                let rx = on_worker(reader, ctx.workers.waker.clone(), move |c| {
                     Ok(report::gather(c, month, at, &targets)?)
                 });
-                self.reports.figures = Some(Job { month, rx });
+                self.figures = Some(Job { month, rx });
             }
             None => {
-                self.reports.stale = false;
-                self.reports.data = Some(report::gather(self.store.conn(), month, at, &targets)?);
+                self.stale = false;
+                self.data = Some(report::gather(ctx.store.conn(), month, at, &targets)?);
             }
         }
         Ok(())
@@ -178,41 +182,44 @@ impl App {
 
     /// Writes the report of the shown month to the exports folder beside the database, on a
     /// worker thread (at a million orders the workbook takes a few seconds).
-    pub(super) fn export_report(&mut self, format: Format) {
-        if self.reports.exporting() {
+    pub(super) fn export(&mut self, ctx: &mut Ctx<'_>, format: Format) {
+        if self.exporting() {
             return;
         }
-        let month = self.reports.month;
-        let db = self.store.path().to_path_buf();
+        let month = self.month;
+        let db = ctx.store.path().to_path_buf();
         let at = now();
-        let targets = self.config.targets;
-        match self.store.reader() {
+        let targets = ctx.config.targets;
+        match ctx.store.reader() {
             Some(reader) => {
-                let rx = on_worker(reader, self.waker.clone(), move |c| {
+                let rx = on_worker(reader, ctx.workers.waker.clone(), move |c| {
                     report::export(c, &db, month, at, &targets, format)
                 });
-                self.reports.export = Some(Job { month, rx });
-                self.info(tf("report.exporting", &[("month", &month)]));
+                self.export = Some(Job { month, rx });
+                ctx.status
+                    .info(tf("report.exporting", &[("month", &month)]));
             }
             // Files go beside the database; one in memory has no folder to put them in.
-            None => self.message = Some((Level::Error, t("report.no_folder").to_string())),
+            None => ctx.status.error(t("report.no_folder").to_string()),
         }
     }
+}
 
+impl App {
     fn exported(&mut self, month: Month, result: anyhow::Result<PathBuf>) {
         match result {
             Ok(path) => self.info(tf(
                 "report.exported",
                 &[("month", &month), ("path", &path.display())],
             )),
-            Err(e) => self.message = Some((Level::Error, format!("{e:#}"))),
+            Err(e) => self.status.message = Some((Level::Error, format!("{e:#}"))),
         }
     }
 
     /// Work is running on another thread; the event loop looks for its result between keys.
     pub fn waiting(&self) -> bool {
-        self.reports.figures.is_some()
-            || self.reports.export.is_some()
+        self.screens.reports.figures.is_some()
+            || self.screens.reports.export.is_some()
             || self.attach_running()
             || self.waiting_for_db()
     }
@@ -222,22 +229,22 @@ impl App {
     pub fn collect_background(&mut self) {
         self.poll_attach();
         self.retry_busy();
-        if let Some(result) = self.reports.figures.as_ref().and_then(Job::poll) {
-            let month = self.reports.figures.take().map(|j| j.month);
+        if let Some(result) = self.screens.reports.figures.as_ref().and_then(Job::poll) {
+            let month = self.screens.reports.figures.take().map(|j| j.month);
             match result {
-                Ok(data) if month == Some(self.reports.month) => {
-                    self.reports.data = Some(data);
-                    self.reports.stale = false;
+                Ok(data) if month == Some(self.screens.reports.month) => {
+                    self.screens.reports.data = Some(data);
+                    self.screens.reports.stale = false;
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    self.message = Some((Level::Error, format!("{e:#}")));
-                    self.reports.failed = month;
+                    self.status.message = Some((Level::Error, format!("{e:#}")));
+                    self.screens.reports.failed = month;
                 }
             }
         }
-        if let Some(result) = self.reports.export.as_ref().and_then(Job::poll) {
-            if let Some(job) = self.reports.export.take() {
+        if let Some(result) = self.screens.reports.export.as_ref().and_then(Job::poll) {
+            if let Some(job) = self.screens.reports.export.take() {
                 self.exported(job.month, result);
             }
         }

@@ -30,7 +30,7 @@ pub fn run(terminal: &mut AppTerminal, app: &mut App) -> std::io::Result<()> {
     let _input = PointerInput::enable()?;
     ui::theme::set_from(app.config.theme);
     let (tx, rx) = mpsc::channel();
-    app.waker = Waker::new(tx.clone());
+    app.workers.waker = Waker::new(tx.clone());
     wake::read_terminal(tx)?;
     while app.running {
         app.collect_background();

@@ -42,26 +42,27 @@ pub enum Badge {
 impl App {
     /// Backups go to `folder`; the daily one is due after the first frame.
     pub fn enable_backups(&mut self, folder: PathBuf) {
-        self.backups.folder = Some(folder);
-        self.backups.daily_pending = true;
+        self.workers.backups.folder = Some(folder);
+        self.workers.backups.daily_pending = true;
     }
 
     pub(super) fn backup_deferred(&self) -> bool {
-        self.backups.daily_pending
+        self.workers.backups.daily_pending
     }
 
     /// The daily check: reads when the last backup was made; none today starts one.
     pub(super) fn daily_backup(&mut self) {
-        self.backups.daily_pending = false;
+        self.workers.backups.daily_pending = false;
         match backup::last_backup(&self.store) {
-            Ok(last) => self.backups.last = last,
+            Ok(last) => self.workers.backups.last = last,
             Err(e) => {
-                self.message = Some((Level::Error, e.to_string()));
+                self.status.message = Some((Level::Error, e.to_string()));
                 return;
             }
         }
         let today = crate::domain::time::today();
         if self
+            .workers
             .backups
             .last
             .is_none_or(|ts| crate::domain::time::local_date(ts) != today)
@@ -72,11 +73,11 @@ impl App {
 
     /// Starts a backup on its own thread (one at a time).
     pub(super) fn start_backup(&mut self, daily: bool) {
-        let Some(folder) = self.backups.folder.clone() else {
-            self.message = Some((Level::Error, t("backup.unavailable").to_string()));
+        let Some(folder) = self.workers.backups.folder.clone() else {
+            self.status.message = Some((Level::Error, t("backup.unavailable").to_string()));
             return;
         };
-        if self.backups.job.is_some() {
+        if self.workers.backups.job.is_some() {
             self.info(t("backup.already_running").to_string());
             return;
         }
@@ -86,7 +87,7 @@ impl App {
             .passphrase()
             .map(|p| crate::store::cipher::Passphrase::new(p.to_string()));
         let (tx, result) = mpsc::channel();
-        let waker = self.waker.clone();
+        let waker = self.workers.waker.clone();
         let spawned = std::thread::Builder::new()
             .name("backup".into())
             .spawn(move || {
@@ -99,7 +100,7 @@ impl App {
             });
         match spawned {
             Ok(thread) => {
-                self.backups.job = Some(Job {
+                self.workers.backups.job = Some(Job {
                     result,
                     thread,
                     daily,
@@ -108,19 +109,19 @@ impl App {
                     self.info(t("backup.started").to_string());
                 }
             }
-            Err(e) => self.message = Some((Level::Error, e.to_string())),
+            Err(e) => self.status.message = Some((Level::Error, e.to_string())),
         }
     }
 
     /// A backup is running on its thread.
     pub fn background_running(&self) -> bool {
-        self.backups.job.is_some()
+        self.workers.backups.job.is_some()
     }
 
     /// Takes the result of a finished backup into the status line.
     pub fn poll_background(&mut self) {
         self.poll_offsite();
-        let Some(job) = &self.backups.job else {
+        let Some(job) = &self.workers.backups.job else {
             return;
         };
         let outcome = match job.result.try_recv() {
@@ -129,7 +130,7 @@ impl App {
             Err(TryRecvError::Disconnected) => Err(t("backup.stopped").to_string()),
         };
         let daily = job.daily;
-        if let Some(job) = self.backups.job.take() {
+        if let Some(job) = self.workers.backups.job.take() {
             let _ = job.thread.join();
         }
         if let (Ok(done), true) = (&outcome, daily) {
@@ -138,9 +139,11 @@ impl App {
         match outcome {
             // The daily backup's success never hides what the clerk's own last key said:
             // the badge shows it was made.
-            Ok(done) if daily && self.message.is_some() => self.backups.last = Some(done.at),
+            Ok(done) if daily && self.status.message.is_some() => {
+                self.workers.backups.last = Some(done.at)
+            }
             Ok(done) => {
-                self.backups.last = Some(done.at);
+                self.workers.backups.last = Some(done.at);
                 let key = if daily {
                     "backup.daily_done"
                 } else {
@@ -149,7 +152,7 @@ impl App {
                 self.info(tf(key, &[("path", &done.path.display())]));
             }
             Err(e) => {
-                self.message = Some((Level::Error, tf("backup.failed", &[("error", &e)])));
+                self.status.message = Some((Level::Error, tf("backup.failed", &[("error", &e)])));
             }
         }
     }
@@ -158,22 +161,22 @@ impl App {
     /// for a running backup to end (a half-written backup is no use).
     pub fn finish_background(&mut self) {
         self.stop_attach();
-        if let Some(job) = self.backups.job.take() {
+        if let Some(job) = self.workers.backups.job.take() {
             let _ = job.thread.join();
         }
     }
 
     /// What the status line shows about backups; nothing until the first check is done.
     pub fn backup_badge(&self) -> Option<Badge> {
-        self.backups.folder.as_ref()?;
+        self.workers.backups.folder.as_ref()?;
         if self.background_running() {
             return Some(Badge::Running);
         }
-        if self.backups.daily_pending {
+        if self.workers.backups.daily_pending {
             return None;
         }
         let today = crate::domain::time::today();
-        Some(match self.backups.last {
+        Some(match self.workers.backups.last {
             Some(ts) if crate::domain::time::local_date(ts) == today => {
                 Badge::Today(crate::domain::time::local(ts).format("%H:%M").to_string())
             }
@@ -248,7 +251,7 @@ mod tests {
         assert!(app.background_running());
         assert_eq!(app.backup_badge(), Some(Badge::Running));
         wait(&mut app);
-        let (level, text) = app.message.clone().unwrap();
+        let (level, text) = app.status.message.clone().unwrap();
         assert_eq!(level, Level::Info, "{text}");
         assert!(text.contains("Daily backup written"), "{text}");
         assert!(matches!(app.backup_badge(), Some(Badge::Today(_))));
@@ -266,7 +269,7 @@ mod tests {
         // From the palette: another one, whenever asked.
         again.run_command(Command::BackupNow).unwrap();
         wait(&mut again);
-        let (_, text) = again.message.clone().unwrap();
+        let (_, text) = again.status.message.clone().unwrap();
         assert!(text.starts_with("Backup written"), "{text}");
         assert_eq!(backup::list(&folder, &db).len(), 2);
     }
@@ -282,11 +285,11 @@ mod tests {
         app.enable_backups(folder);
         app.do_deferred_work();
         wait(&mut app);
-        let (level, text) = app.message.clone().unwrap();
+        let (level, text) = app.status.message.clone().unwrap();
         assert_eq!(level, Level::Error);
         assert!(text.starts_with("Backup failed"), "{text}");
         assert_eq!(app.backup_badge(), Some(Badge::NoneToday));
-        app.message = None;
+        app.status.message = None;
         assert!(status_line(&mut app, 100).contains("no backup today"));
     }
 
@@ -299,7 +302,10 @@ mod tests {
         );
         assert_eq!(app.backup_badge(), None);
         app.run_command(Command::BackupNow).unwrap();
-        assert_eq!(app.message.as_ref().map(|m| &m.0), Some(&Level::Error));
+        assert_eq!(
+            app.status.message.as_ref().map(|m| &m.0),
+            Some(&Level::Error)
+        );
         assert!(!app.background_running());
     }
 }

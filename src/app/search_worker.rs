@@ -201,34 +201,34 @@ impl App {
     /// A new search text for the current list: on the worker when the app has a file, in
     /// place otherwise (tests on a memory database).
     pub(super) fn search_for(&mut self, text: &str) -> super::AppResult {
-        if self.searcher.is_none() {
+        if self.workers.searcher.is_none() {
             if let Some(reader) = self.store.reader() {
-                self.searcher = Searcher::start(reader, self.waker.clone()).ok();
+                self.workers.searcher = Searcher::start(reader, self.workers.waker.clone()).ok();
             }
         }
-        let Some(searcher) = &self.searcher else {
+        let Some(searcher) = &self.workers.searcher else {
             return self.set_search(text);
         };
         let tab = self.tab;
         let asked = match tab {
-            Tab::Orders => pend(&mut self.orders, searcher, tab, text),
-            Tab::Customers => pend(&mut self.customers, searcher, tab, text),
-            Tab::Shipments => pend(&mut self.shipments, searcher, tab, text),
-            Tab::Complaints => pend(&mut self.complaints, searcher, tab, text),
+            Tab::Orders => pend(&mut self.screens.orders.list, searcher, tab, text),
+            Tab::Customers => pend(&mut self.screens.customers.list, searcher, tab, text),
+            Tab::Shipments => pend(&mut self.screens.shipments.list, searcher, tab, text),
+            Tab::Complaints => pend(&mut self.screens.complaints.list, searcher, tab, text),
             Tab::Today | Tab::Reports => true,
         };
         if asked {
             Ok(())
         } else {
             // The worker is gone: search in place.
-            self.searcher = None;
+            self.workers.searcher = None;
             self.set_search(text)
         }
     }
 
     /// Takes in what the search worker found for the lists as they are now.
     pub fn collect_searches(&mut self) {
-        let Some(searcher) = &self.searcher else {
+        let Some(searcher) = &self.workers.searcher else {
             return;
         };
         let replies: Vec<Reply> = searcher.rx.try_iter().collect();
@@ -236,12 +236,12 @@ impl App {
             let answer = match reply.answer {
                 Ok(a) => a,
                 Err(e) => {
-                    self.message = Some((super::Level::Error, e));
+                    self.status.message = Some((super::Level::Error, e));
                     match reply.tab {
-                        Tab::Orders => self.orders.searching = false,
-                        Tab::Customers => self.customers.searching = false,
-                        Tab::Shipments => self.shipments.searching = false,
-                        Tab::Complaints => self.complaints.searching = false,
+                        Tab::Orders => self.screens.orders.list.searching = false,
+                        Tab::Customers => self.screens.customers.list.searching = false,
+                        Tab::Shipments => self.screens.shipments.list.searching = false,
+                        Tab::Complaints => self.screens.complaints.list.searching = false,
                         Tab::Today | Tab::Reports => {}
                     }
                     continue;
@@ -249,21 +249,29 @@ impl App {
             };
             match (reply.tab, answer) {
                 (Tab::Orders, Answer::Page(Found::Orders(p))) => {
-                    self.orders.take_page(&reply.query, p)
+                    self.screens.orders.list.take_page(&reply.query, p)
                 }
                 (Tab::Customers, Answer::Page(Found::Customers(p))) => {
-                    self.customers.take_page(&reply.query, p)
+                    self.screens.customers.list.take_page(&reply.query, p)
                 }
                 (Tab::Shipments, Answer::Page(Found::Shipments(p))) => {
-                    self.shipments.take_page(&reply.query, p)
+                    self.screens.shipments.list.take_page(&reply.query, p)
                 }
                 (Tab::Complaints, Answer::Page(Found::Complaints(p))) => {
-                    self.complaints.take_page(&reply.query, p)
+                    self.screens.complaints.list.take_page(&reply.query, p)
                 }
-                (Tab::Orders, Answer::Count(n)) => self.orders.take_count(&reply.query, n),
-                (Tab::Customers, Answer::Count(n)) => self.customers.take_count(&reply.query, n),
-                (Tab::Shipments, Answer::Count(n)) => self.shipments.take_count(&reply.query, n),
-                (Tab::Complaints, Answer::Count(n)) => self.complaints.take_count(&reply.query, n),
+                (Tab::Orders, Answer::Count(n)) => {
+                    self.screens.orders.list.take_count(&reply.query, n)
+                }
+                (Tab::Customers, Answer::Count(n)) => {
+                    self.screens.customers.list.take_count(&reply.query, n)
+                }
+                (Tab::Shipments, Answer::Count(n)) => {
+                    self.screens.shipments.list.take_count(&reply.query, n)
+                }
+                (Tab::Complaints, Answer::Count(n)) => {
+                    self.screens.complaints.list.take_count(&reply.query, n)
+                }
                 _ => {}
             }
         }
@@ -313,24 +321,31 @@ mod tests {
         }
         let mut app = App::new(store, Config::default(), Keymap::defaults());
         app.prepare(10);
-        assert_eq!(app.orders.rows.len(), 10);
+        assert_eq!(app.screens.orders.list.rows.len(), 10);
         // Typed quickly: the list keeps its rows until the newest query's answer arrives.
         for text in ["SO-", "SO-01", "SO-012", "SO-0123"] {
             app.search_for(text).unwrap();
         }
-        assert!(app.orders.searching);
+        assert!(app.screens.orders.list.searching);
         assert!(
             !app.has_deferred_work(),
             "nothing counts in place meanwhile"
         );
-        until(&mut app, |a| a.orders.total.is_some());
-        let nos: Vec<_> = app.orders.rows.iter().map(|r| r.order_no.clone()).collect();
+        until(&mut app, |a| a.screens.orders.list.total.is_some());
+        let nos: Vec<_> = app
+            .screens
+            .orders
+            .list
+            .rows
+            .iter()
+            .map(|r| r.order_no.clone())
+            .collect();
         assert_eq!(nos, vec!["SO-0123"]);
-        assert_eq!(app.orders.total, Some(1));
+        assert_eq!(app.screens.orders.list.total, Some(1));
         // A term matching nothing: no rows, counted as none.
         app.search_for("nothing like it").unwrap();
-        until(&mut app, |a| a.orders.total.is_some());
-        assert!(app.orders.rows.is_empty());
-        assert_eq!(app.orders.total, Some(0));
+        until(&mut app, |a| a.screens.orders.list.total.is_some());
+        assert!(app.screens.orders.list.rows.is_empty());
+        assert_eq!(app.screens.orders.list.total, Some(0));
     }
 }

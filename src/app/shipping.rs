@@ -52,10 +52,10 @@ fn exception_text(e: &exceptions::ExceptionRow) -> String {
 impl App {
     /// The Shipments tab's own keys; `false` leaves the action to what every screen does.
     pub(super) fn shipments_act(&mut self, action: Action) -> crate::store::Result<bool> {
-        let open = self.shipping.detail.is_some();
+        let open = self.screens.shipments.shipping.detail.is_some();
         match action {
             Action::Open => self.open_shipment()?,
-            Action::Back if open => self.shipping.detail = None,
+            Action::Back if open => self.screens.shipments.shipping.detail = None,
             Action::New => self.new_shipment(),
             Action::Edit => self.edit_shipment()?,
             Action::Deliver => self.deliver_selected()?,
@@ -105,22 +105,29 @@ impl App {
         if self.tab != Tab::Orders {
             return None;
         }
-        match &self.detail {
+        match &self.screens.orders.detail {
             Some(d) => Some((d.id, d.draft.order_no.clone())),
-            None => self.orders.selected().map(|r| (r.id, r.order_no.clone())),
+            None => self
+                .screens
+                .orders
+                .list
+                .selected()
+                .map(|r| (r.id, r.order_no.clone())),
         }
     }
 
     fn open_shipment(&mut self) -> AppResult {
-        if let Some(id) = self.shipments.selected_id() {
-            self.shipping.detail = Some(shipments::load(self.store.conn(), id)?);
+        if let Some(id) = self.screens.shipments.list.selected_id() {
+            self.screens.shipments.shipping.detail = Some(shipments::load(self.store.conn(), id)?);
         }
         Ok(())
     }
 
     fn new_shipment(&mut self) {
         let order_no = self
+            .screens
             .shipments
+            .list
             .selected()
             .map(|r| r.order_no.clone())
             .unwrap_or_default();
@@ -141,7 +148,7 @@ impl App {
     }
 
     fn edit_shipment(&mut self) -> AppResult {
-        let Some(id) = self.shipments.selected_id() else {
+        let Some(id) = self.screens.shipments.list.selected_id() else {
             return Ok(());
         };
         let d = shipments::load(self.store.conn(), id)?;
@@ -151,10 +158,10 @@ impl App {
 
     /// `d`: the selected shipment is delivered now; the order follows when it was its last.
     fn deliver_selected(&mut self) -> AppResult {
-        let Some(row) = self.shipments.selected().cloned() else {
+        let Some(row) = self.screens.shipments.list.selected().cloned() else {
             return Ok(());
         };
-        let version = match &self.shipping.detail {
+        let version = match &self.screens.shipments.shipping.detail {
             Some(d) if d.id == row.id => Some(d.version),
             _ => Some(row.version),
         };
@@ -165,7 +172,7 @@ impl App {
         tx.commit().doing("saving the delivery")?;
         let text = match &done.order {
             Some(c) => {
-                self.last_change = Some(c.to);
+                self.status.last_change = Some(c.to);
                 tf(
                     "shipment.delivered_order",
                     &[
@@ -188,12 +195,19 @@ impl App {
     /// Every view that may show what a shipping change touched is read again.
     pub(super) fn after_shipping_change(&mut self) -> AppResult {
         let conn = self.store.conn();
-        self.shipments.total = None;
-        if self.shipments.is_loaded() {
-            self.shipments.refresh(conn)?;
+        self.screens.shipments.list.total = None;
+        if self.screens.shipments.list.is_loaded() {
+            self.screens.shipments.list.refresh(conn)?;
         }
-        if let Some(id) = self.shipping.detail.as_ref().map(|d| d.id) {
-            self.shipping.detail = shipments::load(conn, id).ok();
+        if let Some(id) = self
+            .screens
+            .shipments
+            .shipping
+            .detail
+            .as_ref()
+            .map(|d| d.id)
+        {
+            self.screens.shipments.shipping.detail = shipments::load(conn, id).ok();
         }
         self.after_change()
     }
@@ -308,7 +322,7 @@ impl App {
     fn open_document(&mut self, doc: &DocumentRow) {
         let path = documents::full_path(self.store.path(), doc);
         if !path.is_file() {
-            self.message = Some((
+            self.status.message = Some((
                 Level::Error,
                 tf("document.missing", &[("path", &path.display())]),
             ));
@@ -332,7 +346,7 @@ impl App {
                 self.info(tf("document.opened", &[("path", &path.display())]));
             }
             Err(e) => {
-                self.message = Some((
+                self.status.message = Some((
                     Level::Error,
                     tf(
                         "document.open_failed",
@@ -399,11 +413,19 @@ impl App {
             Bottlenecks => self.show_bottlenecks()?,
             LateShipments => {
                 self.switch(Tab::Shipments);
-                self.shipping.detail = None;
-                if !self.shipments.query.filters.iter().any(|f| f == "late") {
-                    self.shipments.toggle_filter("late");
+                self.screens.shipments.shipping.detail = None;
+                if !self
+                    .screens
+                    .shipments
+                    .list
+                    .query
+                    .filters
+                    .iter()
+                    .any(|f| f == "late")
+                {
+                    self.screens.shipments.list.toggle_filter("late");
                 }
-                self.shipments.reset(self.store.conn())?;
+                self.screens.shipments.list.reset(self.store.conn())?;
             }
             NewShipment => {
                 self.switch(Tab::Shipments);
@@ -412,15 +434,17 @@ impl App {
             ArchivedOrders => {
                 self.switch(Tab::Orders);
                 if !self
+                    .screens
                     .orders
+                    .list
                     .query
                     .filters
                     .iter()
                     .any(|f| f == "status:closed")
                 {
-                    self.orders.toggle_filter("status:closed");
+                    self.screens.orders.list.toggle_filter("status:closed");
                 }
-                self.orders.reset(self.store.conn())?;
+                self.screens.orders.list.reset(self.store.conn())?;
             }
         }
         Ok(())

@@ -29,7 +29,7 @@ fn status_of(app: &App, order_no: &str) -> String {
 }
 
 fn selected_no(app: &App) -> String {
-    app.orders.selected().unwrap().order_no.clone()
+    app.screens.orders.list.selected().unwrap().order_no.clone()
 }
 
 #[test]
@@ -38,7 +38,7 @@ fn moving_through_the_list_and_counting_after_the_first_frame() {
     assert_eq!(selected_no(&app), "SO-20260101-050", "newest first");
     assert!(app.has_deferred_work(), "count waits for the first frame");
     app.do_deferred_work();
-    assert_eq!(app.orders.total, Some(50));
+    assert_eq!(app.screens.orders.list.total, Some(50));
     press(&mut app, "jjj");
     assert_eq!(selected_no(&app), "SO-20260101-047");
     press(&mut app, "G");
@@ -46,7 +46,7 @@ fn moving_through_the_list_and_counting_after_the_first_frame() {
     press(&mut app, "g");
     assert_eq!(selected_no(&app), "SO-20260101-050");
     code(&mut app, KeyCode::PageDown);
-    assert_eq!(app.orders.offset, 20);
+    assert_eq!(app.screens.orders.list.offset, 20);
 }
 
 #[test]
@@ -55,21 +55,25 @@ fn search_filters_as_you_type_and_esc_clears() {
     press(&mut app, "/");
     press(&mut app, "华联");
     assert_eq!(
-        app.orders.rows.len(),
+        app.screens.orders.list.rows.len(),
         10,
         "two Chinese characters match the customer name"
     );
     press(&mut app, "电子");
-    assert_eq!(app.orders.rows.len(), 10, "trigram search on the full name");
+    assert_eq!(
+        app.screens.orders.list.rows.len(),
+        10,
+        "trigram search on the full name"
+    );
     code(&mut app, KeyCode::Enter);
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.orders.query.search, "华联电子");
+    assert_eq!(app.screens.orders.list.query.search, "华联电子");
     code(&mut app, KeyCode::Esc);
-    assert_eq!(app.orders.query.search, "");
-    assert_eq!(app.orders.rows.len(), 20);
+    assert_eq!(app.screens.orders.list.query.search, "");
+    assert_eq!(app.screens.orders.list.rows.len(), 20);
     press(&mut app, "/SO-20260101-007");
     code(&mut app, KeyCode::Enter);
-    assert_eq!(app.orders.rows.len(), 1);
+    assert_eq!(app.screens.orders.list.rows.len(), 1);
 }
 
 #[test]
@@ -88,9 +92,9 @@ fn advance_then_undo_again_and_again() {
     assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
     press(&mut app, "u");
     assert!(
-        app.message.as_ref().unwrap().1.contains("Nothing"),
+        app.status.message.as_ref().unwrap().1.contains("Nothing"),
         "{:?}",
-        app.message
+        app.status.message
     );
 }
 
@@ -99,13 +103,13 @@ fn a_bulk_change_on_marked_rows_is_one_undo_step() {
     let mut app = fixture::app(9);
     // The three newest are 009 (confirmed), 008 (quoted), 007 (inquiry).
     press(&mut app, "   ");
-    assert_eq!(app.orders.marks.len(), 3);
+    assert_eq!(app.screens.orders.list.marks.len(), 3);
     press(&mut app, ">");
     assert!(matches!(app.mode, Mode::Confirm(Confirm::Bulk { .. })));
     press(&mut app, "y");
     assert_eq!(status_of(&app, "SO-20260101-009"), "in_production");
     assert_eq!(status_of(&app, "SO-20260101-007"), "quoted");
-    assert!(app.orders.marks.is_empty());
+    assert!(app.screens.orders.list.marks.is_empty());
     press(&mut app, "u");
     assert_eq!(status_of(&app, "SO-20260101-009"), "confirmed");
     assert_eq!(status_of(&app, "SO-20260101-008"), "quoted");
@@ -168,7 +172,7 @@ fn a_status_time_before_the_order_is_refused() {
     press(&mut app, "r");
     assert_eq!(status_of(&app, "SO-20260101-003"), "confirmed");
     assert!(matches!(app.mode, Mode::StatusMenu { .. }));
-    let (_, text) = app.message.clone().unwrap();
+    let (_, text) = app.status.message.clone().unwrap();
     assert_eq!(text, t("msg.before_order"));
 }
 
@@ -180,7 +184,7 @@ fn undo_names_the_order_and_its_change_and_goes_to_it() {
     press(&mut app, "j");
     assert_ne!(selected_no(&app), first);
     press(&mut app, "u");
-    let (_, text) = app.message.clone().unwrap();
+    let (_, text) = app.status.message.clone().unwrap();
     assert_eq!(
         text,
         format!("Undone: {first} status In production → Confirmed")
@@ -221,7 +225,7 @@ fn leaving_quoted_with_missing_fields_shows_why() {
         .unwrap();
     press(&mut app, "j>");
     assert_eq!(status_of(&app, "SO-20260101-002"), "quoted");
-    let (level, text) = app.message.clone().unwrap();
+    let (level, text) = app.status.message.clone().unwrap();
     assert_eq!(level, Level::Error);
     assert!(text.contains("Due date"), "{text}");
 }
@@ -256,7 +260,7 @@ fn creating_an_order_through_the_form() {
     code(&mut app, KeyCode::BackTab);
     press(&mut app, "12");
     ctrl(&mut app, 's');
-    assert!(app.form.is_none(), "saved: {:?}", app.message);
+    assert!(app.form.is_none(), "saved: {:?}", app.status.message);
     let n: i64 = app
         .store
         .conn()
@@ -330,12 +334,15 @@ fn tabs_palette_filters_and_help() {
     let mut app = fixture::app(6);
     press(&mut app, "2");
     assert_eq!(app.tab, Tab::Customers);
-    assert_eq!(app.customers.rows.len(), 3);
+    assert_eq!(app.screens.customers.list.rows.len(), 3);
     code(&mut app, KeyCode::Tab);
     assert_eq!(app.tab, Tab::Shipments);
     press(&mut app, "5");
     app.do_deferred_work();
-    assert_eq!(app.today.kinds.len(), crate::store::today::KINDS.len());
+    assert_eq!(
+        app.screens.today.kinds.len(),
+        crate::store::today::KINDS.len()
+    );
     press(&mut app, "1?");
     assert!(matches!(app.mode, Mode::Help(_)));
     code(&mut app, KeyCode::Esc);
@@ -349,10 +356,16 @@ fn tabs_palette_filters_and_help() {
     // The first filter is status:inquiry.
     code(&mut app, KeyCode::Enter);
     code(&mut app, KeyCode::Esc);
-    assert_eq!(app.orders.rows.len(), 2);
-    assert!(app.orders.rows.iter().all(|r| r.status == Status::Inquiry));
+    assert_eq!(app.screens.orders.list.rows.len(), 2);
+    assert!(app
+        .screens
+        .orders
+        .list
+        .rows
+        .iter()
+        .all(|r| r.status == Status::Inquiry));
     press(&mut app, "o");
-    assert!(app.orders.query.reversed);
+    assert!(app.screens.orders.list.query.reversed);
     press(&mut app, "q");
     assert!(!app.running);
 }
@@ -391,7 +404,7 @@ fn a_second_copy_changing_the_same_order_is_refused() {
     press(&mut first, ">");
     assert_eq!(status_of(&first, "SO-X"), "in_production");
     press(&mut second, ">");
-    let (level, text) = second.message.clone().unwrap();
+    let (level, text) = second.status.message.clone().unwrap();
     assert_eq!(level, Level::Error);
     assert!(text.contains("changed elsewhere"), "{text}");
     assert_eq!(
@@ -478,7 +491,7 @@ proptest! {
 fn export_takes_the_marked_orders_only() {
     let mut app = fixture::app(6);
     press(&mut app, "  ");
-    let marked: Vec<i64> = app.orders.marks.iter().copied().collect();
+    let marked: Vec<i64> = app.screens.orders.list.marks.iter().copied().collect();
     crate::io::mark_for_export(app.store.conn(), &marked).unwrap();
     let mut out = Vec::new();
     let opts = crate::io::ExportOptions {
@@ -511,7 +524,7 @@ fn the_reports_tab_computes_its_month_and_the_one_before() {
     assert!(app.has_deferred_work());
     app.do_deferred_work();
     assert!(!app.has_deferred_work());
-    let d = app.reports.shown().expect("figures");
+    let d = app.screens.reports.shown().expect("figures");
     let r = &d.current;
     assert_eq!(r.month.to_string(), "2026-01");
     assert_eq!(d.previous.month.to_string(), "2025-12");
@@ -537,17 +550,17 @@ fn the_reports_tab_computes_its_month_and_the_one_before() {
         !app.waiting(),
         "nothing to write beside an in-memory database"
     );
-    assert!(matches!(&app.message, Some((Level::Error, m)) if m.contains("memory")));
+    assert!(matches!(&app.status.message, Some((Level::Error, m)) if m.contains("memory")));
 
     press(&mut app, "]");
-    assert_eq!(app.reports.month.to_string(), "2026-02");
+    assert_eq!(app.screens.reports.month.to_string(), "2026-02");
     assert!(
-        app.reports.shown().is_none(),
+        app.screens.reports.shown().is_none(),
         "February is not computed yet"
     );
     assert!(app.has_deferred_work());
     press(&mut app, "[[");
-    assert_eq!(app.reports.month.to_string(), "2025-12");
+    assert_eq!(app.screens.reports.month.to_string(), "2025-12");
     press(&mut app, "1");
     assert!(!app.has_deferred_work() || app.tab != Tab::Reports);
 }
@@ -565,7 +578,7 @@ fn reports_are_computed_and_exported_off_the_ui_thread() {
     drop(fixture);
     let store = Store::open(&db).unwrap();
     let mut app = App::new(store, Config::default(), keymap::Keymap::defaults());
-    app.reports.month = "2026-01".parse().unwrap();
+    app.screens.reports.month = "2026-01".parse().unwrap();
     let wait = |app: &mut App| {
         let start = std::time::Instant::now();
         while app.waiting() && start.elapsed() < std::time::Duration::from_secs(20) {
@@ -577,10 +590,17 @@ fn reports_are_computed_and_exported_off_the_ui_thread() {
     press(&mut app, "6");
     app.do_deferred_work();
     assert!(app.waiting(), "a file-backed store computes on a worker");
-    assert!(app.reports.shown().is_none());
+    assert!(app.screens.reports.shown().is_none());
     wait(&mut app);
     assert_eq!(
-        app.reports.shown().unwrap().current.orders.confirmed.count,
+        app.screens
+            .reports
+            .shown()
+            .unwrap()
+            .current
+            .orders
+            .confirmed
+            .count,
         4
     );
     assert!(!app.has_deferred_work());
@@ -592,14 +612,20 @@ fn reports_are_computed_and_exported_off_the_ui_thread() {
     press(&mut app, "]");
     wait(&mut app);
     assert!(
-        app.reports.shown().is_none(),
+        app.screens.reports.shown().is_none(),
         "February's figures are not March's"
     );
     assert!(app.has_deferred_work());
     // Back to January: its figures are still at hand.
     press(&mut app, "[[");
     assert_eq!(
-        app.reports.shown().unwrap().current.month.to_string(),
+        app.screens
+            .reports
+            .shown()
+            .unwrap()
+            .current
+            .month
+            .to_string(),
         "2026-01"
     );
     assert!(!app.has_deferred_work());
@@ -619,7 +645,7 @@ fn reports_are_computed_and_exported_off_the_ui_thread() {
     assert!(files
         .iter()
         .any(|f| f.starts_with("report-2026-01-") && f.ends_with(".html")));
-    let (_, message) = app.message.clone().unwrap();
+    let (_, message) = app.status.message.clone().unwrap();
     assert!(message.contains("exports"), "{message}");
 }
 
@@ -680,7 +706,7 @@ fn g_on_reports_asks_for_a_month_and_goes_to_it() {
     press(&mut app, "2025-11");
     code(&mut app, KeyCode::Enter);
     assert!(app.form.is_none(), "{:?}", app.form);
-    assert_eq!(app.reports.month.to_string(), "2025-11");
+    assert_eq!(app.screens.reports.month.to_string(), "2025-11");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! follow-up form is in `followup`).
 
 use super::keymap::Action;
+use super::screens::{Ctx, View};
 use super::tab::Tab;
 use super::{App, AppResult, Level};
 use crate::domain::time::now;
@@ -13,7 +14,7 @@ use crate::store::list::ListContext;
 use crate::store::orders;
 use crate::store::today::{build, Detail, Item, KindItems, ResponseWindows, Subject, Target};
 use crate::store::undo::Change;
-use crate::store::Context;
+use crate::store::{Context, Store};
 use rusqlite::Connection;
 
 /// Items shown per kind; the rest are counted and one `Enter` away.
@@ -179,24 +180,27 @@ impl App {
     /// `Enter` on Today: the record under the cursor, or the list behind its kind.
     /// The Today tab's own keys; `false` leaves the action to what every screen does.
     pub(super) fn today_act(&mut self, action: Action) -> crate::store::Result<bool> {
+        let (screens, mut ctx) = self.split();
+        if screens.today.act(&mut ctx, action)? {
+            return Ok(true);
+        }
         match action {
             Action::Open => self.jump_from_today()?,
             Action::NewFollowup => self.start_followup(),
-            Action::CompleteFollowup => self.complete_followup()?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 
     pub(super) fn jump_from_today(&mut self) -> AppResult {
-        let Some(row) = self.today.selected() else {
+        let Some(row) = self.screens.today.selected() else {
             return Ok(());
         };
-        let Some(kind) = self.today.kind_of(row) else {
+        let Some(kind) = self.screens.today.kind_of(row) else {
             return Ok(());
         };
         let (tab, filter) = tab_of(kind.target);
-        let subject = self.today.item(row).map(|i| i.subject);
+        let subject = self.screens.today.item(row).map(|i| i.subject);
         let Some(subject) = subject else {
             self.switch(tab);
             return self.with_list(|l, c| {
@@ -242,45 +246,66 @@ impl App {
         }
         // Gone since Today was built: show the list from the top.
         self.with_list(|l, c| l.reset(c))?;
-        self.message = Some((Level::Error, t("today.gone").into()));
+        self.status.message = Some((Level::Error, t("today.gone").into()));
         Ok(())
     }
 
     fn show_order(&mut self, id: i64, filter: Option<&str>) -> AppResult {
         self.show_in_list(Tab::Orders, id, filter)?;
-        if self.orders.selected_id() == Some(id) {
-            self.detail = Some(orders::load_detail(self.store.conn(), id)?);
-            self.detail_scroll.reset();
+        if self.screens.orders.list.selected_id() == Some(id) {
+            self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
+            self.screens.orders.scroll.reset();
         }
         Ok(())
     }
+}
+
+impl TodayView {
+    /// The Today tab's keys that need nothing but the tab: completing a follow-up.
+    pub(super) fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> crate::store::Result<bool> {
+        match action {
+            Action::CompleteFollowup => self.complete_followup(ctx)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 
     /// `c` on Today: the follow-up under the cursor is done.
-    pub(super) fn complete_followup(&mut self) -> AppResult {
-        let item = self.today.selected().and_then(|r| self.today.item(r));
+    fn complete_followup(&mut self, ctx: &mut Ctx<'_>) -> AppResult {
+        let item = self.selected().and_then(|r| self.item(r));
         let Some((id, text)) = item.and_then(|i| match (&i.subject, &i.detail) {
             (Subject::Followup { id, .. }, Detail::Followup { text, .. }) => {
                 Some((*id, text.clone()))
             }
             _ => None,
         }) else {
-            self.info(t("followup.not_one").into());
+            ctx.status.info(t("followup.not_one").into());
             return Ok(());
         };
-        let tx = self.store.begin()?;
+        let tx = ctx.store.begin()?;
         let mut change = Change::new("complete follow-up");
         followups::complete(&tx, &mut change, id, now())?;
         change.record(&tx)?;
         tx.commit().doing("completing the follow-up")?;
-        self.info(tf("followup.done", &[("text", &text)]));
-        self.refresh_today()
+        ctx.status.info(tf("followup.done", &[("text", &text)]));
+        self.refresh(ctx.store, ctx.view)
     }
 
+    /// Rebuilds the tab in place after a change, when it was built.
+    pub(super) fn refresh(&mut self, store: &Store, view: &View) -> AppResult {
+        if !self.is_empty() {
+            self.load(store.conn(), view.windows)?;
+            self.fit(items_height(view.list_height));
+        }
+        Ok(())
+    }
+}
+
+impl App {
     /// Rebuilds Today in place after a change, when it is on screen.
     pub(super) fn refresh_today(&mut self) -> AppResult {
-        if self.tab == Tab::Today && !self.today.is_empty() {
-            self.today.load(self.store.conn(), self.windows)?;
-            self.today.fit(items_height(self.list_height));
+        if self.tab == Tab::Today {
+            self.screens.today.refresh(&self.store, &self.view)?;
         }
         Ok(())
     }
@@ -305,7 +330,7 @@ mod tests {
 
     /// Puts the Today cursor on the first item whose `what` is `what`.
     fn cursor_on(app: &mut App, what: &str) {
-        let v = &app.today;
+        let v = &app.screens.today;
         let at = v
             .rows
             .iter()
@@ -315,7 +340,7 @@ mod tests {
         for _ in 0..at {
             key(app, KeyCode::Char('j'));
         }
-        assert_eq!(app.today.cursor, at);
+        assert_eq!(app.screens.today.cursor, at);
     }
 
     #[test]
@@ -324,38 +349,61 @@ mod tests {
         cursor_on(&mut app, "SF1234567890");
         key(&mut app, KeyCode::Enter);
         assert_eq!(app.tab, Tab::Shipments);
-        assert_eq!(app.shipments.selected().unwrap().waybill_no, "SF1234567890");
-        assert_eq!(app.shipments.query.filters, vec!["late".to_string()]);
+        assert_eq!(
+            app.screens.shipments.list.selected().unwrap().waybill_no,
+            "SF1234567890"
+        );
+        assert_eq!(
+            app.screens.shipments.list.query.filters,
+            vec!["late".to_string()]
+        );
 
         key(&mut app, KeyCode::Char('5'));
         app.do_deferred_work();
         cursor_on(&mut app, "SO-20260101-009");
         key(&mut app, KeyCode::Enter);
         assert_eq!(app.tab, Tab::Orders);
-        let d = app.detail.as_ref().expect("the order's detail is open");
+        let d = app
+            .screens
+            .orders
+            .detail
+            .as_ref()
+            .expect("the order's detail is open");
         assert_eq!(d.draft.order_no, "SO-20260101-009");
-        assert_eq!(app.orders.selected().unwrap().order_no, "SO-20260101-009");
-        assert_eq!(app.orders.query.filters, vec!["high_risk".to_string()]);
+        assert_eq!(
+            app.screens.orders.list.selected().unwrap().order_no,
+            "SO-20260101-009"
+        );
+        assert_eq!(
+            app.screens.orders.list.query.filters,
+            vec!["high_risk".to_string()]
+        );
         key(&mut app, KeyCode::Esc);
         assert!(
-            app.detail.is_none(),
+            app.screens.orders.detail.is_none(),
             "Esc goes back to the list, still on it"
         );
-        assert_eq!(app.orders.selected().unwrap().order_no, "SO-20260101-009");
+        assert_eq!(
+            app.screens.orders.list.selected().unwrap().order_no,
+            "SO-20260101-009"
+        );
 
         key(&mut app, KeyCode::Char('5'));
         app.do_deferred_work();
         cursor_on(&mut app, "K-0002");
         key(&mut app, KeyCode::Enter);
         assert_eq!(app.tab, Tab::Complaints);
-        assert_eq!(app.complaints.selected().unwrap().complaint_no, "K-0002");
+        assert_eq!(
+            app.screens.complaints.list.selected().unwrap().complaint_no,
+            "K-0002"
+        );
 
         key(&mut app, KeyCode::Char('5'));
         app.do_deferred_work();
         cursor_on(&mut app, "C002");
         key(&mut app, KeyCode::Enter);
         assert_eq!(app.tab, Tab::Customers, "a follow-up about a customer");
-        assert_eq!(app.customers.selected().unwrap().code, "C002");
+        assert_eq!(app.screens.customers.list.selected().unwrap().code, "C002");
     }
 
     #[test]
@@ -364,13 +412,13 @@ mod tests {
         key(&mut app, KeyCode::Char('5'));
         app.do_deferred_work();
         cursor_on(&mut app, "SO-20260101-006");
-        let at = app.today.cursor;
+        let at = app.screens.today.cursor;
         key(&mut app, KeyCode::Enter);
         assert_eq!(app.tab, Tab::Orders);
         key(&mut app, KeyCode::Char('5'));
         assert!(app.has_deferred_work());
         app.do_deferred_work();
-        assert_eq!(app.today.cursor, at, "same line, nothing changed");
+        assert_eq!(app.screens.today.cursor, at, "same line, nothing changed");
         app.store
             .conn()
             .execute("UPDATE followups SET done_at = 1", [])
@@ -378,7 +426,12 @@ mod tests {
         key(&mut app, KeyCode::Char('1'));
         key(&mut app, KeyCode::Char('5'));
         app.do_deferred_work();
-        let followups = app.today.kinds.iter().find(|k| k.kind == "followups_due");
+        let followups = app
+            .screens
+            .today
+            .kinds
+            .iter()
+            .find(|k| k.kind == "followups_due");
         assert_eq!(followups.unwrap().count, 0, "rebuilt after a change");
     }
 
@@ -386,12 +439,14 @@ mod tests {
     fn enter_on_a_heading_opens_the_whole_filtered_list() {
         let mut app = fixture::today_app();
         let at = app
+            .screens
             .today
             .rows
             .iter()
             .position(|r| {
                 *r == TodayRow::Heading(
-                    app.today
+                    app.screens
+                        .today
                         .kinds
                         .iter()
                         .position(|k| k.kind == "overdue_orders")
@@ -404,8 +459,11 @@ mod tests {
         }
         key(&mut app, KeyCode::Enter);
         assert_eq!(app.tab, Tab::Orders);
-        assert_eq!(app.orders.query.filters, vec!["overdue".to_string()]);
-        assert!(app.detail.is_none());
+        assert_eq!(
+            app.screens.orders.list.query.filters,
+            vec!["overdue".to_string()]
+        );
+        assert!(app.screens.orders.detail.is_none());
     }
 
     #[test]
@@ -426,6 +484,7 @@ mod tests {
         key(&mut app, KeyCode::Char('c'));
         assert_eq!(open(&app), 1, "c completes the follow-up under the cursor");
         assert!(app
+            .status
             .message
             .as_ref()
             .unwrap()
@@ -448,7 +507,7 @@ mod tests {
         );
         typed(&mut app, "ask the forwarder");
         key(&mut app, KeyCode::Enter);
-        assert!(app.form.is_none(), "{:?}", app.message);
+        assert!(app.form.is_none(), "{:?}", app.status.message);
         let (order, text): (i64, String) = app
             .store
             .conn()

@@ -20,9 +20,9 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    match &app.desk.complaint {
-        Some(d) => detail(frame, d, app.desk.selected_complaint_item(), area),
-        None => list(frame, &app.complaints, area),
+    match &app.screens.complaints.detail {
+        Some(d) => detail(frame, d, app.screens.complaints.selected_item(), area),
+        None => list(frame, &app.screens.complaints.list, area),
     }
 }
 

@@ -26,9 +26,9 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    match &app.desk.customer {
-        Some(d) => detail(frame, d, app.desk.selected_customer_item(), area),
-        None => list(frame, &app.customers, area),
+    match &app.screens.customers.detail {
+        Some(d) => detail(frame, d, app.screens.customers.selected_item(), area),
+        None => list(frame, &app.screens.customers.list, area),
     }
 }
 

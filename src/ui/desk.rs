@@ -36,7 +36,7 @@ pub fn action_label(tab: Tab, action: Action) -> &'static str {
 pub fn footer_actions(app: &App) -> Vec<Action> {
     use Action::*;
     match app.tab {
-        Tab::Customers if app.desk.customer.is_some() => vec![
+        Tab::Customers if app.screens.customers.detail.is_some() => vec![
             Down,
             Up,
             Open,
@@ -70,7 +70,7 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
             Palette,
             Quit,
         ],
-        Tab::Complaints if app.desk.complaint.is_some() => vec![
+        Tab::Complaints if app.screens.complaints.detail.is_some() => vec![
             Respond,
             CloseComplaint,
             Route,

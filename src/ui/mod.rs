@@ -65,13 +65,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(f) = full {
         form::draw(frame, &app.keymap, f, body);
     } else if shipping::draw_body(frame, app, body) {
-    } else if let (Tab::Orders, Some(d)) = (app.tab, &app.detail) {
-        detail::draw(frame, d, &app.detail_scroll, body);
+    } else if let (Tab::Orders, Some(d)) = (app.tab, &app.screens.orders.detail) {
+        detail::draw(frame, d, &app.screens.orders.scroll, body);
     } else {
         match app.tab {
-            Tab::Orders => tables::orders(frame, &app.orders, body),
+            Tab::Orders => tables::orders(frame, &app.screens.orders.list, body),
             Tab::Customers => customers::draw(frame, app, body),
-            Tab::Shipments => tables::shipments(frame, &app.shipments, body),
+            Tab::Shipments => tables::shipments(frame, &app.screens.shipments.list, body),
             Tab::Complaints => complaints::draw(frame, app, body),
             Tab::Today => today_tab::draw(frame, app, body),
             Tab::Reports => reports::draw(frame, app, body),
@@ -212,7 +212,7 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
-    let line = match (&app.mode, &app.message) {
+    let line = match (&app.mode, &app.status.message) {
         (Mode::Search { input }, _) => Line::from(vec![
             Span::styled(format!("{} ", t("ui.search")), theme::key()),
             Span::raw(" "),
@@ -278,9 +278,12 @@ fn footer_actions(app: &App) -> Vec<Action> {
         };
     }
     // Right after a change to a stage with a message, drafting it comes first (SPEC §7).
-    let stage_message = app.last_change.is_some_and(|s| s.has_stage_message());
+    let stage_message = app
+        .status
+        .last_change
+        .is_some_and(|s| s.has_stage_message());
     let mut actions = match app.tab {
-        Tab::Orders if app.detail.is_some() => {
+        Tab::Orders if app.screens.orders.detail.is_some() => {
             vec![
                 Advance,
                 StatusMenu,
@@ -325,7 +328,7 @@ fn footer_actions(app: &App) -> Vec<Action> {
             Palette,
             Quit,
         ],
-        Tab::Shipments if app.shipping.detail.is_some() => {
+        Tab::Shipments if app.screens.shipments.shipping.detail.is_some() => {
             vec![Deliver, Edit, Undo, Down, Up, Back, Quit]
         }
         Tab::Shipments => vec![

@@ -23,7 +23,7 @@ const FIGURES_WIDTH: u16 = 68;
 const VALUE_WIDTH: u16 = 14;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let r = &app.reports;
+    let r = &app.screens.reports;
     let Some(data) = r.shown() else {
         let text = tf("report.loading", &[("month", &r.month)]);
         frame.render_widget(
@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 
 /// The status line: what is being computed or written, else the keys and where files go.
 pub fn status(app: &App) -> String {
-    let r = &app.reports;
+    let r = &app.screens.reports;
     if r.computing() {
         tf("report.loading", &[("month", &r.month)])
     } else if r.exporting() {

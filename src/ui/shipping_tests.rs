@@ -163,7 +163,9 @@ fn d_delivers_the_last_shipment_and_u_takes_it_back_on_screen() {
     keys(&mut app, "3");
     render(&mut app, 120, 12);
     let at = app
+        .screens
         .shipments
+        .list
         .rows
         .iter()
         .position(|r| r.waybill_no == "MSKU7001")
@@ -188,7 +190,9 @@ fn d_delivers_the_last_shipment_and_u_takes_it_back_on_screen() {
     keys(&mut app, "u");
     assert_eq!(status(&app), "shipped");
     let row = app
+        .screens
         .shipments
+        .list
         .rows
         .iter()
         .find(|r| r.waybill_no == "MSKU7001")
@@ -219,7 +223,7 @@ fn order_detail_with_production_exceptions_and_documents() {
         [NOON],
     )
     .unwrap();
-    app.orders.reset(app.store.conn()).unwrap();
+    app.screens.orders.list.reset(app.store.conn()).unwrap();
     press(&mut app, KeyCode::Enter);
     let t = render(&mut app, 120, 60);
     let text = mask_times(&super::tests::screen_text(&t));
@@ -263,13 +267,13 @@ fn p_on_a_quote_explains_and_on_a_confirmed_order_writes_the_sheet() {
     )
     .unwrap();
     app.store = crate::store::Store::open(&db.with_file_name("fx.db")).unwrap();
-    app.orders.reset(app.store.conn()).unwrap();
+    app.screens.orders.list.reset(app.store.conn()).unwrap();
     // Newest first: SO-…-003 (confirmed), then 002 (quoted).
     keys(&mut app, "jp");
-    let msg = app.message.clone().unwrap().1;
+    let msg = app.status.message.clone().unwrap().1;
     assert!(msg.contains("confirmed orders onward"), "{msg}");
     keys(&mut app, "kp");
-    let msg = app.message.clone().unwrap().1;
+    let msg = app.status.message.clone().unwrap().1;
     assert!(msg.contains("SO-20260101-003.txt"), "{msg}");
     assert!(dir
         .path()

@@ -347,7 +347,11 @@ fn the_status_line_says_how_many_closed_orders_are_hidden_and_how_to_show_them()
             .conn()
             .execute("UPDATE orders SET status = 'closed' WHERE id IN (1, 2)", [])
             .expect("close two");
-        app.orders.reset(app.store.conn()).expect("reload");
+        app.screens
+            .orders
+            .list
+            .reset(app.store.conn())
+            .expect("reload");
         keys(&mut app, "1");
         let mut t = render(&mut app, 80, 24);
         app.do_deferred_work();

@@ -485,10 +485,10 @@ fn position<T: ListEntity>(list: &ListView<T>) -> String {
 /// The status line when no message is shown: where the cursor is in the list.
 pub fn summary(app: &App) -> String {
     match app.tab {
-        Tab::Orders => position(&app.orders),
-        Tab::Customers => position(&app.customers),
-        Tab::Shipments => position(&app.shipments),
-        Tab::Complaints => position(&app.complaints),
+        Tab::Orders => position(&app.screens.orders.list),
+        Tab::Customers => position(&app.screens.customers.list),
+        Tab::Shipments => position(&app.screens.shipments.list),
+        Tab::Complaints => position(&app.screens.complaints.list),
         Tab::Today => super::today_tab::position(app),
         Tab::Reports => super::reports::status(app),
     }

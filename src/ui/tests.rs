@@ -68,7 +68,7 @@ fn late_orders_are_red() {
             [],
         )
         .unwrap();
-    app.orders.reset(app.store.conn()).unwrap();
+    app.screens.orders.list.reset(app.store.conn()).unwrap();
     keys(&mut app, "j");
     let t = render(&mut app, 120, 20);
     let text = screen_text(&t);
@@ -289,25 +289,47 @@ fn help_scrolls_to_its_last_key_at_80x24() {
 fn the_order_detail_scrolls_and_shift_j_moves_to_the_next_order() {
     let mut app = fixture::app(5);
     app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-    let first_no = app.detail.as_ref().unwrap().draft.order_no.clone();
+    let first_no = app
+        .screens
+        .orders
+        .detail
+        .as_ref()
+        .unwrap()
+        .draft
+        .order_no
+        .clone();
     let t = render(&mut app, 80, 12);
     let top = screen_text(&t);
     keys(&mut app, "G");
     let t = render(&mut app, 80, 12);
     let bottom = screen_text(&t);
     assert_ne!(top, bottom, "G scrolls the detail");
-    assert_eq!(app.detail.as_ref().unwrap().draft.order_no, first_no);
+    assert_eq!(
+        app.screens.orders.detail.as_ref().unwrap().draft.order_no,
+        first_no
+    );
     keys(&mut app, "k");
-    assert_eq!(app.detail_scroll.offset() + 1, {
+    assert_eq!(app.screens.orders.scroll.offset() + 1, {
         keys(&mut app, "j");
-        app.detail_scroll.offset()
+        app.screens.orders.scroll.offset()
     });
     keys(&mut app, "J");
-    let next = app.detail.as_ref().unwrap().draft.order_no.clone();
+    let next = app
+        .screens
+        .orders
+        .detail
+        .as_ref()
+        .unwrap()
+        .draft
+        .order_no
+        .clone();
     assert_ne!(next, first_no, "J opens the next order");
-    assert_eq!(app.detail_scroll.offset(), 0);
+    assert_eq!(app.screens.orders.scroll.offset(), 0);
     keys(&mut app, "K");
-    assert_eq!(app.detail.as_ref().unwrap().draft.order_no, first_no);
+    assert_eq!(
+        app.screens.orders.detail.as_ref().unwrap().draft.order_no,
+        first_no
+    );
 }
 
 #[test]

@@ -20,7 +20,7 @@ const WHAT: usize = 18;
 const WHEN: usize = 16;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let view = &app.today;
+    let view = &app.screens.today;
     if view.is_empty() && view.kinds.is_empty() {
         frame.render_widget(
             Paragraph::new(t("ui.loading")).block(pane(t("tab.today").into())),
@@ -143,7 +143,7 @@ fn draw_items(frame: &mut Frame, view: &TodayView, area: Rect) {
 
 /// The status line on Today: where the cursor is, and what the keys do.
 pub fn position(app: &App) -> String {
-    let v = &app.today;
+    let v = &app.screens.today;
     if v.rows.is_empty() {
         return String::new();
     }

@@ -1,0 +1,98 @@
+//! The Complaints screen's own keys: the list, the open complaint and its lines, the
+//! complaint form and where complaints are routed.
+
+use super::{ComplaintsScreen, Ctx};
+use crate::app::desk::{complaint_items, is_move};
+use crate::app::desk_modes::{step, ChoicePurpose};
+use crate::app::form::specs;
+use crate::app::keymap::Action;
+use crate::app::Mode;
+use crate::store::{complaints, customers, Store};
+
+impl ComplaintsScreen {
+    /// The keys only this screen has; `false` leaves the action to the rest of the desk.
+    pub(in crate::app) fn act(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        action: Action,
+    ) -> crate::store::Result<bool> {
+        let open = self.detail.is_some();
+        match action {
+            Action::Open if open => {}
+            Action::Open => {
+                if let Some(id) = self.list.selected_id() {
+                    self.show(ctx.store, id)?;
+                }
+            }
+            Action::Back if open => self.detail = None,
+            a if open && is_move(a) => {
+                let n = self.detail.as_ref().map_or(0, |d| complaint_items(d).len());
+                self.item = step(self.item, n, a);
+            }
+            Action::New => *ctx.form = Some(self.new_form(ctx.store)),
+            Action::Edit => {
+                let id = match &self.detail {
+                    Some(d) => Some(d.id),
+                    None => self.list.selected_id(),
+                };
+                if let Some(id) = id {
+                    let d = complaints::load_detail(ctx.store.conn(), id)?;
+                    *ctx.form = Some(specs::edit_complaint(&d));
+                }
+            }
+            Action::Route => {
+                let (ids, version) = self.targets();
+                if !ids.is_empty() {
+                    *ctx.mode = Mode::Choose {
+                        purpose: ChoicePurpose::Route { ids, version },
+                        selected: 0,
+                    };
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Opens complaint `id` at its first line.
+    pub(in crate::app) fn show(&mut self, store: &Store, id: i64) -> crate::store::Result<()> {
+        self.detail = Some(complaints::load_detail(store.conn(), id)?);
+        self.item = 0;
+        Ok(())
+    }
+
+    /// A new complaint; from a customer's complaints (filtered), the customer is known
+    /// already.
+    fn new_form(&self, store: &Store) -> crate::app::form::Form {
+        let customer = self
+            .list
+            .query
+            .filters
+            .iter()
+            .find_map(|f| f.strip_prefix("customer:"))
+            .and_then(|rest| rest.split_once(':'))
+            .and_then(|(id, _)| id.parse::<i64>().ok())
+            .and_then(|id| customers::code_and_name(store.conn(), id).ok().flatten())
+            .map(|(code, _)| code)
+            .unwrap_or_default();
+        specs::new_complaint(&customer, "")
+    }
+
+    /// The open complaint, else the marked ones, else the selected one; with the version the
+    /// clerk saw when it is one.
+    pub(in crate::app) fn targets(&self) -> (Vec<i64>, Option<i64>) {
+        if let Some(d) = &self.detail {
+            return (vec![d.id], Some(d.version));
+        }
+        let ids = self.list.targets();
+        let version = match ids.as_slice() {
+            [id] => self
+                .list
+                .selected()
+                .filter(|r| r.id == *id)
+                .map(|r| r.version),
+            _ => None,
+        };
+        (ids, version)
+    }
+}

@@ -1,0 +1,146 @@
+//! One screen per tab: each owns its list, the record it has open and its marks, and the
+//! rest of the application's state is grouped by what it is for (the status line, the
+//! workers on other threads, the room on screen). `App` holds these groups and routes keys
+//! to the screen of the current tab.
+
+use super::form::Form;
+mod complaints;
+mod customers;
+mod orders;
+
+use super::list::ListView;
+use super::reports::Reports;
+use super::today::TodayView;
+use super::{attach, busy, message, safety, scroll, search_worker, shipping, wake, Level, Mode};
+use crate::config::Config;
+use crate::domain::status::Status;
+use crate::store::complaints::{ComplaintDetail, ComplaintRow};
+use crate::store::customers::{CustomerDetail, CustomerRow};
+use crate::store::orders::{OrderDetail, OrderRow};
+use crate::store::shipments::ShipmentRow;
+use crate::store::today::ResponseWindows;
+use crate::store::Store;
+use std::collections::HashMap;
+
+/// The Orders tab: the list, the order opened with Enter and the marks.
+#[derive(Default)]
+pub struct OrdersScreen {
+    pub list: ListView<OrderRow>,
+    pub detail: Option<OrderDetail>,
+    /// How far the open order is scrolled.
+    pub scroll: scroll::Scroll,
+    /// The version of each marked order as it was when marked: a bulk change is refused
+    /// for an order another copy changed since, as a single change is.
+    pub marked_versions: HashMap<i64, i64>,
+}
+
+/// The Customers tab: the list and the customer opened with Enter, with its selected line.
+#[derive(Default)]
+pub struct CustomersScreen {
+    pub list: ListView<CustomerRow>,
+    pub detail: Option<CustomerDetail>,
+    pub item: usize,
+}
+
+/// The Shipments tab: the list and the shipment opened with Enter.
+#[derive(Default)]
+pub struct ShipmentsScreen {
+    pub list: ListView<ShipmentRow>,
+    pub shipping: shipping::ShippingState,
+}
+
+/// The Complaints tab: the list and the complaint opened with Enter, with its selected line.
+#[derive(Default)]
+pub struct ComplaintsScreen {
+    pub list: ListView<ComplaintRow>,
+    pub detail: Option<ComplaintDetail>,
+    pub item: usize,
+}
+
+/// The Today tab: what is due, built when the tab is shown.
+pub type TodayScreen = TodayView;
+
+/// The Reports tab: the chosen month, its figures, exports in progress.
+pub type ReportsScreen = Reports;
+
+/// One screen per tab.
+#[derive(Default)]
+pub struct Screens {
+    pub orders: OrdersScreen,
+    pub customers: CustomersScreen,
+    pub shipments: ShipmentsScreen,
+    pub complaints: ComplaintsScreen,
+    pub today: TodayScreen,
+    pub reports: ReportsScreen,
+}
+
+/// What the status line says.
+#[derive(Default)]
+pub struct StatusLine {
+    pub message: Option<(Level, String)>,
+    /// The last status change, for the footer's stage-message hint.
+    pub last_change: Option<Status>,
+}
+
+/// Work on other threads, and work put off until a frame is on screen.
+#[derive(Default)]
+pub struct Workers {
+    /// The daily backup and "backup now" (see `safety`).
+    pub backups: safety::Backups,
+    /// An attachment being copied into the archive on its thread.
+    pub attaching: Option<attach::AttachJob>,
+    /// Changes kept while another program holds the database's write lock.
+    pub busy: busy::Waiting,
+    /// Wakes the event loop when a worker thread is done.
+    pub waker: wake::Waker,
+    /// Searches as you type, on their own thread (started with the first one).
+    pub(super) searcher: Option<search_worker::Searcher>,
+    /// Deferred work failed; wait for the next key rather than retrying in a loop.
+    pub(super) deferred_blocked: bool,
+}
+
+/// What the screens are drawn with: the room they have, the response windows they show,
+/// the message templates and where a copied message goes.
+pub struct View {
+    /// Rows of list the screen has room for, set before each frame.
+    pub list_height: usize,
+    pub windows: ResponseWindows,
+    pub templates: crate::messages::Templates,
+    /// Where `y` in a message puts the text; tests record instead of touching the desktop.
+    pub copier: message::CopyFn,
+}
+
+impl View {
+    pub fn new(windows: ResponseWindows) -> View {
+        View {
+            list_height: 20,
+            windows,
+            templates: crate::messages::Templates::from_config_dir(),
+            copier: message::system_clipboard,
+        }
+    }
+}
+
+impl StatusLine {
+    pub fn info(&mut self, text: String) {
+        self.message = Some((Level::Info, text));
+    }
+
+    pub fn error(&mut self, text: String) {
+        self.message = Some((Level::Error, text));
+    }
+}
+
+/// The parts of the application a screen's own keys may use besides the screen itself,
+/// borrowed for one action.
+pub struct Ctx<'a> {
+    pub store: &'a mut Store,
+    pub config: &'a Config,
+    /// Where a screen opens an overlay.
+    pub mode: &'a mut Mode,
+    /// Where a screen opens a form.
+    pub form: &'a mut Option<Form>,
+    pub status: &'a mut StatusLine,
+    pub workers: &'a mut Workers,
+    pub view: &'a View,
+}
