@@ -10,6 +10,7 @@
 //! lines; `customers`, `order_children` and `aftersales` describe the columns of each kind.
 
 mod aftersales;
+mod bulk;
 mod customers;
 mod decode;
 mod fields;
@@ -153,6 +154,7 @@ fn import_in_transaction(
         currency: opts.currency.clone(),
         note: format!("import {label}"),
         notes: Vec::new(),
+        bulk: None,
     };
     let counts = match kind {
         Kind::Orders => orders::import(&mut ctx)?,
@@ -166,11 +168,18 @@ fn import_in_transaction(
     };
     let read_as = ctx.source.read_as();
     let Ctx {
-        problems, notes, ..
+        problems,
+        notes,
+        bulk,
+        ..
     } = ctx;
     if !problems.is_empty() {
-        // Dropping the transaction rolls back whatever was written.
+        // Dropping the transaction rolls back whatever was written (and the indexes a
+        // bulk load set aside come back with it).
         return Err(ImportError::Problems(problems));
+    }
+    if let Some(deferred) = bulk {
+        deferred.finish(&tx)?;
     }
     audit::append(
         &tx,
@@ -211,6 +220,8 @@ pub(crate) struct Ctx<'c> {
     pub note: String,
     /// What the user should know about rows that were taken with a change.
     pub notes: Vec<String>,
+    /// The indexes set aside once the import turned out big (see `bulk`).
+    pub bulk: Option<bulk::Deferred>,
 }
 
 impl Ctx<'_> {

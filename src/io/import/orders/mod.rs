@@ -10,6 +10,7 @@
 
 mod write;
 
+use super::bulk;
 use super::fields::{parse_record, shown, text_of, Field, Layout, Parse, Values};
 use super::problems::Problem;
 use super::source::Record;
@@ -189,6 +190,13 @@ pub fn import(ctx: &mut Ctx) -> Result<Counts> {
         }
         if let Some(done) = group.take() {
             write_group(ctx, &layout, &done, &mut counts)?;
+            // Past the size of the table it started with, a big import loads in bulk.
+            if ctx.bulk.is_none()
+                && ctx.problems.is_empty()
+                && counts.inserted as u64 >= bulk::BULK_ROWS.max(before.max(0) as u64)
+            {
+                ctx.bulk = Some(bulk::Deferred::start(ctx.conn, &bulk::ORDER_TABLES)?);
+            }
         }
         if ctx.problems.is_empty() {
             if let Some(id) = order_id(ctx, &order_no)? {
