@@ -15,7 +15,7 @@ mod customers;
 mod orders;
 mod progress;
 mod rows;
-mod search;
+pub(crate) mod search;
 mod story;
 mod words;
 

@@ -125,6 +125,11 @@ pub fn import_source(
         .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
         .doing("enlarging the page cache")?;
     let result = import_in_transaction(store, kind, source, label, opts);
+    if kind == Kind::Orders {
+        // A search index built aside was copied into its tables directly: this connection
+        // must read its structure afresh. Best effort: the import's own result stands.
+        let _ = crate::demo::search::forget_cached_structure(store.conn());
+    }
     store
         .conn()
         .execute_batch(&format!("PRAGMA cache_size = {cache}"))

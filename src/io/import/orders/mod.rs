@@ -120,6 +120,20 @@ pub fn import(ctx: &mut Ctx) -> Result<Counts> {
         .conn
         .query_row("SELECT COALESCE(MAX(id), 0) FROM orders", [], |r| r.get(0))
         .doing("reading the orders")?;
+    // Into a desk without orders, the whole import is a bulk load, its search index built
+    // on the second core.
+    let fresh: bool = ctx
+        .conn
+        .query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM orders)
+                AND NOT EXISTS (SELECT 1 FROM order_search_docsize)",
+            [],
+            |r| r.get(0),
+        )
+        .doing("reading the orders")?;
+    if fresh && ctx.bulk.is_none() {
+        ctx.bulk = Some(bulk::Deferred::start_fresh(ctx.conn)?);
+    }
     let mut counts = Counts::default();
     let mut group: Option<Group> = None;
     let mut record = Record::default();
