@@ -544,6 +544,50 @@ mod tests {
     }
 
     #[test]
+    fn an_upgrade_of_a_file_with_data_tells_its_steps() {
+        static TOLD: std::sync::Mutex<Vec<(String, usize, usize)>> =
+            std::sync::Mutex::new(Vec::new());
+        on_migration(Box::new(|path, done, steps| {
+            TOLD.lock()
+                .unwrap()
+                .push((path.display().to_string(), done, steps));
+        }));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let new = dir.path().join("new.db");
+        drop(Store::open(&new).unwrap());
+        let told = |path: &Path| -> Vec<(usize, usize)> {
+            let shown = path.display().to_string();
+            TOLD.lock()
+                .unwrap()
+                .iter()
+                .filter(|(p, _, _)| *p == shown)
+                .map(|&(_, d, s)| (d, s))
+                .collect()
+        };
+        assert!(told(&new).is_empty(), "a new file is made quietly");
+        // As the first OrderDesk left it, with an order.
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        c.execute_batch(
+            "INSERT INTO orders (order_no, ordered_at, status_changed_at, created_at, updated_at)
+             VALUES ('SO-1', 0, 0, 0, 0);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        drop(c);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            schema::MIGRATIONS.len() as i64
+        );
+        let steps = schema::MIGRATIONS.len() - 1;
+        let mut want: Vec<(usize, usize)> = (0..steps).map(|d| (d, steps)).collect();
+        want.push((steps, steps));
+        assert_eq!(told(&path), want);
+    }
+
+    #[test]
     fn garbage_and_newer_files_are_refused_with_a_message() {
         let dir = tempfile::tempdir().unwrap();
         let junk = dir.path().join("junk.db");
