@@ -138,7 +138,7 @@ pub fn import_source(
 }
 
 /// The page cache during an import, in KiB.
-const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 fn import_in_transaction(
     store: &mut Store,
