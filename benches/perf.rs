@@ -495,7 +495,14 @@ fn commits(path: &std::path::Path) {
         let (mut app, mut t, _, checkpoints) = open_with(path, worker);
         let mut change = Vec::new();
         for i in 0..1000 {
-            change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('h'))));
+            let h = key_to_frame(&mut app, &mut t, key(KeyCode::Char('h')));
+            // A hold asks for its reason first; the change commits on Enter.
+            if matches!(app.mode, orderdesk::app::Mode::Prompt { .. }) {
+                key_to_frame(&mut app, &mut t, key(KeyCode::Char('w')));
+                change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Enter)));
+            } else {
+                change.push(h);
+            }
             if i % 2 == 1 {
                 key_to_frame(&mut app, &mut t, key(KeyCode::Char('j')));
             }
