@@ -13,6 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orderdesk::app::keymap::Keymap;
 use orderdesk::app::App;
 use orderdesk::config::Config;
+use orderdesk::store::checkpoint::Checkpointer;
 use orderdesk::store::Store;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -84,9 +85,23 @@ fn rss_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn open(path: &std::path::Path) -> (App, Terminal<TestBackend>, Duration) {
+/// The app as `orderdesk` runs it: with the checkpoint worker (automatic checkpoints off on
+/// its connection) unless `checkpoints` is false, when SQLite checkpoints on the committing
+/// connection every 1,000 WAL pages (a commit that happens to do so takes far longer).
+type Opened = (App, Terminal<TestBackend>, Duration, Option<Checkpointer>);
+
+fn open(path: &std::path::Path) -> Opened {
+    open_with(path, true)
+}
+
+fn open_with(path: &std::path::Path, checkpoints: bool) -> Opened {
     let start = Instant::now();
     let store = Store::open(path).expect("open");
+    let worker = if checkpoints {
+        Checkpointer::start(&store).expect("checkpoint worker")
+    } else {
+        None
+    };
     let mut app = App::new(store, Config::default(), Keymap::defaults());
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     app.prepare(orderdesk::ui::list_height(40));
@@ -98,7 +113,7 @@ fn open(path: &std::path::Path) -> (App, Terminal<TestBackend>, Duration) {
         app.screens.orders.list.rows.len() >= 20,
         "first frame has rows"
     );
-    (app, terminal, first)
+    (app, terminal, first, worker)
 }
 
 /// 400 customers and 20,000 orders of 5 lines each, as a clerk's spreadsheet would hold them
@@ -270,7 +285,7 @@ fn main() {
     );
 
     if only.as_deref() == Some("report") {
-        let (app, _, _) = open(&path);
+        let (app, _, _, _worker) = open(&path);
         report_figures(&app, &path);
         return;
     }
@@ -279,18 +294,18 @@ fn main() {
         return;
     }
     if std::env::var("ORDERDESK_BENCH_ONLY").as_deref() == Ok("today") {
-        let (mut app, mut t, _) = open(&path);
+        let (mut app, mut t, _, _checkpoints) = open(&path);
         today(&mut app, &mut t);
         return;
     }
     let mut firsts = Vec::new();
     for _ in 0..10 {
-        let (_, _, first) = open(&path);
+        let (_, _, first, _) = open(&path);
         firsts.push(first);
     }
     report("first frame with rows (open+draw)", firsts, 50.0, 50.0);
 
-    let (mut app, mut t, _) = open(&path);
+    let (mut app, mut t, _, _checkpoints) = open(&path);
     let start = Instant::now();
     app.do_deferred_work();
     println!(
@@ -494,14 +509,17 @@ fn today(app: &mut App, t: &mut Terminal<TestBackend>) {
 /// the committing connection), then as the app runs, with the checkpoint worker.
 fn commits(path: &std::path::Path) {
     for worker in [false, true] {
-        let (mut app, mut t, _) = open(path);
-        let checkpoints = worker.then(|| {
-            orderdesk::store::checkpoint::Checkpointer::start(&app.store)
-                .expect("checkpoint worker")
-        });
+        let (mut app, mut t, _, checkpoints) = open_with(path, worker);
         let mut change = Vec::new();
         for i in 0..1000 {
-            change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Char('h'))));
+            let h = key_to_frame(&mut app, &mut t, key(KeyCode::Char('h')));
+            // A hold asks for its reason first; the change commits on Enter.
+            if matches!(app.mode, orderdesk::app::Mode::Prompt { .. }) {
+                key_to_frame(&mut app, &mut t, key(KeyCode::Char('w')));
+                change.push(key_to_frame(&mut app, &mut t, key(KeyCode::Enter)));
+            } else {
+                change.push(h);
+            }
             if i % 2 == 1 {
                 key_to_frame(&mut app, &mut t, key(KeyCode::Char('j')));
             }

@@ -245,6 +245,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         _ => {}
     }
     let db = db_path(&cli);
+    // A file from an older OrderDesk is upgraded when opened: said on standard error.
+    crate::store::on_migration(Box::new(progress::upgrade_notice()));
     let config_path = config::default_path();
     let config = Config::load(config_path.as_deref())?;
     i18n::init(Lang::detect(config.language.as_deref()));

@@ -93,6 +93,33 @@ impl Progress {
     }
 }
 
+/// What a schema upgrade shows while it runs: a spinner with the file, its step and the
+/// time taken, gone when it is done.
+pub fn upgrade_notice() -> impl Fn(&std::path::Path, usize, usize) + Send + Sync + 'static {
+    let bar: std::sync::Mutex<Option<Progress>> = std::sync::Mutex::new(None);
+    move |path, done, steps| {
+        let mut bar = bar.lock().unwrap_or_else(|e| e.into_inner());
+        if done >= steps {
+            *bar = None;
+            return;
+        }
+        let what = crate::i18n::tf(
+            "upgrade.step",
+            &[
+                ("path", &crate::io::files::shown_path(path)),
+                ("step", &(done + 1)),
+                ("steps", &steps),
+            ],
+        );
+        match bar.as_ref() {
+            Some(p) => p
+                .bar
+                .set_message(crate::domain::text::shown(&what).into_owned()),
+            None => *bar = Some(Progress::new(&what, None, "")),
+        }
+    }
+}
+
 impl Drop for Progress {
     fn drop(&mut self) {
         self.bar.finish_and_clear();

@@ -3,7 +3,7 @@
 //! with durability: a crash rolls the file back to the empty state it had.
 
 use crate::store::{Context, Result as StoreResult};
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 
 /// Page cache while loading (KiB, negative as SQLite wants it). The file grows to about
 /// 1.5 GiB at a million orders; a cache that holds most of it saves writing pages out and
@@ -60,40 +60,5 @@ impl BulkSettings {
         // Hand back the memory of the bulk cache now, not when the store closes.
         conn.execute_batch("PRAGMA shrink_memory;")
             .doing("restoring the connection after the demo")
-    }
-}
-
-/// Secondary indexes dropped for the load and created again at its end: building an index
-/// over a finished table (one sort) is about twice as fast as updating it row by row, and
-/// the rows go in much faster without them. The same statements recreate them exactly.
-pub struct DroppedIndexes(Vec<(String, String)>);
-
-impl DroppedIndexes {
-    pub fn drop_all(tx: &Transaction) -> StoreResult<DroppedIndexes> {
-        let mut stmt = tx
-            .prepare(
-                "SELECT name, sql FROM sqlite_master
-                 WHERE type = 'index' AND sql IS NOT NULL AND tbl_name <> 'audit_log'
-                 ORDER BY rowid",
-            )
-            .doing("listing indexes")?;
-        let list = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .doing("listing indexes")?
-            .collect::<rusqlite::Result<Vec<(String, String)>>>()
-            .doing("listing indexes")?;
-        for (name, _) in &list {
-            tx.execute_batch(&format!("DROP INDEX \"{name}\""))
-                .doing("setting indexes aside for the demo")?;
-        }
-        Ok(DroppedIndexes(list))
-    }
-
-    pub fn rebuild(self, tx: &Transaction) -> StoreResult<()> {
-        for (_, sql) in &self.0 {
-            tx.execute_batch(sql)
-                .doing("rebuilding indexes after the demo")?;
-        }
-        Ok(())
     }
 }

@@ -15,7 +15,7 @@ mod customers;
 mod orders;
 mod progress;
 mod rows;
-mod search;
+pub(crate) mod search;
 mod story;
 mod words;
 
@@ -112,7 +112,7 @@ fn fill(
 ) -> Result<DemoSummary> {
     let mut summary = DemoSummary::default();
     let tx = store.begin()?;
-    let indexes = bulk::DroppedIndexes::drop_all(&tx)?;
+    let indexes = crate::store::bulk::DroppedIndexes::drop_all(&tx)?;
     let customer_count = (orders / 50).max(10);
     let customers = customers::insert_customers(&tx, words, customer_count, &mut stream(seed, 0))?;
     summary.customers = customers.len();
@@ -152,7 +152,7 @@ impl Parts<'_> {
         &self,
         orders: usize,
         scratch: &search::Scratch,
-        indexes: bulk::DroppedIndexes,
+        indexes: crate::store::bulk::DroppedIndexes,
         summary: &mut DemoSummary,
     ) -> Result<()> {
         let index_sql = search::index_sql(self.tx)?;

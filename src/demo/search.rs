@@ -69,7 +69,7 @@ impl Drop for Scratch {
 
 /// The `CREATE VIRTUAL TABLE` statement of the search index, so the scratch copy is
 /// declared exactly like the real one.
-pub fn index_sql(tx: &Transaction) -> StoreResult<String> {
+pub fn index_sql(tx: &Connection) -> StoreResult<String> {
     tx.query_row(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'order_search'",
         [],
@@ -87,6 +87,11 @@ const INSERT_DOCUMENT: &str = "INSERT INTO order_search (rowid, body) VALUES (?1
 
 impl Indexer {
     pub fn create(path: &Path, create_sql: &str) -> StoreResult<Indexer> {
+        Indexer::create_with(path, create_sql, BULK_HASHSIZE)
+    }
+
+    /// With FTS5's buffer of pending terms at `hashsize` bytes (memory it holds meanwhile).
+    pub fn create_with(path: &Path, create_sql: &str, hashsize: i64) -> StoreResult<Indexer> {
         let conn = Connection::open(path).doing("creating the scratch search index")?;
         conn.execute_batch(&format!(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; {create_sql};"
@@ -94,7 +99,7 @@ impl Indexer {
         .doing("creating the scratch search index")?;
         conn.execute(
             "INSERT INTO order_search (order_search, rank) VALUES ('hashsize', ?1)",
-            [BULK_HASHSIZE],
+            [hashsize],
         )
         .doing("tuning the scratch search index")?;
         conn.execute_batch("BEGIN").doing("indexing demo orders")?;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod checkpoint;
 pub mod cipher;
 pub mod complaints;
@@ -36,6 +37,20 @@ pub mod users;
 pub use error::{Context, Record, RecordKind, Refusal, Result, StoreError, Unique};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
+
+/// Told how far a schema upgrade of a file that holds data has come, as (the file, steps
+/// done, steps): before each step and once at the end. Set once per process (the command line
+/// shows it on standard error before the app starts).
+pub type MigrationNotice = Box<dyn Fn(&Path, usize, usize) + Send + Sync>;
+static MIGRATION_NOTICE: std::sync::OnceLock<MigrationNotice> = std::sync::OnceLock::new();
+
+/// Sets what is told of schema upgrades (see [`MigrationNotice`]); only the first call counts.
+pub fn on_migration(notice: MigrationNotice) {
+    let _ = MIGRATION_NOTICE.set(notice);
+}
+
+/// The page cache of a schema upgrade, in KiB.
+const MIGRATION_CACHE_KIB: i64 = 64 * 1024;
 
 pub struct Store {
     conn: Connection,
@@ -197,14 +212,48 @@ impl Store {
                 "it needs an upgrade to this OrderDesk's schema first",
             ));
         }
-        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.begin()?;
-            tx.execute_batch(sql).doing("upgrading the schema")?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)
-                .doing("recording the schema version")?;
-            tx.commit().doing("committing the schema upgrade")?;
+        if found >= known {
+            return Ok(());
         }
-        Ok(())
+        // An upgrade of a file that holds data may build indexes over every order: a large
+        // page cache and both cores for its sorts meanwhile, and word of how far it is.
+        let upgrading = found > 0;
+        let steps = (known - found) as usize;
+        let told = upgrading.then(|| MIGRATION_NOTICE.get()).flatten();
+        if upgrading {
+            self.conn
+                .execute_batch(&format!(
+                    "PRAGMA cache_size = -{MIGRATION_CACHE_KIB}; PRAGMA threads = 2;"
+                ))
+                .doing("preparing the schema upgrade")?;
+        }
+        let result = (|| {
+            for (step, (i, sql)) in schema::MIGRATIONS
+                .iter()
+                .enumerate()
+                .skip(found as usize)
+                .enumerate()
+            {
+                if let Some(tell) = told {
+                    tell(&self.path, step, steps);
+                }
+                let tx = self.begin()?;
+                tx.execute_batch(sql).doing("upgrading the schema")?;
+                tx.pragma_update(None, "user_version", (i + 1) as i64)
+                    .doing("recording the schema version")?;
+                tx.commit().doing("committing the schema upgrade")?;
+            }
+            Ok(())
+        })();
+        if let Some(tell) = told {
+            tell(&self.path, steps, steps);
+        }
+        if upgrading {
+            self.conn
+                .execute_batch("PRAGMA cache_size = -8000; PRAGMA threads = 0;")
+                .doing("configuring the connection")?;
+        }
+        result
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -403,6 +452,50 @@ mod tests {
         }
         drop(store);
         Store::open(&path).expect("reopening a migrated file");
+    }
+
+    #[test]
+    fn an_upgrade_of_a_file_with_data_tells_its_steps() {
+        static TOLD: std::sync::Mutex<Vec<(String, usize, usize)>> =
+            std::sync::Mutex::new(Vec::new());
+        on_migration(Box::new(|path, done, steps| {
+            TOLD.lock()
+                .unwrap()
+                .push((path.display().to_string(), done, steps));
+        }));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let new = dir.path().join("new.db");
+        drop(Store::open(&new).unwrap());
+        let told = |path: &Path| -> Vec<(usize, usize)> {
+            let shown = path.display().to_string();
+            TOLD.lock()
+                .unwrap()
+                .iter()
+                .filter(|(p, _, _)| *p == shown)
+                .map(|&(_, d, s)| (d, s))
+                .collect()
+        };
+        assert!(told(&new).is_empty(), "a new file is made quietly");
+        // As the first OrderDesk left it, with an order.
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        c.execute_batch(
+            "INSERT INTO orders (order_no, ordered_at, status_changed_at, created_at, updated_at)
+             VALUES ('SO-1', 0, 0, 0, 0);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        drop(c);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            schema::MIGRATIONS.len() as i64
+        );
+        let steps = schema::MIGRATIONS.len() - 1;
+        let mut want: Vec<(usize, usize)> = (0..steps).map(|d| (d, steps)).collect();
+        want.push((steps, steps));
+        assert_eq!(told(&path), want);
     }
 
     #[test]

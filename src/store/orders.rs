@@ -126,6 +126,7 @@ fn rare_short_term(conn: &Connection, term: &str) -> Option<String> {
 }
 
 /// Whether `expr` matches more than `limit` orders (reads at most `limit` + 1 rowids).
+#[cfg(test)]
 fn matches_more_than(conn: &Connection, expr: &str, limit: i64) -> bool {
     conn.query_row(
         "SELECT count(*) FROM (SELECT rowid FROM order_search WHERE order_search MATCH ?1 LIMIT ?2)",
@@ -136,20 +137,74 @@ fn matches_more_than(conn: &Connection, expr: &str, limit: i64) -> bool {
     .unwrap_or(false)
 }
 
-/// Whether `expr` is a common word; remembered for the last expression, because every
-/// scroll step of a searched list asks again.
-fn is_common(conn: &Connection, expr: &str) -> bool {
-    static LAST: std::sync::Mutex<Option<(String, bool)>> = std::sync::Mutex::new(None);
+/// How a long search term is answered on a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// More than `COMMON_MATCHES` orders: walk the list and ask the index about each row.
+    Common,
+    /// The matches are in this connection's `temp.search_hits`, collected once.
+    Collected,
+    /// Collect the matches within the query (the connection is inside a transaction, where
+    /// a scratch table written now could be rolled back behind the remembered answer).
+    Rare,
+}
+
+/// The matches of a rare expression, collected once per connection, expression and state of
+/// the data: every page and the count then read them instead of running the full-text
+/// query again (a phrase of common trigrams, such as a TPC-H customer name, costs a pass
+/// over long doclists each time it runs).
+const HITS: &str = "o.id IN (SELECT id FROM temp.search_hits)";
+
+/// The plan for `expr`, remembered per connection for its last expression (every scroll step
+/// of a searched list asks again).
+fn plan(conn: &Connection, expr: &str) -> Plan {
+    static LAST: std::sync::Mutex<Vec<(String, String, Plan)>> = std::sync::Mutex::new(Vec::new());
+    let who = format!("{:p}", conn);
     let key = format!("{}\u{0}{expr}", data_stamp(conn));
     let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((k, common)) = last.as_ref() {
+    if let Some((_, k, plan)) = last.iter().find(|(w, _, _)| *w == who) {
         if *k == key {
-            return *common;
+            return *plan;
         }
     }
-    let common = matches_more_than(conn, expr, COMMON_MATCHES);
-    *last = Some((key, common));
-    common
+    let ids: Option<Vec<i64>> = conn
+        .prepare_cached("SELECT rowid FROM order_search WHERE order_search MATCH ?1 LIMIT ?2")
+        .and_then(|mut s| {
+            s.query_map(rusqlite::params![expr, COMMON_MATCHES + 1], |r| r.get(0))?
+                .collect()
+        })
+        .ok();
+    let plan = match ids {
+        // Interrupted or failed: the query itself will say why.
+        None => return Plan::Rare,
+        Some(ids) if ids.len() as i64 > COMMON_MATCHES => Plan::Common,
+        Some(_) if !conn.is_autocommit() => Plan::Rare,
+        Some(ids) => match collect_hits(conn, &ids) {
+            Ok(()) => Plan::Collected,
+            Err(_) => Plan::Rare,
+        },
+    };
+    // Stamped after the scratch table was written (which counts as a change).
+    let key = format!("{}\u{0}{expr}", data_stamp(conn));
+    last.retain(|(w, _, _)| *w != who);
+    // A handful of connections at most (the app's, the search worker's, a test's).
+    if last.len() >= 8 {
+        last.remove(0);
+    }
+    last.push((who, key, plan));
+    plan
+}
+
+fn collect_hits(conn: &Connection, ids: &[i64]) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY);
+         DELETE FROM temp.search_hits;",
+    )?;
+    let mut insert = conn.prepare_cached("INSERT INTO temp.search_hits (id) VALUES (?1)")?;
+    for id in ids {
+        insert.execute([id])?;
+    }
+    Ok(())
 }
 
 impl ListEntity for OrderRow {
@@ -254,8 +309,10 @@ impl ListEntity for OrderRow {
     fn search_in(conn: &Connection, query: &str) -> Option<SearchClause> {
         let mut clause = Self::search(query)?;
         if let Some((_, Value::Text(expr))) = clause.params.iter().find(|(n, _)| n == ":fts") {
-            if is_common(conn, expr) {
-                clause.sql = clause.sql.replace(FTS_RARE, FTS_COMMON);
+            match plan(conn, expr) {
+                Plan::Common => clause.sql = clause.sql.replace(FTS_RARE, FTS_COMMON),
+                Plan::Collected => clause.sql = clause.sql.replace(FTS_RARE, HITS),
+                Plan::Rare => {}
             }
         }
         // A short term that matches few orders (or none) is answered from their ids; walking

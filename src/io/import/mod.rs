@@ -10,6 +10,7 @@
 //! lines; `customers`, `order_children` and `aftersales` describe the columns of each kind.
 
 mod aftersales;
+mod bulk;
 mod customers;
 mod decode;
 mod fields;
@@ -124,6 +125,11 @@ pub fn import_source(
         .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
         .doing("enlarging the page cache")?;
     let result = import_in_transaction(store, kind, source, label, opts);
+    if kind == Kind::Orders {
+        // A search index built aside was copied into its tables directly: this connection
+        // must read its structure afresh. Best effort: the import's own result stands.
+        let _ = crate::demo::search::forget_cached_structure(store.conn());
+    }
     store
         .conn()
         .execute_batch(&format!("PRAGMA cache_size = {cache}"))
@@ -132,7 +138,7 @@ pub fn import_source(
 }
 
 /// The page cache during an import, in KiB.
-const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 fn import_in_transaction(
     store: &mut Store,
@@ -153,6 +159,7 @@ fn import_in_transaction(
         currency: opts.currency.clone(),
         note: format!("import {label}"),
         notes: Vec::new(),
+        bulk: None,
     };
     let counts = match kind {
         Kind::Orders => orders::import(&mut ctx)?,
@@ -166,11 +173,18 @@ fn import_in_transaction(
     };
     let read_as = ctx.source.read_as();
     let Ctx {
-        problems, notes, ..
+        problems,
+        notes,
+        bulk,
+        ..
     } = ctx;
     if !problems.is_empty() {
-        // Dropping the transaction rolls back whatever was written.
+        // Dropping the transaction rolls back whatever was written (and the indexes a
+        // bulk load set aside come back with it).
         return Err(ImportError::Problems(problems));
+    }
+    if let Some(deferred) = bulk {
+        deferred.finish(&tx)?;
     }
     audit::append(
         &tx,
@@ -211,6 +225,8 @@ pub(crate) struct Ctx<'c> {
     pub note: String,
     /// What the user should know about rows that were taken with a change.
     pub notes: Vec<String>,
+    /// The indexes set aside once the import turned out big (see `bulk`).
+    pub bulk: Option<bulk::Deferred>,
 }
 
 impl Ctx<'_> {

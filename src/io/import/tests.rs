@@ -923,3 +923,88 @@ fn a_workbook_with_number_and_date_cells_reads_like_its_csv() {
         "{text}"
     );
 }
+
+/// The definitions of every index, to see them back after a bulk load.
+fn index_definitions(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .conn()
+        .prepare(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_big_import_loads_in_bulk_and_a_refused_one_leaves_the_indexes_as_they_were() {
+    let mut store = store();
+    ok(
+        &mut store,
+        Kind::Customers,
+        "code,name\nC1,Harbour Tools\nC2,深圳精密五金\n",
+    );
+    let indexes = index_definitions(&store);
+    let n = (bulk::BULK_ROWS * 3) as usize;
+    let rows = |bad_at: Option<usize>| {
+        let mut text = String::from(
+            "order_no,customer,status,ordered_at,due_date,delivery_address,product_code,spec,quantity,unit_price\n",
+        );
+        for i in 0..n {
+            let quantity = if Some(i) == bad_at { "many" } else { "2" };
+            let customer = if i % 2 == 0 { "C1" } else { "C2" };
+            for line in 0..2 {
+                text.push_str(&format!(
+                    "B{i:05},{customer},confirmed,2026-03-{:02} 10:00,2026-05-01,Dock {i},P{line},spec {i}-{line},{quantity},1.50\n",
+                    1 + i % 28
+                ));
+            }
+        }
+        text
+    };
+    // A problem after the bulk load began: nothing written, every index back.
+    let refused = problems(&mut store, Kind::Orders, &rows(Some(n - 2)));
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert_eq!(count(&store, "SELECT count(*) FROM orders"), 0);
+    assert_eq!(index_definitions(&store), indexes);
+    // A dry run likewise.
+    let dry = ImportOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    import_opts(&mut store, Kind::Orders, &rows(None), &dry).unwrap();
+    assert_eq!(count(&store, "SELECT count(*) FROM orders"), 0);
+    assert_eq!(index_definitions(&store), indexes);
+    // The real one: everything written, the indexes built again, the search finds orders.
+    let counts = ok(&mut store, Kind::Orders, &rows(None));
+    assert_eq!(counts.inserted, n);
+    assert_eq!(counts.lines_inserted, 2 * n);
+    assert_eq!(index_definitions(&store), indexes);
+    assert_eq!(count(&store, "SELECT count(*) FROM production"), n as i64);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM order_search WHERE order_search MATCH '\"精密五金\"'"
+        ),
+        (n / 2) as i64
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM order_search WHERE order_search MATCH '\"B00042\"'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"
+        ),
+        0
+    );
+    // Imported again: every order found by its number and left as it was.
+    let again = ok(&mut store, Kind::Orders, &rows(None));
+    assert_eq!(again.unchanged, n);
+}

@@ -333,4 +333,29 @@ fn common_and_rare_words_give_the_same_rows_by_either_plan() {
         ..Default::default()
     };
     assert_eq!(count::<OrderRow>(store.conn(), &q, &ctx).unwrap(), 297);
+    // A rare word's matches are collected once; what is saved afterwards is found too.
+    let zebra = ListQuery {
+        search: "zebra".into(),
+        ..Default::default()
+    };
+    assert_eq!(count::<OrderRow>(store.conn(), &zebra, &ctx).unwrap(), 3);
+    assert_eq!(plan(store.conn(), &fts_phrase("zebra")), Plan::Collected);
+    let first = fetch::<OrderRow>(store.conn(), &zebra, &Anchor::First, 2, &ctx).unwrap();
+    assert_eq!(
+        first
+            .rows
+            .iter()
+            .map(|r| r.order_no.as_str())
+            .collect::<Vec<_>>(),
+        ["SO-M-00207", "SO-M-00107"]
+    );
+    let tx = store.begin().unwrap();
+    let mut d = draft(Some(c), "SO-M-99999");
+    d.ordered_at = 1_800_000_000;
+    d.notes = "zebra too".into();
+    save(&tx, &mut Change::new("one"), None, None, &d, None).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(count::<OrderRow>(store.conn(), &zebra, &ctx).unwrap(), 4);
+    let first = fetch::<OrderRow>(store.conn(), &zebra, &Anchor::First, 2, &ctx).unwrap();
+    assert_eq!(first.rows[0].order_no, "SO-M-99999");
 }

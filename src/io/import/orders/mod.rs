@@ -10,6 +10,7 @@
 
 mod write;
 
+use super::bulk;
 use super::fields::{parse_record, shown, text_of, Field, Layout, Parse, Values};
 use super::problems::Problem;
 use super::source::Record;
@@ -119,6 +120,20 @@ pub fn import(ctx: &mut Ctx) -> Result<Counts> {
         .conn
         .query_row("SELECT COALESCE(MAX(id), 0) FROM orders", [], |r| r.get(0))
         .doing("reading the orders")?;
+    // Into a desk without orders, the whole import is a bulk load, its search index built
+    // on the second core.
+    let fresh: bool = ctx
+        .conn
+        .query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM orders)
+                AND NOT EXISTS (SELECT 1 FROM order_search_docsize)",
+            [],
+            |r| r.get(0),
+        )
+        .doing("reading the orders")?;
+    if fresh && ctx.bulk.is_none() {
+        ctx.bulk = Some(bulk::Deferred::start_fresh(ctx.conn)?);
+    }
     let mut counts = Counts::default();
     let mut group: Option<Group> = None;
     let mut record = Record::default();
@@ -189,6 +204,13 @@ pub fn import(ctx: &mut Ctx) -> Result<Counts> {
         }
         if let Some(done) = group.take() {
             write_group(ctx, &layout, &done, &mut counts)?;
+            // Past the size of the table it started with, a big import loads in bulk.
+            if ctx.bulk.is_none()
+                && ctx.problems.is_empty()
+                && counts.inserted as u64 >= bulk::BULK_ROWS.max(before.max(0) as u64)
+            {
+                ctx.bulk = Some(bulk::Deferred::start(ctx.conn, &bulk::ORDER_TABLES)?);
+            }
         }
         if ctx.problems.is_empty() {
             if let Some(id) = order_id(ctx, &order_no)? {

@@ -193,9 +193,14 @@ pub(super) fn insert(ctx: &mut Ctx, group: &Group, counts: &mut Counts) -> Resul
             .map(|l| (l.product_code.as_str(), l.spec.as_str())),
         &draft.notes,
     );
-    conn.prepare_cached("INSERT INTO order_search (rowid, body) VALUES (?1, ?2)")
-        .and_then(|mut s| s.execute(params![id, body]))
-        .doing("updating the search index")?;
+    match ctx.bulk.as_mut().filter(|b| b.indexes_aside()) {
+        Some(aside) => aside.index(id, body)?,
+        None => {
+            conn.prepare_cached("INSERT INTO order_search (rowid, body) VALUES (?1, ?2)")
+                .and_then(|mut s| s.execute(params![id, body]))
+                .doing("updating the search index")?;
+        }
+    }
     counts.inserted += 1;
     counts.lines_inserted += lines.len();
     Ok(())
