@@ -359,23 +359,14 @@ pub fn document(order_id: i64, order_no: &str) -> Form {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// Every form, as the tests and snapshots see them.
     pub fn all() -> Vec<Form> {
         let draft = ShipmentDraft {
             order_no: "SO-1".into(),
-            carrier: String::new(),
-            waybill_no: String::new(),
-            mode: ShipMode::Sea,
-            shipped_at: None,
-            eta: None,
-            delivered_at: None,
-            status: ShipmentStatus::Booked,
-            weight_kg: None,
-            packages: None,
-            notes: String::new(),
+            ..blank_shipment()
         };
         vec![
             new_order("USD"),
@@ -428,14 +419,15 @@ mod tests {
                 None,
                 &ShipmentDraft {
                     order_no: "SO-1".into(),
-                    ..all_shipment()
+                    ..blank_shipment()
                 }
             )),
             Some("sfield.carrier")
         );
     }
 
-    fn all_shipment() -> ShipmentDraft {
+    /// A new shipment with nothing filled in, for the tests of every form.
+    pub(in crate::app::form) fn blank_shipment() -> ShipmentDraft {
         ShipmentDraft {
             order_no: String::new(),
             carrier: String::new(),

@@ -2,12 +2,12 @@
 //! checks of the record forms; then random keys on every form.
 
 use super::engine::{Focus, Form, Outcome};
+use super::specs::tests::blank_shipment;
 use super::specs::{self, FormKind};
 use super::{validate, Valid};
 use crate::app::keymap::{Action, Key, Keymap, FORM_SCREEN};
-use crate::domain::enums::{ShipMode, ShipmentStatus};
+use crate::domain::enums::ShipMode;
 use crate::store::production::Production;
-use crate::store::shipments::ShipmentDraft;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 
@@ -36,22 +36,6 @@ fn focus_on(form: &mut Form, name: &str) {
 
 fn conn() -> crate::store::Store {
     crate::app::fixture::store(3)
-}
-
-fn blank_shipment() -> ShipmentDraft {
-    ShipmentDraft {
-        order_no: String::new(),
-        carrier: String::new(),
-        waybill_no: String::new(),
-        mode: ShipMode::Sea,
-        shipped_at: None,
-        eta: None,
-        delivered_at: None,
-        status: ShipmentStatus::Booked,
-        weight_kg: None,
-        packages: None,
-        notes: String::new(),
-    }
 }
 
 #[test]
