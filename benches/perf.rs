@@ -9,6 +9,9 @@
 //!                                         against the app's checkpoint worker)
 //! A benchmark, not a test: it reports numbers and never fails on a slow machine.
 
+#[path = "common/demo_file.rs"]
+mod demo_file;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orderdesk::app::keymap::Keymap;
 use orderdesk::app::App;
@@ -22,28 +25,6 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_orderdesk");
-
-fn database(orders: usize) -> PathBuf {
-    if let Some(p) = std::env::var_os("ORDERDESK_BENCH_DB") {
-        return PathBuf::from(p);
-    }
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-{orders}.db"));
-    if !path.exists() {
-        let started = Instant::now();
-        let status = Command::new(BIN)
-            .args(["--db"])
-            .arg(&path)
-            .args(["demo", "--orders", &orders.to_string(), "--seed", "1"])
-            .status()
-            .expect("run orderdesk demo");
-        assert!(status.success(), "demo generation failed");
-        println!(
-            "demo --orders {orders}: {:.1} s (SPEC: < 60 s at 1,000,000)",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    path
-}
 
 fn key(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
@@ -278,7 +259,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let path = database(orders);
+    let path = demo_file::demo_file(BIN, orders);
     println!(
         "OrderDesk benchmarks on {} ({orders} orders), 120x40",
         path.display()

@@ -1,6 +1,7 @@
 //! Scale figures through a real pseudo-terminal, as a clerk meets them (release build):
 //!   cargo bench --bench scale
-//! On the 1,000,000-order demo (made once in the temp folder, or ORDERDESK_BENCH_DB=file):
+//! On the 1,000,000-order demo (target/bench-N.db, shared with the other benches, or
+//! ORDERDESK_BENCH_DB=file):
 //! the first frame with rows from a cold start, Today's first open, j and PgDn (key → next
 //! frame), per-keystroke search latency (key sent → the typed text echoed, and → the list
 //! settled with its results) for a word of the demo's customer names, a term matching almost
@@ -14,6 +15,9 @@
 #[allow(unused_imports)]
 mod common;
 
+#[path = "common/demo_file.rs"]
+mod demo_file;
+
 use common::term::{Spawn, Term};
 use std::path::PathBuf;
 use std::process::Command;
@@ -23,29 +27,11 @@ use std::time::{Duration, Instant};
 const SETTLED: Duration = Duration::from_millis(400);
 
 fn database() -> PathBuf {
-    if let Some(p) = std::env::var_os("ORDERDESK_BENCH_DB") {
-        return PathBuf::from(p);
-    }
     let orders: usize = std::env::var("ORDERDESK_BENCH_ORDERS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let path = std::env::temp_dir().join(format!("orderdesk-scale-{orders}.db"));
-    if !path.exists() {
-        let started = Instant::now();
-        let status = Command::new(common::BIN)
-            .arg("--db")
-            .arg(&path)
-            .args(["demo", "--orders", &orders.to_string(), "--seed", "1"])
-            .status()
-            .expect("run orderdesk demo");
-        assert!(status.success(), "demo generation failed");
-        println!(
-            "demo --orders {orders}: {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    path
+    demo_file::demo_file(common::BIN, orders)
 }
 
 /// Sends `key` and times it: until the screen first changes, and until it last changed

@@ -7,11 +7,13 @@
 //!   ORDERDESK_BENCH_DB=path/to/copy.db ORDERDESK_BENCH_SECONDS=10 cargo bench --bench web_load
 //! A benchmark, not a test: it reports numbers and never fails on a slow machine.
 
+#[path = "common/demo_file.rs"]
+mod demo_file;
+
 use orderdesk::store::orders::{self, StatusRequest};
 use orderdesk::store::undo::Change;
 use orderdesk::store::{Store, StoreError};
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -24,28 +26,6 @@ const PASSWORD: &str = "bench password 1";
 const SEARCHES: &[&str] = &[
     "PCB", "bag", "carton", "上海", "深圳", "SO-2026", "steel", "李",
 ];
-
-fn database(orders: usize) -> PathBuf {
-    if let Some(p) = std::env::var_os("ORDERDESK_BENCH_DB") {
-        return PathBuf::from(p);
-    }
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-{orders}.db"));
-    if !path.exists() {
-        let started = Instant::now();
-        let status = Command::new(BIN)
-            .arg("--db")
-            .arg(&path)
-            .args(["demo", "--orders", &orders.to_string(), "--seed", "1"])
-            .status()
-            .expect("run orderdesk demo");
-        assert!(status.success(), "demo generation failed");
-        println!(
-            "demo --orders {orders}: {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    path
-}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -150,7 +130,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(30);
-    let db = database(orders);
+    let db = demo_file::demo_file(BIN, orders);
     let _ = Command::new(BIN)
         .arg("--db")
         .arg(&db)
