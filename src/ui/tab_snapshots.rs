@@ -396,3 +396,23 @@ fn at_80_columns_the_orders_list_keeps_number_customer_status_and_due() {
     assert!(w[4].is_some() && w[5].is_some(), "{w:?}");
     assert_eq!(w[4], Some(6), "a short status takes what it needs: {w:?}");
 }
+
+/// An empty list says what `n` makes there: an order on Orders, a shipment on Shipments.
+#[test]
+fn an_empty_list_names_what_n_creates_on_its_tab() {
+    let mut app = crate::app::fixture::app(0);
+    render(&mut app, 120, 30);
+    let orders = screen_text(&render(&mut app, 120, 30));
+    assert!(orders.contains(crate::i18n::t("ui.no_rows")), "{orders}");
+    keys(&mut app, "3");
+    app.do_deferred_work();
+    let shipments = screen_text(&render(&mut app, 120, 30));
+    assert!(
+        shipments.contains(crate::i18n::t("ui.no_shipments")),
+        "{shipments}"
+    );
+    assert!(
+        !shipments.contains(crate::i18n::t("ui.no_rows")),
+        "{shipments}"
+    );
+}

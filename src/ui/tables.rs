@@ -439,7 +439,7 @@ pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
         rows,
     );
     if list.rows.is_empty() && list.is_loaded() {
-        empty_hint(frame, area);
+        empty_hint_with(frame, area, "ui.no_shipments");
     }
 }
 
