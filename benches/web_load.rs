@@ -297,7 +297,9 @@ fn main() {
             )?;
             change.record(&tx)?;
             tx.commit()
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                .map_err(|e| orderdesk::store::Failure::Internal {
+                    detail: e.to_string(),
+                })?;
             Ok(id)
         })();
         commits.push(t.elapsed());

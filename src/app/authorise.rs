@@ -25,7 +25,8 @@ impl App {
         mut input: TextInput,
         key: &KeyEvent,
     ) -> Mode {
-        match (self.edit_action(key), prompt) {
+        let action = self.edit_action(key);
+        match (action, prompt) {
             (Some(Action::Close), Prompt::SheetPassphrase { order }) => {
                 let r = self.write_sheet(order, Address::Masked);
                 self.report(r);
@@ -76,7 +77,7 @@ impl App {
                 Mode::Normal
             }
             (_, prompt) => {
-                input.handle(key);
+                input.edit(action, key);
                 Mode::Prompt { prompt, input }
             }
         }

@@ -1,7 +1,7 @@
 //! Picking one of a few words over the screen: where a requirement or complaints go, how a
 //! requirement ended.
 
-use super::keymap::{Action, Key, KeyName, MENU_SCREEN};
+use super::keymap::{Action, Key, CHOOSE_SCREEN};
 use super::{App, Mode};
 use crate::domain::enums::{Department, ForwardTarget};
 use crate::domain::time::now;
@@ -41,10 +41,10 @@ impl ChoicePurpose {
 
 impl App {
     /// Keys while a word is being picked: the list's moves, Enter, Esc/q from the keymap;
-    /// a digit picks the word it numbers.
+    /// a quick-pick key (`[pick]`, the digits) picks the word it numbers.
     pub(super) fn choose_key(&mut self, purpose: ChoicePurpose, selected: usize, k: &Key) -> Mode {
         let n = purpose.options().0.len();
-        let pick = match self.keymap.action(MENU_SCREEN, k) {
+        let pick = match self.keymap.action(CHOOSE_SCREEN, k) {
             Some(Action::Back | Action::Quit) => return Mode::Normal,
             Some(a @ (Action::Down | Action::Up | Action::Top | Action::Bottom)) => {
                 return Mode::Choose {
@@ -53,14 +53,8 @@ impl App {
                 }
             }
             Some(Action::Open) => Some(selected),
-            _ => match k.code {
-                KeyName::Char(c) if !k.ctrl => c
-                    .to_digit(10)
-                    .map(|d| d as usize)
-                    .filter(|d| (1..=n).contains(d))
-                    .map(|d| d - 1),
-                _ => None,
-            },
+            Some(a) => a.pick_index().filter(|i| *i < n),
+            None => None,
         };
         match pick {
             Some(i) => {

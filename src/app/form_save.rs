@@ -270,7 +270,12 @@ impl App {
                     ),
                 )
             }
-            _ => return Err(crate::store::StoreError::Invalid("form mismatch".into())),
+            _ => {
+                return Err(crate::store::Failure::Internal {
+                    detail: "form saved as another kind".into(),
+                }
+                .into())
+            }
         };
         tx.commit().doing(label)?;
         Ok(Saved::Said { text, id: saved_id })
@@ -375,11 +380,7 @@ impl App {
             match complaints::respond_with_plan(&tx, &mut change, *id, version, at, plan)? {
                 Ok(Some(no)) => done.push(no),
                 Ok(None) => {}
-                Err(_) => {
-                    return Err(crate::store::StoreError::Invalid(
-                        t("complaint.plan_required").to_string(),
-                    ))
-                }
+                Err(_) => return Err(crate::store::Refusal::PlanRequired.into()),
             }
         }
         change.record(&tx)?;

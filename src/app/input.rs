@@ -1,6 +1,7 @@
 //! A text input (search box, palette, prompts, form fields; a note's may hold line breaks),
 //! cursor by characters so Chinese text edits correctly.
 
+use super::keymap::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,13 +39,39 @@ impl TextInput {
 
     /// Applies an editing key to a field just moved onto (`fresh`): the first typed
     /// character replaces its text, as in a spreadsheet cell. Returns whether it changed.
-    pub fn type_over(&mut self, key: &KeyEvent, fresh: bool) -> bool {
-        let typed =
-            matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
+    pub fn type_over(&mut self, action: Option<Action>, key: &KeyEvent, fresh: bool) -> bool {
+        let line_key = matches!(
+            action,
+            Some(Action::ClearLine | Action::LineStart | Action::LineEnd)
+        );
+        let typed = !line_key
+            && matches!(key.code, KeyCode::Char(_))
+            && !key.modifiers.contains(KeyModifiers::CONTROL);
         if fresh && typed {
             self.set("");
         }
-        self.handle(key)
+        self.edit(action, key)
+    }
+
+    /// Applies the keymap's line-editing action (`[form]`: clear the line, go to its start
+    /// or end) when the key has one, else the editing key itself; whether the text changed.
+    pub fn edit(&mut self, action: Option<Action>, key: &KeyEvent) -> bool {
+        match action {
+            Some(Action::ClearLine) => {
+                let changed = !self.value.is_empty();
+                self.set("");
+                changed
+            }
+            Some(Action::LineStart) => {
+                self.cursor = 0;
+                false
+            }
+            Some(Action::LineEnd) => {
+                self.cursor = self.value.chars().count();
+                false
+            }
+            _ => self.handle(key),
+        }
     }
 
     /// Inserts text at the cursor (a paste, a line break in a note); the caller has checked
@@ -59,24 +86,12 @@ impl TextInput {
         true
     }
 
-    /// Applies an editing key; returns whether the text changed.
+    /// Applies an editing key (a character, Backspace, Delete, the arrows, Home, End);
+    /// returns whether the text changed. Keys of the keymap go through [`TextInput::edit`].
     pub fn handle(&mut self, key: &KeyEvent) -> bool {
         let len = self.value.chars().count();
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Char('u') if ctrl => {
-                let changed = !self.value.is_empty();
-                self.set("");
-                changed
-            }
-            KeyCode::Char('a') if ctrl => {
-                self.cursor = 0;
-                false
-            }
-            KeyCode::Char('e') if ctrl => {
-                self.cursor = len;
-                false
-            }
             KeyCode::Char(c) if !ctrl && !crate::domain::text::is_control(c) => {
                 let at = self.byte_at(self.cursor);
                 self.value.insert(at, c);

@@ -1,6 +1,7 @@
 //! One keymap drives input, the footer hints and the `?` help, so they can never disagree.
 //! Defaults are embedded from `assets/keymap.toml`; `config.toml` may override any action.
 
+use crate::domain::status::Status;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -92,6 +93,92 @@ pub enum Action {
     CompleteFollowup,
     Yes,
     No,
+    ClearLine,
+    LineStart,
+    LineEnd,
+    NextChoice,
+    SetInquiry,
+    SetQuoted,
+    SetConfirmed,
+    SetInProduction,
+    SetReady,
+    SetShipped,
+    SetDelivered,
+    SetClosed,
+    SetOnHold,
+    SetCancelled,
+    SetLost,
+    #[strum(serialize = "pick_1")]
+    Pick1,
+    #[strum(serialize = "pick_2")]
+    Pick2,
+    #[strum(serialize = "pick_3")]
+    Pick3,
+    #[strum(serialize = "pick_4")]
+    Pick4,
+    #[strum(serialize = "pick_5")]
+    Pick5,
+    #[strum(serialize = "pick_6")]
+    Pick6,
+    #[strum(serialize = "pick_7")]
+    Pick7,
+    #[strum(serialize = "pick_8")]
+    Pick8,
+    #[strum(serialize = "pick_9")]
+    Pick9,
+}
+
+/// The status-menu keys, one per status, in the lifecycle's order.
+const SET_STATUS: [(Action, Status); 11] = [
+    (Action::SetInquiry, Status::Inquiry),
+    (Action::SetQuoted, Status::Quoted),
+    (Action::SetConfirmed, Status::Confirmed),
+    (Action::SetInProduction, Status::InProduction),
+    (Action::SetReady, Status::Ready),
+    (Action::SetShipped, Status::Shipped),
+    (Action::SetDelivered, Status::Delivered),
+    (Action::SetClosed, Status::Closed),
+    (Action::SetOnHold, Status::OnHold),
+    (Action::SetCancelled, Status::Cancelled),
+    (Action::SetLost, Status::Lost),
+];
+
+/// The quick-pick keys of a short list, first item first.
+const PICKS: [Action; 9] = [
+    Action::Pick1,
+    Action::Pick2,
+    Action::Pick3,
+    Action::Pick4,
+    Action::Pick5,
+    Action::Pick6,
+    Action::Pick7,
+    Action::Pick8,
+    Action::Pick9,
+];
+
+impl Action {
+    /// The status a status-menu key sets.
+    pub fn status(self) -> Option<Status> {
+        SET_STATUS.iter().find(|(a, _)| *a == self).map(|(_, s)| *s)
+    }
+
+    /// The status-menu key's action of `status`.
+    pub fn set_status(status: Status) -> Action {
+        SET_STATUS
+            .iter()
+            .find(|(_, s)| *s == status)
+            .map_or(Action::StatusMenu, |(a, _)| *a)
+    }
+
+    /// Which item (from 0) a quick-pick key picks.
+    pub fn pick_index(self) -> Option<usize> {
+        PICKS.iter().position(|a| *a == self)
+    }
+
+    /// The quick-pick key's action of item `index` (from 0), for the first nine.
+    pub fn pick(index: usize) -> Option<Action> {
+        PICKS.get(index).copied()
+    }
 }
 
 /// Groups of bindings that are active together.
@@ -114,6 +201,8 @@ pub enum Section {
     Today,
     Confirm,
     Menu,
+    StatusMenu,
+    Pick,
 }
 
 /// A key as written in the keymap: `j`, `G`, `>`, `Enter`, `Ctrl-s`, `Shift-Tab`, `PgDn`.
@@ -152,7 +241,7 @@ pub enum KeymapError {
     #[error("unknown action '{action}' in [keys.{section}]")]
     BadAction { section: String, action: String },
     #[error(
-        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, today, form, message, confirm, menu)"
+        "unknown keymap section [keys.{0}] (sections: global, list, records, orders, contacts, customers, complaints, shipments, reports, today, form, message, confirm, menu, status_menu, pick)"
     )]
     BadSection(String),
     #[error("key {key} is bound to both {first} and {second}")]
@@ -297,6 +386,12 @@ pub const CONFIRM_SCREEN: &[Section] = &[Section::Confirm];
 /// A list to pick from over the screen (filters, a department, an exception): its own
 /// keys, then the list's moves, Enter and Esc.
 pub const MENU_SCREEN: &[Section] = &[Section::Menu, Section::List, Section::Global];
+/// A short list of words to pick (a department, how a requirement ended): a digit picks
+/// the word it numbers, before the tab keys; then the menu's keys.
+pub const CHOOSE_SCREEN: &[Section] =
+    &[Section::Pick, Section::Menu, Section::List, Section::Global];
+/// The status menu: a status's own key sets it; the `[form]` keys edit the time typed.
+pub const STATUS_MENU_SCREEN: &[Section] = &[Section::StatusMenu, Section::Form];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -359,6 +454,8 @@ impl Keymap {
         map.check(TODAY_SCREEN)?;
         map.check(CONFIRM_SCREEN)?;
         map.check(MENU_SCREEN)?;
+        map.check(CHOOSE_SCREEN)?;
+        map.check(STATUS_MENU_SCREEN)?;
         Ok(map)
     }
 
@@ -372,8 +469,12 @@ impl Keymap {
         for s in sections {
             for (action, keys) in self.bindings.get(s).into_iter().flatten() {
                 for k in keys {
-                    // A screen's own section listed before the list's shadows its key.
-                    if *s == Section::List && seen.contains_key(k) && self.shadows(sections) {
+                    // A screen's own section listed before the list's shadows its key (and,
+                    // over the global keys, the tab digits of a quick pick).
+                    if matches!(s, Section::List | Section::Global)
+                        && seen.contains_key(k)
+                        && self.shadows(sections)
+                    {
                         continue;
                     }
                     if let Some(first) = seen.insert(*k, *action) {
@@ -510,6 +611,85 @@ mod tests {
             on_list("x"),
             Some(Action::CancelOrder),
             "x cancels on the Orders list"
+        );
+    }
+
+    #[test]
+    fn status_menu_and_quick_pick_keys_come_from_the_keymap() {
+        let k = Keymap::defaults();
+        let on = |screen: &[Section], s: &str| k.action(screen, &Key::parse(s).unwrap());
+        for s in <Status as IntoEnumIterator>::iter() {
+            let keys = k.keys(Action::set_status(s));
+            assert_eq!(keys.len(), 1, "{s:?} has one status-menu key");
+            assert_eq!(
+                k.action(STATUS_MENU_SCREEN, &keys[0])
+                    .and_then(Action::status),
+                Some(s)
+            );
+        }
+        assert_eq!(on(CHOOSE_SCREEN, "1"), Some(Action::Pick1));
+        assert_eq!(on(CHOOSE_SCREEN, "9").and_then(Action::pick_index), Some(8));
+        assert_eq!(on(CHOOSE_SCREEN, "j"), Some(Action::Down));
+        assert_eq!(
+            on(LIST_SCREEN, "1"),
+            Some(Action::TabOrders),
+            "digits stay tabs"
+        );
+        let over: toml::Table = toml::from_str("[pick]\npick_1 = [\"a\"]").unwrap();
+        let k = Keymap::load(Some(&over)).unwrap();
+        assert_eq!(
+            k.action(CHOOSE_SCREEN, &Key::parse("a").unwrap()),
+            Some(Action::Pick1)
+        );
+    }
+
+    /// The keymap is the only place that names a key: no key handling code (outside this
+    /// file and the tests) matches a character literal or a digit itself.
+    #[test]
+    fn no_key_is_hard_coded_outside_the_keymap() {
+        const HARD_CODED: [&str; 5] = [
+            "KeyCode::Char('",
+            "KeyName::Char('",
+            ".to_digit(",
+            "Key::parse(\"",
+            "from_menu_letter",
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root.join("app"), root.join("ui"), root.join("web")];
+        let mut found = Vec::new();
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let test_only = ["tests", "snapshots", "fixture"]
+                .iter()
+                .any(|w| name.contains(w));
+            if test_only || name == "keymap.rs" || !name.ends_with(".rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            // Test modules sit at the end of a file.
+            let code = text
+                .match_indices("#[cfg(test)]\nmod ")
+                .find(|(at, _)| {
+                    let line = text[*at..].lines().nth(1).unwrap_or("");
+                    line.ends_with('{')
+                })
+                .map_or(text.as_str(), |(at, _)| &text[..at]);
+            for (n, line) in code.lines().enumerate() {
+                if line.trim_start().starts_with("//") {
+                    continue;
+                }
+                if let Some(pat) = HARD_CODED.iter().find(|p| line.contains(*p)) {
+                    found.push(format!("{}:{}: {pat}", p.display(), n + 1));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "keys named outside the keymap: {found:#?}"
         );
     }
 

@@ -297,7 +297,8 @@ impl App {
         mut form: SendForm,
         key: &KeyEvent,
     ) -> SendState {
-        match self.edit_action(key) {
+        let action = self.edit_action(key);
+        match action {
             Some(Action::Close) => return SendState::Idle,
             Some(
                 Action::NextField
@@ -320,7 +321,7 @@ impl App {
                     (Some(p), true) => p,
                     _ => &mut form.to,
                 };
-                input.handle(key);
+                input.edit(action, key);
             }
         }
         SendState::Editing(form)

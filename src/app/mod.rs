@@ -485,7 +485,32 @@ impl App {
             | Action::Accept
             | Action::AddLine
             | Action::DeleteLine
-            | Action::Close => {}
+            | Action::Close
+            | Action::ClearLine
+            | Action::LineStart
+            | Action::LineEnd
+            | Action::NextChoice => {}
+            // Keys of the status menu and of a short list's quick pick.
+            Action::SetInquiry
+            | Action::SetQuoted
+            | Action::SetConfirmed
+            | Action::SetInProduction
+            | Action::SetReady
+            | Action::SetShipped
+            | Action::SetDelivered
+            | Action::SetClosed
+            | Action::SetOnHold
+            | Action::SetCancelled
+            | Action::SetLost
+            | Action::Pick1
+            | Action::Pick2
+            | Action::Pick3
+            | Action::Pick4
+            | Action::Pick5
+            | Action::Pick6
+            | Action::Pick7
+            | Action::Pick8
+            | Action::Pick9 => {}
         }
         Ok(())
     }

@@ -12,7 +12,7 @@ use crate::domain::time::{now, parse_stamp};
 use crate::i18n::{t, tf};
 use crate::store::list::ListEntity;
 use crate::store::orders::StatusRequest;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 impl App {
     pub(super) fn current_search(&self) -> String {
@@ -64,8 +64,8 @@ impl App {
                 self.report(r);
                 Mode::Search { input }
             }
-            _ => {
-                if input.handle(key) {
+            action => {
+                if input.edit(action, key) {
                     let r = self.search_for(input.value());
                     self.report(r);
                 }
@@ -153,8 +153,8 @@ impl App {
                 }
                 std::mem::replace(&mut self.mode, Mode::Normal)
             }
-            _ => {
-                input.handle(key);
+            action => {
+                input.edit(action, key);
                 Mode::Palette { input, selected: 0 }
             }
         }
@@ -249,8 +249,8 @@ impl App {
                     editing_when: false,
                 },
                 Some(Action::Close) => Mode::Normal,
-                _ => {
-                    when.handle(key);
+                action => {
+                    when.edit(action, key);
                     Mode::StatusMenu {
                         ids,
                         when,
@@ -259,7 +259,10 @@ impl App {
                 }
             };
         }
-        match (action, key.code) {
+        let set = super::keymap::Key::from_event(key)
+            .and_then(|k| self.keymap.action(super::keymap::STATUS_MENU_SCREEN, &k))
+            .and_then(Action::status);
+        match (action, set) {
             (Some(Action::Close), _) => Mode::Normal,
             (Some(Action::NextField), _) => {
                 let text = if when.value() == t("status.now") {
@@ -273,15 +276,8 @@ impl App {
                     editing_when: true,
                 }
             }
-            // The statuses' own letters, shown beside them in the menu.
-            (_, KeyCode::Char(c)) => {
-                let Some(to) = Status::from_menu_letter(c) else {
-                    return Mode::StatusMenu {
-                        ids,
-                        when,
-                        editing_when,
-                    };
-                };
+            // The statuses' own keys (keymap `[status_menu]`), shown beside them in the menu.
+            (_, Some(to)) => {
                 let happened_at = match self.status_time(&ids, when.value()) {
                     Ok(at) => at,
                     Err(text) => {
@@ -357,8 +353,8 @@ impl App {
                 self.report(r);
                 Mode::Normal
             }
-            _ => {
-                input.handle(key);
+            action => {
+                input.edit(action, key);
                 Mode::Prompt { prompt, input }
             }
         }
@@ -375,8 +371,8 @@ impl App {
     }
 
     pub(super) fn confirm_key(&mut self, confirm: Confirm, key: &KeyEvent) -> Mode {
-        match key.code {
-            _ if self.answer(key) == Some(true) => {
+        match self.answer(key) {
+            Some(true) => {
                 match confirm {
                     Confirm::DiscardForm => self.form = None,
                     Confirm::Bulk { ids, request } => {
@@ -390,8 +386,8 @@ impl App {
                 }
                 Mode::Normal
             }
-            _ if self.answer(key) == Some(false) => Mode::Normal,
-            _ => Mode::Confirm(confirm),
+            Some(false) => Mode::Normal,
+            None => Mode::Confirm(confirm),
         }
     }
 }

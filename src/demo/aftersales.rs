@@ -468,10 +468,12 @@ impl AfterSales<'_> {
     /// rest overdue. Open orders attract them more than finished ones.
     fn followups(&mut self, tx: &Transaction, count: usize) -> StoreResult<()> {
         let now = self.clock.now;
-        let texts = self
-            .words
-            .reasons("followup")
-            .map_err(|e| crate::store::StoreError::Invalid(format!("demo word lists: {e}")))?;
+        let texts =
+            self.words
+                .reasons("followup")
+                .map_err(|e| crate::store::Failure::Internal {
+                    detail: format!("demo word lists: {e}"),
+                })?;
         let open: Vec<usize> = (0..self.facts.len())
             .filter(|i| {
                 let f = &self.facts[*i];

@@ -218,9 +218,10 @@ pub fn copy_into(tx: &Transaction, scratch: &Path) -> StoreResult<()> {
     for table in SHADOW_TABLES {
         let names = columns(&src, table)?;
         if names != columns(tx, table)? {
-            return Err(StoreError::Invalid(format!(
-                "the scratch search index does not match {table}"
-            )));
+            return Err(crate::store::Failure::Internal {
+                detail: format!("the scratch search index does not match {table}"),
+            }
+            .into());
         }
         tx.execute(&format!("DELETE FROM {table}"), [])
             .doing("replacing the search index")?;

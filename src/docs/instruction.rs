@@ -10,7 +10,7 @@ use crate::i18n::t;
 use crate::store::documents::{beside_db, private_dir, safe_name, write_private};
 use crate::store::orders::load_detail;
 use crate::store::production::{self, sheet_requirements};
-use crate::store::{Result, StoreError};
+use crate::store::{Failure, FileOp, Refusal, Result, StoreError};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -82,13 +82,11 @@ pub fn gather(conn: &Connection, order_id: i64) -> Result<Sheet> {
     let d = load_detail(conn, order_id)?;
     let o = &d.draft;
     if !o.status.is_won() {
-        return Err(StoreError::Invalid(crate::i18n::tf(
-            "sheet.not_won",
-            &[
-                ("order", &o.order_no),
-                ("status", &t(&format!("status.{}", o.status.as_str()))),
-            ],
-        )));
+        return Err(Refusal::SheetNotWon {
+            order_no: o.order_no.clone(),
+            status: o.status,
+        }
+        .into());
     }
     let reqs = match o.customer_id {
         Some(c) => sheet_requirements(conn, c)?,
@@ -171,7 +169,12 @@ fn to_value(v: &serde_json::Value) -> minijinja::Value {
 
 fn render(name: &str, source: &str, sheet: &Sheet) -> Result<String> {
     let mut env = minijinja::Environment::new();
-    let bad = |e: minijinja::Error| StoreError::Invalid(format!("instruction template: {e}"));
+    let bad = |e: minijinja::Error| -> StoreError {
+        Failure::Template {
+            detail: e.to_string(),
+        }
+        .into()
+    };
     env.add_template(name, source).map_err(bad)?;
     env.get_template(name)
         .and_then(|tpl| tpl.render(to_value(&serde_json::to_value(sheet).unwrap_or_default())))
@@ -223,10 +226,9 @@ pub fn write_with(
     let text = render_text(&sheet)?;
     let html = render_html(&sheet)?;
     let dir = beside_db(db, "instructions");
-    let io = |p: &Path, e: std::io::Error| {
-        StoreError::Invalid(format!("cannot write {}: {e}", p.display()))
-    };
-    private_dir(&dir).map_err(|e| io(&dir, e))?;
+    let io =
+        |p: &Path, e: std::io::Error| -> StoreError { Failure::file(FileOp::Write, p, &e).into() };
+    private_dir(&dir).map_err(|e| Failure::file(FileOp::CreateFolder, &dir, &e))?;
     let name = safe_name(&sheet.order_no);
     let written = Written {
         text: dir.join(format!("{name}.txt")),

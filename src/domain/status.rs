@@ -193,27 +193,6 @@ impl Status {
         self.is_pre_sale() && !matches!(to, Inquiry | Quoted | OnHold | Cancelled | Lost)
     }
 
-    /// The letter that picks this status in the status menu.
-    pub fn menu_letter(self) -> char {
-        match self {
-            Status::Inquiry => 'i',
-            Status::Quoted => 'q',
-            Status::Confirmed => 'c',
-            Status::InProduction => 'p',
-            Status::Ready => 'r',
-            Status::Shipped => 's',
-            Status::Delivered => 'd',
-            Status::Closed => 'z',
-            Status::OnHold => 'h',
-            Status::Cancelled => 'x',
-            Status::Lost => 'l',
-        }
-    }
-
-    pub fn from_menu_letter(c: char) -> Option<Status> {
-        <Status as strum::IntoEnumIterator>::iter().find(|s| s.menu_letter() == c)
-    }
-
     /// A stage message exists for these statuses (SPEC §7).
     pub fn has_stage_message(self) -> bool {
         matches!(
@@ -359,17 +338,6 @@ mod tests {
             None
         )
         .is_ok());
-    }
-
-    #[test]
-    fn menu_letters_are_unique() {
-        let mut letters: Vec<char> = Status::iter().map(Status::menu_letter).collect();
-        letters.sort();
-        letters.dedup();
-        assert_eq!(letters.len(), Status::iter().count());
-        for s in Status::iter() {
-            assert_eq!(Status::from_menu_letter(s.menu_letter()), Some(s));
-        }
     }
 
     fn any_status() -> impl Strategy<Value = Status> {

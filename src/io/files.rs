@@ -173,6 +173,12 @@ fn kept_reason(path: &Path, backups_allowed: bool) -> Option<(&'static str, Stri
     None
 }
 
+/// What a backup written to `path` would overwrite that must be kept: `(true, folder)` or
+/// `(false, file)`.
+pub fn kept_from_backup(path: &Path) -> Option<(bool, String)> {
+    kept_reason(path, true).map(|(key, kept)| (key == "output.kept_folder", kept))
+}
+
 /// Refuses to write `path` when it is (or is in) what must be kept; one line naming both.
 pub fn refuse_kept(path: &Path) -> anyhow::Result<()> {
     refuse(path, false)

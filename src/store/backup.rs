@@ -7,7 +7,7 @@
 //! last one is kept in the database (`meta`), for the app's "no backup today" warning.
 
 use super::cipher::{self, beside, integrity, io_err, open_checked, sync_dir};
-use super::{create_private_file, Context, Result, Store, StoreError};
+use super::{create_private_file, Context, Failure, FileOp, Result, Store, StoreError};
 use chrono::{DateTime, Local, NaiveDateTime};
 use rusqlite::backup::{Backup, StepResult};
 use std::path::{Path, PathBuf};
@@ -99,7 +99,7 @@ pub fn prune(dir: &Path, db: &Path, keep: usize) -> Result<usize> {
     let all = list(dir, db);
     let excess = all.len().saturating_sub(keep);
     for old in &all[..excess] {
-        std::fs::remove_file(old).map_err(|e| io_err("cannot remove", old, e))?;
+        std::fs::remove_file(old).map_err(|e| io_err(FileOp::Remove, old, e))?;
     }
     Ok(excess)
 }
@@ -110,7 +110,7 @@ fn create_folder(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
     b.create(dir)
-        .map_err(|e| io_err("cannot create folder", dir, e))
+        .map_err(|e| io_err(FileOp::CreateFolder, dir, e))
 }
 
 /// Temporary files of backups that never finished (the app was stopped or killed, the
@@ -195,14 +195,21 @@ pub fn backup_at(store: &Store, dir: &Path, now: DateTime<Local>) -> Result<Done
         })
         .find(|p| !p.exists())
         .expect("a free name");
-    crate::io::files::refuse_kept_backup(&path).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    if let Some((folder, kept)) = crate::io::files::kept_from_backup(&path) {
+        return Err(Failure::Kept {
+            path: path.display().to_string(),
+            kept,
+            folder,
+        }
+        .into());
+    }
     let tmp = dir.join(format!(
         ".{}.{}.partial",
         path.file_name().unwrap_or_default().to_string_lossy(),
         std::process::id()
     ));
     let result = write_verified(store, &tmp).and_then(|()| {
-        std::fs::rename(&tmp, &path).map_err(|e| io_err("cannot write", &path, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| io_err(FileOp::Write, &path, e))?;
         sync_dir(dir);
         Ok(())
     });
@@ -238,11 +245,7 @@ fn write_verified(store: &Store, tmp: &Path) -> Result<()> {
                     waits += 1;
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                _ => {
-                    return Err(StoreError::Invalid(
-                        "the database stayed locked; the backup was not made".into(),
-                    ))
-                }
+                _ => return Err(Failure::BackupLocked.into()),
             }
         }
     }
@@ -252,14 +255,14 @@ fn write_verified(store: &Store, tmp: &Path) -> Result<()> {
     let problems = cipher::quick_check(&check)?;
     drop(check);
     if !problems.is_empty() {
-        return Err(StoreError::Invalid(format!(
-            "the backup failed its check ({}) and was removed",
-            problems.join("; ")
-        )));
+        return Err(Failure::BackupCheck {
+            problems: problems.join("; "),
+        }
+        .into());
     }
     std::fs::File::open(tmp)
         .and_then(|f| f.sync_all())
-        .map_err(|e| io_err("cannot sync", tmp, e))
+        .map_err(|e| io_err(FileOp::Sync, tmp, e))
 }
 
 /// When the last backup was made (Unix seconds), as recorded in the database.
@@ -283,10 +286,11 @@ pub fn check_file(path: &Path, key: Option<&str>, shown: &Path) -> Result<i64> {
     let name = shown.display().to_string();
     let problems = integrity(&conn)?;
     if !problems.is_empty() {
-        return Err(StoreError::Invalid(format!(
-            "{name} is damaged ({}); choose another backup",
-            problems.join("; ")
-        )));
+        return Err(Failure::Damaged {
+            path: name,
+            problems: problems.join("; "),
+        }
+        .into());
     }
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -335,10 +339,10 @@ pub fn restore_keyed(
     encrypt_with: Option<&str>,
 ) -> Result<Restored> {
     if in_use(db) {
-        return Err(StoreError::Invalid(format!(
-            "{} is open in another OrderDesk (or another program); close it and try again",
-            db.display()
-        )));
+        return Err(Failure::InUse {
+            path: db.display().to_string(),
+        }
+        .into());
     }
     if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_folder(dir)?;
@@ -366,10 +370,10 @@ pub fn restore_keyed(
         for suffix in ["-wal", "-shm", "-journal"] {
             let f = beside(db, suffix);
             if f.exists() {
-                std::fs::remove_file(&f).map_err(|e| io_err("cannot remove", &f, e))?;
+                std::fs::remove_file(&f).map_err(|e| io_err(FileOp::Remove, &f, e))?;
             }
         }
-        std::fs::rename(&tmp, db).map_err(|e| io_err("cannot replace", db, e))?;
+        std::fs::rename(&tmp, db).map_err(|e| io_err(FileOp::Replace, db, e))?;
         sync_dir(db.parent().unwrap_or(Path::new("")));
         Ok(Restored {
             previous,
@@ -420,17 +424,17 @@ fn in_use(db: &Path) -> bool {
 /// Byte copy into a new file readable by the owner only, synced.
 fn copy_private(from: &Path, to: &Path) -> Result<()> {
     use std::io::Write;
-    let mut src = std::fs::File::open(from).map_err(|e| io_err("cannot read", from, e))?;
+    let mut src = std::fs::File::open(from).map_err(|e| io_err(FileOp::Read, from, e))?;
     let _ = std::fs::remove_file(to);
     create_private_file(to)?;
     let mut dst = std::fs::OpenOptions::new()
         .write(true)
         .open(to)
-        .map_err(|e| io_err("cannot write", to, e))?;
+        .map_err(|e| io_err(FileOp::Write, to, e))?;
     std::io::copy(&mut src, &mut dst)
         .and_then(|_| dst.flush())
         .and_then(|_| dst.sync_all())
-        .map_err(|e| io_err("cannot write", to, e))
+        .map_err(|e| io_err(FileOp::Write, to, e))
 }
 
 /// Keeps the current database (with its WAL and journal, which belong to it) before it is

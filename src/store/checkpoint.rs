@@ -80,7 +80,9 @@ impl Checkpointer {
                     }
                 }
             })
-            .map_err(|e| super::StoreError::Invalid(format!("cannot start a thread: {e}")))?;
+            .map_err(|e| super::Failure::Thread {
+                detail: e.to_string(),
+            })?;
         Ok(Some(Checkpointer {
             complete,
             stop: Some(stop),

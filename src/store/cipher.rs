@@ -6,7 +6,7 @@
 //! connection; it is never written to a file, a log or the audit log, and the copies this
 //! program keeps are wiped from memory when dropped.
 
-use super::{create_private_file, schema, Context, Result, StoreError};
+use super::{create_private_file, schema, Context, Failure, FileOp, Result, StoreError};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
@@ -134,8 +134,8 @@ pub(crate) fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-pub(crate) fn io_err(what: &str, path: &Path, e: std::io::Error) -> StoreError {
-    StoreError::Invalid(format!("{what} {}: {e}", path.display()))
+pub(crate) fn io_err(op: FileOp, path: &Path, e: std::io::Error) -> StoreError {
+    Failure::file(op, path, &e).into()
 }
 
 /// Row counts of every stored table, for comparing a copy with its original.
@@ -205,10 +205,11 @@ pub(crate) fn open_checked(path: &Path, key: Option<&str>, shown: &Path) -> Resu
 /// while another connection has the file open; writers are held off until the end.
 pub fn convert(path: &Path, from: Option<&str>, to: Option<&str>) -> Result<()> {
     let shown = path.display().to_string();
-    let busy = || {
-        StoreError::Invalid(format!(
-            "{shown} is open in another OrderDesk (or another program); close it and try again"
-        ))
+    let busy = || -> StoreError {
+        Failure::InUse {
+            path: shown.clone(),
+        }
+        .into()
     };
     if in_use_elsewhere(path) {
         return Err(busy());
@@ -256,18 +257,20 @@ pub fn convert(path: &Path, from: Option<&str>, to: Option<&str>) -> Result<()> 
         let copy = open_checked(&tmp, to, path)?;
         let problems = integrity(&copy)?;
         if !problems.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "the converted copy of {shown} failed its check ({}); the original is unchanged",
-                problems.join("; ")
-            )));
+            return Err(Failure::ConvertCheck {
+                path: shown.clone(),
+                problems: problems.join("; "),
+            }
+            .into());
         }
         let copied_version: i64 = copy
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .doing("reading the schema version")?;
         if table_counts(&copy, "main")? != before || copied_version != version {
-            return Err(StoreError::Invalid(format!(
-                "the converted copy of {shown} differs from the original; the original is unchanged"
-            )));
+            return Err(Failure::ConvertDiffers {
+                path: shown.clone(),
+            }
+            .into());
         }
         drop(copy);
         for leftover in ["-journal", "-wal", "-shm"] {
@@ -275,8 +278,8 @@ pub fn convert(path: &Path, from: Option<&str>, to: Option<&str>) -> Result<()> 
         }
         std::fs::File::open(&tmp)
             .and_then(|f| f.sync_all())
-            .map_err(|e| io_err("cannot sync", &tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| io_err("cannot replace", path, e))?;
+            .map_err(|e| io_err(FileOp::Sync, &tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| io_err(FileOp::Replace, path, e))?;
         sync_dir(path.parent().unwrap_or(Path::new("")));
         Ok(())
     })();

@@ -4,7 +4,7 @@
 
 use super::sql::text_or_null;
 use super::undo::Change;
-use super::{audit, Context, Result, StoreError};
+use super::{audit, Context, Refusal, Result, StoreError};
 use crate::domain::contact::{awaits_reply, reply_overdue, ContactDraft};
 use crate::domain::enums::Direction;
 use crate::store::{Record, RecordKind};
@@ -197,9 +197,7 @@ pub fn reply(
         .doing("reading a contact")?
         .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Contact, id)))?;
     if current.direction != Direction::In {
-        return Err(StoreError::Invalid(
-            "an outbound contact needs no reply".into(),
-        ));
+        return Err(Refusal::OutboundNeedsNoReply.into());
     }
     if current.replied_at.is_some() {
         return Err(StoreError::Conflict(Record::new(RecordKind::Contact, id)));

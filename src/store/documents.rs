@@ -3,7 +3,7 @@
 //! only, and listed with its kind, original name and when it was added.
 
 use super::undo::Change;
-use super::{audit, Context, Refusal, Result, StoreError};
+use super::{audit, Context, Failure, FileOp, Refusal, Result, StoreError};
 use crate::domain::enums::DocumentKind;
 use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -148,8 +148,7 @@ pub fn plan(
         .optional()
         .doing("reading an order")?
         .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, order_id)))?;
-    let meta = std::fs::metadata(source)
-        .map_err(|e| StoreError::Invalid(format!("{}: {e}", source.display())))?;
+    let meta = std::fs::metadata(source).map_err(|e| Failure::file(FileOp::Read, source, &e))?;
     if !meta.is_file() {
         return Err(Refusal::NotAFile {
             path: source.display().to_string(),
@@ -162,8 +161,7 @@ pub fn plan(
         .unwrap_or_else(|| "document".into());
     let folder = safe_name(&order_no);
     let dir = beside_db(db, "archive").join(&folder);
-    private_dir(&dir)
-        .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+    private_dir(&dir).map_err(|e| Failure::file(FileOp::CreateFolder, &dir, &e))?;
     remove_partials(&dir);
     let stamp = chrono::DateTime::from_timestamp(at, 0)
         .map(|d| d.format("%Y%m%d-%H%M%S").to_string())
@@ -321,8 +319,12 @@ pub fn attach(
     at: i64,
 ) -> Result<DocumentRow> {
     let plan = plan(conn, db, order_id, kind, source, at)?;
-    copy(&plan, &|_| {}, &std::sync::atomic::AtomicBool::new(false))
-        .map_err(|e| StoreError::Invalid(format!("cannot write {}: {e}", plan.target.display())))?;
+    copy(&plan, &|_| {}, &std::sync::atomic::AtomicBool::new(false)).map_err(|e| match e {
+        CopyError::Io(e) => Failure::file(FileOp::Write, &plan.target, &e),
+        CopyError::Cancelled => Failure::Internal {
+            detail: "a copy nobody cancelled was stopped".into(),
+        },
+    })?;
     record(conn, change, &plan)
 }
 

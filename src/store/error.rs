@@ -101,6 +101,143 @@ pub enum Refusal {
     OtherCustomersOrder,
     #[error("{0}")]
     RequirementStep(crate::domain::customer::StepError),
+    #[error("an outbound contact needs no reply")]
+    OutboundNeedsNoReply,
+    #[error("{order_no} is {status:?}: an instruction sheet is for a won order")]
+    SheetNotWon {
+        order_no: String,
+        status: crate::domain::status::Status,
+    },
+    #[error("a first response needs its plan")]
+    PlanRequired,
+}
+
+/// What a file step was doing when the system refused it; the UI names each in the clerk's
+/// language (`file_op.create_folder` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumIter)]
+#[strum(serialize_all = "snake_case")]
+pub enum FileOp {
+    CreateFolder,
+    Create,
+    Open,
+    Read,
+    Write,
+    Sync,
+    Remove,
+    Replace,
+}
+
+impl FileOp {
+    /// In English, for logs and the command line: "cannot create folder".
+    fn english(self) -> &'static str {
+        match self {
+            FileOp::CreateFolder => "cannot create folder",
+            FileOp::Create => "cannot create",
+            FileOp::Open => "cannot open",
+            FileOp::Read => "cannot read",
+            FileOp::Write => "cannot write",
+            FileOp::Sync => "cannot sync",
+            FileOp::Remove => "cannot remove",
+            FileOp::Replace => "cannot replace",
+        }
+    }
+}
+
+/// Why the system refused a file step, as far as the clerk can act on it; the system's own
+/// (English) text stays in `Failure::File::detail` for logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumIter)]
+#[strum(serialize_all = "snake_case")]
+pub enum IoCause {
+    NotFound,
+    Permission,
+    Exists,
+    Full,
+    Other,
+}
+
+impl IoCause {
+    pub fn of(e: &std::io::Error) -> IoCause {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::NotFound => IoCause::NotFound,
+            K::PermissionDenied | K::ReadOnlyFilesystem => IoCause::Permission,
+            K::AlreadyExists => IoCause::Exists,
+            K::StorageFull | K::QuotaExceeded | K::FileTooLarge => IoCause::Full,
+            _ => IoCause::Other,
+        }
+    }
+}
+
+/// A step the store could not take that no rule refused: the file system, a damaged backup
+/// or undo record, a template. Typed, so the UI words it in the clerk's language
+/// (`ui::words::failure`); the English here is for logs and the command line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    #[error("{} {path}: {detail}", .op.english())]
+    File {
+        op: FileOp,
+        path: String,
+        cause: IoCause,
+        /// The system's error number, when it gave one.
+        code: Option<i32>,
+        /// The system's own words, for logs.
+        detail: String,
+    },
+    /// A path that must be kept (the input of this run, a kept folder) would be written.
+    #[error("{path} would overwrite {kept}, which is kept")]
+    Kept {
+        path: String,
+        kept: String,
+        /// A folder that is kept, rather than the file itself.
+        folder: bool,
+    },
+    #[error("the database stayed locked; the backup was not made")]
+    BackupLocked,
+    #[error("the backup failed its check ({problems}) and was removed")]
+    BackupCheck { problems: String },
+    #[error("{path} is damaged ({problems}); choose another backup")]
+    Damaged { path: String, problems: String },
+    #[error("{path} is open in another OrderDesk (or another program); close it and try again")]
+    InUse { path: String },
+    #[error(
+        "the converted copy of {path} failed its check ({problems}); the original is unchanged"
+    )]
+    ConvertCheck { path: String, problems: String },
+    #[error("the converted copy of {path} differs from the original; the original is unchanged")]
+    ConvertDiffers { path: String },
+    #[error("the undo record is damaged: {detail}")]
+    UndoDamaged { detail: String },
+    #[error("instruction template: {detail}")]
+    Template { detail: String },
+    #[error("cannot start a thread: {detail}")]
+    Thread { detail: String },
+    /// Something that cannot happen unless OrderDesk itself is wrong (a form saved as
+    /// another kind, a scratch index of another shape); `detail` is for the log.
+    #[error("internal error: {detail}")]
+    Internal { detail: String },
+    #[error(
+        "the account {name} exists already (change its password with `orderdesk user passwd`)"
+    )]
+    AccountExists { name: String },
+}
+
+impl Failure {
+    /// A file step the system refused.
+    pub fn file(op: FileOp, path: &std::path::Path, e: &std::io::Error) -> Failure {
+        Failure::File {
+            op,
+            path: path.display().to_string(),
+            cause: IoCause::of(e),
+            code: e.raw_os_error(),
+            detail: e.to_string(),
+        }
+    }
+}
+
+impl From<Failure> for StoreError {
+    fn from(f: Failure) -> StoreError {
+        StoreError::Failed(Box::new(f))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,8 +255,9 @@ pub enum StoreError {
     Encrypted { path: String },
     #[error("{path}: wrong passphrase")]
     WrongPassphrase { path: String },
+    /// A step that failed without a rule refusing it; the UI words it (`ui::words`).
     #[error("{0}")]
-    Invalid(String),
+    Failed(Box<Failure>),
     /// A change the rules refuse; the UI words it (`ui::words::refusal`).
     #[error("{0}")]
     Refused(#[from] Refusal),

@@ -34,7 +34,9 @@ pub mod today;
 pub mod undo;
 pub mod users;
 
-pub use error::{Context, Record, RecordKind, Refusal, Result, StoreError, Unique};
+pub use error::{
+    Context, Failure, FileOp, IoCause, Record, RecordKind, Refusal, Result, StoreError, Unique,
+};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
@@ -87,9 +89,8 @@ impl Store {
     /// encrypted).
     pub fn open_with(path: &Path, passphrase: Option<&str>) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Invalid(format!("cannot create folder {}: {e}", dir.display()))
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Failure::file(FileOp::CreateFolder, dir, &e))?;
         }
         let shown = path.display().to_string();
         match std::fs::metadata(path) {
@@ -100,12 +101,11 @@ impl Store {
                 })
             }
             // SQLite would call an unreadable file "unable to open"; say why.
-            Ok(_) => drop(
-                std::fs::File::open(path)
-                    .map_err(|e| StoreError::Invalid(format!("cannot read {shown}: {e}")))?,
-            ),
+            Ok(_) => {
+                drop(std::fs::File::open(path).map_err(|e| Failure::file(FileOp::Read, path, &e))?)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_new(path)?,
-            Err(e) => return Err(StoreError::Invalid(format!("cannot open {shown}: {e}"))),
+            Err(e) => return Err(Failure::file(FileOp::Open, path, &e).into()),
         }
         let key = passphrase.filter(|_| !cipher::is_plain(path));
         let mut store = Store::connect(path, key)?;
@@ -398,7 +398,7 @@ fn create_new(path: &Path) -> Result<()> {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
             Err(_) => std::fs::rename(&tmp, path)
-                .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", path.display()))),
+                .map_err(|e| Failure::file(FileOp::Create, path, &e).into()),
         }
     });
     for leftover in ["", "-wal", "-shm"] {
@@ -419,7 +419,7 @@ pub(crate) fn create_private_file(path: &Path) -> Result<()> {
         .mode(0o600)
         .open(path)
         .map(drop)
-        .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", path.display())))
+        .map_err(|e| Failure::file(FileOp::Create, path, &e).into())
 }
 
 #[cfg(not(unix))]

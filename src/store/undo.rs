@@ -3,7 +3,7 @@
 //! yet undone, in reverse order, in one transaction; so undo survives restarts and a bulk
 //! change is one step.
 
-use super::{audit, search, Context, Result, StoreError};
+use super::{audit, search, Context, Failure, Result};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,12 @@ fn checked_table(table: &str) -> Result<&'static str> {
         .iter()
         .copied()
         .find(|t| *t == table)
-        .ok_or_else(|| StoreError::Invalid(format!("undo record names unknown table {table}")))
+        .ok_or_else(|| {
+            Failure::UndoDamaged {
+                detail: format!("unknown table {table}"),
+            }
+            .into()
+        })
 }
 
 fn to_json(v: Value) -> Json {
@@ -139,8 +144,9 @@ impl Change {
         if self.images.is_empty() {
             return Ok(());
         }
-        let images = serde_json::to_string(&self.images)
-            .map_err(|e| StoreError::Invalid(format!("cannot encode undo record: {e}")))?;
+        let images = serde_json::to_string(&self.images).map_err(|e| Failure::UndoDamaged {
+            detail: format!("cannot encode: {e}"),
+        })?;
         conn.execute(
             "INSERT INTO undo_log (at, label, images) VALUES (?1, ?2, ?3)",
             params![crate::domain::time::now(), self.label, images],
@@ -190,7 +196,10 @@ fn restore(conn: &Connection, image: &Image) -> Result<()> {
                 .collect();
             for c in &cols {
                 if !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
-                    return Err(StoreError::Invalid(format!("undo record names column {c}")));
+                    return Err(Failure::UndoDamaged {
+                        detail: format!("column {c}"),
+                    }
+                    .into());
                 }
             }
             if exists.is_some() {
@@ -267,8 +276,9 @@ pub fn undo_last(conn: &Connection) -> Result<Option<Undone>> {
     let Some((id, label, images)) = last else {
         return Ok(None);
     };
-    let images: Vec<Image> = serde_json::from_str(&images)
-        .map_err(|e| StoreError::Invalid(format!("undo record {id} is damaged: {e}")))?;
+    let images: Vec<Image> = serde_json::from_str(&images).map_err(|e| Failure::UndoDamaged {
+        detail: format!("record {id}: {e}"),
+    })?;
     let mut orders = Vec::new();
     let mut reindex = Vec::new();
     for image in images.iter().rev() {

@@ -1,7 +1,7 @@
 //! Accounts of the web desk. Every change, login and failed login goes into the audit log;
 //! the password hash never does.
 
-use super::{audit, Context, Result, Store, StoreError};
+use super::{audit, Context, Failure, Result, Store, StoreError};
 use crate::domain::account::Role;
 use crate::store::{Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -42,10 +42,10 @@ pub fn add(store: &mut Store, name: &str, role: Role, password_hash: &str) -> Re
         )
         .doing("looking up an account")?;
     if exists {
-        return Err(StoreError::Invalid(format!(
-            "the account {} exists already (change its password with `orderdesk user passwd`)",
-            crate::domain::text::shown(name)
-        )));
+        return Err(Failure::AccountExists {
+            name: name.to_string(),
+        }
+        .into());
     }
     tx.execute(
         "INSERT INTO users (name, role, password_hash, created_at, changed_at)

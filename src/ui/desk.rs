@@ -249,7 +249,15 @@ pub fn draw_choose(
         .enumerate()
         .map(|(i, w)| {
             Line::from(vec![
-                Span::styled(format!(" {} ", i + 1), theme::key()),
+                Span::styled(
+                    format!(
+                        " {} ",
+                        Action::pick(i)
+                            .map(|a| app.keymap.describe(a))
+                            .unwrap_or_default()
+                    ),
+                    theme::key(),
+                ),
                 Span::styled(
                     format!(" {} ", t(&format!("{prefix}{w}"))),
                     if i == selected {

@@ -1,6 +1,7 @@
 //! Overlays: help, command palette, filters, status menu, prompts and confirmations.
 
 use super::{pane, tables::filter_label, theme};
+use crate::app::keymap::Action;
 use crate::app::{palette, status_key, App, Confirm, Mode, Prompt};
 use crate::domain::status::Status;
 use crate::i18n::{t, tf};
@@ -91,7 +92,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let mut lines = vec![Line::from(tf("ui.status_for", &[("count", &ids.len())]))];
             for s in Status::iter() {
                 lines.push(Line::from(vec![
-                    Span::styled(format!(" {} ", s.menu_letter()), theme::key()),
+                    Span::styled(
+                        format!(" {} ", app.keymap.describe(Action::set_status(s))),
+                        theme::key(),
+                    ),
                     Span::raw(format!(" {}", t(&status_key(s)))),
                 ]));
             }

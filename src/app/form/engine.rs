@@ -343,7 +343,7 @@ impl Form {
                 self.delete_line();
                 Outcome::Edited
             }
-            _ => self.type_key(key),
+            _ => self.type_key(action, key),
         }
     }
 
@@ -363,13 +363,13 @@ impl Form {
     }
 
     /// An editing key on the focused field.
-    pub fn type_key(&mut self, key: &KeyEvent) -> Outcome {
+    pub fn type_key(&mut self, action: Option<Action>, key: &KeyEvent) -> Outcome {
         let fresh = std::mem::replace(&mut self.fresh, false);
         let Some(field) = self.focused_mut() else {
             return Outcome::Nothing;
         };
-        let changed = match choice_key(field, key) {
-            Typed::NotAChoice => field.input.type_over(key, fresh),
+        let changed = match choice_key(field, action, key) {
+            Typed::NotAChoice => field.input.type_over(action, key, fresh),
             Typed::Changed(changed) => changed,
             Typed::NoSuchWord(tried) => {
                 // A letter that names nothing leaves the value as it was.
@@ -467,9 +467,10 @@ enum Typed {
     NoSuchWord(String),
 }
 
-/// A key on a choice field: ←/→/Space step through the words; letters are typed until they
+/// A key on a choice field: ←/→ and the keymap's next-choice key (Space) step through the
+/// words; letters are typed until they
 /// name one (by its label in the UI language or by its code); Backspace takes one back.
-fn choice_key(field: &mut Field, key: &KeyEvent) -> Typed {
+fn choice_key(field: &mut Field, action: Option<Action>, key: &KeyEvent) -> Typed {
     let Kind::Choice(c) = &field.kind else {
         return Typed::NotAChoice;
     };
@@ -480,8 +481,9 @@ fn choice_key(field: &mut Field, key: &KeyEvent) -> Typed {
         .position(|w| *w == field.input.value())
         .unwrap_or(0);
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let next = action == Some(Action::NextChoice) || key.code == KeyCode::Right;
     let to = match key.code {
-        KeyCode::Right | KeyCode::Char(' ') => {
+        _ if next => {
             field.typed.clear();
             all.get((at + 1) % n).copied()
         }

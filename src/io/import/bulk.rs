@@ -181,9 +181,10 @@ impl Background {
         match self.worker.take().map(JoinHandle::join) {
             None => Ok(()),
             Some(Ok(done)) => Ok(done?),
-            Some(Err(_)) => {
-                Err(StoreError::Invalid("the search indexing thread failed".into()).into())
-            }
+            Some(Err(_)) => Err(StoreError::from(crate::store::Failure::Thread {
+                detail: "the search indexing thread failed".into(),
+            })
+            .into()),
         }
     }
 }
