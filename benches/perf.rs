@@ -369,7 +369,7 @@ fn main() {
         app.prepare(orderdesk::ui::list_height(40));
         t.draw(|f| orderdesk::ui::draw(f, &app)).expect("draw");
         saves.push(start.elapsed());
-        assert!(app.form.is_none(), "the form saved");
+        assert!(app.form().is_none(), "the form saved");
         key_to_frame(&mut app, &mut t, key(KeyCode::Char('u')));
     }
     report("order form save (Ctrl-S) + commit", saves, 5.0, 16.0);

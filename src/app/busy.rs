@@ -33,8 +33,8 @@ pub struct PendingStatus {
 /// Changes kept while the database is busy, oldest first.
 #[derive(Debug, Default)]
 pub struct Waiting {
-    /// The open form holds a change waiting to be saved.
-    pub form: bool,
+    /// The form of this tab's screen holds a change waiting to be saved.
+    pub form: Option<super::tab::Tab>,
     pub statuses: VecDeque<PendingStatus>,
     /// A copied attachment whose document row is still to be written.
     pub attach: Option<AttachPlan>,
@@ -45,11 +45,11 @@ pub struct Waiting {
 impl Waiting {
     /// Something is kept for a retry.
     pub fn any(&self) -> bool {
-        self.form || !self.statuses.is_empty() || self.attach.is_some()
+        self.form.is_some() || !self.statuses.is_empty() || self.attach.is_some()
     }
 
     fn count(&self) -> usize {
-        usize::from(self.form) + self.statuses.len() + usize::from(self.attach.is_some())
+        usize::from(self.form.is_some()) + self.statuses.len() + usize::from(self.attach.is_some())
     }
 }
 
@@ -114,15 +114,17 @@ impl App {
             }
         }
         // A form the clerk closed meanwhile has nothing left to save.
-        if std::mem::take(&mut self.workers.busy.form) && self.form.is_some() {
-            self.save_form();
+        if let Some(tab) = self.workers.busy.form.take() {
+            if self.screens.form(tab).is_some() {
+                self.save_form_in(tab);
+            }
         }
     }
 
     /// A form's save met a busy database: the form stays open with its contents, and is
     /// saved again by itself. Returns the form's message.
-    pub(super) fn keep_form(&mut self) -> String {
-        self.workers.busy.form = true;
+    pub(super) fn keep_form(&mut self, tab: super::tab::Tab) -> String {
+        self.workers.busy.form = Some(tab);
         self.wait_for_db();
         self.busy_text()
     }

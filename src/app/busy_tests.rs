@@ -109,7 +109,7 @@ fn a_status_change_and_a_form_save_wait_for_a_locked_database_and_land_after() {
     press(&mut app, "12");
     let took = timed(&mut app, "^s");
     assert!(took < KEY_BUDGET, "the save took {took:?}");
-    let form = app.form.as_ref().expect("the form stays open");
+    let form = app.form().expect("the form stays open");
     let note = form.message.clone().unwrap_or_default();
     assert!(note.contains("in use by another program"), "{note}");
     assert_eq!(one::<i64>(&app, "SELECT count(*) FROM orders"), 3);
@@ -122,12 +122,12 @@ fn a_status_change_and_a_form_save_wait_for_a_locked_database_and_land_after() {
         assert!(start.elapsed() < KEY_BUDGET, "{:?}", start.elapsed());
         assert!(app.waiting_for_db());
     }
-    assert!(app.form.is_some(), "nothing lost");
+    assert!(app.form().is_some(), "nothing lost");
 
     // The other program lets go: both land, in order, by themselves.
     other.execute_batch("COMMIT").unwrap();
     poll_until(&mut app, |a| !a.waiting_for_db(), |_| {});
-    assert!(app.form.is_none(), "saved: {:?}", app.status.message);
+    assert!(app.form().is_none(), "saved: {:?}", app.status.message);
     assert_ne!(
         one::<String>(&app, &status_sql),
         before,
@@ -192,14 +192,14 @@ fn range_hash(path: &std::path::Path, at: u64, n: usize) -> u64 {
 /// `a`, the path, Ctrl-S; then `y` to the size question.
 fn attach(app: &mut App, file: &std::path::Path) {
     press(app, "a");
-    assert!(app.form.is_some());
+    assert!(app.form().is_some());
     press(app, &file.display().to_string());
     ctrl(app, 's');
     assert!(
         matches!(app.mode, Mode::Confirm(Confirm::LargeAttach(_))),
         "over 100 MB asks first: {:?} {:?}",
         app.mode,
-        app.form.as_ref().map(|f| &f.message)
+        app.form().map(|f| &f.message)
     );
     let took = timed(app, "y");
     assert!(took < KEY_BUDGET, "starting took {took:?}");

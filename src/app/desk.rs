@@ -80,7 +80,7 @@ impl App {
     /// tick by the minute. `None` (block until a key) everywhere else, so an idle desk uses
     /// no CPU.
     pub fn redraw_in(&self) -> Option<Duration> {
-        if self.tab != Tab::Complaints || self.form.is_some() {
+        if self.tab != Tab::Complaints || self.form().is_some() {
             return None;
         }
         let into_minute = now().rem_euclid(60) as u64;

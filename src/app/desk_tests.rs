@@ -53,7 +53,7 @@ fn complaints_come_in_urgency_order_and_r_records_the_first_response_now() {
     press(&mut app, "r");
     // The plan is asked for, and required.
     ctrl(&mut app, 's');
-    assert!(app.form.is_some(), "an empty plan is refused");
+    assert!(app.form().is_some(), "an empty plan is refused");
     assert_eq!(
         complaint::<Option<i64>>(&app, "CP-202601-0007", "first_response_at"),
         None
@@ -62,7 +62,7 @@ fn complaints_come_in_urgency_order_and_r_records_the_first_response_now() {
     code(&mut app, KeyCode::Enter);
     press(&mut app, "周五前到货");
     ctrl(&mut app, 's');
-    assert!(app.form.is_none(), "{:?}", app.form);
+    assert!(app.form().is_none(), "{:?}", app.form());
     assert_eq!(
         complaint::<String>(&app, "CP-202601-0007", "response_plan"),
         "补发新件\n周五前到货"
@@ -121,9 +121,9 @@ fn marked_complaints_are_answered_in_one_step() {
 fn closing_needs_a_resolution_and_routing_picks_a_department() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "4c");
-    assert!(app.form.is_some(), "the resolution is asked for");
+    assert!(app.form().is_some(), "the resolution is asked for");
     code(&mut app, KeyCode::Enter);
-    assert!(app.form.is_some(), "an empty resolution is refused");
+    assert!(app.form().is_some(), "an empty resolution is refused");
     press(&mut app, "已补发");
     code(&mut app, KeyCode::Enter);
     let no = "CP-202601-0007";
@@ -160,7 +160,7 @@ fn the_complaint_detail_answers_the_complaint_or_a_selected_contact() {
     // What the reply said is asked for (it may stay empty) and kept.
     press(&mut app, "sent the tracking number");
     ctrl(&mut app, 's');
-    assert!(app.form.is_none(), "{:?}", app.form);
+    assert!(app.form().is_none(), "{:?}", app.form());
     let replies: i64 = app
         .store
         .conn()
@@ -201,9 +201,9 @@ fn the_complaint_detail_answers_the_complaint_or_a_selected_contact() {
 fn a_new_complaint_is_checked_then_numbered_in_its_month() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "4n");
-    assert!(app.form.is_some());
+    assert!(app.form().is_some());
     ctrl(&mut app, 's');
-    let form = app.form.as_ref().expect("still open: customer missing");
+    let form = app.form().expect("still open: customer missing");
     assert!(form
         .fields
         .iter()
@@ -214,14 +214,14 @@ fn a_new_complaint_is_checked_then_numbered_in_its_month() {
     code(&mut app, KeyCode::Tab);
     press(&mut app, "SO-20260101-001");
     ctrl(&mut app, 's');
-    let form = app.form.as_ref().expect("the order is another customer's");
+    let form = app.form().expect("the order is another customer's");
     assert!(form.message.is_some(), "{:?}", form.message);
     let order = form
         .fields
         .iter()
         .position(|f| f.name == "field.order_no")
         .unwrap();
-    app.form.as_mut().unwrap().fields[order]
+    app.form_mut().as_mut().unwrap().fields[order]
         .input
         .set("SO-20260101-003");
     code(&mut app, KeyCode::Tab);
@@ -229,7 +229,7 @@ fn a_new_complaint_is_checked_then_numbered_in_its_month() {
     code(&mut app, KeyCode::Tab);
     press(&mut app, "u");
     ctrl(&mut app, 's');
-    assert!(app.form.is_none(), "saved: {:?}", app.form);
+    assert!(app.form().is_none(), "saved: {:?}", app.form());
     let no = "CP-202602-0003";
     assert_eq!(complaint::<String>(&app, no, "type"), "delivery_delay");
     assert_eq!(complaint::<String>(&app, no, "severity"), "urgent");
@@ -379,11 +379,14 @@ fn requirements_and_surveys_are_entered_from_the_customer() {
     press(&mut app, "v");
     press(&mut app, "6");
     ctrl(&mut app, 's');
-    assert!(app.form.is_some(), "6 is out of 1–5");
-    app.form.as_mut().unwrap().set("score.accuracy", "5");
-    app.form.as_mut().unwrap().set("score.willingness", "9");
+    assert!(app.form().is_some(), "6 is out of 1–5");
+    app.form_mut().as_mut().unwrap().set("score.accuracy", "5");
+    app.form_mut()
+        .as_mut()
+        .unwrap()
+        .set("score.willingness", "9");
     ctrl(&mut app, 's');
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     let (acc, will): (i64, i64) = app
         .store
         .conn()
@@ -400,14 +403,14 @@ fn requirements_and_surveys_are_entered_from_the_customer() {
 fn the_customer_form_checks_formats_and_uniqueness() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "2n");
-    let set = |app: &mut App, name: &str, v: &str| app.form.as_mut().unwrap().set(name, v);
+    let set = |app: &mut App, name: &str, v: &str| app.form_mut().as_mut().unwrap().set(name, v);
     set(&mut app, "field.code", "C002");
     set(&mut app, "field.name", "深圳华联电子有限公司");
     set(&mut app, "field.email", "wang@");
     set(&mut app, "field.phone", "12");
     set(&mut app, "field.payment_terms_days", "400");
     ctrl(&mut app, 's');
-    let form = app.form.as_ref().expect("refused");
+    let form = app.form().expect("refused");
     let errors: Vec<&str> = form
         .fields
         .iter()
@@ -430,19 +433,12 @@ fn the_customer_form_checks_formats_and_uniqueness() {
     set(&mut app, "field.phone", "+47 22 33 44 55");
     set(&mut app, "field.payment_terms_days", "45");
     ctrl(&mut app, 's');
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.message)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.message));
     assert_eq!(app.screens.customers.list.selected().unwrap().code, "C004");
     press(&mut app, "e");
-    assert_eq!(
-        app.form.as_ref().unwrap().value("field.payment_terms_days"),
-        "45"
-    );
+    assert_eq!(app.form().unwrap().value("field.payment_terms_days"), "45");
     code(&mut app, KeyCode::Esc);
-    assert!(app.form.is_none(), "unchanged: closes without asking");
+    assert!(app.form().is_none(), "unchanged: closes without asking");
 }
 
 #[test]
@@ -450,11 +446,11 @@ fn contacts_are_logged_from_an_order_in_a_few_keys() {
     let (mut app, _clock) = desk_fixture::app();
     // The newest order, SO-20260101-006, is C003's.
     press(&mut app, "l");
-    let form = app.form.as_ref().expect("contact form");
+    let form = app.form().expect("contact form");
     assert_eq!(form.value("field.order_no"), "SO-20260101-006");
     press(&mut app, "asks for the packing list");
     ctrl(&mut app, 's');
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     let (customer, order, direction, at): (i64, i64, String, i64) = app
         .store
         .conn()
@@ -493,26 +489,21 @@ fn contacts_are_logged_from_an_order_in_a_few_keys() {
 fn the_customer_type_is_chosen_in_the_form_and_filters_the_list() {
     let (mut app, _clock) = desk_fixture::app();
     press(&mut app, "2n");
-    let set = |app: &mut App, name: &str, v: &str| app.form.as_mut().unwrap().set(name, v);
+    let set = |app: &mut App, name: &str, v: &str| app.form_mut().as_mut().unwrap().set(name, v);
     set(&mut app, "field.code", "C009");
     set(&mut app, "field.name", "Baltic Distribution OÜ");
     // Typed as its label, stored as its code.
     let at = app
-        .form
-        .as_ref()
+        .form()
         .unwrap()
         .fields
         .iter()
         .position(|f| f.name == "field.customer_type")
         .unwrap();
-    app.form.as_mut().unwrap().focus = crate::app::form::Focus::Field(at);
+    app.form_mut().as_mut().unwrap().focus = crate::app::form::Focus::Field(at);
     press(&mut app, "Distrib");
     ctrl(&mut app, 's');
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.message)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.message));
     let kind: String = app
         .store
         .conn()

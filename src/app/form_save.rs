@@ -31,13 +31,22 @@ fn said(text: String) -> Saved {
 impl App {
     /// Opens a form over the screen; one at a time.
     pub(super) fn open_form(&mut self, form: form::Form) {
-        self.form = Some(form);
+        *self.form_mut() = Some(form);
     }
 
-    /// A key while a form is open: the `[form]` keys act on it, any other key types.
+    /// A key while a form is open: the `[form]` keys act on it; a key of the next or
+    /// previous tab the form does not take (Ctrl-PgDn/Ctrl-PgUp) goes to that tab, the form
+    /// staying with its own; any other key types.
     pub(super) fn form_key(&mut self, k: &Key, key: &KeyEvent) {
         let action = self.keymap.action(keymap::FORM_SCREEN, k);
-        let Some(form) = self.form.as_mut() else {
+        if action.is_none() {
+            match self.keymap.action(&[keymap::Section::Global], k) {
+                Some(keymap::Action::NextTab) => return self.switch(self.tab.next()),
+                Some(keymap::Action::PrevTab) => return self.switch(self.tab.prev()),
+                _ => {}
+            }
+        }
+        let Some(form) = self.form_mut().as_mut() else {
             return;
         };
         let outcome = form.key(action, key);
@@ -46,7 +55,7 @@ impl App {
 
     /// Pasted text into the open form's field.
     pub(super) fn form_paste(&mut self, text: &str) {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.form_mut().as_mut() else {
             return;
         };
         let outcome = form.paste(text);
@@ -56,7 +65,7 @@ impl App {
     fn after_form_key(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::Save => self.save_form(),
-            Outcome::Close => self.form = None,
+            Outcome::Close => *self.form_mut() = None,
             Outcome::AskDiscard => self.mode = Mode::Confirm(Confirm::DiscardForm),
             Outcome::Left("field.customer") => self.customer_defaults(),
             Outcome::Left(_) | Outcome::Edited | Outcome::Nothing => {}
@@ -66,7 +75,7 @@ impl App {
 
     /// The focused look-up field's suggestions for what was typed (a small query).
     fn find_suggestions(&mut self) {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.screens.form_slot(self.tab).as_mut() else {
             return;
         };
         let Some((source, text)) = form.wants_suggestions() else {
@@ -84,7 +93,7 @@ impl App {
     fn customer_defaults(&mut self) {
         let conn = self.store.conn();
         let default_currency = self.config.currency();
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.screens.form_slot(self.tab).as_mut() else {
             return;
         };
         if !matches!(form.kind, FormKind::Order { .. }) {
@@ -115,19 +124,25 @@ impl App {
 
     /// Checks the open form and saves it; a refused form stays open with its problems.
     pub(super) fn save_form(&mut self) {
-        let Some(mut form) = self.form.take() else {
+        self.save_form_in(self.tab);
+    }
+
+    /// Checks the form of `tab`'s screen and saves it (a kept form is saved again while the
+    /// clerk is on another tab).
+    pub(super) fn save_form_in(&mut self, tab: Tab) {
+        let Some(mut form) = self.screens.form_slot(tab).take() else {
             return;
         };
         let Some(valid) = form::validate(&mut form, self.store.conn()) else {
-            self.form = Some(form);
+            *self.screens.form_slot(tab) = Some(form);
             return;
         };
         let kind = form.kind.clone();
-        self.form = Some(form);
+        *self.screens.form_slot(tab) = Some(form);
         match self.save_valid(&kind, valid) {
             Ok(Saved::Kept) => {}
             Ok(Saved::Said { text, id }) => {
-                self.form = None;
+                *self.screens.form_slot(tab) = None;
                 let r = self.after_form_save(&kind, id);
                 self.report(r);
                 if self.status.message.is_none() {
@@ -135,14 +150,14 @@ impl App {
                 }
             }
             Err(e) if e.is_busy() => {
-                let text = self.keep_form();
-                if let Some(f) = self.form.as_mut() {
+                let text = self.keep_form(tab);
+                if let Some(f) = self.screens.form_slot(tab).as_mut() {
                     f.message = Some(text);
                 }
             }
             Err(e) => {
                 let text = crate::ui::words::store_error(&e);
-                if let Some(f) = self.form.as_mut() {
+                if let Some(f) = self.screens.form_slot(tab).as_mut() {
                     f.message = Some(text);
                 }
             }
@@ -345,7 +360,7 @@ impl App {
             now(),
         );
         let keep = |app: &mut App, text: String| {
-            if let Some(f) = app.form.as_mut() {
+            if let Some(f) = app.form_mut().as_mut() {
                 f.message = Some(text);
             }
             Ok(Saved::Kept)
@@ -357,7 +372,7 @@ impl App {
                 Ok(Saved::Kept)
             }
             Ok(plan) => {
-                self.form = None;
+                *self.form_mut() = None;
                 self.start_attach(plan);
                 Ok(Saved::Kept)
             }

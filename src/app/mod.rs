@@ -124,9 +124,7 @@ pub struct App {
     pub keymap: Keymap,
     pub tab: Tab,
     pub mode: Mode,
-    /// The open form (any record's), over the screen it was opened from.
-    pub form: Option<form::Form>,
-    /// One screen per tab, each with its list, its open record and its marks.
+    /// One screen per tab, each with its list, its open record, its form and its marks.
     pub screens: Screens,
     pub status: StatusLine,
     pub workers: Workers,
@@ -148,7 +146,6 @@ impl App {
             keymap,
             tab: Tab::Orders,
             mode: Mode::Normal,
-            form: None,
             screens: Screens::default(),
             status: StatusLine::default(),
             workers: Workers::default(),
@@ -243,12 +240,21 @@ impl App {
             store: &mut self.store,
             config: &self.config,
             mode: &mut self.mode,
-            form: &mut self.form,
             status: &mut self.status,
             workers: &mut self.workers,
             view: &self.view,
         };
         (&mut self.screens, ctx)
+    }
+
+    /// The form open on the current tab's screen.
+    pub fn form(&self) -> Option<&form::Form> {
+        self.screens.form(self.tab)
+    }
+
+    /// Where the current tab's screen keeps its form.
+    pub fn form_mut(&mut self) -> &mut Option<form::Form> {
+        self.screens.form_slot(self.tab)
     }
 
     fn info(&mut self, text: String) {
@@ -257,7 +263,7 @@ impl App {
 
     /// The keymap sections live on the current screen.
     pub fn sections(&self) -> &'static [Section] {
-        if self.form.is_some() {
+        if self.form().is_some() {
             keymap::FORM_SCREEN
         } else {
             match self.tab {
@@ -273,7 +279,7 @@ impl App {
 
     /// The sections the `?` help lists: the screen's, and on a form the global keys too.
     pub fn help_sections(&self) -> Vec<Section> {
-        if self.form.is_some() {
+        if self.form().is_some() {
             vec![Section::Global, Section::Form]
         } else {
             self.sections().to_vec()
@@ -301,7 +307,7 @@ impl App {
         self.workers.deferred_blocked = false;
         let mode = std::mem::replace(&mut self.mode, Mode::Normal);
         self.mode = match mode {
-            Mode::Normal if self.form.is_some() => {
+            Mode::Normal if self.form().is_some() => {
                 self.form_key(&k, &key);
                 std::mem::replace(&mut self.mode, Mode::Normal)
             }

@@ -374,13 +374,13 @@ impl App {
         match self.answer(key) {
             Some(true) => {
                 match confirm {
-                    Confirm::DiscardForm => self.form = None,
+                    Confirm::DiscardForm => *self.form_mut() = None,
                     Confirm::Bulk { ids, request } => {
                         let r = self.change_status(&ids, request, now(), None);
                         self.report(r);
                     }
                     Confirm::LargeAttach(plan) => {
-                        self.form = None;
+                        *self.form_mut() = None;
                         self.start_attach(*plan);
                     }
                 }

@@ -23,7 +23,7 @@ impl App {
 
     /// Whether the screen is a plain list or view, with no form or overlay taking keys.
     fn pointer_free(&self) -> bool {
-        matches!(self.mode, Mode::Normal) && self.form.is_none()
+        matches!(self.mode, Mode::Normal) && self.form().is_none()
     }
 
     fn wheel(&mut self, down: bool) {
@@ -72,11 +72,10 @@ impl App {
             return;
         }
         // A form's field takes the paste whole: a note keeps its line breaks.
-        let in_form = matches!(self.mode, Mode::Normal) && self.form.is_some();
+        let in_form = matches!(self.mode, Mode::Normal) && self.form().is_some();
         let multi = in_form
             && self
-                .form
-                .as_ref()
+                .form()
                 .and_then(|f| f.focused())
                 .is_some_and(|f| matches!(f.kind, super::form::Kind::MultiLine));
         let line = if multi {
@@ -107,7 +106,7 @@ impl App {
         match &self.mode {
             Mode::Search { .. } | Mode::Palette { .. } | Mode::Prompt { .. } => true,
             Mode::StatusMenu { editing_when, .. } => *editing_when,
-            Mode::Normal => self.form.is_some(),
+            Mode::Normal => self.form().is_some(),
             _ => false,
         }
     }

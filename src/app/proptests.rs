@@ -519,12 +519,12 @@ fn an_amount_too_large_is_a_field_error_not_a_crash() {
             app.handle_key(k);
         }
     }
-    let form = app.form.as_ref().expect("the form stays open");
+    let form = app.form().expect("the form stays open");
     let grid = form.grid.as_ref().unwrap();
     assert_eq!(grid.rows[0][4].error.as_deref(), Some("too large"));
     assert_eq!(orders(&app), before);
     // Two lines that fit alone but not together: the total is refused.
-    let form = app.form.as_mut().unwrap();
+    let form = app.form_mut().as_mut().unwrap();
     form.add_line();
     let grid = form.grid.as_mut().unwrap();
     grid.rows[0][4].input.set("1");
@@ -532,7 +532,7 @@ fn an_amount_too_large_is_a_field_error_not_a_crash() {
     grid.rows[1][2].input.set("50000000000000000000000000000");
     grid.rows[1][4].input.set("1");
     app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
-    let form = app.form.as_ref().expect("still open");
+    let form = app.form().expect("still open");
     assert!(
         form.message.as_deref().unwrap_or("").contains("too large"),
         "{:?} {:?}",

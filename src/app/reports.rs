@@ -47,6 +47,8 @@ pub struct Reports {
     export: Option<Job<PathBuf>>,
     /// The figures of this month could not be computed; not retried until asked again.
     failed: Option<Month>,
+    /// The form open on this tab (the month to go to).
+    pub form: Option<super::form::Form>,
 }
 
 impl Default for Reports {
@@ -59,6 +61,7 @@ impl Default for Reports {
             figures: None,
             export: None,
             failed: None,
+            form: None,
         }
     }
 }
@@ -153,7 +156,7 @@ impl Reports {
             Action::ExportReportHtml => self.export(ctx, crate::io::report::Format::Html),
             Action::GotoMonth => {
                 let current = self.month.to_string();
-                *ctx.form = Some(form::specs::month(&current));
+                self.form = Some(form::specs::month(&current));
             }
             _ => return Ok(false),
         }

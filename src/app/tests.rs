@@ -234,7 +234,7 @@ fn leaving_quoted_with_missing_fields_shows_why() {
 fn creating_an_order_through_the_form() {
     let mut app = fixture::app(3);
     press(&mut app, "n");
-    assert!(app.form.is_some());
+    assert!(app.form().is_some());
     // The cursor starts on the first empty required field: the customer.
     press(&mut app, "C002");
     for _ in 0..4 {
@@ -252,15 +252,15 @@ fn creating_an_order_through_the_form() {
     code(&mut app, KeyCode::Tab);
     press(&mut app, "0");
     ctrl(&mut app, 's');
-    assert!(app.form.is_some(), "quantity 0 is refused");
-    let form = app.form.as_ref().unwrap();
+    assert!(app.form().is_some(), "quantity 0 is refused");
+    let form = app.form().unwrap();
     let grid = form.grid.as_ref().unwrap();
     assert!(grid.rows[0][2].error.is_some());
     code(&mut app, KeyCode::Tab);
     code(&mut app, KeyCode::BackTab);
     press(&mut app, "12");
     ctrl(&mut app, 's');
-    assert!(app.form.is_none(), "saved: {:?}", app.status.message);
+    assert!(app.form().is_none(), "saved: {:?}", app.status.message);
     let n: i64 = app
         .store
         .conn()
@@ -291,16 +291,16 @@ fn creating_an_order_through_the_form() {
 fn esc_on_a_changed_form_asks_first() {
     let mut app = fixture::app(3);
     press(&mut app, "e");
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert!(!form.dirty);
     press(&mut app, "X");
     code(&mut app, KeyCode::Esc);
     assert_eq!(app.mode, Mode::Confirm(Confirm::DiscardForm));
     press(&mut app, "n");
-    assert!(app.form.is_some());
+    assert!(app.form().is_some());
     code(&mut app, KeyCode::Esc);
     press(&mut app, "y");
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
 }
 
 #[test]
@@ -312,14 +312,14 @@ fn editing_a_due_date_needs_a_reason_and_keeps_the_revision() {
     }
     press(&mut app, "2099-12-31");
     ctrl(&mut app, 's');
-    assert!(app.form.is_some(), "reason missing");
+    assert!(app.form().is_some(), "reason missing");
     code(&mut app, KeyCode::Tab);
     press(&mut app, "factory shutdown");
     ctrl(&mut app, 's');
     assert!(
-        app.form.is_none(),
+        app.form().is_none(),
         "{:?}",
-        app.form.as_ref().map(|f| f.message.clone())
+        app.form().map(|f| f.message.clone())
     );
     let reason: String = app
         .store
@@ -349,7 +349,7 @@ fn tabs_palette_filters_and_help() {
     press(&mut app, ":");
     press(&mut app, "new ord");
     code(&mut app, KeyCode::Enter);
-    assert!(app.form.is_some());
+    assert!(app.form().is_some());
     code(&mut app, KeyCode::Esc);
     press(&mut app, "f");
     assert!(matches!(app.mode, Mode::Filters { .. }));
@@ -655,17 +655,17 @@ fn the_discard_question_answers_to_the_keymap() {
     let mut app = fixture::app(3);
     app.keymap = keymap::Keymap::load(Some(&over)).unwrap();
     press(&mut app, "n");
-    assert!(app.form.is_some());
+    assert!(app.form().is_some());
     press(&mut app, "x");
     code(&mut app, KeyCode::Esc);
     assert!(matches!(app.mode, Mode::Confirm(Confirm::DiscardForm)));
     // `y` is no longer an answer; `o` is.
     press(&mut app, "y");
     assert!(matches!(app.mode, Mode::Confirm(Confirm::DiscardForm)));
-    assert!(app.form.is_some());
+    assert!(app.form().is_some());
     press(&mut app, "o");
     assert!(matches!(app.mode, Mode::Normal));
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert!(crate::ui::yes_no(&app).starts_with("o = yes"));
 }
 
@@ -682,14 +682,14 @@ fn a_part_of_a_customer_name_finds_it_and_its_address_fills_the_form() {
     press(&mut app, "n");
     press(&mut app, "acme");
     code(&mut app, KeyCode::Tab);
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert_eq!(form.value("field.customer"), "C002");
     assert_eq!(form.value("field.delivery_address"), "Harbour Road 1");
     // A part two customers share finds neither.
     code(&mut app, KeyCode::BackTab);
     press(&mut app, "d");
     code(&mut app, KeyCode::Tab);
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert_eq!(form.value("field.customer"), "d");
 }
 
@@ -697,15 +697,15 @@ fn a_part_of_a_customer_name_finds_it_and_its_address_fills_the_form() {
 fn g_on_reports_asks_for_a_month_and_goes_to_it() {
     let mut app = fixture::app(3);
     press(&mut app, "6g");
-    assert!(app.form.is_some(), "the month is asked for");
+    assert!(app.form().is_some(), "the month is asked for");
     press(&mut app, "2025-13");
     code(&mut app, KeyCode::Enter);
-    assert!(app.form.is_some(), "not a month");
+    assert!(app.form().is_some(), "not a month");
     // The field is entered fresh only once: clear it, then type.
     ctrl(&mut app, 'u');
     press(&mut app, "2025-11");
     code(&mut app, KeyCode::Enter);
-    assert!(app.form.is_none(), "{:?}", app.form);
+    assert!(app.form().is_none(), "{:?}", app.form());
     assert_eq!(app.screens.reports.month.to_string(), "2025-11");
 }
 
@@ -714,20 +714,17 @@ fn a_paste_lands_in_the_form_field_one_line_or_a_note() {
     let mut app = fixture::app(3);
     press(&mut app, "n");
     app.paste("Nordic\r\nTools");
-    assert_eq!(
-        app.form.as_ref().unwrap().value("field.customer"),
-        "Nordic Tools"
-    );
+    assert_eq!(app.form().unwrap().value("field.customer"), "Nordic Tools");
     for _ in 0..10 {
         code(&mut app, KeyCode::Tab);
     }
     assert_eq!(
-        app.form.as_ref().unwrap().focused().map(|f| f.name),
+        app.form().unwrap().focused().map(|f| f.name),
         Some("field.notes")
     );
     app.paste("first line\nsecond line");
     assert_eq!(
-        app.form.as_ref().unwrap().value("field.notes"),
+        app.form().unwrap().value("field.notes"),
         "first line\nsecond line"
     );
 }

@@ -56,6 +56,8 @@ pub struct TodayView {
     /// What the list was built from: the data's version and the minute. Coming back to
     /// Today with both unchanged reuses it, cursor and all.
     stamp: Option<(i64, i64, i64)>,
+    /// The form open on this tab (a follow-up).
+    pub form: Option<super::form::Form>,
 }
 
 impl TodayView {
@@ -499,7 +501,7 @@ mod tests {
 
         cursor_on(&mut app, "SF1234567890");
         key(&mut app, KeyCode::Char('n'));
-        let form = app.form.as_ref().expect("n opens the follow-up form");
+        let form = app.form().expect("n opens the follow-up form");
         assert_eq!(
             form.value("followup.about"),
             "SO-20260101-009",
@@ -507,7 +509,7 @@ mod tests {
         );
         typed(&mut app, "ask the forwarder");
         key(&mut app, KeyCode::Enter);
-        assert!(app.form.is_none(), "{:?}", app.status.message);
+        assert!(app.form().is_none(), "{:?}", app.status.message);
         let (order, text): (i64, String) = app
             .store
             .conn()
@@ -524,7 +526,7 @@ mod tests {
     fn shift_f_on_an_order_starts_a_followup_about_it() {
         let mut app = fixture::app(5);
         key(&mut app, KeyCode::Char('F'));
-        let form = app.form.as_ref().expect("F opens the follow-up form");
+        let form = app.form().expect("F opens the follow-up form");
         assert_eq!(form.value("followup.about"), "SO-20260101-005");
         typed(&mut app, "x");
         key(&mut app, KeyCode::Esc);
@@ -535,7 +537,7 @@ mod tests {
         );
         key(&mut app, KeyCode::Char('y'));
         assert_eq!(app.mode, Mode::Normal);
-        assert!(app.form.is_none());
+        assert!(app.form().is_none());
     }
 
     fn kind(count: u64, items: usize) -> KindItems {

@@ -52,7 +52,7 @@ fn customer_form() {
     both("customer_form", 110, 22, |app| {
         keys(app, "2");
         keys(app, "n");
-        let f = app.form.as_mut().unwrap();
+        let f = app.form_mut().as_mut().unwrap();
         f.set("field.code", "C 9");
         f.set("field.email", "wang@");
         app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));

@@ -73,7 +73,7 @@ fn every_form(width: u16, height: u16) {
         let lang = if zh { "zh" } else { "en" };
         for (name, open) in FORMS {
             let (app, t) = form_screen(open, width, height);
-            assert!(app.form.is_some(), "{name}: {open:?} opens a form");
+            assert!(app.form().is_some(), "{name}: {open:?} opens a form");
             let text = screen_text(&t);
             assert!(text.contains('▶'), "{name}: the focus is marked:\n{text}");
             if zh {
@@ -151,6 +151,9 @@ fn english_words(text: &str) -> Vec<String> {
         "Tab",
         "Shift",
         "Ctrl",
+        // Key caps, as printed on the keyboard.
+        "PgDn",
+        "PgUp",
         "s",
         "n",
         "d",

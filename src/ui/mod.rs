@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_tabs(frame, app, tabs);
-    let (prompt, full) = match &app.form {
+    let (prompt, full) = match app.form() {
         Some(f) if f.is_prompt() => (Some(f), None),
         Some(f) => (None, Some(f)),
         None => (None, None),
@@ -271,10 +271,10 @@ fn draw_backup_badge(frame: &mut Frame, app: &App, area: Rect, used: u16) {
 /// The actions whose keys the footer shows on the current screen, most important first.
 fn footer_actions(app: &App) -> Vec<Action> {
     use Action::*;
-    if let Some(f) = &app.form {
+    if let Some(f) = app.form() {
         return match f.grid {
-            Some(_) => vec![Save, NextField, AddLine, DeleteLine, Close],
-            None => vec![Save, NextField, PrevField, Close],
+            Some(_) => vec![Save, NextField, AddLine, DeleteLine, Close, NextTab],
+            None => vec![Save, NextField, PrevField, Close, NextTab],
         };
     }
     // Right after a change to a stage with a message, drafting it comes first (SPEC §7).
@@ -379,8 +379,16 @@ fn footer_actions(app: &App) -> Vec<Action> {
 
 /// Key hints that fit the width, in order of importance; `?` help always shows, last.
 fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
+    // On a form, a key the form takes for itself (Tab) is not shown for another action.
+    let on_form = app.form().is_some();
     let hint = |action: Action| -> Option<[Span<'static>; 2]> {
-        let key = app.keymap.keys(action).into_iter().next()?;
+        let key = app.keymap.keys(action).into_iter().find(|k| {
+            !on_form
+                || app
+                    .keymap
+                    .action(crate::app::keymap::FORM_SCREEN, k)
+                    .is_none_or(|a| a == action)
+        })?;
         Some([
             Span::styled(format!(" {key} "), theme::key()),
             Span::raw(format!(" {} ", desk::action_label(app.tab, action))),

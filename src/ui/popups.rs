@@ -188,7 +188,8 @@ fn help(frame: &mut Frame, app: &App, scroll: &crate::app::scroll::Scroll, area:
             )));
         }
         lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<18}"), theme::focused()),
+            // A space after the keys however many there are.
+            Span::styled(format!("  {keys:<17} "), theme::focused()),
             Span::raw(super::desk::action_label(app.tab, action).to_string()),
         ]));
     }

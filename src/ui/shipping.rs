@@ -30,7 +30,7 @@ fn label_line(label: &str, value: String, style: ratatui::style::Style) -> Line<
 
 /// Draws the body when the shipping desk owns it; `false` leaves it to the tab.
 pub fn draw_body(frame: &mut Frame, app: &App, area: Rect) -> bool {
-    if app.form.is_none() && app.tab == Tab::Shipments {
+    if app.form().is_none() && app.tab == Tab::Shipments {
         if let Some(d) = &app.screens.shipments.shipping.detail {
             detail(frame, d, area);
             return true;

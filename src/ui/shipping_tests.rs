@@ -147,11 +147,11 @@ fn shipment_form_with_an_error() {
     let mut form = specs::shipment(None, None, &draft);
     form.set("sfield.weight_kg", "-4");
     form.set("sfield.packages", "many");
-    app.form = Some(form);
+    *app.form_mut() = Some(form);
     app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let t = render(&mut app, 100, 22);
     insta::assert_snapshot!(t.backend());
-    assert!(app.form.is_some(), "nothing saved while a field is wrong");
+    assert!(app.form().is_some(), "nothing saved while a field is wrong");
 }
 
 #[test]

@@ -29,7 +29,7 @@ impl ComplaintsScreen {
                 let n = self.detail.as_ref().map_or(0, |d| complaint_items(d).len());
                 self.item = step(self.item, n, a);
             }
-            Action::New => *ctx.form = Some(self.new_form(ctx.store)),
+            Action::New => self.form = Some(self.new_form(ctx.store)),
             Action::Edit => {
                 let id = match &self.detail {
                     Some(d) => Some(d.id),
@@ -37,7 +37,7 @@ impl ComplaintsScreen {
                 };
                 if let Some(id) = id {
                     let d = complaints::load_detail(ctx.store.conn(), id)?;
-                    *ctx.form = Some(specs::edit_complaint(&d));
+                    self.form = Some(specs::edit_complaint(&d));
                 }
             }
             Action::Route => {

@@ -30,7 +30,7 @@ impl CustomersScreen {
                 let n = self.detail.as_ref().map_or(0, |d| customer_items(d).len());
                 self.item = step(self.item, n, a);
             }
-            Action::New => *ctx.form = Some(specs::customer(None)),
+            Action::New => self.form = Some(specs::customer(None)),
             _ => return Ok(false),
         }
         Ok(true)

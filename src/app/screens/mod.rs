@@ -1,4 +1,5 @@
-//! One screen per tab: each owns its list, the record it has open and its marks, and the
+//! One screen per tab: each owns its list, the record it has open, its form and its marks
+//! (a half-filled form stays with its tab while the clerk looks at another), and the
 //! rest of the application's state is grouped by what it is for (the status line, the
 //! workers on other threads, the room on screen). `App` holds these groups and routes keys
 //! to the screen of the current tab.
@@ -10,6 +11,7 @@ mod orders;
 
 use super::list::ListView;
 use super::reports::Reports;
+use super::tab::Tab;
 use super::today::TodayView;
 use super::{attach, busy, message, safety, scroll, search_worker, shipping, wake, Level, Mode};
 use crate::config::Config;
@@ -32,6 +34,9 @@ pub struct OrdersScreen {
     /// The version of each marked order as it was when marked: a bulk change is refused
     /// for an order another copy changed since, as a single change is.
     pub marked_versions: HashMap<i64, i64>,
+    /// The form opened on this tab (a new or changed order, a contact, an exception …),
+    /// kept while the clerk looks at another tab.
+    pub form: Option<Form>,
 }
 
 /// The Customers tab: the list and the customer opened with Enter, with its selected line.
@@ -40,6 +45,7 @@ pub struct CustomersScreen {
     pub list: ListView<CustomerRow>,
     pub detail: Option<CustomerDetail>,
     pub item: usize,
+    pub form: Option<Form>,
 }
 
 /// The Shipments tab: the list and the shipment opened with Enter.
@@ -47,6 +53,7 @@ pub struct CustomersScreen {
 pub struct ShipmentsScreen {
     pub list: ListView<ShipmentRow>,
     pub shipping: shipping::ShippingState,
+    pub form: Option<Form>,
 }
 
 /// The Complaints tab: the list and the complaint opened with Enter, with its selected line.
@@ -55,6 +62,7 @@ pub struct ComplaintsScreen {
     pub list: ListView<ComplaintRow>,
     pub detail: Option<ComplaintDetail>,
     pub item: usize,
+    pub form: Option<Form>,
 }
 
 /// The Today tab: what is due, built when the tab is shown.
@@ -72,6 +80,32 @@ pub struct Screens {
     pub complaints: ComplaintsScreen,
     pub today: TodayScreen,
     pub reports: ReportsScreen,
+}
+
+impl Screens {
+    /// The form open on `tab`'s screen.
+    pub fn form(&self, tab: Tab) -> Option<&Form> {
+        match tab {
+            Tab::Orders => self.orders.form.as_ref(),
+            Tab::Customers => self.customers.form.as_ref(),
+            Tab::Shipments => self.shipments.form.as_ref(),
+            Tab::Complaints => self.complaints.form.as_ref(),
+            Tab::Today => self.today.form.as_ref(),
+            Tab::Reports => self.reports.form.as_ref(),
+        }
+    }
+
+    /// Where `tab`'s screen keeps its form.
+    pub fn form_slot(&mut self, tab: Tab) -> &mut Option<Form> {
+        match tab {
+            Tab::Orders => &mut self.orders.form,
+            Tab::Customers => &mut self.customers.form,
+            Tab::Shipments => &mut self.shipments.form,
+            Tab::Complaints => &mut self.complaints.form,
+            Tab::Today => &mut self.today.form,
+            Tab::Reports => &mut self.reports.form,
+        }
+    }
 }
 
 /// What the status line says.
@@ -138,9 +172,10 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     /// Where a screen opens an overlay.
     pub mode: &'a mut Mode,
-    /// Where a screen opens a form.
-    pub form: &'a mut Option<Form>,
     pub status: &'a mut StatusLine,
     pub workers: &'a mut Workers,
     pub view: &'a View,
 }
+
+#[cfg(test)]
+mod tests;

@@ -19,13 +19,13 @@ impl OrdersScreen {
     ) -> crate::store::Result<bool> {
         match action {
             Action::Open => self.open(ctx.store)?,
-            Action::New => *ctx.form = Some(specs::new_order(&ctx.config.currency())),
+            Action::New => self.form = Some(specs::new_order(&ctx.config.currency())),
             Action::Edit => {
                 let Some(id) = self.list.selected_id() else {
                     return Ok(true);
                 };
                 let d = orders::load_detail(ctx.store.conn(), id)?;
-                *ctx.form = Some(specs::edit_order(id, d.version, &d.draft, &d.customer_code));
+                self.form = Some(specs::edit_order(id, d.version, &d.draft, &d.customer_code));
             }
             Action::StatusMenu => {
                 let ids = self.targets();
