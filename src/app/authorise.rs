@@ -6,19 +6,12 @@
 use super::input::TextInput;
 use super::keymap::Action;
 use super::{App, AppResult, Level, Mode, Prompt};
-use crate::docs::instruction::{self, Address};
+use crate::docs::instruction::Address;
 use crate::i18n::{t, tf};
 use crate::store::Context;
 use crossterm::event::KeyEvent;
 
 impl App {
-    pub(super) fn ask_sheet_passphrase(&mut self, order: i64) {
-        self.mode = Mode::Prompt {
-            prompt: Prompt::SheetPassphrase { order },
-            input: TextInput::default(),
-        };
-    }
-
     pub(super) fn sheet_prompt_key(
         &mut self,
         prompt: Prompt,
@@ -105,21 +98,7 @@ impl App {
 
     /// Writes the order's sheet; on a plain desk the first one says it is unprotected.
     pub(super) fn write_sheet(&mut self, order: i64, address: Address) -> AppResult {
-        let path = self.store.path().to_path_buf();
-        let written = instruction::write_with(self.store.conn(), &path, order, address)?;
-        let mut text = tf(
-            "sheet.written",
-            &[
-                ("text", &written.text.display()),
-                ("html", &written.html.display()),
-            ],
-        );
-        if self.store.passphrase().is_none() && !self.workers.backups.unprotected_said {
-            self.workers.backups.unprotected_said = true;
-            text = format!("{text} · {}", t("authorise.unprotected_app"));
-        }
-        self.info(text);
-        Ok(())
+        self.on_screens(|_, ctx| super::screens::order_shipping::write_sheet(ctx, order, address))
     }
 }
 

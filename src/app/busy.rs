@@ -43,6 +43,20 @@ pub struct Waiting {
 }
 
 impl Waiting {
+    /// A change met a busy database and is kept: try again soon. The status line's text.
+    pub(super) fn keep_waiting(&mut self) -> String {
+        let now = Instant::now();
+        self.since.get_or_insert(now);
+        self.next_try = Some(now + RETRY_EVERY);
+        self.text()
+    }
+
+    /// The status line's "waiting" text.
+    fn text(&self) -> String {
+        let seconds = self.since.map_or(0, |s| s.elapsed().as_secs());
+        tf("busy.waiting", &[("seconds", &seconds)])
+    }
+
     /// Something is kept for a retry.
     pub fn any(&self) -> bool {
         self.form.is_some() || !self.statuses.is_empty() || self.attach.is_some()
@@ -56,16 +70,13 @@ impl Waiting {
 impl App {
     /// A change met a busy database and is kept: say so, and try again soon.
     pub(super) fn wait_for_db(&mut self) {
-        let now = Instant::now();
-        self.workers.busy.since.get_or_insert(now);
-        self.workers.busy.next_try = Some(now + RETRY_EVERY);
-        self.status.message = Some((Level::Info, self.busy_text()));
+        let text = self.workers.busy.keep_waiting();
+        self.status.message = Some((Level::Info, text));
     }
 
     /// The status line's "waiting" text.
     pub fn busy_text(&self) -> String {
-        let seconds = self.workers.busy.since.map_or(0, |s| s.elapsed().as_secs());
-        tf("busy.waiting", &[("seconds", &seconds)])
+        self.workers.busy.text()
     }
 
     /// Whether changes are kept for a retry (the event loop then wakes to try them).
@@ -98,7 +109,7 @@ impl App {
 
     fn retry_kept(&mut self) {
         while let Some(p) = self.workers.busy.statuses.pop_front() {
-            match self.apply_status(&p) {
+            match self.on_screens(|s, c| s.orders.apply_status(c, &p)) {
                 Ok(()) => {}
                 Err(e) if e.is_busy() => {
                     self.workers.busy.statuses.push_front(p);

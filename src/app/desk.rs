@@ -3,7 +3,6 @@
 //! after a change. What the keys do is in `customer_actions`, `complaint_actions` and
 //! `contact_actions`; every change there is one transaction with its undo record.
 
-use super::form::specs;
 use super::keymap::Action;
 use super::tab::Tab;
 use super::{App, AppResult};
@@ -87,50 +86,6 @@ impl App {
         Some(Duration::from_millis((60 - into_minute) * 1000 + 50))
     }
 
-    /// The Customers tab's own keys; `false` leaves the action to what every screen does.
-    pub(super) fn customers_act(&mut self, action: Action) -> crate::store::Result<bool> {
-        let (screens, mut ctx) = self.split();
-        if screens.customers.act(&mut ctx, action)? {
-            return Ok(true);
-        }
-        let open = self.screens.customers.detail.is_some();
-        let r = match action {
-            Action::Open if open => self.enter_customer_item(),
-            Action::Edit => self.edit_customer(),
-            Action::LogContact => self.log_contact_for_customer(),
-            Action::Respond => self.reply_for_customer(),
-            Action::AddRequirement => {
-                self.with_customer(|id, name, _| specs::requirement(id, name))
-            }
-            Action::Survey => self.with_customer(|id, name, _| specs::survey(id, name)),
-            Action::ForwardRequirement | Action::CloseRequirement => {
-                self.requirement_choice(action);
-                Ok(())
-            }
-            Action::KeyAccount => self.toggle_key_account(),
-            _ => return Ok(false),
-        };
-        r.map(|()| true)
-    }
-
-    /// The Complaints tab's own keys; `false` leaves the action to what every screen does.
-    pub(super) fn complaints_act(&mut self, action: Action) -> crate::store::Result<bool> {
-        let (screens, mut ctx) = self.split();
-        if screens.complaints.act(&mut ctx, action)? {
-            return Ok(true);
-        }
-        let r = match action {
-            Action::Respond => match self.screens.complaints.selected_item() {
-                Some(Item::Contact(id)) => self.reply(id),
-                _ => self.respond_to_complaints(),
-            },
-            Action::CloseComplaint => self.ask_resolution(),
-            Action::LogContact => self.log_contact_for_complaint(),
-            _ => return Ok(false),
-        };
-        r.map(|()| true)
-    }
-
     /// After any change: lists re-read where they stand, open details reloaded.
     pub(super) fn after_desk_change(&mut self) -> AppResult {
         // The list on screen now; the others when they are next shown (keys stay fast).
@@ -158,6 +113,16 @@ impl App {
     /// closes.
     pub(super) fn reload_desk_details(&mut self) -> AppResult {
         let conn = self.store.conn();
+        if let Some(id) = self
+            .screens
+            .shipments
+            .shipping
+            .detail
+            .as_ref()
+            .map(|d| d.id)
+        {
+            self.screens.shipments.shipping.detail = crate::store::shipments::load(conn, id).ok();
+        }
         if let Some(d) = &self.screens.customers.detail {
             self.screens.customers.detail = match customers::load_detail(conn, d.id) {
                 Ok(d) => Some(d),

@@ -5,7 +5,6 @@ pub mod attach;
 mod authorise;
 pub mod busy;
 mod complaint_actions;
-mod contact_actions;
 mod customer_actions;
 pub mod desk;
 pub mod desk_modes;
@@ -239,12 +238,38 @@ impl App {
         let ctx = screens::Ctx {
             store: &mut self.store,
             config: &self.config,
+            keymap: &self.keymap,
             mode: &mut self.mode,
             status: &mut self.status,
             workers: &mut self.workers,
             view: &self.view,
+            changed: false,
+            goto: None,
         };
         (&mut self.screens, ctx)
+    }
+
+    /// Runs `f` on the screens with the rest of the application borrowed; then what it
+    /// asked for: every view read again after a saved change, a record opened on its tab.
+    fn on_screens<T>(
+        &mut self,
+        f: impl FnOnce(&mut Screens, &mut screens::Ctx<'_>) -> crate::store::Result<T>,
+    ) -> crate::store::Result<T> {
+        let (screens, mut ctx) = self.split();
+        let r = f(screens, &mut ctx);
+        let (changed, goto) = (ctx.changed, ctx.goto);
+        if changed {
+            self.after_desk_change()?;
+        }
+        match goto {
+            Some(screens::Goto::Order(id)) => self.open_order_by_id(id)?,
+            Some(screens::Goto::Complaint(id)) => {
+                self.switch(Tab::Complaints);
+                self.screens.complaints.show(&self.store, id)?;
+            }
+            None => {}
+        }
+        r
     }
 
     /// The form open on the current tab's screen.
@@ -347,10 +372,10 @@ impl App {
     /// every screen shares.
     fn dispatch(&mut self, action: Action) -> AppResult {
         let handled = match self.tab {
-            Tab::Orders => self.orders_act(action)?,
-            Tab::Customers => self.customers_act(action)?,
-            Tab::Shipments => self.shipments_act(action)?,
-            Tab::Complaints => self.complaints_act(action)?,
+            Tab::Orders => self.on_screens(|s, c| s.orders.act(c, action))?,
+            Tab::Customers => self.on_screens(|s, c| s.customers.act(c, action))?,
+            Tab::Shipments => self.on_screens(|s, c| s.shipments.act(c, action))?,
+            Tab::Complaints => self.on_screens(|s, c| s.complaints.act(c, action))?,
             Tab::Today => self.today_act(action)?,
             Tab::Reports => {
                 let (screens, mut ctx) = self.split();

@@ -1,82 +1,17 @@
-//! What the Orders desk's keys do: the detail, status changes, undo and the order form.
+//! What the desk does for the Orders screen beyond its own keys (`screens::orders`): a
+//! status change from an overlay, undo, and the lists read again after a change.
 
-use super::busy::PendingStatus;
-use super::input::TextInput;
-use super::keymap::Action;
 use super::tab::Tab;
-use super::{status_key, App, AppResult, Confirm, Mode, Prompt};
-use crate::domain::status::{toggle_hold, Status};
-use crate::domain::time::now;
+use super::{status_key, App, AppResult};
+use crate::domain::status::Status;
 use crate::i18n::{t, tf};
 use crate::store::orders::{self, StatusRequest};
-use crate::store::undo::{undo_last, Change};
+use crate::store::undo::undo_last;
 use crate::store::Context;
 use std::str::FromStr;
 
 impl App {
-    /// The Orders tab's own keys; `false` leaves the action to what every screen does.
-    pub(super) fn orders_act(&mut self, action: Action) -> crate::store::Result<bool> {
-        if self.order_shipping_act(action)? {
-            return Ok(true);
-        }
-        let (screens, mut ctx) = self.split();
-        if screens.orders.act(&mut ctx, action)? {
-            return Ok(true);
-        }
-        match action {
-            Action::Advance => self.status_keys(StatusRequest::Advance)?,
-            Action::Hold => self.status_keys(StatusRequest::ToggleHold)?,
-            Action::LogContact => self.log_contact_for_order()?,
-            Action::Respond => self.reply_for_order()?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-
-    /// Marked orders, else the one under the cursor (or shown in the detail).
-    pub(super) fn order_targets(&self) -> Vec<i64> {
-        if self.tab != Tab::Orders {
-            return Vec::new();
-        }
-        self.screens.orders.targets()
-    }
-
-    pub(super) fn status_keys(&mut self, request: StatusRequest) -> AppResult {
-        let ids = self.order_targets();
-        if request == StatusRequest::ToggleHold && !ids.is_empty() && !self.resuming(&ids) {
-            self.mode = Mode::Prompt {
-                prompt: Prompt::HoldReason { ids, at: now() },
-                input: TextInput::default(),
-            };
-            return Ok(());
-        }
-        if ids.len() > 1 {
-            self.mode = Mode::Confirm(Confirm::Bulk { ids, request });
-            return Ok(());
-        }
-        self.change_status(&ids, request, now(), None)
-    }
-
-    /// Whether `h` on these orders resumes one held order (which needs no reason). Several
-    /// marked orders may be held or resumed each, so they are asked for a reason.
-    fn resuming(&self, ids: &[i64]) -> bool {
-        let [id] = ids else {
-            return false;
-        };
-        let status = match &self.screens.orders.detail {
-            Some(d) if d.id == *id => Some(d.draft.status),
-            _ => self
-                .screens
-                .orders
-                .list
-                .selected()
-                .filter(|r| r.id == *id)
-                .map(|r| r.status),
-        };
-        status == Some(crate::domain::status::Status::OnHold)
-    }
-
-    /// One step of undo: all `ids` change together or none does.
+    /// One step of undo: all `ids` change together or none does (the Orders screen's).
     pub(super) fn change_status(
         &mut self,
         ids: &[i64],
@@ -84,122 +19,11 @@ impl App {
         happened_at: i64,
         note: Option<&str>,
     ) -> AppResult {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let single_version = match (&self.screens.orders.detail, ids) {
-            (Some(d), [id]) if d.id == *id => Some(d.version),
-            (None, [id]) => self
-                .screens
-                .orders
-                .list
-                .selected()
-                .filter(|r| r.id == *id)
-                .map(|r| r.version),
-            _ => None,
-        };
-        // The version each order had when the clerk saw it (marked, or under the cursor).
-        let expected: Vec<Option<i64>> = ids
-            .iter()
-            .map(|id| {
-                let marked = self.screens.orders.marked_versions.get(id).copied();
-                marked.or(single_version.filter(|_| ids.len() == 1))
-            })
-            .collect();
-        let pending = PendingStatus {
-            ids: ids.to_vec(),
-            expected,
-            request,
-            happened_at,
-            note: note.map(str::to_string),
-        };
-        // Kept changes land in the order they were made: a new one waits behind them.
-        if self.workers.busy.statuses.is_empty() {
-            match self.apply_status(&pending) {
-                Err(e) if e.is_busy() => {}
-                r => return r,
-            }
-        }
-        self.workers.busy.statuses.push_back(pending);
-        self.screens.orders.list.marks.clear();
-        self.screens.orders.marked_versions.clear();
-        self.wait_for_db();
-        Ok(())
-    }
-
-    /// Writes one status change (one step of undo), then shows the result.
-    pub(super) fn apply_status(&mut self, p: &PendingStatus) -> AppResult {
-        let PendingStatus {
-            ids,
-            expected,
-            request,
-            happened_at,
-            note,
-        } = p;
-        let (request, happened_at, note) = (*request, *happened_at, note.as_deref());
-        let tx = self.store.begin()?;
-        let label = match ids.as_slice() {
-            [id] => status_label(&orders::load_detail(&tx, *id)?, request),
-            _ => "bulk status".to_string(),
-        };
-        let mut change = Change::new(label);
-        let mut last = None;
-        for (id, expected_version) in ids.iter().zip(expected.iter().copied()) {
-            last = Some(orders::change_status(
-                &tx,
-                &mut change,
-                *id,
-                expected_version,
-                request,
-                happened_at,
-                note,
-            )?);
-        }
-        change.record(&tx)?;
-        tx.commit().doing("saving the status change")?;
-        if let Some(c) = last {
-            self.status.last_change = Some(c.to);
-            let text = if ids.len() > 1 {
-                tf("msg.bulk_status", &[("count", &ids.len())])
-            } else {
-                tf(
-                    "msg.status_changed",
-                    &[
-                        ("order", &c.order_no),
-                        ("from", &t(&status_key(c.from))),
-                        ("to", &t(&status_key(c.to))),
-                    ],
-                )
-            };
-            // A stage with a standard message: say which one `m` would draft.
-            let text = match crate::messages::MessageKind::for_stage(c.to) {
-                Some(kind) if ids.len() == 1 => format!(
-                    "{text} · {}",
-                    tf(
-                        "message.stage_hint",
-                        &[
-                            ("key", &self.keymap.describe(Action::DraftMessage)),
-                            ("message", &t(&format!("message_kind.{}", kind.as_ref()))),
-                        ]
-                    )
-                ),
-                _ => text,
-            };
-            self.info(text);
-        }
-        self.screens.orders.list.marks.clear();
-        self.screens.orders.marked_versions.clear();
-        self.after_change()
+        self.on_screens(|s, c| s.orders.change_status(c, ids, request, happened_at, note))
     }
 
     pub(super) fn after_change(&mut self) -> AppResult {
-        self.screens.orders.list.total = None;
-        self.screens.orders.list.refresh(self.store.conn())?;
-        if let Some(d) = &self.screens.orders.detail {
-            let id = d.id;
-            self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
-        }
-        Ok(())
+        self.screens.orders.reload(&self.store)
     }
 
     pub(super) fn undo(&mut self) -> AppResult {
@@ -248,27 +72,6 @@ impl App {
             self.screens.orders.detail = Some(orders::load_detail(self.store.conn(), id)?);
         }
         Ok(())
-    }
-}
-
-/// The undo label of one order's status change: `status:<order no>:<from>:<to>` in codes,
-/// so it can be told in either language when undone. A change the rules will refuse keeps
-/// the plain label (it is never recorded anyway).
-fn status_label(d: &orders::OrderDetail, request: StatusRequest) -> String {
-    let from = d.draft.status;
-    let to = match request {
-        StatusRequest::Advance => from.next().ok(),
-        StatusRequest::ToggleHold => toggle_hold(from, d.held_from).ok(),
-        StatusRequest::Set(s) => Some(s),
-    };
-    match to {
-        Some(to) => format!(
-            "status:{}:{}:{}",
-            d.draft.order_no,
-            from.as_str(),
-            to.as_str()
-        ),
-        None => "status".to_string(),
     }
 }
 

@@ -1,12 +1,14 @@
 //! The Complaints screen's own keys: the list, the open complaint and its lines, the
 //! complaint form and where complaints are routed.
 
-use super::{ComplaintsScreen, Ctx};
-use crate::app::desk::{complaint_items, is_move};
+use super::{contacts, ComplaintsScreen, Ctx};
+use crate::app::desk::{complaint_items, is_move, Item};
 use crate::app::desk_modes::{step, ChoicePurpose};
 use crate::app::form::specs;
 use crate::app::keymap::Action;
 use crate::app::Mode;
+use crate::domain::complaint::ComplaintState;
+use crate::i18n::{t, tf};
 use crate::store::{complaints, customers, Store};
 
 impl ComplaintsScreen {
@@ -38,6 +40,22 @@ impl ComplaintsScreen {
                 if let Some(id) = id {
                     let d = complaints::load_detail(ctx.store.conn(), id)?;
                     self.form = Some(specs::edit_complaint(&d));
+                }
+            }
+            Action::Respond => self.respond(ctx)?,
+            Action::CloseComplaint => self.ask_resolution(ctx)?,
+            Action::LogContact => {
+                let id = match &self.detail {
+                    Some(d) => Some(d.id),
+                    None => self.list.selected_id(),
+                };
+                if let Some(id) = id {
+                    let d = complaints::load_detail(ctx.store.conn(), id)?;
+                    self.form = Some(contacts::contact_form(
+                        ctx,
+                        d.draft.customer_id,
+                        d.order_no.as_deref(),
+                    )?);
                 }
             }
             Action::Route => {
@@ -76,6 +94,74 @@ impl ComplaintsScreen {
             .map(|(code, _)| code)
             .unwrap_or_default();
         specs::new_complaint(&customer, "")
+    }
+
+    /// `r`: on a contact line of the open complaint, the reply to it; else the plan of the
+    /// first response of the targets that still await one (saving it answers them now, as
+    /// one undoable step).
+    fn respond(&mut self, ctx: &mut Ctx<'_>) -> crate::store::Result<()> {
+        if let Some(Item::Contact(id)) = self.selected_item() {
+            let known = self
+                .detail
+                .iter()
+                .flat_map(|d| d.contacts.iter())
+                .find(|c| c.id == id);
+            if let Some(form) = contacts::reply(ctx, id, known)? {
+                self.form = Some(form);
+            }
+            return Ok(());
+        }
+        let (ids, version) = self.targets();
+        let conn = ctx.store.conn();
+        let mut waiting = Vec::new();
+        let mut first_no = String::new();
+        for id in &ids {
+            let d = complaints::load_detail(conn, *id)?;
+            if d.draft.first_response_at.is_none() {
+                if waiting.is_empty() {
+                    first_no = d.draft.complaint_no;
+                }
+                waiting.push(*id);
+            }
+        }
+        if waiting.is_empty() {
+            if !ids.is_empty() {
+                ctx.info(t("msg.nothing_awaits_response").into());
+            }
+            return Ok(());
+        }
+        let what = match waiting.len() {
+            1 => first_no,
+            n => tf("form.plan_many", &[("count", &n)]),
+        };
+        let version = version.filter(|_| ids.len() == 1);
+        self.form = Some(specs::response_plan(waiting, version, &what));
+        Ok(())
+    }
+
+    /// `c`: asks for the resolution of one complaint still open.
+    fn ask_resolution(&mut self, ctx: &mut Ctx<'_>) -> crate::store::Result<()> {
+        let (ids, version) = self.targets();
+        let Some(id) = ids.first().copied().filter(|_| ids.len() == 1) else {
+            if ids.len() > 1 {
+                ctx.info(t("msg.close_one_at_a_time").into());
+            }
+            return Ok(());
+        };
+        let detail = complaints::load_detail(ctx.store.conn(), id)?;
+        if detail.state() == ComplaintState::Closed {
+            ctx.info(tf(
+                "msg.already_closed",
+                &[("complaint", &detail.draft.complaint_no)],
+            ));
+            return Ok(());
+        }
+        self.form = Some(specs::resolution(
+            id,
+            version.unwrap_or(detail.version),
+            &detail.draft.complaint_no,
+        ));
+        Ok(())
     }
 
     /// The open complaint, else the marked ones, else the selected one; with the version the

@@ -6,8 +6,12 @@
 
 use super::form::Form;
 mod complaints;
+mod contacts;
 mod customers;
+pub(super) mod order_shipping;
+mod order_status;
 mod orders;
+mod shipments;
 
 use super::list::ListView;
 use super::reports::Reports;
@@ -170,11 +174,29 @@ impl StatusLine {
 pub struct Ctx<'a> {
     pub store: &'a mut Store,
     pub config: &'a Config,
+    pub keymap: &'a super::keymap::Keymap,
     /// Where a screen opens an overlay.
     pub mode: &'a mut Mode,
     pub status: &'a mut StatusLine,
     pub workers: &'a mut Workers,
     pub view: &'a View,
+    /// A change was saved: after the key every list and open record is read again.
+    pub changed: bool,
+    /// Where the key leads on another tab.
+    pub goto: Option<Goto>,
+}
+
+/// A record a screen's key opens on its own tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goto {
+    Order(i64),
+    Complaint(i64),
+}
+
+impl Ctx<'_> {
+    pub fn info(&mut self, text: String) {
+        self.status.info(text);
+    }
 }
 
 #[cfg(test)]
