@@ -1,5 +1,6 @@
 use super::fixture;
 use super::*;
+use crate::i18n::t;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 
