@@ -75,12 +75,22 @@ impl App {
     }
 }
 
+/// A step's label in the clerk's language (`undo.<label>`), or as recorded when it has none
+/// (labels recorded in words already, by an older version).
+fn label_words(label: &str) -> String {
+    let key = format!("undo.{}", label.replace([' ', '-'], "_"));
+    match t(&key) {
+        words if words == key => label.to_string(),
+        words => words.to_string(),
+    }
+}
+
 /// What the status line says after undo: the order and the status it went back to, when
-/// the label says so; else the label itself.
+/// the label says so; else the step in the clerk's language.
 pub(super) fn undone_text(label: &str) -> String {
     let mut parts = label.rsplitn(3, ':');
     let (Some(to), Some(from), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
-        return tf("msg.undone", &[("what", &label)]);
+        return tf("msg.undone", &[("what", &label_words(label))]);
     };
     let (Some(order), Ok(from), Ok(to)) = (
         rest.strip_prefix("status:"),
@@ -98,4 +108,53 @@ pub(super) fn undone_text(label: &str) -> String {
             ("to", &t(&status_key(from))),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::undone_text;
+    use crate::i18n::test_lang;
+
+    /// Every label a step is recorded with is told in Chinese without an English word.
+    #[test]
+    fn undo_names_every_step_in_chinese() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src/app");
+        let mut labels = vec!["bulk status".to_string(), "status".to_string()];
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if ["tests", "fixture"].iter().any(|w| name.contains(w)) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let code = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or("");
+            for pat in ["Change::new(\"", "change_requirement(\""] {
+                for (at, _) in code.match_indices(pat) {
+                    let rest = &code[at + pat.len()..];
+                    labels.push(rest[..rest.find('"').unwrap()].to_string());
+                }
+            }
+            // The labels chosen by `if id.is_some()`: "edit order" / "new order" ….
+            for line in code.lines().map(str::trim) {
+                if let Some(l) = line.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+                    if l.starts_with("edit ") || l.starts_with("new ") {
+                        labels.push(l.to_string());
+                    }
+                }
+            }
+        }
+        assert!(labels.len() > 20, "{labels:?}");
+        let _zh = test_lang::use_chinese();
+        for label in labels {
+            let said = undone_text(&label);
+            assert!(
+                !said.chars().any(|c| c.is_ascii_alphabetic()),
+                "{label}: {said}"
+            );
+        }
+    }
 }

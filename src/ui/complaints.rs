@@ -182,5 +182,5 @@ pub fn detail(frame: &mut Frame, d: &ComplaintDetail, selected: Option<Item>, ar
     }
     out.contacts(&d.contacts, now);
     let title = format!("{} {}", t("detail.complaint_title"), k.complaint_no);
-    frame.render_widget(out.paragraph(title, area.height), area);
+    frame.render_widget(out.paragraph(title, area), area);
 }

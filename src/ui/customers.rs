@@ -319,5 +319,5 @@ pub fn detail(frame: &mut Frame, d: &CustomerDetail, selected: Option<Item>, are
 
     survey_lines(&mut out, d);
     let title = format!("{} {}", t("detail.customer_title"), d.draft.name);
-    frame.render_widget(out.paragraph(title, area.height), area);
+    frame.render_widget(out.paragraph(title, area), area);
 }

@@ -222,14 +222,21 @@ impl DetailLines {
         }
     }
 
-    /// The pane, scrolled so that the selected line stays in view.
-    pub fn paragraph(self, title: String, height: u16) -> Paragraph<'static> {
-        let h = height.saturating_sub(2) as usize;
+    /// The pane, scrolled so that the selected line stays in view; a line wider than the
+    /// pane ends with `…`.
+    pub fn paragraph(self, title: String, area: Rect) -> Paragraph<'static> {
+        let h = area.height.saturating_sub(2) as usize;
+        let room = area.width.saturating_sub(2) as usize;
         let scroll = match self.selected_line {
             Some(l) if h > 0 && l + 3 > h => (l + 3 - h) as u16,
             _ => 0,
         };
-        super::text::paragraph(self.lines)
+        let lines: Vec<Line<'static>> = self
+            .lines
+            .into_iter()
+            .map(|l| super::text::cell(l, room))
+            .collect();
+        super::text::paragraph(lines)
             .block(pane(title))
             .scroll((scroll, 0))
     }

@@ -395,7 +395,8 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         ])
     };
     let width = |h: &[Span]| h.iter().map(Span::width).sum::<usize>();
-    let help = hint(Action::Help);
+    // On a form `?` is typed into the field: no help to offer there.
+    let help = if on_form { None } else { hint(Action::Help) };
     let mut room = (area.width as usize).saturating_sub(help.as_ref().map_or(0, |h| width(h)));
     let mut spans = Vec::new();
     for h in footer_actions(app).into_iter().filter_map(hint) {
