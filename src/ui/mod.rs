@@ -222,6 +222,11 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         (_, Some((Level::Info, m))) => Line::from(Span::styled(m.clone(), theme::info())),
         _ => Line::from(Span::styled(tables::summary(app), theme::dim())),
     };
+    // A message wider than the line ends with `…` (the search keeps its cursor in view).
+    let line = match app.mode {
+        Mode::Search { .. } => line,
+        _ => text::cell(line, area.width as usize),
+    };
     let used = line.width() as u16;
     frame.render_widget(Paragraph::new(line), area);
     draw_backup_badge(frame, app, area, used);
