@@ -41,12 +41,18 @@ impl App {
     }
 
     fn click(&mut self, x: u16, y: u16) {
+        // The tab bar's layout follows the width; off a terminal (tests) it is a wide one.
+        let width = crossterm::terminal::size().map_or(u16::MAX, |(w, _)| w);
+        let hit = hit(x, y, width);
+        // A tab is clicked from a form too: the form waits on its own tab.
+        if let (Hit::Tab(tab), Mode::Normal) = (&hit, &self.mode) {
+            let tab = *tab;
+            return self.act(tab_action(tab));
+        }
         if !self.pointer_free() {
             return;
         }
-        // The tab bar's layout follows the width; off a terminal (tests) it is a wide one.
-        let width = crossterm::terminal::size().map_or(u16::MAX, |(w, _)| w);
-        match hit(x, y, width) {
+        match hit {
             Hit::Tab(tab) => self.act(tab_action(tab)),
             Hit::Row(row) => {
                 // Only a list filling the body is hit by row; details keep their own layout.
@@ -201,5 +207,11 @@ mod tests {
         let x = crate::ui::tab_x(Tab::Shipments, u16::MAX);
         app.handle_mouse(click(x, 0));
         assert_eq!(app.tab, Tab::Shipments);
+        // From a half-filled form: the form waits on its tab.
+        app.act(Action::New);
+        assert!(app.form().is_some());
+        app.handle_mouse(click(crate::ui::tab_x(Tab::Complaints, u16::MAX), 0));
+        assert_eq!(app.tab, Tab::Complaints);
+        assert!(app.form().is_none() && app.screens.shipments.form.is_some());
     }
 }
