@@ -34,15 +34,19 @@ impl App {
         *self.form_mut() = Some(form);
     }
 
-    /// A key while a form is open: the `[form]` keys act on it; a key of the next or
-    /// previous tab the form does not take (Ctrl-PgDn/Ctrl-PgUp) goes to that tab, the form
-    /// staying with its own; any other key types.
+    /// A key while a form is open: the `[form]` keys act on it; a key that is not typed
+    /// (not a plain character) of the help or of the next or previous tab (F1, Ctrl-PgDn,
+    /// Ctrl-PgUp) does that, the form staying with its tab; any other key types.
     pub(super) fn form_key(&mut self, k: &Key, key: &KeyEvent) {
         let action = self.keymap.action(keymap::FORM_SCREEN, k);
-        if action.is_none() {
+        if action.is_none() && !k.is_typed() {
             match self.keymap.action(&[keymap::Section::Global], k) {
                 Some(keymap::Action::NextTab) => return self.switch(self.tab.next()),
                 Some(keymap::Action::PrevTab) => return self.switch(self.tab.prev()),
+                Some(keymap::Action::Help) => {
+                    self.mode = super::Mode::Help(super::scroll::Scroll::default());
+                    return;
+                }
                 _ => {}
             }
         }

@@ -293,6 +293,11 @@ impl Key {
         Ok(Key { code, ctrl })
     }
 
+    /// A plain character, which a field being typed in takes as text.
+    pub fn is_typed(&self) -> bool {
+        matches!(self.code, KeyName::Char(_)) && !self.ctrl
+    }
+
     pub fn from_event(ev: &KeyEvent) -> Option<Key> {
         let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
         let code = match ev.code {

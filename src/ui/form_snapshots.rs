@@ -154,6 +154,7 @@ fn english_words(text: &str) -> Vec<String> {
         // Key caps, as printed on the keyboard.
         "PgDn",
         "PgUp",
+        "F",
         "s",
         "n",
         "d",

@@ -388,11 +388,8 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     let on_form = app.form().is_some();
     let hint = |action: Action| -> Option<[Span<'static>; 2]> {
         let key = app.keymap.keys(action).into_iter().find(|k| {
-            !on_form
-                || app
-                    .keymap
-                    .action(crate::app::keymap::FORM_SCREEN, k)
-                    .is_none_or(|a| a == action)
+            let form_key = app.keymap.action(crate::app::keymap::FORM_SCREEN, k);
+            !on_form || form_key == Some(action) || (form_key.is_none() && !k.is_typed())
         })?;
         Some([
             Span::styled(format!(" {key} "), theme::key()),
@@ -400,8 +397,8 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         ])
     };
     let width = |h: &[Span]| h.iter().map(Span::width).sum::<usize>();
-    // On a form `?` is typed into the field: no help to offer there.
-    let help = if on_form { None } else { hint(Action::Help) };
+    // On a form `?` is typed into the field: the help's other key (F1) is offered there.
+    let help = hint(Action::Help);
     let mut room = (area.width as usize).saturating_sub(help.as_ref().map_or(0, |h| width(h)));
     let mut spans = Vec::new();
     for h in footer_actions(app).into_iter().filter_map(hint) {

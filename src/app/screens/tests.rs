@@ -54,3 +54,22 @@ fn a_half_filled_form_waits_on_its_own_tab() {
         "discarding the order leaves the complaint"
     );
 }
+
+/// On a form `?` is typed; F1 opens the help over it, and the form is there after.
+#[test]
+fn f1_opens_the_help_over_a_form_where_a_question_mark_is_typed() {
+    let mut app = fixture::app(3);
+    press(&mut app, "n?");
+    let typed = |app: &App| {
+        app.form()
+            .and_then(|f| f.focused())
+            .map(|f| f.input.value().to_string())
+    };
+    assert_eq!(typed(&app).as_deref(), Some("?"));
+    assert!(matches!(app.mode, Mode::Normal));
+    code(&mut app, KeyCode::F(1));
+    assert!(matches!(app.mode, Mode::Help(_)), "F1 opens the help");
+    code(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(typed(&app).as_deref(), Some("?"), "the form as it was");
+}
