@@ -69,10 +69,10 @@ fn a_wrong_passphrase_at_the_second_asking_writes_nothing_and_exits_2() {
         .arg("-o")
         .arg(&out)
         .start();
-    t.wait_for(|s| s.contains("Passphrase for"), "the passphrase at open");
+    t.wait_for_secret_prompt(|s| s.contains("Passphrase for"), "the passphrase at open");
     t.text(PASS);
     t.send(&["Enter"]);
-    t.wait_for(
+    t.wait_for_secret_prompt(
         |s| s.contains("Passphrase again, to authorise an unmasked export"),
         "asked again",
     );

@@ -305,10 +305,11 @@ fn the_app_asks_for_the_passphrase_without_echo_and_backs_up_daily() {
     run_ok(with_pass(&db, "open sesame").arg("encrypt"));
     // Started without ORDERDESK_PASSPHRASE, in a terminal: it asks there.
     let t = Term::start(&db);
-    t.wait_for(|s| s.contains("Passphrase for"), "the prompt");
+    t.wait_for_secret_prompt(|s| s.contains("Passphrase for"), "the prompt");
     t.text("open barley");
     t.send(&["Enter"]);
-    let screen = t.wait_for(|s| s.matches("Passphrase for").count() == 2, "asked again");
+    let screen =
+        t.wait_for_secret_prompt(|s| s.matches("Passphrase for").count() == 2, "asked again");
     assert!(screen.contains("wrong passphrase; try again"), "{screen}");
     t.text("open sesame");
     t.send(&["Enter"]);
@@ -343,7 +344,7 @@ fn the_app_asks_for_the_passphrase_without_echo_and_backs_up_daily() {
     // Three wrong tries: a clear message and a non-zero exit.
     let t = Term::start(&db);
     for i in 1..=3 {
-        t.wait_for(|s| s.matches("Passphrase for").count() == i, "the prompt");
+        t.wait_for_secret_prompt(|s| s.matches("Passphrase for").count() == i, "the prompt");
         t.text("guess");
         t.send(&["Enter"]);
     }

@@ -467,6 +467,15 @@ impl Term {
         text
     }
 
+    /// Waits for a hidden prompt: the screen satisfies `what` and the program has turned the
+    /// terminal's echo off. A prompt is printed before echo goes off, so text typed in between
+    /// would be echoed; a test types its secret only after this.
+    pub fn wait_for_secret_prompt(&self, what: impl Fn(&str) -> bool, label: &str) -> String {
+        let text = self.wait_for(what, label);
+        self.wait(|_| self.termios().c_lflag & libc::ECHO == 0, label);
+        text
+    }
+
     fn wait(&self, mut done: impl FnMut(&Shared) -> bool, label: &str) {
         let start = Instant::now();
         let mut stuck = None;
