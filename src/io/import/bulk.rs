@@ -123,6 +123,7 @@ impl Deferred {
             .name("import-search".into())
             .spawn(move || -> crate::store::Result<()> {
                 let indexer = Indexer::create_with(&path, &create, FTS_BATCH)?;
+                indexer.merge_at_end()?;
                 for batch in batches {
                     indexer.add(batch.into_iter())?;
                 }

@@ -140,9 +140,11 @@ pub fn import_source(
             "PRAGMA cache_size = -{IMPORT_CACHE_KIB}; PRAGMA temp_store = {temp_files};"
         ))
         .doing("enlarging the page cache")?;
-    // Orders into a desk without any: every page is new, written once through a rollback
-    // journal instead of twice through the WAL (see `WithoutWal`).
-    let journal = if kind == Kind::Orders && orders::without_orders(store.conn())? {
+    // A big file of orders into a desk without any: every page is new, written once through
+    // a rollback journal instead of twice through the WAL (see `WithoutWal`). A small one
+    // stays in WAL: switching costs more than it saves.
+    let big = source.size().is_none_or(|bytes| bytes >= BULK_FILE_BYTES);
+    let journal = if kind == Kind::Orders && big && orders::without_orders(store.conn())? {
         WithoutWal::try_start(store.conn())?
     } else {
         None
@@ -164,6 +166,10 @@ pub fn import_source(
         .doing("restoring the page cache size")?;
     result
 }
+
+/// Files from this size on (and input of unknown size) are loaded without the WAL when
+/// they can be.
+const BULK_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The page cache during an import, in KiB.
 const IMPORT_CACHE_KIB: i64 = 32 * 1024;
