@@ -38,7 +38,7 @@ impl Progress {
             Some(n) => {
                 let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
                 let template = format!(
-                    "{{msg}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} · {{per_sec}} · {{eta}}"
+                    "{{msg}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} · {{per_sec:0}} · {{eta}}"
                 );
                 if let Ok(style) = ProgressStyle::with_template(&template) {
                     bar.set_style(style.progress_chars("=> "));
@@ -50,7 +50,7 @@ impl Progress {
                 let template = match unit {
                     "" => "{spinner} {msg} {elapsed}".to_string(),
                     "B" => "{spinner} {msg} {bytes} · {bytes_per_sec} · {elapsed}".to_string(),
-                    unit => format!("{{spinner}} {{msg}} {{human_pos}} {unit} · {{per_sec}}"),
+                    unit => format!("{{spinner}} {{msg}} {{human_pos}} {unit} · {{per_sec:0}}"),
                 };
                 if let Ok(style) = ProgressStyle::with_template(&template) {
                     bar.set_style(style);

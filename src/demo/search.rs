@@ -30,6 +30,9 @@ const COPY_ROWS: usize = 64 * BATCH;
 /// thousands of small ones, which halves the indexing time.
 const BULK_HASHSIZE: i64 = 128 * 1024 * 1024;
 
+/// Segments of one level merged during a bulk build (see [`Indexer::merge_at_end`]).
+const CRISIS_MERGE: i64 = 64;
+
 /// A scratch database file, removed when dropped.
 pub struct Scratch {
     path: PathBuf,
@@ -106,6 +109,19 @@ impl Indexer {
         Ok(Indexer { conn })
     }
 
+    /// Leaves the merging of the flushed segments to [`Indexer::finish`]'s one merge,
+    /// instead of merging them level by level as they come (FTS5's `automerge`), which
+    /// writes every term again at each level; only a level of [`CRISIS_MERGE`] segments is
+    /// merged on the way, so their number stays far below FTS5's limit.
+    pub fn merge_at_end(&self) -> StoreResult<()> {
+        self.conn
+            .execute_batch(&format!(
+                "INSERT INTO order_search (order_search, rank) VALUES ('automerge', 0);
+                 INSERT INTO order_search (order_search, rank) VALUES ('crisismerge', {CRISIS_MERGE});"
+            ))
+            .doing("tuning the scratch search index")
+    }
+
     /// Indexes documents `(order id, body)`, in growing id order.
     pub fn add(&self, documents: impl Iterator<Item = (i64, String)>) -> StoreResult<()> {
         let mut insert = self
@@ -127,7 +143,9 @@ impl Indexer {
         self.conn
             .execute_batch(
                 "INSERT INTO order_search (order_search) VALUES ('optimize');
-                 DELETE FROM order_search_config WHERE k = 'hashsize'; COMMIT;",
+                 DELETE FROM order_search_config
+                     WHERE k IN ('hashsize', 'automerge', 'crisismerge');
+                 COMMIT;",
             )
             .doing("finishing the scratch search index")
     }

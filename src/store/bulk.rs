@@ -52,3 +52,42 @@ impl DroppedIndexes {
         Ok(())
     }
 }
+
+/// A rollback journal instead of the WAL for one bulk load into tables that start empty:
+/// their pages are new, and a rollback journal keeps only the few old pages the load
+/// changes, so the new ones go to the file once, instead of to the WAL and again to the
+/// file at the checkpoint. Safety is the same: a crash leaves a hot journal, and the next
+/// opening rolls the file back to where it was. While it lasts, other connections wait
+/// instead of reading the state before the load. Switching needs the file to itself: with
+/// another connection open (the app, the web desk) it stays in WAL and nothing changes.
+pub struct WithoutWal {
+    was: String,
+}
+
+impl WithoutWal {
+    /// Leaves WAL for a rollback journal, when the file is in WAL and nobody else has it
+    /// open; `None` otherwise. Outside any transaction.
+    pub fn try_start(conn: &Connection) -> Result<Option<WithoutWal>> {
+        let was: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .doing("reading the journal mode")?;
+        if !was.eq_ignore_ascii_case("wal") {
+            return Ok(None);
+        }
+        let now: String =
+            match conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0)) {
+                Ok(mode) => mode,
+                // Busy: another connection has the file open.
+                Err(_) => return Ok(None),
+            };
+        Ok(now
+            .eq_ignore_ascii_case("delete")
+            .then_some(WithoutWal { was }))
+    }
+
+    /// Back to the journal mode the file had (outside any transaction).
+    pub fn end(self, conn: &Connection) -> Result<()> {
+        conn.pragma_update_and_check(None, "journal_mode", &self.was, |_| Ok(()))
+            .doing("restoring the journal mode")
+    }
+}

@@ -34,15 +34,48 @@ pub const ORDER_TABLES: [&str; 4] = ["orders", "order_lines", "status_history", 
 /// FTS5's buffer of pending terms during a bulk load, in bytes (its default is 1 MiB); it
 /// takes about twice that in memory.
 const FTS_BATCH: i64 = 16 * 1024 * 1024;
-/// The page cache while the indexes are built, in KiB: each of the sort's threads may hold
-/// this much besides (a peak of 452 MiB at TPC-H scale 1 with 64 MiB).
-const SORT_CACHE_KIB: i64 = 24 * 1024;
+/// The page cache while the indexes are built, in KiB. With temporary files (see
+/// `import_source`), it is also the most a sort holds in memory at once per thread: up to
+/// three of them with `PRAGMA threads = 2`.
+const SORT_CACHE_KIB: i64 = 16 * 1024;
 const FTS_DEFAULT_BATCH: i64 = 1024 * 1024;
 
 /// Search documents handed to the indexing thread at a time, and batches queued for it at
 /// most (so memory stays bounded however far ahead the reading is).
 const DOCUMENTS_PER_BATCH: usize = 512;
 const QUEUED_BATCHES: usize = 8;
+
+/// With `ORDERDESK_TRACE_IMPORT` set, a bulk load tells on standard error when each of its
+/// phases ends: the time since the first call, and the memory held then and at most so far
+/// (`VmRSS`, `VmHWM`). A tool for measuring, not for the clerk.
+pub fn trace(phase: &str) {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static START: OnceLock<Option<Instant>> = OnceLock::new();
+    let Some(start) =
+        START.get_or_init(|| std::env::var_os("ORDERDESK_TRACE_IMPORT").map(|_| Instant::now()))
+    else {
+        return;
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mib = |field: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    eprintln!(
+        "[import] {phase}: {:.1} s, rss {} MiB (anon {}, file {}, shared {}), peak {} MiB",
+        start.elapsed().as_secs_f64(),
+        mib("VmRSS:"),
+        mib("RssAnon:"),
+        mib("RssFile:"),
+        mib("RssShmem:"),
+        mib("VmHWM:")
+    );
+}
 
 /// What a bulk load changed, to be put back before the commit.
 pub struct Deferred {
@@ -79,6 +112,7 @@ impl Deferred {
     /// orders' indexes set aside from the first row, and the search documents indexed on
     /// another thread (see [`Deferred::index`]).
     pub fn start_fresh(conn: &Connection) -> Result<Deferred> {
+        trace("bulk load starts");
         let indexes = DroppedIndexes::drop_of(conn, &ORDER_TABLES)?;
         let create = index_sql(conn)?;
         let db = conn.path().unwrap_or_default();
@@ -89,10 +123,14 @@ impl Deferred {
             .name("import-search".into())
             .spawn(move || -> crate::store::Result<()> {
                 let indexer = Indexer::create_with(&path, &create, FTS_BATCH)?;
+                indexer.merge_at_end()?;
                 for batch in batches {
                     indexer.add(batch.into_iter())?;
                 }
-                indexer.finish()
+                trace("search documents indexed");
+                let done = indexer.finish();
+                trace("search index merged");
+                done
             })
             .map_err(|e| anyhow!("cannot start the search indexing thread: {e}"))?;
         Ok(Deferred {
@@ -129,6 +167,7 @@ impl Deferred {
     pub fn finish(mut self, tx: &Transaction) -> Result<()> {
         // The last documents go now, so the indexing thread finishes while the indexes
         // are built here.
+        trace("rows written");
         if let Some(bg) = self.background.as_mut() {
             bg.send()?;
             bg.to = None;
@@ -143,15 +182,21 @@ impl Deferred {
             "PRAGMA threads = 2; PRAGMA cache_size = -{SORT_CACHE_KIB};"
         ))
         .doing("configuring the connection")?;
+        // The load's larger page cache, now freed, goes back to the system before the
+        // sorts take theirs.
+        release_free_memory();
         let built = self.indexes.rebuild(tx);
         tx.execute_batch(&format!(
             "PRAGMA threads = {threads}; PRAGMA cache_size = {cache};"
         ))
         .doing("configuring the connection")?;
         built?;
+        trace("indexes built");
         if let Some(mut bg) = self.background.take() {
             bg.join()?;
+            trace("search index joined");
             copy_into(tx, bg.scratch.path())?;
+            trace("search index copied");
         }
         if self.fts {
             set_fts_batch(tx, FTS_DEFAULT_BATCH)?;
@@ -194,6 +239,17 @@ impl Drop for Background {
     /// its scratch file is removed.
     fn drop(&mut self) {
         let _ = self.join();
+    }
+}
+
+/// Hands memory the allocator holds unused back to the system (glibc keeps what was freed
+/// for later, so a phase's peak would stay on top of the next one's).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the system; it touches no memory
+    // in use and may be called at any time from any thread.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -26,6 +26,7 @@ pub use problems::{Found, Problem, Problems};
 pub use source::{neutralised, Progress, ReadOptions, Source};
 
 use super::kinds::Kind;
+use crate::store::bulk::WithoutWal;
 use crate::store::{audit, Context, Store};
 use fields::{Layout, Refs};
 use rusqlite::Connection;
@@ -115,16 +116,43 @@ pub fn import_source(
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
     // A big import touches many pages of the tables and their indexes: a large page cache
-    // for its length (the usual one is back afterwards, whatever happened).
-    let cache: i64 = store
+    // for its length (the usual one is back afterwards, whatever happened). The indexes a
+    // bulk load builds again are sorted in temporary files, in pieces the size of the page
+    // cache (held in memory, SQLCipher's default, a sort keeps every key of the table in
+    // memory: hundreds of MiB at a million orders); an encrypted desk keeps them in memory,
+    // so that nothing of it is written anywhere in the clear.
+    let (cache, temp_store): (i64, i64) = store
         .conn()
-        .query_row("PRAGMA cache_size", [], |r| r.get(0))
+        .query_row(
+            "SELECT * FROM pragma_cache_size, pragma_temp_store",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .doing("reading the page cache size")?;
+    let temp_files = if store.passphrase().is_none() {
+        1
+    } else {
+        temp_store
+    };
     store
         .conn()
-        .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+        .execute_batch(&format!(
+            "PRAGMA cache_size = -{IMPORT_CACHE_KIB}; PRAGMA temp_store = {temp_files};"
+        ))
         .doing("enlarging the page cache")?;
+    // A big file of orders into a desk without any: every page is new, written once through
+    // a rollback journal instead of twice through the WAL (see `WithoutWal`). A small one
+    // stays in WAL: switching costs more than it saves.
+    let big = source.size().is_none_or(|bytes| bytes >= BULK_FILE_BYTES);
+    let journal = if kind == Kind::Orders && big && orders::without_orders(store.conn())? {
+        WithoutWal::try_start(store.conn())?
+    } else {
+        None
+    };
     let result = import_in_transaction(store, kind, source, label, opts);
+    if let Some(journal) = journal {
+        journal.end(store.conn())?;
+    }
     if kind == Kind::Orders {
         // A search index built aside was copied into its tables directly: this connection
         // must read its structure afresh. Best effort: the import's own result stands.
@@ -132,10 +160,16 @@ pub fn import_source(
     }
     store
         .conn()
-        .execute_batch(&format!("PRAGMA cache_size = {cache}"))
+        .execute_batch(&format!(
+            "PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp_store};"
+        ))
         .doing("restoring the page cache size")?;
     result
 }
+
+/// Files from this size on (and input of unknown size) are loaded without the WAL when
+/// they can be.
+const BULK_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The page cache during an import, in KiB.
 const IMPORT_CACHE_KIB: i64 = 32 * 1024;
@@ -205,6 +239,7 @@ fn import_in_transaction(
     } else {
         tx.commit().doing("saving the import")?;
     }
+    bulk::trace("committed");
     Ok(Imported {
         counts,
         notes,

@@ -459,6 +459,11 @@ impl Source {
     }
 
     /// What the file was read as, for the summary line: `UTF-8`, `UTF-16`, `GB18030`, `XLSX`.
+    /// The size of the file in bytes, when known (not for standard input).
+    pub fn size(&self) -> Option<u64> {
+        self.total
+    }
+
     pub fn read_as(&self) -> &'static str {
         self.read_as
     }

@@ -1008,3 +1008,65 @@ fn a_big_import_loads_in_bulk_and_a_refused_one_leaves_the_indexes_as_they_were(
     let again = ok(&mut store, Kind::Orders, &rows(None));
     assert_eq!(again.unchanged, n);
 }
+
+#[test]
+fn orders_into_a_file_without_any_skip_the_wal_and_leave_it_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut store = Store::open(&path).unwrap();
+    ok(&mut store, Kind::Customers, "code,name\nC1,Harbour Tools\n");
+    let rows = |bad: bool| {
+        let mut text = String::from("order_no,customer,status,ordered_at,product_code,quantity\n");
+        for i in 0..(bulk::BULK_ROWS * 2) {
+            let quantity = if bad && i == 3 { "many" } else { "2" };
+            text.push_str(&format!(
+                "W{i:05},C1,confirmed,2026-03-01 10:00,P1,{quantity}\n"
+            ));
+        }
+        text
+    };
+    let mode = |s: &Store| -> String {
+        s.conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap()
+    };
+    // Refused: nothing written, still in WAL.
+    assert_eq!(problems(&mut store, Kind::Orders, &rows(true)).len(), 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM orders"), 0);
+    assert_eq!(mode(&store), "wal");
+    // With another connection open the file stays in WAL throughout, and imports the same.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    let _: i64 = other
+        .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+        .unwrap();
+    let counts = ok(&mut store, Kind::Orders, &rows(false));
+    assert_eq!(counts.inserted as u64, bulk::BULK_ROWS * 2);
+    assert_eq!(mode(&store), "wal");
+    drop(other);
+    // Alone with it: through a rollback journal, committed, and back in WAL.
+    let mut fresh = Store::open(&dir.path().join("fresh.db")).unwrap();
+    ok(&mut fresh, Kind::Customers, "code,name\nC1,Harbour Tools\n");
+    let counts = ok(&mut fresh, Kind::Orders, &rows(false));
+    assert_eq!(counts.inserted as u64, bulk::BULK_ROWS * 2);
+    assert_eq!(mode(&fresh), "wal");
+    // Its pages went to the file, not through the WAL as the other import's did.
+    let wal = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    assert!(wal("fresh.db-wal") * 4 < wal("desk.db-wal"));
+    drop(fresh);
+    let reopened = Store::open(&dir.path().join("fresh.db")).unwrap();
+    assert_eq!(
+        count(&reopened, "SELECT count(*) FROM orders"),
+        (bulk::BULK_ROWS * 2) as i64
+    );
+    assert_eq!(
+        count(
+            &reopened,
+            "SELECT count(*) FROM order_search WHERE order_search MATCH '\"W00007\"'"
+        ),
+        1
+    );
+}

@@ -122,16 +122,7 @@ pub fn import(ctx: &mut Ctx) -> Result<Counts> {
         .doing("reading the orders")?;
     // Into a desk without orders, the whole import is a bulk load, its search index built
     // on the second core.
-    let fresh: bool = ctx
-        .conn
-        .query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM orders)
-                AND NOT EXISTS (SELECT 1 FROM order_search_docsize)",
-            [],
-            |r| r.get(0),
-        )
-        .doing("reading the orders")?;
-    if fresh && ctx.bulk.is_none() {
+    if without_orders(ctx.conn)? && ctx.bulk.is_none() {
         ctx.bulk = Some(bulk::Deferred::start_fresh(ctx.conn)?);
     }
     let mut counts = Counts::default();
@@ -242,6 +233,18 @@ pub fn import(ctx: &mut Ctx) -> Result<Counts> {
         write_group(ctx, &layout, &done, &mut counts)?;
     }
     Ok(counts)
+}
+
+/// The desk has no orders yet (nor search documents): an import of orders only adds pages.
+pub(super) fn without_orders(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM orders)
+                AND NOT EXISTS (SELECT 1 FROM order_search_docsize)",
+            [],
+            |r| r.get(0),
+        )
+        .doing("reading the orders")?)
 }
 
 fn order_id(ctx: &Ctx, order_no: &str) -> Result<Option<i64>> {
