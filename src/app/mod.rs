@@ -42,7 +42,7 @@ use crate::store::Store;
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use input::TextInput;
 use keymap::{Action, Key, Keymap, Section};
-use list::ListOps;
+use list::{ListOps, Move};
 use screens::{Screens, StatusLine, View, Workers};
 use tab::Tab;
 
@@ -523,15 +523,18 @@ impl App {
                 .move_cursor(action, today::items_height(self.view.list_height));
             return Ok(());
         }
-        self.with_list(|l, c| match action {
-            Action::Down => l.down(c),
-            Action::Up => l.up(c),
-            Action::Top => l.top(c),
-            Action::Bottom => l.bottom(c),
-            Action::PageDown => l.page_down(c),
-            _ => l.page_up(c),
-        })?;
-        Ok(())
+        let step = match action {
+            Action::Down => Move::Down,
+            Action::Up => Move::Up,
+            Action::Top => Move::Top,
+            Action::Bottom => Move::Bottom,
+            Action::PageDown => Move::PageDown,
+            _ => Move::PageUp,
+        };
+        if self.move_searched(step) {
+            return Ok(());
+        }
+        self.with_list(|l, c| l.go(c, step))
     }
 
     /// Keys of the `?` help: the list's movement keys scroll it; back, help, quit or open
