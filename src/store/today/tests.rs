@@ -441,3 +441,34 @@ fn every_today_query_finds_its_orders_by_an_index() {
         );
     }
 }
+
+/// A kind with more than `COUNT_CAP` items is counted up to the cap and says so: a desk of
+/// 770,000 overdue orders opens Today without counting them all.
+#[test]
+fn a_big_kind_is_counted_up_to_the_cap() {
+    let store = Store::open_in_memory().unwrap();
+    let c = store.conn();
+    let tx = c.unchecked_transaction().unwrap();
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO orders (order_no, status, due_date, missing, ordered_at,
+                                     status_changed_at, created_at, updated_at)
+                 VALUES (?1, 'confirmed', '2026-01-01', '', 0, ?2, 0, 0)",
+            )
+            .unwrap();
+        for i in 0..COUNT_CAP + 50 {
+            insert.execute(rusqlite::params![format!("SO-{i}"), NOW]).unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    let all = build(c, windows(), &ctx(), &|_| Some(50)).unwrap();
+    let overdue = kind(&all, "overdue_orders");
+    assert_eq!(overdue.items.len(), 50);
+    assert!(overdue.is_capped());
+    assert_eq!(overdue.shown(), COUNT_CAP);
+    assert_eq!(overdue.more(), COUNT_CAP - 50);
+    let due_soon = kind(&all, "due_soon");
+    assert!(!due_soon.is_capped());
+    assert_eq!(due_soon.count, 0);
+}
