@@ -94,11 +94,15 @@ pub static ORDER_FILTERS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(
             // One set of candidates (open exception, late production, late shipment), so the
             // count walks those few orders instead of every active one; the unary `+` keeps
             // the planner from scanning all rush orders by index instead. The same rule as
-            // `domain::risk::RiskFacts::is_high_risk`.
+            // `domain::risk::RiskFacts::is_high_risk`. Each set by its small index: merging
+            // them in order id order, the planner scanned all 770,000 productions of a TPC-H
+            // desk (none late) for 120 ms, and would scan every shipment the same way.
             format!(
                 "o.id IN (SELECT order_id FROM exceptions WHERE resolved_at IS NULL \
-                  UNION SELECT order_id FROM production WHERE stage <> 'done' AND planned_finish < :today \
-                  UNION SELECT order_id FROM shipments WHERE delivered_at IS NULL AND eta < :now) \
+                  UNION SELECT order_id FROM production INDEXED BY production_by_finish \
+                        WHERE stage <> 'done' AND planned_finish < :today \
+                  UNION SELECT order_id FROM shipments INDEXED BY shipments_undelivered \
+                        WHERE delivered_at IS NULL AND eta < :now) \
                  AND +o.status IN {} \
                  AND (+o.order_type = 'rush' OR +ifnull(o.due_date, '9999-12-31') <= :week_end)",
                 status_list(Status::is_on_its_way)
@@ -109,7 +113,8 @@ pub static ORDER_FILTERS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(
             format!(
                 // The unary `+`: on a file not yet analysed the planner would walk every order
                 // of those statuses instead of the few unfinished productions.
-                "o.id IN (SELECT order_id FROM production WHERE stage <> 'done' AND planned_finish <= :today) \
+                "o.id IN (SELECT order_id FROM production \
+                          WHERE stage <> 'done' AND planned_finish <= :today) \
                  AND +o.status IN {}",
                 status_list(Status::is_in_making)
             ),
