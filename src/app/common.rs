@@ -3,7 +3,7 @@
 
 use super::input::TextInput;
 use super::keymap::{Action, Key, Section};
-use super::list::ListOps;
+use super::list::{ListOps, Move};
 use super::tab::Tab;
 use super::{scroll, today, App, AppResult, Mode};
 use crate::i18n::t;
@@ -188,15 +188,18 @@ impl App {
                 .move_cursor(action, today::items_height(self.view.list_height));
             return Ok(());
         }
-        self.with_list(|l, c| match action {
-            Action::Down => l.down(c),
-            Action::Up => l.up(c),
-            Action::Top => l.top(c),
-            Action::Bottom => l.bottom(c),
-            Action::PageDown => l.page_down(c),
-            _ => l.page_up(c),
-        })?;
-        Ok(())
+        let step = match action {
+            Action::Down => Move::Down,
+            Action::Up => Move::Up,
+            Action::Top => Move::Top,
+            Action::Bottom => Move::Bottom,
+            Action::PageDown => Move::PageDown,
+            _ => Move::PageUp,
+        };
+        if self.move_searched(step) {
+            return Ok(());
+        }
+        self.with_list(|l, c| l.go(c, step))
     }
 
     /// Keys of the `?` help: the list's movement keys scroll it; back, help, quit or open

@@ -3,11 +3,39 @@
 
 use crate::store::list::{
     count, count_hidden, fetch, key_of, rows_before, Anchor, Key, ListContext, ListEntity,
-    ListQuery,
+    ListQuery, Page,
 };
 use crate::store::Result;
 use rusqlite::Connection;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
+
+/// A move of the cursor that may need rows beyond those loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+}
+
+/// The rows a move needs: up to `limit` at `anchor`, and the list's count when `count`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetch {
+    pub anchor: Anchor,
+    pub limit: usize,
+    pub count: bool,
+}
+
+enum Step {
+    /// The cursor goes to this row of the window; nothing to read.
+    Here(usize),
+    Fetch(Fetch),
+}
+
+/// Moves kept while one waits for its rows (a held key repeats; more are dropped).
+const MAX_WAITING_MOVES: usize = 32;
 
 pub struct ListView<T> {
     pub query: ListQuery,
@@ -30,6 +58,9 @@ pub struct ListView<T> {
     /// A search of this list runs on the worker (see `search_worker`): its rows and count
     /// come from there, so nothing counts it here meanwhile.
     pub searching: bool,
+    /// Moves past the window of a search, waiting for the worker's rows in the order
+    /// pressed; the first has asked for them.
+    moves: VecDeque<Move>,
 }
 
 impl<T: ListEntity> Default for ListView<T> {
@@ -47,6 +78,7 @@ impl<T: ListEntity> Default for ListView<T> {
             loaded: false,
             stale: false,
             searching: false,
+            moves: VecDeque::new(),
         }
     }
 }
@@ -93,6 +125,7 @@ impl<T: ListEntity> ListView<T> {
     pub fn reset(&mut self, conn: &Connection) -> Result<()> {
         let (k, r) = self.load(conn, Anchor::First, self.height)?;
         self.searching = false;
+        self.moves.clear();
         self.stale = false;
         self.offset = 0;
         self.cursor = 0;
@@ -143,6 +176,7 @@ impl<T: ListEntity> ListView<T> {
         if *query != self.query || !self.searching {
             return;
         }
+        self.moves.clear();
         self.stale = false;
         self.offset = 0;
         self.cursor = 0;
@@ -170,107 +204,222 @@ impl<T: ListEntity> ListView<T> {
     }
 
     pub fn down(&mut self, conn: &Connection) -> Result<()> {
-        if self.cursor + 1 < self.rows.len() {
-            self.cursor += 1;
-            return Ok(());
-        }
-        let Some(last) = self.keys.last().cloned() else {
-            return Ok(());
-        };
-        let (k, r) = self.load(conn, Anchor::After(last), 1)?;
-        if !k.is_empty() {
-            self.keys.extend(k);
-            self.rows.extend(r);
-            if self.rows.len() > self.height {
-                self.keys.remove(0);
-                self.rows.remove(0);
-                self.offset += 1;
-            }
-            self.cursor = self.rows.len() - 1;
-        }
-        Ok(())
+        self.go(conn, Move::Down)
     }
 
     pub fn up(&mut self, conn: &Connection) -> Result<()> {
-        if self.cursor > 0 {
-            self.cursor -= 1;
-            return Ok(());
-        }
-        let Some(first) = self.keys.first().cloned() else {
-            return Ok(());
-        };
-        let (k, r) = self.load(conn, Anchor::Before(first), 1)?;
-        if !k.is_empty() {
-            self.keys.splice(0..0, k);
-            self.rows.splice(0..0, r);
-            self.keys.truncate(self.height);
-            self.rows.truncate(self.height);
-            self.offset = self.offset.saturating_sub(1);
-        }
-        Ok(())
+        self.go(conn, Move::Up)
     }
 
     pub fn page_down(&mut self, conn: &Connection) -> Result<()> {
-        let Some(last) = self.keys.last().cloned() else {
-            return Ok(());
-        };
-        let (k, r) = self.load(conn, Anchor::After(last), self.height)?;
-        let n = k.len();
-        if n == 0 {
-            self.cursor = self.rows.len().saturating_sub(1);
-            return Ok(());
-        }
-        self.keys.extend(k);
-        self.rows.extend(r);
-        let drop = self.rows.len().saturating_sub(self.height);
-        self.keys.drain(..drop);
-        self.rows.drain(..drop);
-        self.offset += drop as u64;
-        if n < self.height {
-            self.cursor = self.rows.len() - 1;
-        }
-        Ok(())
+        self.go(conn, Move::PageDown)
     }
 
     pub fn page_up(&mut self, conn: &Connection) -> Result<()> {
-        let Some(first) = self.keys.first().cloned() else {
-            return Ok(());
-        };
-        let (k, r) = self.load(conn, Anchor::Before(first), self.height)?;
-        let n = k.len();
-        if n == 0 {
-            self.cursor = 0;
-            return Ok(());
-        }
-        self.keys.splice(0..0, k);
-        self.rows.splice(0..0, r);
-        self.keys.truncate(self.height);
-        self.rows.truncate(self.height);
-        self.offset = self.offset.saturating_sub(n as u64);
-        if n < self.height {
-            self.cursor = 0;
-        }
-        Ok(())
+        self.go(conn, Move::PageUp)
     }
 
     pub fn top(&mut self, conn: &Connection) -> Result<()> {
-        let (k, r) = self.load(conn, Anchor::First, self.height)?;
-        self.offset = 0;
-        self.cursor = 0;
-        self.set(k, r);
-        Ok(())
+        self.go(conn, Move::Top)
     }
 
     pub fn bottom(&mut self, conn: &Connection) -> Result<()> {
-        let (k, r) = self.load(conn, Anchor::Last, self.height)?;
-        if self.total.is_none() {
-            self.count_now(conn)?;
+        self.go(conn, Move::Bottom)
+    }
+
+    /// One move, reading what it needs here and now.
+    fn go(&mut self, conn: &Connection, m: Move) -> Result<()> {
+        match self.plan(m) {
+            Step::Here(cursor) => self.cursor = cursor,
+            Step::Fetch(f) => {
+                let page = fetch::<T>(
+                    conn,
+                    &self.query,
+                    &f.anchor,
+                    f.limit,
+                    &ListContext::current(),
+                )?;
+                if f.count {
+                    self.count_now(conn)?;
+                }
+                self.apply(m, page);
+            }
         }
-        let n = k.len() as u64;
-        self.offset = self.total.unwrap_or(n).saturating_sub(n);
-        self.set(k, r);
-        self.cursor = self.rows.len().saturating_sub(1);
         Ok(())
+    }
+
+    /// Where move `m` takes the cursor within the rows loaded, or the rows it needs.
+    fn plan(&self, m: Move) -> Step {
+        let fetch = |anchor: Anchor, limit: usize| {
+            Step::Fetch(Fetch {
+                anchor,
+                limit,
+                count: false,
+            })
+        };
+        let (first, last) = (self.keys.first().cloned(), self.keys.last().cloned());
+        match m {
+            Move::Down if self.cursor + 1 < self.rows.len() => Step::Here(self.cursor + 1),
+            Move::Up if self.cursor > 0 => Step::Here(self.cursor - 1),
+            Move::Down => last.map_or(Step::Here(self.cursor), |k| fetch(Anchor::After(k), 1)),
+            Move::Up => first.map_or(Step::Here(self.cursor), |k| fetch(Anchor::Before(k), 1)),
+            Move::PageDown => last.map_or(Step::Here(self.cursor), |k| {
+                fetch(Anchor::After(k), self.height)
+            }),
+            Move::PageUp => first.map_or(Step::Here(self.cursor), |k| {
+                fetch(Anchor::Before(k), self.height)
+            }),
+            Move::Top => fetch(Anchor::First, self.height),
+            Move::Bottom => Step::Fetch(Fetch {
+                anchor: Anchor::Last,
+                limit: self.height,
+                count: self.total.is_none(),
+            }),
+        }
+    }
+
+    /// Move `m` with the rows it asked for.
+    fn apply(&mut self, m: Move, page: Page<T>) {
+        let (k, r) = (page.keys, page.rows);
+        let n = k.len();
+        match m {
+            Move::Down => {
+                if n > 0 {
+                    self.keys.extend(k);
+                    self.rows.extend(r);
+                    if self.rows.len() > self.height {
+                        self.keys.remove(0);
+                        self.rows.remove(0);
+                        self.offset += 1;
+                    }
+                    self.cursor = self.rows.len() - 1;
+                }
+            }
+            Move::Up => {
+                if n > 0 {
+                    self.keys.splice(0..0, k);
+                    self.rows.splice(0..0, r);
+                    self.keys.truncate(self.height);
+                    self.rows.truncate(self.height);
+                    self.offset = self.offset.saturating_sub(1);
+                }
+            }
+            Move::PageDown => {
+                if n == 0 {
+                    self.cursor = self.rows.len().saturating_sub(1);
+                    return;
+                }
+                self.keys.extend(k);
+                self.rows.extend(r);
+                let drop = self.rows.len().saturating_sub(self.height);
+                self.keys.drain(..drop);
+                self.rows.drain(..drop);
+                self.offset += drop as u64;
+                if n < self.height {
+                    self.cursor = self.rows.len() - 1;
+                }
+            }
+            Move::PageUp => {
+                if n == 0 {
+                    self.cursor = 0;
+                    return;
+                }
+                self.keys.splice(0..0, k);
+                self.rows.splice(0..0, r);
+                self.keys.truncate(self.height);
+                self.rows.truncate(self.height);
+                self.offset = self.offset.saturating_sub(n as u64);
+                if n < self.height {
+                    self.cursor = 0;
+                }
+            }
+            Move::Top => {
+                self.offset = 0;
+                self.cursor = 0;
+                self.set(k, r);
+            }
+            Move::Bottom => {
+                self.offset = self.total.unwrap_or(n as u64).saturating_sub(n as u64);
+                self.set(k, r);
+                self.cursor = self.rows.len().saturating_sub(1);
+            }
+        }
+    }
+
+    /// Takes move `m` in without reading anything: within the rows loaded it moves now;
+    /// past them it returns the rows it needs, and waits for them (see `take_moved`) with
+    /// any later moves behind it, so they happen in the order pressed.
+    pub fn queue_move(&mut self, m: Move) -> Option<Fetch> {
+        if !self.moves.is_empty() {
+            if self.moves.len() < MAX_WAITING_MOVES {
+                self.moves.push_back(m);
+            }
+            return None;
+        }
+        match self.plan(m) {
+            Step::Here(cursor) => {
+                self.cursor = cursor;
+                None
+            }
+            Step::Fetch(f) => {
+                self.moves.push_back(m);
+                Some(f)
+            }
+        }
+    }
+
+    /// A move is waiting for its rows.
+    pub fn is_moving(&self) -> bool {
+        !self.moves.is_empty()
+    }
+
+    /// The rows a waiting move asked for (`count`: the list's count, when it asked for it),
+    /// if the list still waits for them: makes the move, then the moves behind it as far as
+    /// the rows loaded allow, and returns what the next one needs.
+    pub fn take_moved(
+        &mut self,
+        query: &ListQuery,
+        m: Move,
+        anchor: &Anchor,
+        page: Page<T>,
+        count: Option<u64>,
+    ) -> Option<Fetch> {
+        if *query != self.query || self.moves.front() != Some(&m) {
+            return None;
+        }
+        match self.plan(m) {
+            Step::Fetch(f) if f.anchor == *anchor => {}
+            // The window moved meanwhile (a reload): these rows no longer fit it.
+            _ => {
+                self.moves.clear();
+                return None;
+            }
+        }
+        self.moves.pop_front();
+        if let Some(n) = count.filter(|_| self.total.is_none()) {
+            self.total = Some(n);
+        }
+        self.apply(m, page);
+        while let Some(&next) = self.moves.front() {
+            match self.plan(next) {
+                Step::Here(cursor) => {
+                    self.cursor = cursor;
+                    self.moves.pop_front();
+                }
+                Step::Fetch(f) => return Some(f),
+            }
+        }
+        None
+    }
+
+    /// Forgets the moves waiting for rows (the worker could not read them).
+    pub fn drop_moves(&mut self) {
+        self.moves.clear();
+    }
+
+    /// The move waiting for its rows, first in line.
+    pub fn waiting_move(&self) -> Option<Move> {
+        self.moves.front().copied()
     }
 
     /// Marks or unmarks the selected row, then moves down, as in a file manager.
@@ -361,6 +510,7 @@ pub trait ListOps {
     fn page_down(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
     fn page_up(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
     fn reset(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
+    fn go(&mut self, c: &rusqlite::Connection, step: Move) -> crate::store::Result<()>;
     fn toggle_mark(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()>;
     fn cycle_sort(&mut self);
     fn set_search(&mut self, text: String);
@@ -393,6 +543,9 @@ impl<T: ListEntity> ListOps for ListView<T> {
     }
     fn reset(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
         ListView::reset(self, c)
+    }
+    fn go(&mut self, c: &rusqlite::Connection, step: Move) -> crate::store::Result<()> {
+        ListView::go(self, c, step)
     }
     fn toggle_mark(&mut self, c: &rusqlite::Connection) -> crate::store::Result<()> {
         ListView::toggle_mark(self, c)
@@ -427,95 +580,4 @@ impl<T: ListEntity> ListOps for ListView<T> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::orders::OrderRow;
-    use crate::store::Store;
-
-    fn store_with(n: usize) -> Store {
-        let store = Store::open_in_memory().unwrap();
-        for i in 0..n {
-            store
-                .conn()
-                .execute(
-                    "INSERT INTO orders (order_no, ordered_at, status_changed_at, created_at, updated_at)
-                     VALUES (?1, ?2, 0, 0, 0)",
-                    rusqlite::params![format!("SO-{i:04}"), 1_000 + i as i64],
-                )
-                .unwrap();
-        }
-        store
-    }
-
-    fn nos(v: &ListView<OrderRow>) -> Vec<String> {
-        v.rows.iter().map(|r| r.order_no.clone()).collect()
-    }
-
-    #[test]
-    fn a_stale_list_reloads_when_next_shown_and_not_before() {
-        let store = store_with(5);
-        let c = store.conn();
-        let mut v: ListView<OrderRow> = ListView::default();
-        v.resize(c, 10).unwrap();
-        assert_eq!(nos(&v)[0], "SO-0004");
-        c.execute(
-            "INSERT INTO orders (order_no, ordered_at, status_changed_at, created_at, updated_at)
-             VALUES ('SO-0099', 99999, 0, 0, 0)",
-            [],
-        )
-        .unwrap();
-        v.resize(c, 10).unwrap();
-        assert_eq!(nos(&v)[0], "SO-0004", "same size, not stale: no query");
-        v.mark_stale();
-        v.resize(c, 10).unwrap();
-        assert_eq!(nos(&v)[0], "SO-0099", "stale: reloaded when shown");
-    }
-
-    #[test]
-    fn scrolling_moves_the_window_one_row_at_a_time() {
-        let store = store_with(30);
-        let c = store.conn();
-        let mut v = ListView::<OrderRow>::default();
-        v.resize(c, 5).unwrap();
-        assert_eq!(nos(&v)[0], "SO-0029", "newest first");
-        for _ in 0..6 {
-            v.down(c).unwrap();
-        }
-        assert_eq!(v.selected().unwrap().order_no, "SO-0023");
-        assert_eq!(v.offset, 2);
-        v.page_down(c).unwrap();
-        assert_eq!(v.offset, 7);
-        v.bottom(c).unwrap();
-        assert_eq!(v.selected().unwrap().order_no, "SO-0000");
-        assert_eq!(v.offset, 25);
-        assert_eq!(v.total, Some(30));
-        v.page_up(c).unwrap();
-        assert_eq!(v.offset, 20);
-        v.top(c).unwrap();
-        for _ in 0..3 {
-            v.up(c).unwrap();
-        }
-        assert_eq!(v.selected().unwrap().order_no, "SO-0029");
-    }
-
-    #[test]
-    fn marks_and_filters() {
-        let store = store_with(10);
-        let c = store.conn();
-        let mut v = ListView::<OrderRow>::default();
-        v.resize(c, 4).unwrap();
-        v.toggle_mark(c).unwrap();
-        v.toggle_mark(c).unwrap();
-        assert_eq!(v.targets().len(), 2);
-        v.toggle_filter("status:confirmed");
-        v.toggle_filter("status:inquiry");
-        assert_eq!(
-            v.query.filters,
-            vec!["status:inquiry".to_string()],
-            "same group replaces"
-        );
-        v.toggle_filter("incomplete");
-        v.toggle_filter("status:inquiry");
-        assert_eq!(v.query.filters, vec!["incomplete".to_string()]);
-    }
-}
+mod tests;

@@ -17,7 +17,7 @@ pub mod conversion;
 pub mod quality;
 mod trend;
 
-pub use trend::{TrendPoint, TrendTally};
+pub use trend::{TrendDay, TrendPoint, TrendTally};
 
 use super::enums::{ComplaintType, ContactChannel, CustomerType, ExceptionCause, OrderType};
 use super::kpi::{average, nps, rate, ratio};

@@ -7,7 +7,7 @@ use crate::domain::status::Status;
 use crate::domain::time::{format_date, format_stamp_short, local_date};
 use crate::i18n::{t, tf};
 use crate::store::today::{Detail, Item, KindItems};
-use crate::ui::text::{pad as fit, thousands};
+use crate::ui::text::{at_least, pad as fit};
 use crate::ui::words::countdown;
 use chrono::NaiveDate;
 use unicode_width::UnicodeWidthStr;
@@ -239,7 +239,7 @@ pub fn remind_text(
             "remind.kind",
             &[
                 ("kind", &t(&format!("today.{}", k.kind))),
-                ("count", &thousands(k.count)),
+                ("count", &at_least(k.shown(), k.is_capped())),
             ],
         )));
         out.push('\n');
@@ -272,7 +272,10 @@ pub fn remind_text(
         if k.more() > 0 && !k.items.is_empty() {
             out.push_str(&format!(
                 "  {}\n",
-                tf("remind.more", &[("count", &thousands(k.more()))])
+                tf(
+                    "remind.more",
+                    &[("count", &at_least(k.more(), k.is_capped()))]
+                )
             ));
         }
     }

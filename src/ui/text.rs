@@ -36,6 +36,15 @@ pub fn pad(s: &str, width: usize) -> String {
 }
 
 /// `1,234,567`: a count with its thousands grouped.
+/// `thousands`, with a `+` when the count stopped at a cap and there are more.
+pub fn at_least(n: u64, capped: bool) -> String {
+    let mut s = thousands(n);
+    if capped {
+        s.push('+');
+    }
+    s
+}
+
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

@@ -1,7 +1,7 @@
 //! The Today tab: the count of every kind of reminder, then the items of each, most urgent
 //! first; and the follow-up form.
 
-use super::text::{pad as fit, thousands};
+use super::text::{at_least, pad as fit};
 use super::{pane, theme};
 use crate::app::today::{TodayRow, TodayView, SUMMARY_ROWS};
 use crate::app::App;
@@ -59,8 +59,8 @@ fn draw_counts(frame: &mut Frame, view: &TodayView, area: Rect) {
                     };
                     let text = format!(
                         "{:>7} {}",
-                        thousands(k.count),
-                        tn(&format!("today.short.{}", k.kind), k.count, &[])
+                        at_least(k.shown(), k.is_capped()),
+                        tn(&format!("today.short.{}", k.kind), k.shown(), &[])
                     );
                     Some(Span::styled(fit(&text, width), style))
                 })
@@ -100,7 +100,7 @@ fn draw_items(frame: &mut Frame, view: &TodayView, area: Rect) {
                         format!(
                             " ▸ {} · {}",
                             t(&format!("today.{}", kind.kind)),
-                            thousands(kind.count)
+                            at_least(kind.shown(), kind.is_capped())
                         ),
                         theme::title(),
                     ))
@@ -126,7 +126,13 @@ fn draw_items(frame: &mut Frame, view: &TodayView, area: Rect) {
                 TodayRow::More(k) => Line::from(Span::styled(
                     format!(
                         "   {}",
-                        tf("today.more", &[("count", &thousands(view.kinds[k].more()))])
+                        tf(
+                            "today.more",
+                            &[(
+                                "count",
+                                &at_least(view.kinds[k].more(), view.kinds[k].is_capped())
+                            )]
+                        )
                     ),
                     theme::dim(),
                 )),

@@ -282,7 +282,7 @@ const TODAY_ITEMS: usize = 20;
 pub fn today(conn: &Connection, r: &Reader) -> ViewResult {
     use crate::io::reminders::describe;
     use crate::store::today::{Detail, Subject};
-    use crate::ui::text::thousands;
+    use crate::ui::text::at_least;
     let kinds = crate::store::today::build(conn, r.windows, &r.ctx, &|_| Some(TODAY_ITEMS))?;
     let today = r.ctx.day();
     let shown_kinds: Vec<Value> = kinds
@@ -313,9 +313,9 @@ pub fn today(conn: &Connection, r: &Reader) -> ViewResult {
                 .collect();
             json!({
                 "title": t(&format!("today.{}", k.kind)),
-                "count": thousands(k.count),
+                "count": at_least(k.shown(), k.is_capped()),
                 "items": items,
-                "more": (k.more() > 0).then(|| tf("remind.more", &[("count", &thousands(k.more()))])),
+                "more": (k.more() > 0).then(|| tf("remind.more", &[("count", &at_least(k.more(), k.is_capped()))])),
             })
         })
         .collect();

@@ -261,6 +261,44 @@ fn the_trend_buckets_deliveries_by_local_month() {
     );
 }
 
+/// The days of a trend cover its span without a gap, each the local day it names, and a
+/// day's deliveries are on time exactly when due that day or later.
+#[test]
+fn the_trend_days_partition_the_span_by_local_day() {
+    let mut t = TrendTally::new(month(), 3);
+    let days = t.days();
+    assert_eq!(days.len(), 31 + 28 + 31);
+    assert_eq!((days[0].start, days[days.len() - 1].end), t.span());
+    for pair in days.windows(2) {
+        assert_eq!(pair[0].end, pair[1].start);
+    }
+    let mut c = DueCutoffs::default();
+    for d in &days {
+        assert_eq!(crate::domain::time::local_date(d.start), d.date);
+        assert_eq!(crate::domain::time::local_date(d.end - 1), d.date);
+        for due in [
+            d.date.pred_opt().unwrap(),
+            d.date,
+            d.date.succ_opt().unwrap(),
+        ] {
+            let due = due.to_string();
+            for at in [d.start, d.end - 1] {
+                assert_eq!(
+                    c.met(at, Some(&due)),
+                    due >= d.date.to_string(),
+                    "{due} at {at}"
+                );
+            }
+        }
+    }
+    t.add_day(&days[0], 3, 2);
+    t.add_day(&days[40], 1, 0);
+    let p = t.finish();
+    assert_eq!((p[0].delivered, p[0].on_time), (3, 2));
+    assert_eq!((p[1].delivered, p[1].on_time), (1, 0));
+    assert_eq!(p[2].on_time_rate, None);
+}
+
 #[test]
 fn the_due_date_cut_off_agrees_with_the_local_date() {
     let mut c = DueCutoffs::default();

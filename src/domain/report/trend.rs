@@ -4,6 +4,8 @@
 use super::{DueCutoffs, MonthReport};
 use crate::domain::kpi::rate;
 use crate::domain::month::Month;
+use crate::domain::time::day_start;
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// One month of the on-time trend.
@@ -74,10 +76,54 @@ impl TrendTally {
         }
     }
 
+    /// Every local day of the span, oldest first. A delivery made on a day is on time
+    /// exactly when its due date is that day or later (the rule of `DueCutoffs`, as local
+    /// days start in order), so a day's figures are two counts over its deliveries.
+    pub fn days(&self) -> Vec<TrendDay> {
+        let mut days = Vec::new();
+        for (point, p) in self.points.iter().enumerate() {
+            let end = p.month.next().first_day();
+            let mut date = p.month.first_day();
+            let mut start = day_start(date);
+            while date < end {
+                let Some(next) = date.succ_opt() else { break };
+                let next_start = day_start(next);
+                days.push(TrendDay {
+                    point,
+                    date,
+                    start,
+                    end: next_start,
+                });
+                date = next;
+                start = next_start;
+            }
+        }
+        days
+    }
+
+    /// `delivered` deliveries made on `day`, `on_time` of them by their due date.
+    pub fn add_day(&mut self, day: &TrendDay, delivered: u64, on_time: u64) {
+        if let Some(p) = self.points.get_mut(day.point) {
+            p.delivered += delivered;
+            p.on_time += on_time;
+        }
+    }
+
     pub fn finish(mut self) -> Vec<TrendPoint> {
         for p in &mut self.points {
             p.on_time_rate = rate(p.on_time, p.delivered);
         }
         self.points
     }
+}
+
+/// One local day of a trend's span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrendDay {
+    /// The month (index of the trend's points) the day belongs to.
+    pub point: usize,
+    pub date: NaiveDate,
+    /// `[start, end)` in UTC seconds.
+    pub start: i64,
+    pub end: i64,
 }

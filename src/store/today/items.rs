@@ -6,7 +6,7 @@ use super::super::list::ListContext;
 use super::super::sql::status_list;
 use super::super::{Context, Result};
 use super::{
-    complaints_sql, count_kind, named, order_filter_sql, ResponseWindows, Target,
+    complaints_sql, count_kind, named, order_filter_sql, ResponseWindows, Target, COUNT_CAP,
     FOLLOWUPS_DUE_SQL, KINDS, LATE_SHIPMENTS_SQL, NOT_FINAL, STALE_STATUSES,
 };
 use crate::domain::risk::RiskReason;
@@ -97,9 +97,19 @@ pub struct KindItems {
 }
 
 impl KindItems {
-    /// Items counted but not listed.
+    /// Counted up to `COUNT_CAP` and found more: `shown` and `more` are "at least".
+    pub fn is_capped(&self) -> bool {
+        self.count > COUNT_CAP
+    }
+
+    /// The count to show (the cap, when there are more).
+    pub fn shown(&self) -> u64 {
+        self.count.min(COUNT_CAP)
+    }
+
+    /// Items counted (up to the cap) but not listed.
     pub fn more(&self) -> u64 {
-        self.count.saturating_sub(self.items.len() as u64)
+        self.shown().saturating_sub(self.items.len() as u64)
     }
 }
 
