@@ -50,13 +50,22 @@ const FTS_COMMON: &str =
 /// until a screenful is found. The balance point measured at 1,000,000 orders.
 const COMMON_MATCHES: i64 = 30_000;
 
+/// Which connection this is, for as long as it is open. The `Connection` value itself moves
+/// (a pool hands it out and takes it back), so its own address would not do; the SQLite
+/// handle inside it stays put.
+fn conn_id(conn: &Connection) -> String {
+    // SAFETY: only the handle's address is read, to tell connections apart; it is never
+    // dereferenced or passed on.
+    format!("{:p}", unsafe { conn.handle() })
+}
+
 /// Changes whenever this connection or another one has written, so remembered answers
 /// about the data are never used after it changed.
 fn data_stamp(conn: &Connection) -> String {
     conn.query_row("SELECT total_changes()", [], |r| r.get::<_, i64>(0))
         .and_then(|own| {
             conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
-                .map(|other| format!("{:p}:{own}:{other}", conn))
+                .map(|other| format!("{}:{own}:{other}", conn_id(conn)))
         })
         .unwrap_or_default()
 }
@@ -75,11 +84,16 @@ const SHORT_RARE_LIMIT: i64 = 2_000;
 /// For a short term matching at most `SHORT_RARE_LIMIT` orders, the same condition as
 /// `short_walk` written as a list of order ids (only integers, so safe inside SQL).
 fn rare_short_term(conn: &Connection, term: &str) -> Option<String> {
-    static LAST: std::sync::Mutex<Option<(String, Option<String>)>> = std::sync::Mutex::new(None);
+    /// Answers remembered per connection, term and state of the data; a few dozen at most.
+    static MEMO: std::sync::Mutex<Vec<(String, Option<String>)>> =
+        std::sync::Mutex::new(Vec::new());
+    const MEMO_SIZE: usize = 32;
     let key = format!("{}\u{0}{term}", data_stamp(conn));
-    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((k, answer)) = last.as_ref() {
-        if *k == key {
+    // Looked up and stored under the lock, worked out without it: other connections'
+    // searches go on meanwhile.
+    {
+        let memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, answer)) = memo.iter().find(|(k, _)| *k == key) {
             return answer.clone();
         }
     }
@@ -121,7 +135,11 @@ fn rare_short_term(conn: &Connection, term: &str) -> Option<String> {
                 format!("o.id IN ({list})")
             }
         });
-    *last = Some((key, answer.clone()));
+    let mut memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+    if memo.len() >= MEMO_SIZE {
+        memo.remove(0);
+    }
+    memo.push((key, answer.clone()));
     answer
 }
 
@@ -159,12 +177,16 @@ const HITS: &str = "o.id IN (SELECT id FROM temp.search_hits)";
 /// of a searched list asks again).
 fn plan(conn: &Connection, expr: &str) -> Plan {
     static LAST: std::sync::Mutex<Vec<(String, String, Plan)>> = std::sync::Mutex::new(Vec::new());
-    let who = format!("{:p}", conn);
+    let who = conn_id(conn);
     let key = format!("{}\u{0}{expr}", data_stamp(conn));
-    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, k, plan)) = last.iter().find(|(w, _, _)| *w == who) {
-        if *k == key {
-            return *plan;
+    // Not held while the plan is worked out, so other connections' searches go on; a
+    // connection is used by one thread at a time, so its own entry cannot race.
+    {
+        let last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, k, plan)) = last.iter().find(|(w, _, _)| *w == who) {
+            if *k == key {
+                return *plan;
+            }
         }
     }
     let ids: Option<Vec<i64>> = conn
@@ -186,9 +208,11 @@ fn plan(conn: &Connection, expr: &str) -> Plan {
     };
     // Stamped after the scratch table was written (which counts as a change).
     let key = format!("{}\u{0}{expr}", data_stamp(conn));
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
     last.retain(|(w, _, _)| *w != who);
-    // A handful of connections at most (the app's, the search worker's, a test's).
-    if last.len() >= 8 {
+    // A handful of connections at most (the app's, the search worker's, the web desk's
+    // readers, a test's).
+    if last.len() >= 16 {
         last.remove(0);
     }
     last.push((who, key, plan));
@@ -343,6 +367,16 @@ impl ListEntity for OrderRow {
 
     fn hidden_condition() -> Option<&'static str> {
         Some("o.status = 'closed'")
+    }
+
+    fn quick_fetch(
+        conn: &Connection,
+        q: &super::list::ListQuery,
+        anchor: &super::list::Anchor,
+        limit: usize,
+        ctx: &super::list::ListContext,
+    ) -> Result<Option<super::list::Page<Self>>> {
+        walk::fetch(conn, q, anchor, limit, ctx)
     }
 
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
@@ -620,6 +654,7 @@ pub fn id_by_number(conn: &Connection, order_no: &str) -> Result<Option<i64>> {
     .doing("finding an order")
 }
 
+mod walk;
 mod write;
 pub use write::{change_status, next_order_no, save, StatusChanged, StatusRequest};
 

@@ -4,6 +4,7 @@
 //! pool of read connections (WAL), so the terminal's writes are never held up.
 
 mod auth;
+mod cache;
 mod http;
 mod lists;
 mod login;
@@ -34,12 +35,15 @@ pub struct Options {
 }
 
 /// Read connections: enough for the two cores to stay busy while a few requests wait on
-/// the disk; more would only queue inside SQLite.
-const READERS: usize = 6;
+/// the disk; more would only queue inside SQLite. Requests beyond them wait their turn
+/// without holding a thread.
+const READERS: usize = 4;
 
 /// What every request shares.
 pub(crate) struct Desk {
-    pub pool: pool::Pool,
+    pub pool: Arc<pool::Pool>,
+    /// Orders pages and roles kept while the data stays the same.
+    pub cache: cache::Cache,
     /// The one connection that writes: logins and logouts into the audit log.
     pub writer: Mutex<Store>,
     pub sessions: auth::Sessions,
@@ -72,10 +76,14 @@ async fn serve(store: Store, options: Options) -> anyhow::Result<()> {
             .context("the web desk needs a database file, not memory")??;
         readers.push(conn);
     }
+    let watch = store
+        .reader()
+        .context("the web desk needs a database file, not memory")??;
     let decoy_hash =
         crate::domain::account::hash_password("decoy password").map_err(|e| anyhow::anyhow!(e))?;
     let desk = Arc::new(Desk {
-        pool: pool::Pool::new(readers),
+        pool: Arc::new(pool::Pool::new(readers)),
+        cache: cache::Cache::new(cache::Watch::new(watch)),
         writer: Mutex::new(store),
         sessions: auth::Sessions::default(),
         limiter: auth::Limiter::default(),
