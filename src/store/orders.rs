@@ -490,44 +490,44 @@ fn lines_of(conn: &Connection, id: i64) -> Result<Vec<OrderLine>> {
 }
 
 pub fn load_detail(conn: &Connection, id: i64) -> Result<OrderDetail> {
-    let head = conn
-        .query_row(
-            "SELECT o.order_no, o.customer_id, o.order_type, o.status, o.ordered_at, o.due_date,
+    let head = super::sql::row(
+        conn,
+        "SELECT o.order_no, o.customer_id, o.order_type, o.status, o.ordered_at, o.due_date,
                     ifnull(o.delivery_address,''), o.currency, o.payment_due, o.paid_at,
                     ifnull(o.missing_reason,''), ifnull(o.notes,''), ifnull(c.name,''),
                     ifnull(c.code,''), o.held_from, o.missing, o.version
              FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?1",
-            [id],
-            |r| {
-                let held: Option<String> = r.get(14)?;
-                Ok((
-                    OrderDraft {
-                        order_no: r.get(0)?,
-                        customer_id: r.get(1)?,
-                        order_type: OrderType::from_str(&r.get::<_, String>(2)?)
-                            .unwrap_or(OrderType::Regular),
-                        status: status_col(r, 3)?,
-                        ordered_at: r.get(4)?,
-                        due_date: date_col(r, 5)?,
-                        delivery_address: r.get(6)?,
-                        currency: r.get(7)?,
-                        payment_due: date_col(r, 8)?,
-                        paid_at: date_col(r, 9)?,
-                        missing_reason: r.get(10)?,
-                        notes: r.get(11)?,
-                        lines: Vec::new(),
-                    },
-                    r.get::<_, String>(12)?,
-                    r.get::<_, String>(13)?,
-                    held.and_then(|h| Status::from_str(&h).ok()),
-                    r.get::<_, String>(15)?,
-                    r.get::<_, i64>(16)?,
-                ))
-            },
-        )
-        .optional()
-        .doing("reading an order")?
-        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, id)))?;
+        [id],
+        |r| {
+            let held: Option<String> = r.get(14)?;
+            Ok((
+                OrderDraft {
+                    order_no: r.get(0)?,
+                    customer_id: r.get(1)?,
+                    order_type: OrderType::from_str(&r.get::<_, String>(2)?)
+                        .unwrap_or(OrderType::Regular),
+                    status: status_col(r, 3)?,
+                    ordered_at: r.get(4)?,
+                    due_date: date_col(r, 5)?,
+                    delivery_address: r.get(6)?,
+                    currency: r.get(7)?,
+                    payment_due: date_col(r, 8)?,
+                    paid_at: date_col(r, 9)?,
+                    missing_reason: r.get(10)?,
+                    notes: r.get(11)?,
+                    lines: Vec::new(),
+                },
+                r.get::<_, String>(12)?,
+                r.get::<_, String>(13)?,
+                held.and_then(|h| Status::from_str(&h).ok()),
+                r.get::<_, String>(15)?,
+                r.get::<_, i64>(16)?,
+            ))
+        },
+    )
+    .optional()
+    .doing("reading an order")?
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, id)))?;
     let (mut draft, customer, customer_code, held_from, missing, version) = head;
     let due = draft.due_date;
     draft.lines = lines_of(conn, id)?;
@@ -645,7 +645,8 @@ fn late_delivery(
 
 /// Finds an order by its exact number.
 pub fn id_by_number(conn: &Connection, order_no: &str) -> Result<Option<i64>> {
-    conn.query_row(
+    super::sql::row(
+        conn,
         "SELECT id FROM orders WHERE order_no = ?1",
         [order_no],
         |r| r.get(0),
