@@ -215,6 +215,8 @@ fn main() {
     });
 
     let clients: Vec<Client> = (0..CLIENTS).map(|_| Client::login(&base)).collect();
+    let server_cpu_before = cpu_of(server.id());
+    let own_cpu_before = own_cpu();
     let stop = Arc::new(AtomicBool::new(false));
     let numbers = Arc::new(numbers);
     let started = Instant::now();
@@ -324,6 +326,8 @@ fn main() {
         errors += e;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let server_cpu = cpu_of(server.id()) - server_cpu_before;
+    let own_cpu = own_cpu() - own_cpu_before;
     unsafe {
         libc::kill(server.id() as i32, libc::SIGTERM);
     }
@@ -367,6 +371,19 @@ fn main() {
         percentile(&t, 0.99).as_secs_f64() * 1e3,
         t.last().copied().unwrap_or_default().as_secs_f64() * 1e3
     );
+    let pages = all.len().max(1) as f64;
+    println!(
+        "  CPU: server {server_cpu:.1} s ({:.2} ms a page, {:.0}% of a core), clients and writer {own_cpu:.1} s ({:.2} ms a page); load average {}",
+        server_cpu * 1e3 / pages,
+        server_cpu * 100.0 / elapsed,
+        own_cpu * 1e3 / pages,
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     commits.sort();
     println!(
         "  writer: {} status changes committed, {busy} busy, {other_errors} other errors, commit p50 {:.2} ms, max {:.1} ms; {recorded} in the history (nothing lost: {})",
@@ -387,4 +404,35 @@ fn encode(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// CPU seconds (user and system) a process has used so far, from /proc (0 elsewhere).
+fn cpu_of(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<f64>().ok()))
+        .sum();
+    // SAFETY: sysconf only reads a system constant.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    ticks / per_second
+}
+
+/// CPU seconds (user and system) this process has used so far.
+fn own_cpu() -> f64 {
+    // SAFETY: getrusage fills the struct it is given; zeroed is a valid starting value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
 }

@@ -26,7 +26,7 @@ fn parse_parts(parts: &[(&str, &str)]) -> Result<HashMap<String, String>, String
     Ok(all)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     En,
     Zh,

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     orderdesk::crash::install_hook();
+    orderdesk::store::tune_process();
     match orderdesk::cli::run() {
         Ok(code) => code,
         // The reader stopped early (`| head`): what it wanted was written.

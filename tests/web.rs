@@ -202,6 +202,15 @@ fn a_change_made_through_the_store_shows_on_the_next_load() {
     let path = format!("/orders/{order_no}");
     let before = b.get(&path);
     assert!(!before.body.contains("moved by the desk test"));
+    // The list pages are kept while the data stays the same: read twice, the second from
+    // memory, both before the change.
+    let list = format!("/orders?q={order_no}");
+    let cancelled = "<td data-label=\"Status\">Cancelled</td>";
+    for _ in 0..2 {
+        let page = b.get(&list);
+        assert!(page.body.contains(&order_no), "{}", page.body);
+        assert!(!page.body.contains(cancelled), "{}", page.body);
+    }
     let mut store = Store::open(&db).unwrap();
     let id = orders::id_by_number(store.conn(), &order_no)
         .unwrap()
@@ -227,6 +236,8 @@ fn a_change_made_through_the_store_shows_on_the_next_load() {
         after.body
     );
     assert!(after.body.contains("Cancelled"));
+    let page = b.get(&list);
+    assert!(page.body.contains(cancelled), "{}", page.body);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 /// What an account may see: a viewer sees personal data masked as in exports, a manager
 /// sees it whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     Viewer,
     Manager,

@@ -218,7 +218,8 @@ pub const DETAIL_SURVEYS: usize = 8;
 
 /// The customer as saved, and its version.
 pub fn draft(conn: &Connection, id: i64) -> Result<(CustomerDraft, i64)> {
-    conn.query_row(
+    super::sql::row(
+        conn,
         "SELECT code, name, ifnull(contact_person,''), ifnull(phone,''), ifnull(email,''),
                 ifnull(im_handle,''), preferred_channel, ifnull(address,''), payment_terms_days,
                 language, ifnull(notes,''), key_account, version, type

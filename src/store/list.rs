@@ -90,6 +90,18 @@ pub trait ListEntity: Sized {
     }
     fn from_row(row: &Row) -> rusqlite::Result<Self>;
 
+    /// The same window as `fetch` by a cheaper route when one applies and can be shown to
+    /// give the same rows; `None` leaves it to the general plan.
+    fn quick_fetch(
+        _conn: &Connection,
+        _q: &ListQuery,
+        _anchor: &Anchor,
+        _limit: usize,
+        _ctx: &ListContext,
+    ) -> Result<Option<Page<Self>>> {
+        Ok(None)
+    }
+
     /// A condition the list applies when the clerk has neither searched nor filtered (the
     /// Orders list leaves archived orders out this way).
     fn default_condition() -> Option<&'static str> {
@@ -137,12 +149,22 @@ pub struct Page<T> {
     pub rows: Vec<T>,
 }
 
-struct Built {
-    sql: String,
-    params: Vec<(String, Value)>,
+/// A query's conditions as SQL, with their named parameters.
+pub(super) struct Built {
+    pub sql: String,
+    pub params: Vec<(String, Value)>,
 }
 
 fn conditions<T: ListEntity>(conn: &Connection, q: &ListQuery, ctx: &ListContext) -> Built {
+    conditions_with::<T>(q, ctx, T::search_in(conn, q.search.trim()))
+}
+
+/// The filters of `q` and the given form of its search, joined with AND.
+pub(super) fn conditions_with<T: ListEntity>(
+    q: &ListQuery,
+    ctx: &ListContext,
+    search: Option<SearchClause>,
+) -> Built {
     let mut parts = Vec::new();
     let mut params: Vec<(String, Value)> = Vec::new();
     for key in &q.filters {
@@ -150,7 +172,7 @@ fn conditions<T: ListEntity>(conn: &Connection, q: &ListQuery, ctx: &ListContext
             parts.push(format!("({})", f.sql));
         }
     }
-    if let Some(s) = T::search_in(conn, q.search.trim()) {
+    if let Some(s) = search {
         parts.push(format!("({})", s.sql));
         params.extend(s.params);
     }
@@ -182,7 +204,12 @@ fn sort_of<T: ListEntity>(q: &ListQuery) -> (Sort, bool) {
     (sort, sort.desc ^ q.reversed)
 }
 
-fn run<T: ListEntity>(conn: &Connection, sql: &str, params: &[(String, Value)]) -> Result<Page<T>> {
+/// Runs a list query whose columns are the sort value, the id, then `T::COLUMNS`.
+pub(super) fn run<T: ListEntity>(
+    conn: &Connection,
+    sql: &str,
+    params: &[(String, Value)],
+) -> Result<Page<T>> {
     let mut stmt = conn.prepare_cached(sql).doing("preparing a list query")?;
     let named: Vec<(&str, &dyn ToSql)> = params
         .iter()
@@ -205,6 +232,20 @@ fn run<T: ListEntity>(conn: &Connection, sql: &str, params: &[(String, Value)]) 
 
 /// Up to `limit` rows at `anchor`, in display order.
 pub fn fetch<T: ListEntity>(
+    conn: &Connection,
+    q: &ListQuery,
+    anchor: &Anchor,
+    limit: usize,
+    ctx: &ListContext,
+) -> Result<Page<T>> {
+    if let Some(page) = T::quick_fetch(conn, q, anchor, limit, ctx)? {
+        return Ok(page);
+    }
+    fetch_planned(conn, q, anchor, limit, ctx)
+}
+
+/// `fetch` by the general plan: a keyset walk of the list in its own order.
+pub(crate) fn fetch_planned<T: ListEntity>(
     conn: &Connection,
     q: &ListQuery,
     anchor: &Anchor,

@@ -51,6 +51,24 @@ pub fn on_migration(notice: MigrationNotice) {
     let _ = MIGRATION_NOTICE.set(notice);
 }
 
+/// SQLite's settings for the whole process, made before its first connection opens: no
+/// memory statistics, which would take one lock shared by every connection on each
+/// allocation (the web desk reads on several connections at once). Calls after the first
+/// connection change nothing.
+pub fn tune_process() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is documented as safe to call before sqlite3_initialize
+        // (and returns SQLITE_MISUSE after it, changing nothing); the option takes one int.
+        let _ = unsafe {
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            )
+        };
+    });
+}
+
 /// The page cache of a schema upgrade, in KiB.
 const MIGRATION_CACHE_KIB: i64 = 64 * 1024;
 

@@ -40,172 +40,10 @@ fn date_col(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     Ok(s.and_then(|s| parse_date(&s).ok()))
 }
 
-/// A rare word: collect its few matches, then sort them.
-const FTS_RARE: &str = "o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH :fts)";
-/// A common word: walk the list in its order and ask the index about each row, so the first
-/// screenful is found without collecting hundreds of thousands of matches.
-const FTS_COMMON: &str =
-    "EXISTS (SELECT 1 FROM order_search WHERE order_search MATCH :fts AND rowid = o.id)";
-/// Rare words cost one rowid each to collect; common ones one index probe per row walked
-/// until a screenful is found. The balance point measured at 1,000,000 orders.
-const COMMON_MATCHES: i64 = 30_000;
-
-/// Changes whenever this connection or another one has written, so remembered answers
-/// about the data are never used after it changed.
-fn data_stamp(conn: &Connection) -> String {
-    conn.query_row("SELECT total_changes()", [], |r| r.get::<_, i64>(0))
-        .and_then(|own| {
-            conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
-                .map(|other| format!("{:p}:{own}:{other}", conn))
-        })
-        .unwrap_or_default()
-}
-
-/// The condition for the `i`-th short term, checked row by row as the list is walked.
-fn short_walk(i: usize) -> String {
-    format!(
-        "(o.order_no LIKE :p{i} ESCAPE '\\' OR o.customer_id IN \
-         (SELECT id FROM customers WHERE name LIKE :a{i} ESCAPE '\\' OR code LIKE :p{i} ESCAPE '\\'))"
-    )
-}
-
-/// Orders above which a short term is walked rather than collected.
-const SHORT_RARE_LIMIT: i64 = 2_000;
-
-/// For a short term matching at most `SHORT_RARE_LIMIT` orders, the same condition as
-/// `short_walk` written as a list of order ids (only integers, so safe inside SQL).
-fn rare_short_term(conn: &Connection, term: &str) -> Option<String> {
-    static LAST: std::sync::Mutex<Option<(String, Option<String>)>> = std::sync::Mutex::new(None);
-    let key = format!("{}\u{0}{term}", data_stamp(conn));
-    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((k, answer)) = last.as_ref() {
-        if *k == key {
-            return answer.clone();
-        }
-    }
-    let esc = like_escape(term);
-    let ids: Option<Vec<i64>> = conn
-        .prepare_cached(
-            "SELECT o.id FROM orders o WHERE o.customer_id IN
-               (SELECT id FROM customers WHERE name LIKE ?2 ESCAPE '\\' OR code LIKE ?1 ESCAPE '\\')
-             UNION ALL SELECT id FROM orders WHERE order_no >= ?3 AND order_no < ?4
-             UNION ALL SELECT id FROM orders WHERE order_no >= ?5 AND order_no < ?6
-             LIMIT ?7",
-        )
-        .and_then(|mut stmt| {
-            let upper = term.to_uppercase();
-            stmt.query_map(
-                rusqlite::params![
-                    format!("{esc}%"),
-                    format!("%{esc}%"),
-                    term,
-                    format!("{term}\u{10FFFF}"),
-                    upper,
-                    format!("{upper}\u{10FFFF}"),
-                    SHORT_RARE_LIMIT + 1
-                ],
-                |r| r.get(0),
-            )?
-            .collect::<rusqlite::Result<Vec<i64>>>()
-        })
-        .ok();
-    let answer = ids
-        .filter(|ids| ids.len() as i64 <= SHORT_RARE_LIMIT)
-        .map(|mut ids| {
-            ids.sort_unstable();
-            ids.dedup();
-            if ids.is_empty() {
-                "0".to_string()
-            } else {
-                let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-                format!("o.id IN ({list})")
-            }
-        });
-    *last = Some((key, answer.clone()));
-    answer
-}
-
-/// Whether `expr` matches more than `limit` orders (reads at most `limit` + 1 rowids).
+mod plan;
 #[cfg(test)]
-fn matches_more_than(conn: &Connection, expr: &str, limit: i64) -> bool {
-    conn.query_row(
-        "SELECT count(*) FROM (SELECT rowid FROM order_search WHERE order_search MATCH ?1 LIMIT ?2)",
-        rusqlite::params![expr, limit + 1],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n > limit)
-    .unwrap_or(false)
-}
-
-/// How a long search term is answered on a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Plan {
-    /// More than `COMMON_MATCHES` orders: walk the list and ask the index about each row.
-    Common,
-    /// The matches are in this connection's `temp.search_hits`, collected once.
-    Collected,
-    /// Collect the matches within the query (the connection is inside a transaction, where
-    /// a scratch table written now could be rolled back behind the remembered answer).
-    Rare,
-}
-
-/// The matches of a rare expression, collected once per connection, expression and state of
-/// the data: every page and the count then read them instead of running the full-text
-/// query again (a phrase of common trigrams, such as a TPC-H customer name, costs a pass
-/// over long doclists each time it runs).
-const HITS: &str = "o.id IN (SELECT id FROM temp.search_hits)";
-
-/// The plan for `expr`, remembered per connection for its last expression (every scroll step
-/// of a searched list asks again).
-fn plan(conn: &Connection, expr: &str) -> Plan {
-    static LAST: std::sync::Mutex<Vec<(String, String, Plan)>> = std::sync::Mutex::new(Vec::new());
-    let who = format!("{:p}", conn);
-    let key = format!("{}\u{0}{expr}", data_stamp(conn));
-    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, k, plan)) = last.iter().find(|(w, _, _)| *w == who) {
-        if *k == key {
-            return *plan;
-        }
-    }
-    let ids: Option<Vec<i64>> = conn
-        .prepare_cached("SELECT rowid FROM order_search WHERE order_search MATCH ?1 LIMIT ?2")
-        .and_then(|mut s| {
-            s.query_map(rusqlite::params![expr, COMMON_MATCHES + 1], |r| r.get(0))?
-                .collect()
-        })
-        .ok();
-    let plan = match ids {
-        // Interrupted or failed: the query itself will say why.
-        None => return Plan::Rare,
-        Some(ids) if ids.len() as i64 > COMMON_MATCHES => Plan::Common,
-        Some(_) if !conn.is_autocommit() => Plan::Rare,
-        Some(ids) => match collect_hits(conn, &ids) {
-            Ok(()) => Plan::Collected,
-            Err(_) => Plan::Rare,
-        },
-    };
-    // Stamped after the scratch table was written (which counts as a change).
-    let key = format!("{}\u{0}{expr}", data_stamp(conn));
-    last.retain(|(w, _, _)| *w != who);
-    // A handful of connections at most (the app's, the search worker's, a test's).
-    if last.len() >= 8 {
-        last.remove(0);
-    }
-    last.push((who, key, plan));
-    plan
-}
-
-fn collect_hits(conn: &Connection, ids: &[i64]) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY);
-         DELETE FROM temp.search_hits;",
-    )?;
-    let mut insert = conn.prepare_cached("INSERT INTO temp.search_hits (id) VALUES (?1)")?;
-    for id in ids {
-        insert.execute([id])?;
-    }
-    Ok(())
-}
+use plan::matches_more_than;
+use plan::{plan, rare_short_term, short_walk, Plan, FTS_COMMON, FTS_RARE, HITS};
 
 impl ListEntity for OrderRow {
     const FROM: &'static str = "orders o LEFT JOIN customers c ON c.id = o.customer_id \
@@ -345,6 +183,16 @@ impl ListEntity for OrderRow {
         Some("o.status = 'closed'")
     }
 
+    fn quick_fetch(
+        conn: &Connection,
+        q: &super::list::ListQuery,
+        anchor: &super::list::Anchor,
+        limit: usize,
+        ctx: &super::list::ListContext,
+    ) -> Result<Option<super::list::Page<Self>>> {
+        walk::fetch(conn, q, anchor, limit, ctx)
+    }
+
     fn from_row(r: &Row) -> rusqlite::Result<Self> {
         Ok(OrderRow {
             id: r.get(1)?,
@@ -456,44 +304,44 @@ fn lines_of(conn: &Connection, id: i64) -> Result<Vec<OrderLine>> {
 }
 
 pub fn load_detail(conn: &Connection, id: i64) -> Result<OrderDetail> {
-    let head = conn
-        .query_row(
-            "SELECT o.order_no, o.customer_id, o.order_type, o.status, o.ordered_at, o.due_date,
+    let head = super::sql::row(
+        conn,
+        "SELECT o.order_no, o.customer_id, o.order_type, o.status, o.ordered_at, o.due_date,
                     ifnull(o.delivery_address,''), o.currency, o.payment_due, o.paid_at,
                     ifnull(o.missing_reason,''), ifnull(o.notes,''), ifnull(c.name,''),
                     ifnull(c.code,''), o.held_from, o.missing, o.version
              FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?1",
-            [id],
-            |r| {
-                let held: Option<String> = r.get(14)?;
-                Ok((
-                    OrderDraft {
-                        order_no: r.get(0)?,
-                        customer_id: r.get(1)?,
-                        order_type: OrderType::from_str(&r.get::<_, String>(2)?)
-                            .unwrap_or(OrderType::Regular),
-                        status: status_col(r, 3)?,
-                        ordered_at: r.get(4)?,
-                        due_date: date_col(r, 5)?,
-                        delivery_address: r.get(6)?,
-                        currency: r.get(7)?,
-                        payment_due: date_col(r, 8)?,
-                        paid_at: date_col(r, 9)?,
-                        missing_reason: r.get(10)?,
-                        notes: r.get(11)?,
-                        lines: Vec::new(),
-                    },
-                    r.get::<_, String>(12)?,
-                    r.get::<_, String>(13)?,
-                    held.and_then(|h| Status::from_str(&h).ok()),
-                    r.get::<_, String>(15)?,
-                    r.get::<_, i64>(16)?,
-                ))
-            },
-        )
-        .optional()
-        .doing("reading an order")?
-        .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, id)))?;
+        [id],
+        |r| {
+            let held: Option<String> = r.get(14)?;
+            Ok((
+                OrderDraft {
+                    order_no: r.get(0)?,
+                    customer_id: r.get(1)?,
+                    order_type: OrderType::from_str(&r.get::<_, String>(2)?)
+                        .unwrap_or(OrderType::Regular),
+                    status: status_col(r, 3)?,
+                    ordered_at: r.get(4)?,
+                    due_date: date_col(r, 5)?,
+                    delivery_address: r.get(6)?,
+                    currency: r.get(7)?,
+                    payment_due: date_col(r, 8)?,
+                    paid_at: date_col(r, 9)?,
+                    missing_reason: r.get(10)?,
+                    notes: r.get(11)?,
+                    lines: Vec::new(),
+                },
+                r.get::<_, String>(12)?,
+                r.get::<_, String>(13)?,
+                held.and_then(|h| Status::from_str(&h).ok()),
+                r.get::<_, String>(15)?,
+                r.get::<_, i64>(16)?,
+            ))
+        },
+    )
+    .optional()
+    .doing("reading an order")?
+    .ok_or_else(|| StoreError::NotFound(Record::new(RecordKind::Order, id)))?;
     let (mut draft, customer, customer_code, held_from, missing, version) = head;
     let due = draft.due_date;
     draft.lines = lines_of(conn, id)?;
@@ -611,7 +459,8 @@ fn late_delivery(
 
 /// Finds an order by its exact number.
 pub fn id_by_number(conn: &Connection, order_no: &str) -> Result<Option<i64>> {
-    conn.query_row(
+    super::sql::row(
+        conn,
         "SELECT id FROM orders WHERE order_no = ?1",
         [order_no],
         |r| r.get(0),
@@ -620,6 +469,7 @@ pub fn id_by_number(conn: &Connection, order_no: &str) -> Result<Option<i64>> {
     .doing("finding an order")
 }
 
+mod walk;
 mod write;
 pub use write::{change_status, next_order_no, save, StatusChanged, StatusRequest};
 

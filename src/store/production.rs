@@ -53,7 +53,8 @@ impl Production {
 }
 
 pub fn load(conn: &Connection, order_id: i64) -> Result<Option<Production>> {
-    conn.query_row(
+    super::sql::row(
+        conn,
         "SELECT stage, materials, scheduled_start, planned_finish, percent_complete
          FROM production WHERE order_id = ?1",
         [order_id],

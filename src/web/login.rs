@@ -40,7 +40,7 @@ fn login_page(
         .map(str::to_string)
         .unwrap_or_else(token);
     let body = i18n::with_lang(lang, || {
-        let page = page_context(lang, t("web.login.title"), None, "", false, "/login");
+        let page = page_context(lang, t("web.login.title"), false, "", false, "/login");
         render(
             desk,
             "login.html",
@@ -154,11 +154,9 @@ pub(super) async fn login(
         address.clone(),
         zeroize::Zeroizing::new(form.password),
     );
+    let lease = desk.pool.get().await;
     let outcome = tokio::task::spawn_blocking(move || -> Option<Role> {
-        let creds = {
-            let conn = d.pool.get();
-            users::credentials(&conn, &u).ok().flatten()
-        };
+        let creds = lease.and_then(|conn| users::credentials(&conn, &u).ok().flatten());
         // An unknown name costs the same time as a wrong password.
         let (hash, role) = match &creds {
             Some(c) => (c.password_hash.as_str(), Some(c.role)),

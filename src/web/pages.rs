@@ -3,11 +3,13 @@
 //! connection, in the reader's language.
 
 use super::auth::Session;
+use super::cache;
 use super::http::{self, cookie, found, language, see_other, set_cookie};
 use super::lists;
 use super::login;
 use super::views::{self, Reader, View, ViewError};
 use super::Desk;
+use crate::domain::account::Role;
 use crate::i18n::{self, t, Lang};
 use crate::store::list::ListContext;
 use crate::store::users;
@@ -57,10 +59,12 @@ pub(super) fn safe_back(back: &str) -> &str {
     }
 }
 
+/// What the page frame shows. With `nav`, the frame holds the reader's own name, role and
+/// form token as marks that `finish` fills in (pages are kept and shared between readers).
 pub(super) fn page_context(
     lang: Lang,
     title: &str,
-    session: Option<&Session>,
+    nav: bool,
     section: &str,
     refresh: bool,
     path: &str,
@@ -68,10 +72,7 @@ pub(super) fn page_context(
     json!({
         "lang": if lang == Lang::Zh { "zh-CN" } else { "en" },
         "title": title,
-        "nav": session.is_some(),
-        "user": session.map(|s| crate::domain::text::shown(&s.user).into_owned()).unwrap_or_default(),
-        "role": session.map(|s| s.role.as_str()).unwrap_or("viewer"),
-        "csrf": session.map(|s| s.csrf.clone()).unwrap_or_default(),
+        "nav": nav,
         "section": section,
         "refresh": refresh,
         "back": http::encode(path),
@@ -105,7 +106,14 @@ pub(super) fn error_page(
     session: Option<&Session>,
 ) -> Response {
     let body = i18n::with_lang(lang, || {
-        let page = page_context(lang, t("web.error.title"), session, "", false, "/orders");
+        let page = page_context(
+            lang,
+            t("web.error.title"),
+            session.is_some(),
+            "",
+            false,
+            "/orders",
+        );
         render(
             desk,
             "error.html",
@@ -113,9 +121,10 @@ pub(super) fn error_page(
             page,
         )
     });
-    match body {
-        Ok(b) => html_response(status, b),
-        Err(_) => status.into_response(),
+    match (body, session) {
+        (Ok(b), Some(s)) => html_response(status, finish(&b, s, lang)),
+        (Ok(b), None) => html_response(status, b),
+        (Err(_), _) => status.into_response(),
     }
 }
 
@@ -125,37 +134,72 @@ pub(super) fn session_of(desk: &Desk, headers: &HeaderMap) -> Option<(String, Se
     desk.sessions.touch(id).map(|s| (id.to_string(), s))
 }
 
-/// A page behind the login: without a live session, 302 to the login form.
+/// What reading and rendering a page came to.
+enum Outcome {
+    /// The account is gone: its sessions end.
+    Gone,
+    Page(Role, Result<String, minijinja::Error>),
+    Failed(Role, ViewError),
+}
+
+/// A page behind the login: without a live session, 302 to the login form. A page that
+/// `keeps` is served from the cache while the data and the day stay the same.
 async fn page<F>(
     desk: Arc<Desk>,
     headers: &HeaderMap,
     section: &'static str,
     refresh: bool,
     path: String,
+    keeps: bool,
     view: F,
 ) -> Response
 where
     F: FnOnce(&rusqlite::Connection, &Reader) -> views::ViewResult + Send + 'static,
 {
-    let Some((_, session)) = session_of(&desk, headers) else {
+    let Some((_, mut session)) = session_of(&desk, headers) else {
         return found(&format!("/login?next={}", http::encode(&path)));
     };
     let lang = language(headers);
+    // Taken before anything is read, so whatever is read is at least this new.
+    let generation = desk.cache.generation();
+    let ctx = ListContext::current();
+    match desk.cache.role(generation, &session.user) {
+        Some(None) => {
+            desk.sessions.end_user(&session.user);
+            return found("/login");
+        }
+        Some(Some(role)) if keeps => {
+            if let Some(body) = desk.cache.page(generation, &ctx.today, lang, role, &path) {
+                session.role = role;
+                return html_response(StatusCode::OK, finish(&body, &session, lang));
+            }
+        }
+        _ => {}
+    }
+    let Some(conn) = desk.pool.get().await else {
+        return error_page(
+            &desk,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "web.error.server",
+            lang,
+            Some(&session),
+        );
+    };
     let d = desk.clone();
-    let s = session.clone();
+    let user = session.user.clone();
     let shown_path = path.clone();
+    let today = ctx.today.clone();
     let done = tokio::task::spawn_blocking(move || {
-        let conn = d.pool.get();
         i18n::with_lang(lang, || {
             // A removed account's sessions end here; a changed role counts from now.
-            let role = match users::role(&conn, &s.user) {
+            let role = match users::role(&conn, &user) {
                 Ok(Some(role)) => role,
-                Ok(None) => return Err(None),
-                Err(e) => return Err(Some(ViewError::Store(e))),
+                Ok(None) => return Outcome::Gone,
+                Err(e) => return Outcome::Failed(Role::Viewer, ViewError::Store(e)),
             };
             let reader = Reader {
                 role,
-                ctx: ListContext::current(),
+                ctx,
                 windows: d.windows,
                 targets: d.targets,
             };
@@ -163,58 +207,70 @@ where
                 template,
                 title,
                 data,
-            } = view(&conn, &reader).map_err(Some)?;
-            let mut session = s.clone();
-            session.role = role;
-            let page = page_context(lang, &title, Some(&session), section, refresh, &path);
-            Ok(render(&d, template, data, page))
+            } = match view(&conn, &reader) {
+                Ok(v) => v,
+                Err(e) => return Outcome::Failed(role, e),
+            };
+            drop(conn);
+            let page = page_context(lang, &title, true, section, refresh, &path);
+            Outcome::Page(role, render(&d, template, data, page))
         })
     })
     .await;
+    if let Ok(Outcome::Page(role, _) | Outcome::Failed(role, _)) = &done {
+        session.role = *role;
+    }
+    let failed = |status, key| error_page(&desk, status, key, lang, Some(&session));
     match done {
-        Ok(Ok(Ok(body))) => html_response(StatusCode::OK, body),
-        Ok(Ok(Err(e))) => {
-            eprintln!("web desk: rendering {shown_path}: {e}");
-            error_page(
-                &desk,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "web.error.server",
-                lang,
-                Some(&session),
-            )
-        }
-        Ok(Err(None)) => {
+        Ok(Outcome::Gone) => {
+            desk.cache.keep_role(generation, &session.user, None);
             desk.sessions.end_user(&session.user);
             found("/login")
         }
-        Ok(Err(Some(ViewError::NotFound))) => error_page(
-            &desk,
-            StatusCode::NOT_FOUND,
-            "web.error.not_found",
-            lang,
-            Some(&session),
-        ),
-        Ok(Err(Some(ViewError::Store(e)))) => {
+        Ok(Outcome::Page(role, Ok(body))) => {
+            desk.cache.keep_role(generation, &session.user, Some(role));
+            let page = finish(&body, &session, lang);
+            if keeps {
+                let path = &shown_path;
+                desk.cache
+                    .keep_page(generation, &today, lang, role, path, Arc::from(body));
+            }
+            html_response(StatusCode::OK, page)
+        }
+        Ok(Outcome::Page(_, Err(e))) => {
+            eprintln!("web desk: rendering {shown_path}: {e}");
+            failed(StatusCode::INTERNAL_SERVER_ERROR, "web.error.server")
+        }
+        Ok(Outcome::Failed(_, ViewError::NotFound)) => {
+            failed(StatusCode::NOT_FOUND, "web.error.not_found")
+        }
+        Ok(Outcome::Failed(_, ViewError::Store(e))) => {
             eprintln!(
                 "web desk: {shown_path}: {}",
                 crate::domain::text::shown(&e.to_string())
             );
-            error_page(
-                &desk,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "web.error.server",
-                lang,
-                Some(&session),
-            )
+            failed(StatusCode::INTERNAL_SERVER_ERROR, "web.error.server")
         }
-        Err(_) => error_page(
-            &desk,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "web.error.server",
-            lang,
-            Some(&session),
-        ),
+        Err(_) => failed(StatusCode::INTERNAL_SERVER_ERROR, "web.error.server"),
     }
+}
+
+/// Escaped for HTML as the templates escape.
+fn escape(text: &str) -> String {
+    minijinja::HtmlEscape(text).to_string()
+}
+
+/// A rendered page with the reader's own name, role and form token in its frame.
+fn finish(body: &str, session: &Session, lang: Lang) -> String {
+    let role = i18n::with_lang(lang, || {
+        t(&format!("web.role.{}", session.role.as_str())).to_string()
+    });
+    cache::personal(
+        body,
+        &escape(&crate::domain::text::shown(&session.user)),
+        &escape(&role),
+        &escape(&session.csrf),
+    )
 }
 
 fn full_path(base: &str, raw: Option<&str>) -> String {
@@ -240,7 +296,7 @@ async fn orders(
         );
     };
     let path = full_path("/orders", uri.query());
-    page(desk, &headers, "orders", true, path, move |c, r| {
+    page(desk, &headers, "orders", true, path, true, move |c, r| {
         lists::orders(c, r, &q)
     })
     .await
@@ -248,7 +304,7 @@ async fn orders(
 
 async fn order(State(desk): Shared, headers: HeaderMap, Path(order_no): Path<String>) -> Response {
     let path = format!("/orders/{}", http::encode(&order_no));
-    page(desk, &headers, "orders", false, path, move |c, r| {
+    page(desk, &headers, "orders", false, path, false, move |c, r| {
         views::order(c, r, &order_no)
     })
     .await
@@ -262,9 +318,15 @@ async fn shipments(
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let path = full_path("/shipments", uri.query());
-    page(desk, &headers, "shipments", true, path, move |c, r| {
-        lists::shipments(c, r, &q)
-    })
+    page(
+        desk,
+        &headers,
+        "shipments",
+        true,
+        path,
+        false,
+        move |c, r| lists::shipments(c, r, &q),
+    )
     .await
 }
 
@@ -276,14 +338,29 @@ async fn complaints(
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let path = full_path("/complaints", uri.query());
-    page(desk, &headers, "complaints", true, path, move |c, r| {
-        lists::complaints(c, r, &q)
-    })
+    page(
+        desk,
+        &headers,
+        "complaints",
+        true,
+        path,
+        false,
+        move |c, r| lists::complaints(c, r, &q),
+    )
     .await
 }
 
 async fn today(State(desk): Shared, headers: HeaderMap) -> Response {
-    page(desk, &headers, "today", true, "/today".into(), views::today).await
+    page(
+        desk,
+        &headers,
+        "today",
+        true,
+        "/today".into(),
+        false,
+        views::today,
+    )
+    .await
 }
 
 async fn report(
@@ -294,7 +371,7 @@ async fn report(
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let path = full_path("/report", uri.query());
-    page(desk, &headers, "report", false, path, move |c, r| {
+    page(desk, &headers, "report", false, path, false, move |c, r| {
         views::report(c, r, &q)
     })
     .await
@@ -307,6 +384,7 @@ async fn review(State(desk): Shared, headers: HeaderMap) -> Response {
         "review",
         false,
         "/review".into(),
+        false,
         views::review,
     )
     .await
