@@ -62,3 +62,17 @@ impl BulkSettings {
             .doing("restoring the connection after the demo")
     }
 }
+
+/// Page cache while the indexes are built (KiB, SQLite's default). SQLite sorts an index's
+/// entries in memory runs as large as the page cache and merges the runs; the linked lists
+/// of a run much larger than the CPU cache are sorted at memory speed, so runs of a couple
+/// of MiB build the big indexes about twice as fast as runs of half a GiB (measured on the
+/// status history, 5.6 million rows: 9 s of CPU against 3.5 s).
+const SORT_CACHE_KIB: i64 = -2000;
+
+/// Sets the page cache for building indexes (see [`SORT_CACHE_KIB`]); [`BulkSettings`]
+/// puts back the connection's own at the end.
+pub fn sort_in_small_runs(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch(&format!("PRAGMA cache_size = {SORT_CACHE_KIB};"))
+        .doing("preparing the index builds")
+}
