@@ -1,7 +1,7 @@
 //! Backups (SQLite's online backup API) and restoring one.
 //!
 //! A backup of `orderdesk.db` is `<folder>/orderdesk-YYYYMMDD-HHMMSS.db`: written under a
-//! hidden temporary name, checked (`PRAGMA integrity_check`), synced, then renamed; readable
+//! hidden temporary name, checked (every page, see `check_copy`), synced, then renamed; readable
 //! by the owner only; encrypted with the same passphrase when the database is. The 30
 //! newest backups of a database are kept in a folder, older ones removed. The time of the
 //! last one is kept in the database (`meta`), for the app's "no backup today" warning.
