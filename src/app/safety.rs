@@ -91,6 +91,7 @@ impl App {
         let spawned = std::thread::Builder::new()
             .name("backup".into())
             .spawn(move || {
+                lower_priority();
                 hold_for_tests();
                 let r = Store::open_again(&path, key.as_ref().map(|k| k.as_str()))
                     .and_then(|store| backup::backup(&store, &folder))
@@ -182,6 +183,22 @@ impl App {
             }
             _ => Badge::NoneToday,
         })
+    }
+}
+
+/// The backup thread yields the CPU to the clerk's keys: on a busy machine the copy and its
+/// check take longer, never the next frame.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: gettid has no arguments and cannot fail; setpriority only changes the nice
+        // value of this thread (Linux keeps one per thread), and failing leaves it as it was.
+        unsafe {
+            let tid = libc::syscall(libc::SYS_gettid);
+            if let Ok(tid) = libc::id_t::try_from(tid) {
+                let _ = libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+            }
+        }
     }
 }
 

@@ -63,7 +63,15 @@ pub fn generate_on(
     let clock = clock::Clock::new(today);
     let scratch = search::Scratch::beside(store.path());
     let saved = bulk::BulkSettings::apply(store.conn())?;
-    let result = fill(store, &words, &clock, &scratch, orders, seed);
+    let keyed = store.passphrase().is_some();
+    let result = (|| -> Result<DemoSummary> {
+        search::attach(store.conn(), &scratch, keyed)?;
+        let filled = fill(store, &words, &clock, &scratch, orders, seed);
+        let detached = search::detach(store.conn());
+        let summary = filled?;
+        detached?;
+        Ok(summary)
+    })();
     let restored = saved.restore(store.conn());
     let summary = result?;
     restored?;
@@ -111,7 +119,12 @@ fn fill(
     seed: u64,
 ) -> Result<DemoSummary> {
     let mut summary = DemoSummary::default();
-    let tx = store.begin()?;
+    // Deferred, not immediate: an immediate transaction would also lock the attached
+    // scratch file, which the indexing thread is writing (see `search::attach`). The first
+    // statement writes, so the file is held from there on.
+    let tx =
+        rusqlite::Transaction::new_unchecked(store.conn(), rusqlite::TransactionBehavior::Deferred)
+            .doing("starting the demo transaction")?;
     let indexes = crate::store::bulk::DroppedIndexes::drop_all(&tx)?;
     let customer_count = (orders / 50).max(10);
     let customers = customers::insert_customers(&tx, words, customer_count, &mut stream(seed, 0))?;
@@ -194,9 +207,10 @@ impl Parts<'_> {
             };
             summary.orders = facts.len();
             self.after_sales(&facts, orders, summary)?;
+            bulk::sort_in_small_runs(self.tx)?;
             indexes.rebuild(self.tx)?;
             joined(worker)?;
-            search::copy_into(self.tx, scratch.path())?;
+            search::copy_attached(self.tx)?;
             Ok(())
         })
     }

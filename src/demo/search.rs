@@ -275,6 +275,77 @@ pub fn copy_into(tx: &Transaction, scratch: &Path) -> StoreResult<()> {
     Ok(())
 }
 
+/// The name the scratch index is attached under on the demo's connection.
+const SCRATCH_SCHEMA: &str = "demo_scratch";
+
+/// Attaches the scratch file to `conn` (plain, also on an encrypted desk: it is thrown
+/// away), so that the finished index can be copied in with `INSERT … SELECT *`, which
+/// SQLite does record by record without decoding them. Attaching is not allowed inside a
+/// transaction, so it happens before the demo's, and the file is attached before the
+/// indexing thread creates it.
+pub fn attach(conn: &Connection, scratch: &Scratch, keyed: bool) -> StoreResult<()> {
+    let path = scratch.path().to_str().ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "the scratch search index path is not valid text: {}",
+            scratch.path().display()
+        ))
+    })?;
+    let key = if keyed { " KEY ''" } else { "" };
+    conn.execute(
+        &format!("ATTACH DATABASE ?1 AS {SCRATCH_SCHEMA}{key}"),
+        [path],
+    )
+    .doing("opening the scratch search index")?;
+    Ok(())
+}
+
+/// Undoes [`attach`], once the demo's transaction has ended.
+pub fn detach(conn: &Connection) -> StoreResult<()> {
+    conn.execute(&format!("DETACH DATABASE {SCRATCH_SCHEMA}"), [])
+        .doing("closing the scratch search index")?;
+    Ok(())
+}
+
+fn columns_of(conn: &Connection, schema: &str, table: &str) -> StoreResult<Vec<String>> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM pragma_table_info(?1, ?2) ORDER BY cid")
+        .doing("reading the search index layout")?;
+    let names = stmt
+        .query_map([table, schema], |r| r.get(0))
+        .doing("reading the search index layout")?
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .doing("reading the search index layout")?;
+    Ok(names)
+}
+
+/// Replaces the (empty) search index of `tx`'s database with the attached scratch one
+/// (see [`attach`]): one `INSERT INTO main.t SELECT * FROM scratch.t` per storage table,
+/// which SQLite's transfer optimisation turns into a copy of the stored records.
+pub fn copy_attached(tx: &Transaction) -> StoreResult<()> {
+    // The scratch file's tables were created through another connection after it was
+    // attached: reading its schema table makes this one load them.
+    tx.query_row(
+        &format!("SELECT count(*) FROM {SCRATCH_SCHEMA}.sqlite_master"),
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .doing("opening the scratch search index")?;
+    for table in SHADOW_TABLES {
+        let names = columns_of(tx, SCRATCH_SCHEMA, table)?;
+        if names.is_empty() || names != columns_of(tx, "main", table)? {
+            return Err(StoreError::Invalid(format!(
+                "the scratch search index does not match {table}"
+            )));
+        }
+        tx.execute_batch(&format!(
+            "DELETE FROM main.{table};
+             INSERT INTO main.{table} SELECT * FROM {SCRATCH_SCHEMA}.{table};"
+        ))
+        .doing("copying the search index")?;
+    }
+    Ok(())
+}
+
 /// FTS5 keeps the index structure it last read in memory, per connection, and notices only
 /// changes made through other connections. After its storage was written directly, this
 /// connection's copy (if it had one) must go: rolling back a transaction in which the

@@ -554,3 +554,29 @@ fn demo_million() {
     }
     assert!(took.as_secs() < 60, "took {took:?}");
 }
+
+/// On an encrypted desk the scratch index is a plain file of its own (attached with an
+/// empty key), and the desk stays encrypted with every order searchable.
+#[test]
+fn an_encrypted_desk_gets_its_demo_and_search_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret.db");
+    drop(Store::open(&path).unwrap());
+    crate::store::cipher::convert(&path, None, Some("correct horse")).unwrap();
+    let mut store = Store::open_with(&path, Some("correct horse")).unwrap();
+    assert!(store.passphrase().is_some());
+    generate_on(&mut store, 120, 5, today()).unwrap();
+    let hits = "SELECT count(*) FROM order_search WHERE order_search MATCH '\"SO-\"'";
+    assert_eq!(count(&store, hits), 120);
+    drop(store);
+    assert!(!crate::store::cipher::is_plain(&path));
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("secret.db"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let store = Store::open_with(&path, Some("correct horse")).unwrap();
+    assert_eq!(count(&store, hits), 120);
+    assert!(store.integrity_problems().unwrap().is_empty());
+}

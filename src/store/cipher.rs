@@ -178,19 +178,6 @@ pub(crate) fn integrity(conn: &Connection) -> Result<Vec<String>> {
     Ok(rows.into_iter().filter(|r| r != "ok").collect())
 }
 
-/// What `PRAGMA quick_check` finds wrong; empty when sound.
-pub(crate) fn quick_check(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn
-        .prepare("PRAGMA quick_check")
-        .doing("checking integrity")?;
-    let rows = stmt
-        .query_map([], |r| r.get::<_, String>(0))
-        .doing("checking integrity")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .doing("checking integrity")?;
-    Ok(rows.into_iter().filter(|r| r != "ok").collect())
-}
-
 /// Opens an existing file and makes sure the key fits (the first read).
 pub(crate) fn open_checked(path: &Path, key: Option<&str>, shown: &Path) -> Result<Connection> {
     let conn = connect(path, key)?;

@@ -260,3 +260,51 @@ fn backup_names_parse_only_for_their_database() {
     assert!(parse_name("orderdesk-x-20260309-081205.db", "orderdesk").is_none());
     assert!(parse_name("orderdesk-20261309-081205.db", "orderdesk").is_none());
 }
+
+/// The check on the copy reads every page of every table and index: a damaged page of the
+/// orders' index, or of the search index's storage, fails it.
+#[test]
+fn the_check_on_a_copy_finds_a_damaged_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_file(dir.path());
+    let sound = cipher::connect(&db, None).unwrap();
+    assert_eq!(check_copy(&sound).unwrap(), Vec::<String>::new());
+    let page_size: i64 = sound
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    let roots: Vec<i64> = ["orders_by_status", "order_search_data"]
+        .iter()
+        .map(|name| {
+            sound
+                .query_row(
+                    "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
+                    [name],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        })
+        .collect();
+    // Folded into the file, so that the damage below is what a reader sees.
+    sound
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(sound);
+    for root in roots {
+        let copy = dir.path().join(format!("copy-{root}.db"));
+        std::fs::copy(&db, &copy).unwrap();
+        let mut bytes = std::fs::read(&copy).unwrap();
+        let start = ((root - 1) * page_size) as usize;
+        // A b-tree page header with an impossible cell count.
+        bytes[start + 3] = 0xFF;
+        bytes[start + 4] = 0xFF;
+        std::fs::write(&copy, bytes).unwrap();
+        let conn = cipher::connect(&copy, None).unwrap();
+        // Either listed as problems, or SQLite stops at the damage: the backup fails.
+        if let Ok(problems) = check_copy(&conn) {
+            assert!(
+                !problems.is_empty(),
+                "page {root} damaged, yet no problem found"
+            );
+        }
+    }
+}
