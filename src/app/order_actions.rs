@@ -75,9 +75,12 @@ impl App {
     }
 }
 
-/// A step's label in the clerk's language (`undo.<label>`), or as recorded when it has none
+/// A step's label in the clerk's language (`undo.<label>`; a delivery names its waybill), or as recorded when it has none
 /// (labels recorded in words already, by an older version).
 fn label_words(label: &str) -> String {
+    if let Some(waybill) = label.strip_prefix("deliver:") {
+        return tf("shipment.undo_label", &[("waybill", &waybill)]);
+    }
     let key = format!("undo.{}", label.replace([' ', '-'], "_"));
     match t(&key) {
         words if words == key => label.to_string(),
@@ -114,6 +117,18 @@ pub(super) fn undone_text(label: &str) -> String {
 mod tests {
     use super::undone_text;
     use crate::i18n::test_lang;
+
+    /// A delivery's undo names its waybill in the language of the moment it is undone, not
+    /// of the moment it was saved.
+    #[test]
+    fn a_delivery_is_undone_in_the_language_of_the_moment() {
+        let label = "deliver:1Z1000000001992767";
+        assert!(undone_text(label).contains("delivered 1Z1000000001992767"));
+        let _zh = test_lang::use_chinese();
+        let said = undone_text(label);
+        assert!(said.contains("签收 1Z1000000001992767"), "{said}");
+        assert!(!said.contains("deliver"), "{said}");
+    }
 
     /// Every label a step is recorded with is told in Chinese without an English word.
     #[test]

@@ -285,10 +285,12 @@ const SCRATCH_SCHEMA: &str = "demo_scratch";
 /// indexing thread creates it.
 pub fn attach(conn: &Connection, scratch: &Scratch, keyed: bool) -> StoreResult<()> {
     let path = scratch.path().to_str().ok_or_else(|| {
-        StoreError::Invalid(format!(
-            "the scratch search index path is not valid text: {}",
-            scratch.path().display()
-        ))
+        StoreError::from(crate::store::Failure::Internal {
+            detail: format!(
+                "the scratch search index path is not valid text: {}",
+                scratch.path().display()
+            ),
+        })
     })?;
     let key = if keyed { " KEY ''" } else { "" };
     conn.execute(
@@ -333,9 +335,10 @@ pub fn copy_attached(tx: &Transaction) -> StoreResult<()> {
     for table in SHADOW_TABLES {
         let names = columns_of(tx, SCRATCH_SCHEMA, table)?;
         if names.is_empty() || names != columns_of(tx, "main", table)? {
-            return Err(StoreError::Invalid(format!(
-                "the scratch search index does not match {table}"
-            )));
+            return Err(crate::store::Failure::Internal {
+                detail: format!("the scratch search index does not match {table}"),
+            }
+            .into());
         }
         tx.execute_batch(&format!(
             "DELETE FROM main.{table};

@@ -93,7 +93,7 @@ impl ShipmentsScreen {
             _ => Some(row.version),
         };
         let tx = ctx.store.begin()?;
-        let mut change = Change::new(tf("shipment.undo_label", &[("waybill", &row.waybill_no)]));
+        let mut change = Change::new(format!("deliver:{}", row.waybill_no));
         let done = shipments::deliver(&tx, &mut change, row.id, version, now())?;
         change.record(&tx)?;
         tx.commit().doing("saving the delivery")?;
