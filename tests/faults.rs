@@ -420,6 +420,9 @@ fn sigkill_during_a_bulk_status_change_and_its_undo() {
 
     // Once without a kill each, to time the writes.
     let t = Term::app(&db, 120, 40);
+    // The day's first start backs up: its message would cover the list's position that
+    // `prepare_bulk` waits for, so it is let finish first.
+    t.wait_for(|s| s.contains("Daily backup written"), "the daily backup");
     prepare_bulk(&t);
     let w = watch(&db);
     let start = Instant::now();

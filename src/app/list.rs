@@ -45,6 +45,9 @@ pub struct ListView<T> {
     pub cursor: usize,
     /// Position of `rows[0]` in the whole list, when known.
     pub offset: u64,
+    /// `offset` is exact; false after going to a row deeper than `POSITION_CAP`, until the
+    /// cursor goes to the top or the end.
+    pub position_known: bool,
     /// Rows matching the query; `None` until counted (counting waits for the first frame).
     pub total: Option<u64>,
     /// Rows the default view leaves out (closed orders), counted with `total`.
@@ -71,6 +74,7 @@ impl<T: ListEntity> Default for ListView<T> {
             keys: Vec::new(),
             cursor: 0,
             offset: 0,
+            position_known: true,
             total: None,
             hidden: None,
             height: 20,
@@ -128,6 +132,7 @@ impl<T: ListEntity> ListView<T> {
         self.moves.clear();
         self.stale = false;
         self.offset = 0;
+        self.position_known = true;
         self.cursor = 0;
         self.total = None;
         self.set(k, r);
@@ -179,6 +184,7 @@ impl<T: ListEntity> ListView<T> {
         self.moves.clear();
         self.stale = false;
         self.offset = 0;
+        self.position_known = true;
         self.cursor = 0;
         self.total = None;
         self.set(page.keys, page.rows);
@@ -335,11 +341,15 @@ impl<T: ListEntity> ListView<T> {
             }
             Move::Top => {
                 self.offset = 0;
+                self.position_known = true;
                 self.cursor = 0;
                 self.set(k, r);
             }
             Move::Bottom => {
                 self.offset = self.total.unwrap_or(n as u64).saturating_sub(n as u64);
+                if self.total.is_some() {
+                    self.position_known = true;
+                }
                 self.set(k, r);
                 self.cursor = self.rows.len().saturating_sub(1);
             }
@@ -483,6 +493,7 @@ impl<T: ListEntity> ListView<T> {
             r = lr;
         }
         self.offset = before.saturating_sub(cursor as u64);
+        self.position_known = before <= crate::store::list::POSITION_CAP;
         self.total = None;
         self.set(k, r);
         self.cursor = cursor.min(self.rows.len().saturating_sub(1));

@@ -336,10 +336,13 @@ pub fn rows_before<T: ListEntity>(
     }
     params.push((":k_sort".into(), key.sort.clone()));
     params.push((":k_id".into(), Value::Integer(key.id)));
+    // Counted only up to the cap: under a filter whose index does not hold the sort column,
+    // every row before the key is a table read (seconds for a row deep in a big list).
     let sql = format!(
-        "SELECT count(*) FROM {} WHERE {}",
+        "SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {})",
         T::COUNT_FROM,
-        conds.join(" AND ")
+        conds.join(" AND "),
+        POSITION_CAP + 1
     );
     let mut stmt = conn.prepare_cached(&sql).doing("preparing a count")?;
     let named: Vec<(&str, &dyn ToSql)> = params
@@ -368,6 +371,10 @@ fn run_keys(conn: &Connection, sql: &str, params: &[(String, Value)]) -> Result<
     rows.collect::<rusqlite::Result<Vec<_>>>()
         .doing("finding a row")
 }
+
+/// A row's position (going to a row) is counted up to this many rows before it; more shows
+/// as "10000+" until the cursor goes to the top or the end.
+pub const POSITION_CAP: u64 = 10_000;
 
 /// Searches are counted up to this many; more shows as "10000+".
 pub const SEARCH_COUNT_CAP: u64 = 10_000;

@@ -444,7 +444,11 @@ pub fn shipments(frame: &mut Frame, list: &ListView<ShipmentRow>, area: Rect) {
 }
 
 fn position<T: ListEntity>(list: &ListView<T>) -> String {
-    let at = list.offset + list.cursor as u64 + 1;
+    let at = if list.position_known {
+        (list.offset + list.cursor as u64 + 1).to_string()
+    } else {
+        format!("{}+", crate::store::list::POSITION_CAP)
+    };
     let marks = if list.marks.is_empty() {
         String::new()
     } else {

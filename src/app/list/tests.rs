@@ -88,3 +88,47 @@ fn marks_and_filters() {
     v.toggle_filter("status:inquiry");
     assert_eq!(v.query.filters, vec!["incomplete".to_string()]);
 }
+
+/// Going to a row deep in a big list counts its position only up to the cap (a filter whose
+/// index lacks the sort column would read every row before it): the position shows as "at
+/// least" until the cursor goes to the top, where it is exact again.
+#[test]
+fn going_to_a_deep_row_counts_its_position_only_up_to_the_cap() {
+    let n = crate::store::list::POSITION_CAP as usize + 50;
+    let store = store_with(n);
+    let c = store.conn();
+    let id_of = |no: String| -> i64 {
+        c.query_row("SELECT id FROM orders WHERE order_no = ?1", [no], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    let mut v: ListView<OrderRow> = ListView::default();
+    v.resize(c, 10).unwrap();
+    // Newest first: SO-0020 has n - 21 rows before it, more than the cap.
+    let deep = id_of("SO-0020".into());
+    assert!(v.goto(c, deep).unwrap());
+    assert_eq!(v.selected_id(), Some(deep));
+    assert!(!v.position_known);
+    let ctx = ListContext::current();
+    let key = key_of::<OrderRow>(c, &v.query, deep, &ctx)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        rows_before::<OrderRow>(c, &v.query, &key, &ctx).unwrap(),
+        crate::store::list::POSITION_CAP + 1,
+        "counted up to the cap, not all {} rows before it",
+        n - 21
+    );
+    // A row near the top is placed exactly.
+    let near = id_of(format!("SO-{:04}", n - 5));
+    assert!(v.goto(c, near).unwrap());
+    assert!(v.position_known);
+    assert_eq!(v.offset + v.cursor as u64, 4);
+    // Deep again, then the top: exact again.
+    assert!(v.goto(c, deep).unwrap());
+    assert!(!v.position_known);
+    v.go(c, Move::Top).unwrap();
+    assert!(v.position_known);
+    assert_eq!((v.offset, v.cursor), (0, 0));
+}
