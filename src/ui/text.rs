@@ -35,7 +35,6 @@ pub fn pad(s: &str, width: usize) -> String {
     out
 }
 
-/// `1,234,567`: a count with its thousands grouped.
 /// `thousands`, with a `+` when the count stopped at a cap and there are more.
 pub fn at_least(n: u64, capped: bool) -> String {
     let mut s = thousands(n);
@@ -45,6 +44,7 @@ pub fn at_least(n: u64, capped: bool) -> String {
     s
 }
 
+/// `1,234,567`: a count with its thousands grouped.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
